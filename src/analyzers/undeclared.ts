@@ -1,0 +1,32 @@
+import { FINDING_KINDS, type Finding } from '../model/finding.js';
+import { firstImportPerFile, importFacts, phantomSeverity } from './phantom-common.js';
+import type { Analyzer } from './types.js';
+
+export const undeclared: Analyzer = {
+  id: 'undeclared',
+  analyze({ refs, phantom }) {
+    const findings: Finding[] = [];
+    for (const ref of firstImportPerFile(refs)) {
+      const status = phantom.status(ref);
+      if (status?.status !== 'undeclared') continue;
+      const where =
+        ref.scope !== undefined
+          ? 'the answer never installs or declares it'
+          : status.manifests.length === 0
+            ? 'no manifest covers this file'
+            : `it is not declared in ${status.manifests.join(', ')}`;
+      const finding: Finding = {
+        kind: 'undeclared',
+        severity: phantomSeverity(ref, FINDING_KINDS.undeclared.severity),
+        ecosystem: ref.ecosystem,
+        name: ref.name,
+        message: `'${ref.name}' is imported but ${where}`,
+        location: ref.location,
+        evidence: { ...importFacts(ref), manifests: status.manifests },
+      };
+      if (ref.inferred) finding.inferred = true;
+      findings.push(finding);
+    }
+    return { findings, unchecked: [] };
+  },
+};

@@ -1,0 +1,19 @@
+import { CommanderError } from 'commander';
+import { VouchError } from '../core/errors.js';
+import { EXIT } from '../core/policy.js';
+
+/** The one place that turns a thrown error into what the user reads and the exit code. */
+export function translateError(error: unknown): { message: string; exitCode: number } {
+  if (error instanceof VouchError) {
+    const exitCode = error.code === 'UNAVAILABLE' || error.code === 'INTERNAL' ? EXIT.internal : EXIT.input;
+    return { message: `vouch: ${error.message}`, exitCode };
+  }
+  if (error instanceof CommanderError) {
+    return { message: '', exitCode: error.exitCode === 0 ? EXIT.clean : EXIT.input };
+  }
+  const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  return {
+    message: `vouch: internal error, please report it with the command you ran:\n${detail}`,
+    exitCode: EXIT.internal,
+  };
+}

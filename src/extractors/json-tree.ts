@@ -1,0 +1,49 @@
+import { type Node, type ParseError, parseTree, printParseErrorCode } from 'jsonc-parser';
+import { LineIndex } from '../model/location.js';
+import type { ExtractError } from './types.js';
+
+/** A JSON document with source positions, so that every ref can point at its line. */
+export interface JsonDocument {
+  root: Node | undefined;
+  lines: LineIndex;
+  errors: ExtractError[];
+}
+
+export function parseJson(text: string, options: { allowTrailingComma?: boolean } = {}): JsonDocument {
+  const parseErrors: ParseError[] = [];
+  const root = parseTree(text, parseErrors, {
+    allowTrailingComma: options.allowTrailingComma ?? false,
+    disallowComments: false,
+  });
+  const lines = new LineIndex(text);
+  const errors = parseErrors.map((error) => {
+    const { line, column } = lines.position(error.offset);
+    return { line, column, message: `invalid JSON: ${printParseErrorCode(error.error)}` };
+  });
+  return { root, lines, errors };
+}
+
+export function property(node: Node | undefined, key: string): Node | undefined {
+  if (node?.type !== 'object') return undefined;
+  for (const prop of node.children ?? []) {
+    if (prop.children?.[0]?.value === key) return prop.children[1];
+  }
+  return undefined;
+}
+
+/** The entries of an object node as [key, value node, offset of the key]. */
+export function* entries(node: Node | undefined): Generator<[string, Node, number]> {
+  if (node?.type !== 'object') return;
+  for (const prop of node.children ?? []) {
+    const [keyNode, valueNode] = prop.children ?? [];
+    if (keyNode && valueNode && typeof keyNode.value === 'string') yield [keyNode.value, valueNode, keyNode.offset];
+  }
+}
+
+export function stringValue(node: Node | undefined): string | undefined {
+  return node?.type === 'string' ? (node.value as string) : undefined;
+}
+
+export function lineOf(doc: JsonDocument, offset: number): number {
+  return doc.lines.position(offset).line;
+}

@@ -1,0 +1,140 @@
+import { builtinModules } from 'node:module';
+import { type ParserOptions, parseSync, Visitor } from 'oxc-parser';
+import { LineIndex } from '../../model/location.js';
+import type { PackageRef } from '../../model/package-ref.js';
+import type { Extractor, ExtractResult } from '../types.js';
+import { packageNameOfSpecifier } from './spec.js';
+
+const ID = 'npm/imports';
+const SOURCE_EXTENSION = /\.(?:[mc]?[jt]sx?)$/;
+const BUILTINS = new Set(builtinModules);
+
+/** Node's own modules: `fs`, `node:fs`, `fs/promises`, and `node:`-only ones such as `node:test`. */
+export function isNodeBuiltin(specifier: string): boolean {
+  if (specifier.startsWith('node:')) return true;
+  return BUILTINS.has(specifier) || BUILTINS.has(specifier.split('/')[0] ?? '');
+}
+
+function parserOptions(path: string): ParserOptions {
+  if (path.endsWith('.d.ts') || path.endsWith('.d.mts') || path.endsWith('.d.cts')) return { lang: 'dts' };
+  if (/\.[mc]?ts$/.test(path)) return { lang: 'ts' };
+  if (path.endsWith('.tsx')) return { lang: 'tsx' };
+  // Plain .js files carry JSX often enough (React) that the JSX grammar is the safer reading.
+  return { lang: 'jsx' };
+}
+
+interface Use {
+  specifier: string;
+  offset: number;
+  typeOnly: boolean;
+}
+
+/**
+ * Imports of JavaScript and TypeScript sources, parsed with oxc: static imports and re-exports (from the
+ * module record, no AST needed), dynamic `import("literal")`, `require("literal")`, `require.resolve`, and
+ * TypeScript `import x = require("literal")` (these three need the AST, so only files that mention them pay).
+ */
+export const jsImports: Extractor = {
+  id: ID,
+  ecosystem: 'npm',
+  kind: 'source',
+  matches: (path) => SOURCE_EXTENSION.test(path),
+  extract(file) {
+    const result: ExtractResult = { refs: [], errors: [], facts: [] };
+    const parsed = parseSync(file.path, file.text, parserOptions(file.path));
+    const lines = new LineIndex(file.text);
+    for (const error of parsed.errors) {
+      const label = error.labels[0];
+      const pos = label ? lines.position(label.start) : undefined;
+      result.errors.push({ line: pos?.line, column: pos?.column, message: `syntax error: ${error.message}` });
+    }
+    const uses: Use[] = [];
+    const mod = parsed.module;
+    for (const imp of mod.staticImports) {
+      const typeOnly = imp.entries.length > 0 && imp.entries.every((entry) => entry.isType);
+      uses.push({ specifier: imp.moduleRequest.value, offset: imp.moduleRequest.start, typeOnly });
+    }
+    for (const exp of mod.staticExports) {
+      const withSource = exp.entries.filter((entry) => entry.moduleRequest);
+      const first = withSource[0]?.moduleRequest;
+      if (!first) continue;
+      uses.push({ specifier: first.value, offset: first.start, typeOnly: withSource.every((e) => e.isType) });
+    }
+    const text = file.text;
+    for (const dyn of mod.dynamicImports) {
+      const literal = stringLiteralAt(text, dyn.moduleRequest.start, dyn.moduleRequest.end);
+      if (literal !== undefined) uses.push({ specifier: literal, offset: dyn.moduleRequest.start, typeOnly: false });
+    }
+    if (parsed.errors.length === 0 && text.includes('require')) collectRequires(parsed.program, uses);
+
+    for (const use of uses) {
+      const ref = refOf(use, file.path, lines);
+      if (ref) result.refs.push(ref);
+    }
+    return result;
+  },
+};
+
+function collectRequires(program: Parameters<Visitor['visit']>[0], uses: Use[]): void {
+  new Visitor({
+    CallExpression(node) {
+      const callee = node.callee;
+      const isRequire =
+        (callee.type === 'Identifier' && callee.name === 'require') ||
+        (callee.type === 'MemberExpression' &&
+          callee.object.type === 'Identifier' &&
+          callee.object.name === 'require' &&
+          callee.property.type === 'Identifier' &&
+          callee.property.name === 'resolve');
+      const arg = node.arguments[0];
+      if (!isRequire || !arg) return;
+      const value = literalValue(arg);
+      if (value !== undefined) uses.push({ specifier: value, offset: arg.start, typeOnly: false });
+    },
+    TSImportEqualsDeclaration(node) {
+      const reference = node.moduleReference;
+      if (reference.type !== 'TSExternalModuleReference') return;
+      const value = literalValue(reference.expression);
+      if (value !== undefined) {
+        uses.push({ specifier: value, offset: reference.expression.start, typeOnly: node.importKind === 'type' });
+      }
+    },
+  }).visit(program);
+}
+
+function literalValue(node: { type: string; start: number }): string | undefined {
+  const n = node as { type: string; value?: unknown; expressions?: unknown[]; quasis?: { value: { cooked: string } }[] };
+  if (n.type === 'Literal' && typeof n.value === 'string') return n.value;
+  if (n.type === 'TemplateLiteral' && n.expressions?.length === 0) return n.quasis?.[0]?.value.cooked;
+  return undefined;
+}
+
+/** The string a span holds when it is a plain string literal (or a template without substitutions). */
+function stringLiteralAt(text: string, start: number, end: number): string | undefined {
+  const raw = text.slice(start, end).trim();
+  const quote = raw[0];
+  if ((quote === '"' || quote === "'" || quote === '`') && raw.endsWith(quote) && raw.length >= 2) {
+    const body = raw.slice(1, -1);
+    if (quote === '`' && body.includes('${')) return undefined;
+    if (!body.includes(quote) && !body.includes('\\')) return body;
+  }
+  return undefined;
+}
+
+function refOf(use: Use, file: string, lines: LineIndex): PackageRef | undefined {
+  const specifier = use.specifier.split('?')[0] ?? '';
+  if (isNodeBuiltin(specifier)) return undefined;
+  const name = packageNameOfSpecifier(specifier);
+  if (!name) return undefined;
+  const { line, column } = lines.position(use.offset);
+  const ref: PackageRef = {
+    ecosystem: 'npm',
+    name,
+    source: 'imported',
+    extractor: ID,
+    location: { file, line, column },
+    importName: use.specifier,
+  };
+  if (use.typeOnly) ref.typeOnly = true;
+  return ref;
+}

@@ -1,0 +1,187 @@
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import ignore, { type Ignore } from 'ignore';
+import type { SkippedFile } from '../model/result.js';
+
+/**
+ * Folders that hold other people's code or generated state, never the project's own: dependencies,
+ * virtualenvs, VCS metadata, caches, vendored trees.
+ */
+export const SKIPPED_DIRECTORIES = new Set([
+  'node_modules',
+  'bower_components',
+  'jspm_packages',
+  '.pnpm-store',
+  '.yarn',
+  '.git',
+  '.hg',
+  '.svn',
+  '__pycache__',
+  '.venv',
+  'venv',
+  'site-packages',
+  '.tox',
+  '.nox',
+  '.mypy_cache',
+  '.pytest_cache',
+  '.ruff_cache',
+  'vendor',
+  'third_party',
+]);
+
+export const DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024;
+
+export interface WalkOptions {
+  maxFileSize: number;
+  gitignore: boolean;
+  /** Whether any extractor wants a file at this path (decided from the path alone). */
+  wants(path: string): boolean;
+}
+
+export interface FoundFile {
+  /** Absolute path. */
+  abs: string;
+  /** The path the user sees: relative to the working directory when inside it. */
+  path: string;
+}
+
+export function displayPath(abs: string, cwd: string): string {
+  const rel = relative(cwd, abs);
+  const shown = rel === '' ? '.' : rel.startsWith('..') ? abs : rel;
+  return shown.split(sep).join('/');
+}
+
+interface IgnoreLayer {
+  dir: string;
+  rules: Ignore;
+}
+
+/**
+ * Every wanted file under `root`: honours .gitignore files (each relative to its own folder), skips the
+ * folders above and any virtualenv (a folder with pyvenv.cfg), follows symlinks only while they stay inside
+ * the root and do not lead back into a folder already walked.
+ */
+export function walk(root: string, cwd: string, options: WalkOptions, skipped: SkippedFile[]): FoundFile[] {
+  const realRoot = realpathSync(root);
+  const visited = new Set<string>([realRoot]);
+  const found: FoundFile[] = [];
+  const rootLayers: IgnoreLayer[] = options.gitignore ? gitRepoLayers(root) : [];
+
+  const visit = (dir: string, layers: IgnoreLayer[]) => {
+    let entries: import('node:fs').Dirent[];
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      skipped.push({ file: displayPath(dir, cwd), reason: 'unreadable' });
+      return;
+    }
+    if (entries.some((e) => e.name === 'pyvenv.cfg' && e.isFile()) && dir !== root) return;
+    const here = options.gitignore ? withLocalGitignore(dir, layers) : layers;
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+      const abs = join(dir, entry.name);
+      let isDir = entry.isDirectory();
+      let isFile = entry.isFile();
+      if (entry.isSymbolicLink()) {
+        let real: string;
+        try {
+          real = realpathSync(abs);
+        } catch {
+          continue; // a dangling link points at nothing to scan
+        }
+        if (real !== realRoot && !real.startsWith(realRoot + sep)) {
+          if (wantedPath(abs, isDir)) skipped.push({ file: displayPath(abs, cwd), reason: 'symlink-outside-root' });
+          continue;
+        }
+        const stat = statSync(real);
+        isDir = stat.isDirectory();
+        isFile = stat.isFile();
+        if (isDir && visited.has(real)) {
+          skipped.push({ file: displayPath(abs, cwd), reason: 'symlink-loop' });
+          continue;
+        }
+        if (isDir) visited.add(real);
+      }
+      if (isDir) {
+        if (SKIPPED_DIRECTORIES.has(entry.name) || isIgnored(here, abs, true)) continue;
+        visit(abs, here);
+      } else if (isFile) {
+        const shown = displayPath(abs, cwd);
+        if (!options.wants(shown) || isIgnored(here, abs, false)) continue;
+        found.push({ abs, path: shown });
+      }
+    }
+  };
+
+  function wantedPath(abs: string, isDir: boolean): boolean {
+    return isDir || options.wants(displayPath(abs, cwd));
+  }
+
+  visit(root, rootLayers);
+  return found;
+}
+
+function withLocalGitignore(dir: string, layers: IgnoreLayer[]): IgnoreLayer[] {
+  const file = join(dir, '.gitignore');
+  if (!existsSync(file)) return layers;
+  try {
+    return [...layers, { dir, rules: ignore().add(readFileSync(file, 'utf8')) }];
+  } catch {
+    return layers;
+  }
+}
+
+/** The .gitignore files of the folders above the root, up to the repository's top (where .git is). */
+function gitRepoLayers(root: string): IgnoreLayer[] {
+  const layers: IgnoreLayer[] = [];
+  let dir = dirname(resolve(root));
+  let previous = resolve(root);
+  if (existsSync(join(previous, '.git'))) return layers;
+  while (dir !== previous) {
+    const file = join(dir, '.gitignore');
+    if (existsSync(file)) {
+      try {
+        layers.unshift({ dir, rules: ignore().add(readFileSync(file, 'utf8')) });
+      } catch {
+        // an unreadable .gitignore ignores nothing
+      }
+    }
+    if (existsSync(join(dir, '.git'))) return layers;
+    previous = dir;
+    dir = dirname(dir);
+  }
+  return []; // not inside a repository: the folders above are not the project's
+}
+
+function isIgnored(layers: IgnoreLayer[], abs: string, isDir: boolean): boolean {
+  for (const layer of layers) {
+    const rel = relative(layer.dir, abs).split(sep).join('/');
+    if (rel.startsWith('..') || rel === '') continue;
+    if (layer.rules.ignores(isDir ? `${rel}/` : rel)) return true;
+  }
+  return false;
+}
+
+export type ReadOutcome = { text: string } | { skip: SkippedFile['reason'] };
+
+/** Reads a file as UTF-8 text, unless it is over the size limit or binary (a NUL in its first 8 KiB). */
+export function readTextFile(abs: string, maxFileSize: number): ReadOutcome {
+  let size: number;
+  try {
+    size = statSync(abs).size;
+  } catch {
+    return { skip: 'unreadable' };
+  }
+  if (size > maxFileSize) return { skip: 'too-large' };
+  try {
+    const bytes = readFileSync(abs);
+    if (bytes.subarray(0, 8192).includes(0)) return { skip: 'binary' };
+    return { text: stripBom(bytes.toString('utf8')) };
+  } catch {
+    return { skip: 'unreadable' };
+  }
+}
+
+export function stripBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}

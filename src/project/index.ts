@@ -1,0 +1,227 @@
+import { type Ecosystem, packageKey } from '../model/ecosystem.js';
+import type { PackageRef } from '../model/package-ref.js';
+import type { ProjectFact } from '../extractors/types.js';
+
+/** The facts one file contributed, with the file they came from. */
+export interface FileFacts {
+  file: string;
+  facts: ProjectFact[];
+}
+
+export interface ManifestInfo {
+  file: string;
+  dir: string;
+  ecosystem: Ecosystem;
+  name?: string;
+  isWorkspaceRoot: boolean;
+  /** Package keys declared (production, dev, peer, optional; overrides are not declarations). */
+  declared: Set<string>;
+}
+
+export interface LockInfo {
+  file: string;
+  dir: string;
+  ecosystem: Ecosystem;
+  edges: Map<string, string[]>;
+  roots: string[];
+  /** Every package key the lockfile holds. */
+  keys: Set<string>;
+  /** Display names by key. */
+  names: Map<string, string>;
+}
+
+/** A self-contained document (an assistant's answer): its declarations are its own. */
+interface DocumentScope {
+  declared: Map<Ecosystem, Set<string>>;
+  ownNames: Set<string>;
+}
+
+export function dirOf(path: string): string {
+  const slash = path.lastIndexOf('/');
+  return slash === -1 ? '.' : path.slice(0, slash);
+}
+
+/** `a/b/c.py` → [`a/b`, `a`, `.`]; absolute paths end at `/`. */
+export function ancestorsOf(path: string): string[] {
+  const out: string[] = [];
+  let dir = dirOf(path);
+  for (;;) {
+    out.push(dir);
+    if (dir === '.' || dir === '/' || dir === '') return out;
+    const parent = dirOf(dir);
+    if (parent === dir) return out;
+    dir = parent === '' ? '/' : parent;
+  }
+}
+
+const DECLARING_SOURCES = new Set(['declared', 'installed']);
+
+function isDeclaration(ref: PackageRef): boolean {
+  return DECLARING_SOURCES.has(ref.source) && !ref.groups?.includes('override');
+}
+
+/**
+ * What the project around each file looks like: manifests by folder, lockfile graphs, workspace package
+ * names, import aliases, local Python modules, and the scopes of self-contained documents. Built once per
+ * scan from extracted data; answers questions without further I/O.
+ */
+export class ProjectIndex {
+  readonly manifests = new Map<string, ManifestInfo[]>();
+  readonly locks = new Map<string, LockInfo[]>();
+  private readonly aliasPatterns = new Map<string, string[]>();
+  private readonly localPackageNames = new Set<string>();
+  private readonly pythonModules = new Set<string>();
+  private readonly documents = new Map<string, DocumentScope>();
+
+  constructor(refs: PackageRef[], facts: FileFacts[], pythonSourcePaths: string[]) {
+    for (const { file, facts: list } of facts) {
+      for (const fact of list) this.addFact(file, fact);
+    }
+    for (const ref of refs) {
+      if (ref.scope !== undefined) {
+        if (isDeclaration(ref) || ref.source === 'locked') this.documentScope(ref.scope, ref.ecosystem).add(packageKey(ref.ecosystem, ref.name));
+        continue;
+      }
+      if (!isDeclaration(ref)) continue;
+      const manifest = this.manifestAt(ref.location.file, ref.ecosystem);
+      manifest.declared.add(packageKey(ref.ecosystem, ref.name));
+    }
+    for (const path of pythonSourcePaths) {
+      const parts = path.split('/');
+      const last = parts.pop() ?? '';
+      this.pythonModules.add(last.replace(/\.pyi?$/, ''));
+      for (const part of parts) if (part !== '.' && part !== '..') this.pythonModules.add(part);
+    }
+  }
+
+  private addFact(file: string, fact: ProjectFact): void {
+    const dir = dirOf(file);
+    switch (fact.kind) {
+      case 'manifest': {
+        const manifest = this.manifestAt(file, fact.ecosystem);
+        if (fact.name) {
+          manifest.name = fact.name;
+          this.localPackageNames.add(`${fact.ecosystem}:${packageKey(fact.ecosystem, fact.name)}`);
+        }
+        if (fact.workspaces && fact.workspaces.length > 0) manifest.isWorkspaceRoot = true;
+        return;
+      }
+      case 'dependency-graph': {
+        const edges = new Map<string, string[]>();
+        const names = new Map<string, string>();
+        const keyOf = (name: string) => {
+          const key = packageKey(fact.ecosystem, name);
+          if (!names.has(key)) names.set(key, name);
+          return key;
+        };
+        for (const [from, to] of Object.entries(fact.edges)) {
+          const key = keyOf(from);
+          edges.set(key, [...(edges.get(key) ?? []), ...to.map(keyOf)]);
+        }
+        const roots = (fact.roots ?? []).map(keyOf);
+        const list = this.locks.get(dir) ?? [];
+        list.push({ file, dir, ecosystem: fact.ecosystem, edges, roots, keys: new Set(names.keys()), names });
+        this.locks.set(dir, list);
+        return;
+      }
+      case 'import-aliases': {
+        this.aliasPatterns.set(dir, [...(this.aliasPatterns.get(dir) ?? []), ...fact.patterns]);
+        return;
+      }
+    }
+  }
+
+  private manifestAt(file: string, ecosystem: Ecosystem): ManifestInfo {
+    const dir = dirOf(file);
+    const list = this.manifests.get(dir) ?? [];
+    let manifest = list.find((m) => m.file === file && m.ecosystem === ecosystem);
+    if (!manifest) {
+      manifest = { file, dir, ecosystem, isWorkspaceRoot: false, declared: new Set() };
+      list.push(manifest);
+      this.manifests.set(dir, list);
+    }
+    return manifest;
+  }
+
+  private documentScope(scope: string, ecosystem: Ecosystem): Set<string> {
+    let doc = this.documents.get(scope);
+    if (!doc) {
+      doc = { declared: new Map(), ownNames: new Set() };
+      this.documents.set(scope, doc);
+    }
+    let set = doc.declared.get(ecosystem);
+    if (!set) {
+      set = new Set();
+      doc.declared.set(ecosystem, set);
+    }
+    return set;
+  }
+
+  /** Whether an import names something of the project itself rather than a package. */
+  isLocal(ref: PackageRef): boolean {
+    if (ref.source !== 'imported') return false;
+    if (this.localPackageNames.has(`${ref.ecosystem}:${packageKey(ref.ecosystem, ref.name)}`)) return true;
+    if (ref.ecosystem === 'npm' && ref.importName !== undefined) {
+      for (const dir of ancestorsOf(ref.location.file)) {
+        for (const pattern of this.aliasPatterns.get(dir) ?? []) {
+          if (matchesAlias(pattern, ref.importName)) return true;
+        }
+      }
+    }
+    if (ref.ecosystem === 'PyPI' && ref.scope === undefined && ref.importName !== undefined) {
+      const top = ref.importName.split('.')[0] ?? '';
+      if (this.pythonModules.has(top)) return true;
+    }
+    return false;
+  }
+
+  /** The scope of a self-contained document, if the ref belongs to one. */
+  documentDeclarations(ref: PackageRef): Set<string> | undefined {
+    if (ref.scope === undefined) return undefined;
+    return this.documents.get(ref.scope)?.declared.get(ref.ecosystem) ?? new Set();
+  }
+
+  /**
+   * The manifests that cover a file: for npm the nearest package.json and every workspace root above it;
+   * for other ecosystems every manifest in the file's folder or above (Python projects keep requirement
+   * files beside or above the code, often several).
+   */
+  coveringManifests(file: string, ecosystem: Ecosystem): ManifestInfo[] {
+    const out: ManifestInfo[] = [];
+    let nearestFound = false;
+    for (const dir of ancestorsOf(file)) {
+      for (const manifest of this.manifests.get(dir) ?? []) {
+        if (manifest.ecosystem !== ecosystem) continue;
+        if (ecosystem === 'npm') {
+          if (!nearestFound || manifest.isWorkspaceRoot) out.push(manifest);
+          nearestFound = true;
+        } else {
+          out.push(manifest);
+        }
+      }
+      if (ecosystem !== 'npm') {
+        const nested = this.manifests.get(dir === '.' ? 'requirements' : `${dir}/requirements`) ?? [];
+        out.push(...nested.filter((m) => m.ecosystem === ecosystem));
+      }
+    }
+    return out;
+  }
+
+  /** The nearest lockfile of the ecosystem in the file's folder or above. */
+  nearestLock(file: string, ecosystem: Ecosystem): LockInfo | undefined {
+    for (const dir of ancestorsOf(file)) {
+      const lock = this.locks.get(dir)?.find((l) => l.ecosystem === ecosystem);
+      if (lock) return lock;
+    }
+    return undefined;
+  }
+}
+
+/** tsconfig `paths` keys: `@/*` matches `@/x`; a key without `*` matches itself exactly. */
+function matchesAlias(pattern: string, specifier: string): boolean {
+  const star = pattern.indexOf('*');
+  if (star === -1) return specifier === pattern;
+  const prefix = pattern.slice(0, star);
+  const suffix = pattern.slice(star + 1);
+  return specifier.length >= prefix.length + suffix.length && specifier.startsWith(prefix) && specifier.endsWith(suffix);
+}

@@ -1,0 +1,18 @@
+import { jsonReporter } from './json.js';
+import { sarifReporter } from './sarif.js';
+import { tableReporter } from './table.js';
+import type { Reporter } from './types.js';
+
+/** Every output format; `ReporterName` (the `--format` values) derives from this map. */
+export const REPORTERS = {
+  table: tableReporter,
+  json: jsonReporter,
+  sarif: sarifReporter,
+} as const satisfies Record<string, Reporter>;
+
+export type ReporterName = keyof typeof REPORTERS;
+export const REPORTER_NAMES = Object.keys(REPORTERS) as ReporterName[];
+
+export function isReporterName(name: string): name is ReporterName {
+  return Object.hasOwn(REPORTERS, name);
+}
