@@ -1,5 +1,7 @@
 /** Vouch's public API: the CLI, the servers and other programs use only what is exported here. */
-export { type VouchConfig, loadConfig } from './core/config.js';
+
+export { ANALYZERS } from './analyzers/registry.js';
+export { loadConfig, type VouchConfig } from './core/config.js';
 export { VouchError, type VouchErrorCode } from './core/errors.js';
 export type { Logger, ProgressEvent } from './core/log.js';
 export { EXIT, exitCodeFor, type FailOn } from './core/policy.js';
@@ -13,4 +15,3 @@ export { type PackageRef, REF_SOURCES, type RefSource } from './model/package-re
 export { RESULT_SCHEMA_VERSION, type ScanResult } from './model/result.js';
 export { SEVERITIES, type Severity } from './model/severity.js';
 export { REPORTERS, type ReporterName } from './reporters/registry.js';
-export { ANALYZERS } from './analyzers/registry.js';

@@ -1,5 +1,5 @@
-import type { Severity } from '../model/severity.js';
 import type { PackageRef } from '../model/package-ref.js';
+import type { Severity } from '../model/severity.js';
 
 /** The first import of each package in each file: one finding per package per file. */
 export function firstImportPerFile(refs: readonly PackageRef[]): PackageRef[] {

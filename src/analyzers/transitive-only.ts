@@ -16,7 +16,12 @@ export const transitiveOnly: Analyzer = {
         name: ref.name,
         message: `'${ref.name}' is imported but installed only as a dependency of a dependency (${status.chain.join(' → ')})`,
         location: ref.location,
-        evidence: { ...importFacts(ref), chain: status.chain, lockfile: status.lockfile, manifests: status.manifests },
+        evidence: {
+          ...importFacts(ref),
+          chain: status.chain,
+          lockfile: status.lockfile,
+          manifests: status.manifests,
+        },
       };
       if (ref.inferred) finding.inferred = true;
       findings.push(finding);

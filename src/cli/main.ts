@@ -51,16 +51,19 @@ function buildProgram(io: CliIO, setExit: (code: number) => void): Command {
     .addOption(new Option('-f, --format <format>', 'output format').choices(REPORTER_NAMES).default('table'))
     .option('-o, --output <file>', 'write the report to a file instead of standard output')
     .addOption(
-      new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity (default: low)').choices([
-        ...SEVERITIES,
-        'none',
-      ]),
+      new Option(
+        '--fail-on <severity>',
+        'exit 1 when a finding is at or above this severity (default: low)',
+      ).choices([...SEVERITIES, 'none']),
     )
     .option('--max-file-size <size>', 'skip files larger than this (default: 10MB)', parseSize)
     .option('--exclude <pattern...>', 'gitignore-style patterns of paths not to scan')
     .option('--no-gitignore', 'scan files that .gitignore excludes')
     .option('--include-docs', 'also read markdown and text files found in folders as assistant answers')
-    .option('--stdin-filename <name>', 'what standard input is, e.g. package.json or app.py (default: an answer)')
+    .option(
+      '--stdin-filename <name>',
+      'what standard input is, e.g. package.json or app.py (default: an answer)',
+    )
     .option('--config <file>', 'configuration file (default: ./vouch.config.json when present)')
     .action(async (paths: string[], flags: ScanFlags) => {
       setExit(await runScan(io, paths, flags));
@@ -71,7 +74,8 @@ function buildProgram(io: CliIO, setExit: (code: number) => void): Command {
 
 async function runScan(io: CliIO, paths: string[], flags: ScanFlags): Promise<number> {
   const config = loadConfig(io.cwd, flags.config);
-  if (paths.filter((p) => p === STDIN).length > 1) throw usageError('standard input (-) can be read only once');
+  if (paths.filter((p) => p === STDIN).length > 1)
+    throw usageError('standard input (-) can be read only once');
   const logger = cliLogger(io);
   const result = await scan(paths, {
     cwd: io.cwd,

@@ -14,7 +14,9 @@ export function cliLogger(io: CliIO): Logger & { finish(): void } {
       if (!final && now - last < 100) return;
       last = now;
       const total = event.total === undefined ? '' : `/${event.total}`;
-      io.stderr.write(`\r\x1b[2K${event.task}: ${event.done}${total}${event.detail ? ` ${event.detail}` : ''}`);
+      io.stderr.write(
+        `\r\x1b[2K${event.task}: ${event.done}${total}${event.detail ? ` ${event.detail}` : ''}`,
+      );
       drawn = true;
     },
     warn(message) {

@@ -39,7 +39,14 @@ function validateConfig(data: unknown, path: string): VouchConfig {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) return fail('must be a JSON object');
   const raw = data as Record<string, unknown>;
   const config: VouchConfig = {};
-  const known = new Set(['$schema', 'failOn', 'exclude', 'maxFileSize', 'includeDocuments', 'pythonImportMap']);
+  const known = new Set([
+    '$schema',
+    'failOn',
+    'exclude',
+    'maxFileSize',
+    'includeDocuments',
+    'pythonImportMap',
+  ]);
   for (const key of Object.keys(raw)) if (!known.has(key)) fail(`unknown setting "${key}"`);
   if (raw.failOn !== undefined) {
     if (typeof raw.failOn !== 'string' || !(raw.failOn === 'none' || isSeverity(raw.failOn))) {
@@ -54,7 +61,8 @@ function validateConfig(data: unknown, path: string): VouchConfig {
     config.exclude = raw.exclude as string[];
   }
   if (raw.maxFileSize !== undefined) {
-    if (typeof raw.maxFileSize !== 'number' || !(raw.maxFileSize > 0)) fail('"maxFileSize" must be a positive number');
+    if (typeof raw.maxFileSize !== 'number' || !(raw.maxFileSize > 0))
+      fail('"maxFileSize" must be a positive number');
     config.maxFileSize = raw.maxFileSize as number;
   }
   if (raw.includeDocuments !== undefined) {

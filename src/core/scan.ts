@@ -3,7 +3,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import ignore from 'ignore';
 import { ANALYZERS } from '../analyzers/registry.js';
 import { EXTRACTORS, extractorById, extractorFor } from '../extractors/registry.js';
-import type { ExtractContext, ExtractResult, Extractor, SourceFile } from '../extractors/types.js';
+import type { ExtractContext, Extractor, ExtractResult, SourceFile } from '../extractors/types.js';
 import { DEFAULT_MAX_FILE_SIZE, displayPath, readTextFile, walk } from '../inputs/walk.js';
 import type { Finding } from '../model/finding.js';
 import type { PackageRef } from '../model/package-ref.js';
@@ -65,7 +65,13 @@ export async function scan(inputs: readonly string[], options: ScanOptions = {})
 
   const planned: PlannedFile[] = [];
   const plannedPaths = new Set<string>();
-  const plan = (abs: string | undefined, path: string, text: string, extractor: Extractor, role: PlannedFile['role']) => {
+  const plan = (
+    abs: string | undefined,
+    path: string,
+    text: string,
+    extractor: Extractor,
+    role: PlannedFile['role'],
+  ) => {
     if (plannedPaths.has(path)) return;
     plannedPaths.add(path);
     if (abs) absByPath.set(path, abs);
@@ -179,7 +185,8 @@ export async function scan(inputs: readonly string[], options: ScanOptions = {})
     if (file.extractor.kind === 'document') for (const ref of out.refs) ref.scope ??= file.source.path;
     allRefs.push(...out.refs);
     if (out.facts.length > 0) facts.push({ file: file.source.path, facts: out.facts });
-    for (const error of out.errors) errors.push({ file: file.source.path, ...error, extractor: file.extractor.id });
+    for (const error of out.errors)
+      errors.push({ file: file.source.path, ...error, extractor: file.extractor.id });
     if (i % 200 === 0) logger.progress({ task: 'scan', done: i + 1, total: planned.length });
   }
   logger.progress({ task: 'scan', done: planned.length, total: planned.length });
@@ -207,7 +214,11 @@ export async function scan(inputs: readonly string[], options: ScanOptions = {})
     skipped,
     unchecked,
     checks,
-    stats: { filesScanned: planned.length, bytesScanned, durationMs: Math.round(performance.now() - started) },
+    stats: {
+      filesScanned: planned.length,
+      bytesScanned,
+      durationMs: Math.round(performance.now() - started),
+    },
   };
 }
 
@@ -216,7 +227,11 @@ function runExtractor(extractor: Extractor, file: SourceFile, context: ExtractCo
     return extractor.extract(file, context);
   } catch (error) {
     // A bug in an extractor costs that file, never the scan.
-    return { refs: [], errors: [{ message: `internal error in ${extractor.id}: ${describeError(error)}` }], facts: [] };
+    return {
+      refs: [],
+      errors: [{ message: `internal error in ${extractor.id}: ${describeError(error)}` }],
+      facts: [],
+    };
   }
 }
 
@@ -237,7 +252,8 @@ function manifestsAbove(starts: { dir: string; walked: boolean }[], cwd: string)
       seen.add(dir);
       for (const name of safeReaddir(dir)) {
         const extractor = extractorFor(name);
-        if (extractor && (extractor.kind === 'manifest' || extractor.kind === 'lockfile')) found.add(join(dir, name));
+        if (extractor && (extractor.kind === 'manifest' || extractor.kind === 'lockfile'))
+          found.add(join(dir, name));
       }
       const parent = dirname(dir);
       if (dir === cwd || parent === dir || existsSync(join(dir, '.git'))) break;
@@ -277,4 +293,3 @@ function compareFindings(a: Finding, b: Finding): number {
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
-

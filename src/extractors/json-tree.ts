@@ -36,7 +36,8 @@ export function* entries(node: Node | undefined): Generator<[string, Node, numbe
   if (node?.type !== 'object') return;
   for (const prop of node.children ?? []) {
     const [keyNode, valueNode] = prop.children ?? [];
-    if (keyNode && valueNode && typeof keyNode.value === 'string') yield [keyNode.value, valueNode, keyNode.offset];
+    if (keyNode && valueNode && typeof keyNode.value === 'string')
+      yield [keyNode.value, valueNode, keyNode.offset];
   }
 }
 

@@ -90,7 +90,8 @@ export function walk(root: string, cwd: string, options: WalkOptions, skipped: S
           continue; // a dangling link points at nothing to scan
         }
         if (real !== realRoot && !real.startsWith(realRoot + sep)) {
-          if (wantedPath(abs, isDir)) skipped.push({ file: displayPath(abs, cwd), reason: 'symlink-outside-root' });
+          if (wantedPath(abs, isDir))
+            skipped.push({ file: displayPath(abs, cwd), reason: 'symlink-outside-root' });
           continue;
         }
         const stat = statSync(real);

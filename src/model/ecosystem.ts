@@ -1,5 +1,14 @@
 /** Ecosystem names are OSV's, so that advisories and package references meet without translation. */
-export const ECOSYSTEMS = ['npm', 'PyPI', 'Go', 'crates.io', 'RubyGems', 'Maven', 'NuGet', 'Packagist'] as const;
+export const ECOSYSTEMS = [
+  'npm',
+  'PyPI',
+  'Go',
+  'crates.io',
+  'RubyGems',
+  'Maven',
+  'NuGet',
+  'Packagist',
+] as const;
 export type Ecosystem = (typeof ECOSYSTEMS)[number];
 
 export function isEcosystem(value: string): value is Ecosystem {

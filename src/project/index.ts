@@ -1,6 +1,6 @@
+import type { ProjectFact } from '../extractors/types.js';
 import { type Ecosystem, packageKey } from '../model/ecosystem.js';
 import type { PackageRef } from '../model/package-ref.js';
-import type { ProjectFact } from '../extractors/types.js';
 
 /** The facts one file contributed, with the file they came from. */
 export interface FileFacts {
@@ -79,7 +79,8 @@ export class ProjectIndex {
     }
     for (const ref of refs) {
       if (ref.scope !== undefined) {
-        if (isDeclaration(ref) || ref.source === 'locked') this.documentScope(ref.scope, ref.ecosystem).add(packageKey(ref.ecosystem, ref.name));
+        if (isDeclaration(ref) || ref.source === 'locked')
+          this.documentScope(ref.scope, ref.ecosystem).add(packageKey(ref.ecosystem, ref.name));
         continue;
       }
       if (!isDeclaration(ref)) continue;
@@ -223,5 +224,9 @@ function matchesAlias(pattern: string, specifier: string): boolean {
   if (star === -1) return specifier === pattern;
   const prefix = pattern.slice(0, star);
   const suffix = pattern.slice(star + 1);
-  return specifier.length >= prefix.length + suffix.length && specifier.startsWith(prefix) && specifier.endsWith(suffix);
+  return (
+    specifier.length >= prefix.length + suffix.length &&
+    specifier.startsWith(prefix) &&
+    specifier.endsWith(suffix)
+  );
 }

@@ -30,7 +30,9 @@ export class PhantomResolver {
 
     const docDeclared = this.index.documentDeclarations(ref);
     if (docDeclared) {
-      return candidates.some((k) => docDeclared.has(k)) ? { status: 'declared' } : { status: 'undeclared', manifests: [] };
+      return candidates.some((k) => docDeclared.has(k))
+        ? { status: 'declared' }
+        : { status: 'undeclared', manifests: [] };
     }
 
     const manifests = this.index.coveringManifests(ref.location.file, ref.ecosystem);
@@ -38,7 +40,12 @@ export class PhantomResolver {
     const files = manifests.map((m) => m.file);
     const lock = this.index.nearestLock(ref.location.file, ref.ecosystem);
     if (lock?.keys.has(key)) {
-      return { status: 'transitive-only', manifests: files, lockfile: lock.file, chain: this.chain(lock, manifests, key) };
+      return {
+        status: 'transitive-only',
+        manifests: files,
+        lockfile: lock.file,
+        chain: this.chain(lock, manifests, key),
+      };
     }
     return { status: 'undeclared', manifests: files };
   }
@@ -46,7 +53,8 @@ export class PhantomResolver {
   /** Shortest path in the lockfile graph from the project's direct dependencies to `target`. */
   private chain(lock: LockInfo, manifests: ManifestInfo[], target: string): string[] {
     const rootKeys = new Set<string>(lock.roots);
-    for (const manifest of manifests) for (const key of manifest.declared) if (lock.keys.has(key)) rootKeys.add(key);
+    for (const manifest of manifests)
+      for (const key of manifest.declared) if (lock.keys.has(key)) rootKeys.add(key);
     const cacheKey = `${lock.file}\0${[...rootKeys].sort().join('\0')}`;
     let parents = this.parentsCache.get(cacheKey);
     if (!parents) {

@@ -29,12 +29,17 @@ export const sarifReporter: Reporter = (result) => {
     const kind = FINDING_KINDS[id];
     return {
       id,
-      name: kind.title.replace(/[^A-Za-z0-9]+(.)?/g, (_, c: string | undefined) => (c ? c.toUpperCase() : '')),
+      name: kind.title.replace(/[^A-Za-z0-9]+(.)?/g, (_, c: string | undefined) =>
+        c ? c.toUpperCase() : '',
+      ),
       shortDescription: { text: kind.title },
       fullDescription: { text: kind.help },
       help: { text: kind.help },
       defaultConfiguration: { level: LEVEL[kind.severity] },
-      properties: { tags: ['security', 'supply-chain'], 'security-severity': SECURITY_SEVERITY[kind.severity] },
+      properties: {
+        tags: ['security', 'supply-chain'],
+        'security-severity': SECURITY_SEVERITY[kind.severity],
+      },
     };
   });
   const results = result.findings.map((finding) => {
@@ -57,9 +62,13 @@ export const sarifReporter: Reporter = (result) => {
         },
       ],
       partialFingerprints: {
-        'vouch/v1': [finding.kind, finding.ecosystem, finding.name, finding.version ?? '', finding.location.file].join(
-          '|',
-        ),
+        'vouch/v1': [
+          finding.kind,
+          finding.ecosystem,
+          finding.name,
+          finding.version ?? '',
+          finding.location.file,
+        ].join('|'),
       },
       properties: {
         severity: finding.severity,

@@ -21,9 +21,16 @@ function severityColor(c: Colors, severity: Severity): (s: string) => string {
   }
 }
 
-function table(rows: string[][], colorize: ((cell: string, col: number, row: number) => string) | undefined): string {
+function table(
+  rows: string[][],
+  colorize: ((cell: string, col: number, row: number) => string) | undefined,
+): string {
   const widths: number[] = [];
-  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
+  for (const row of rows) {
+    row.forEach((cell, i) => {
+      widths[i] = Math.max(widths[i] ?? 0, cell.length);
+    });
+  }
   return rows
     .map((row, r) =>
       row

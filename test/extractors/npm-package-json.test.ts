@@ -6,7 +6,9 @@ describe('npm/package-json', () => {
   it('reads every dependency group with its line, aliases, git, path and workspace specs', () => {
     const out = extractFixture(packageJson, 'extractors/npm-package-json/basic/package.json');
     expect(out.errors).toEqual([]);
-    const byName = Object.fromEntries(out.refs.filter((r) => !r.groups?.includes('override')).map((r) => [r.name, r]));
+    const byName = Object.fromEntries(
+      out.refs.filter((r) => !r.groups?.includes('override')).map((r) => [r.name, r]),
+    );
     expect(byName.express).toMatchObject({ spec: '^4.18.2', source: 'declared', location: { line: 5 } });
     expect(byName.lodash).toMatchObject({ version: '4.17.11' });
     expect(byName['left-pad']).toMatchObject({ version: '1.3.0', alias: 'my-alias' });
@@ -16,9 +18,13 @@ describe('npm/package-json', () => {
     expect(byName.vitest).toMatchObject({ spec: '~3.2.0', groups: ['dev'] });
     expect(byName.react).toMatchObject({ groups: ['peer'] });
     expect(byName.fsevents).toMatchObject({ groups: ['optional'], version: '2.3.3' });
-    const overrides = out.refs.filter((r) => r.groups?.includes('override')).map((r) => `${r.name}@${r.version}`);
+    const overrides = out.refs
+      .filter((r) => r.groups?.includes('override'))
+      .map((r) => `${r.name}@${r.version}`);
     expect(overrides.sort()).toEqual(['debug@4.3.4', 'semver@7.5.2']);
-    expect(out.facts).toEqual([{ kind: 'manifest', ecosystem: 'npm', name: 'shop', workspaces: ['packages/*'] }]);
+    expect(out.facts).toEqual([
+      { kind: 'manifest', ecosystem: 'npm', name: 'shop', workspaces: ['packages/*'] },
+    ]);
   });
 
   it('reports an empty file as an error, not a crash', () => {

@@ -63,7 +63,8 @@ export const jsImports: Extractor = {
     const text = file.text;
     for (const dyn of mod.dynamicImports) {
       const literal = stringLiteralAt(text, dyn.moduleRequest.start, dyn.moduleRequest.end);
-      if (literal !== undefined) uses.push({ specifier: literal, offset: dyn.moduleRequest.start, typeOnly: false });
+      if (literal !== undefined)
+        uses.push({ specifier: literal, offset: dyn.moduleRequest.start, typeOnly: false });
     }
     if (parsed.errors.length === 0 && text.includes('require')) collectRequires(parsed.program, uses);
 
@@ -96,14 +97,23 @@ function collectRequires(program: Parameters<Visitor['visit']>[0], uses: Use[]):
       if (reference.type !== 'TSExternalModuleReference') return;
       const value = literalValue(reference.expression);
       if (value !== undefined) {
-        uses.push({ specifier: value, offset: reference.expression.start, typeOnly: node.importKind === 'type' });
+        uses.push({
+          specifier: value,
+          offset: reference.expression.start,
+          typeOnly: node.importKind === 'type',
+        });
       }
     },
   }).visit(program);
 }
 
 function literalValue(node: { type: string; start: number }): string | undefined {
-  const n = node as { type: string; value?: unknown; expressions?: unknown[]; quasis?: { value: { cooked: string } }[] };
+  const n = node as {
+    type: string;
+    value?: unknown;
+    expressions?: unknown[];
+    quasis?: { value: { cooked: string } }[];
+  };
   if (n.type === 'Literal' && typeof n.value === 'string') return n.value;
   if (n.type === 'TemplateLiteral' && n.expressions?.length === 0) return n.quasis?.[0]?.value.cooked;
   return undefined;

@@ -23,7 +23,8 @@ export const packageJson: Extractor = {
     const doc = parseJson(file.text);
     const result: ExtractResult = { refs: [], errors: doc.errors, facts: [] };
     if (doc.root?.type !== 'object') {
-      if (doc.errors.length === 0) result.errors.push({ line: 1, message: 'package.json is not a JSON object' });
+      if (doc.errors.length === 0)
+        result.errors.push({ line: 1, message: 'package.json is not a JSON object' });
       return result;
     }
     const root = doc.root;
@@ -103,7 +104,10 @@ function manifestFact(root: Node): ProjectFact {
  * npm `overrides` nest (`{"express": {"debug": "4.3.4"}}`, `"." ` is the package itself); yarn
  * `resolutions` use paths (`"**\/debug"`, `"express/debug"`). Both end in a package name and a spec.
  */
-function collectOverrides(node: Node | undefined, emit: (name: string, spec: string, offset: number) => void) {
+function collectOverrides(
+  node: Node | undefined,
+  emit: (name: string, spec: string, offset: number) => void,
+) {
   for (const [key, value, offset] of entries(node)) {
     if (value.type === 'object') {
       const self = stringValue(property(value, '.'));
@@ -126,4 +130,3 @@ function overrideName(key: string): string {
   const at = name.indexOf('@', 1);
   return at === -1 ? name : name.slice(0, at);
 }
-

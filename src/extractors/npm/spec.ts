@@ -59,12 +59,18 @@ export function splitNameAndSpec(arg: string): [string, string | undefined] {
 /** npm's rules for a package name (new packages): lowercase, url-safe, at most 214 characters. */
 export function isValidNpmName(name: string): boolean {
   if (name.length === 0 || name.length > 214) return false;
-  return /^(?:@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.-]*$/i.test(name) && !name.startsWith('.') && !name.startsWith('_');
+  return (
+    /^(?:@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.-]*$/i.test(name) && !name.startsWith('.') && !name.startsWith('_')
+  );
 }
 
 /** The package a module specifier names: `lodash/fp` → `lodash`, `@scope/pkg/x` → `@scope/pkg`. */
 export function packageNameOfSpecifier(specifier: string): string | undefined {
   const parts = specifier.split('/');
-  const name = specifier.startsWith('@') ? (parts.length >= 2 ? `${parts[0]}/${parts[1]}` : undefined) : parts[0];
+  const name = specifier.startsWith('@')
+    ? parts.length >= 2
+      ? `${parts[0]}/${parts[1]}`
+      : undefined
+    : parts[0];
   return name && isValidNpmName(name) ? name : undefined;
 }
