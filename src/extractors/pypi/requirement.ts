@@ -1,0 +1,96 @@
+import { parsePipRequirementsLine } from 'pip-requirements-js';
+import type { RefOrigin } from '../../model/package-ref.js';
+
+/** One PEP 508 dependency specifier, as written in requirements files, pyproject.toml and on pip lines. */
+export interface PyRequirement {
+  name: string;
+  extras: string[];
+  /** Version clauses, e.g. [{op: '>=', version: '2.8.1'}]. */
+  specs: { op: string; version: string }[];
+  /** The environment marker text after `;`, e.g. `python_version < "3.8"`. */
+  marker?: string;
+  /** `name @ url` direct references. */
+  url?: string;
+}
+
+export type ParsedRequirement = { ok: true; requirement: PyRequirement } | { ok: false; error: string };
+
+/** Splits `req ; marker`, leaving a `;` inside a URL alone (PEP 508 wants a space before it there). */
+function splitMarker(text: string): [string, string | undefined] {
+  const at = text.includes('@') ? text.search(/\s;/) : text.indexOf(';');
+  if (at === -1) return [text.trim(), undefined];
+  return [text.slice(0, at).trim(), text.slice(text.indexOf(';', at) + 1).trim() || undefined];
+}
+
+/** Parses a PEP 508 requirement with a real grammar (pip-requirements-js); `===` is handled here. */
+export function parseRequirement(text: string): ParsedRequirement {
+  const [body, marker] = splitMarker(text);
+  // The grammar does not accept arbitrary equality; `name===anything` is rare enough to read by hand.
+  const arbitrary = /^([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[([^\]]*)\])?\s*===\s*(\S+)$/.exec(body);
+  if (arbitrary) {
+    const requirement: PyRequirement = {
+      name: arbitrary[1]!,
+      extras: splitExtras(arbitrary[2]),
+      specs: [{ op: '===', version: arbitrary[3]! }],
+    };
+    if (marker) requirement.marker = marker;
+    return { ok: true, requirement };
+  }
+  try {
+    const parsed = parsePipRequirementsLine(body);
+    if (!parsed || (parsed.type !== 'ProjectName' && parsed.type !== 'ProjectURL')) {
+      return { ok: false, error: `not a requirement: ${body}` };
+    }
+    const requirement: PyRequirement = { name: parsed.name, extras: parsed.extras ?? [], specs: [] };
+    if (parsed.type === 'ProjectName') {
+      requirement.specs = (parsed.versionSpec ?? []).map((s) => ({ op: s.operator, version: s.version }));
+    } else {
+      requirement.url = parsed.url;
+    }
+    if (marker) requirement.marker = marker;
+    return { ok: true, requirement };
+  } catch (error) {
+    const message = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
+    return { ok: false, error: `invalid requirement "${body}": ${message.replace(/^Failed to parse requirements line\. /, '')}` };
+  }
+}
+
+function splitExtras(text: string | undefined): string[] {
+  return (text ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+export function specifierText(specs: PyRequirement['specs']): string {
+  return specs.map((s) => `${s.op}${s.version}`).join(',');
+}
+
+export interface PypiTarget {
+  name: string;
+  version?: string;
+  spec?: string;
+  origin: RefOrigin;
+  url?: string;
+}
+
+/**
+ * How a requirement becomes ref fields: a single `==X` (no wildcard) or `===X` is an exact version;
+ * anything else stays a spec (never read as its lower bound); a URL is a non-registry origin.
+ */
+export function pypiTarget(requirement: PyRequirement): PypiTarget {
+  if (requirement.url !== undefined) {
+    const origin: RefOrigin = /^(git|hg|svn|bzr)\+/.test(requirement.url)
+      ? 'git'
+      : requirement.url.startsWith('file:')
+        ? 'path'
+        : 'url';
+    return { name: requirement.name, origin, url: requirement.url };
+  }
+  const [only, ...rest] = requirement.specs;
+  if (only && rest.length === 0 && (only.op === '===' || (only.op === '==' && !only.version.includes('*')))) {
+    return { name: requirement.name, version: only.version, origin: 'registry' };
+  }
+  const spec = specifierText(requirement.specs);
+  return spec ? { name: requirement.name, spec, origin: 'registry' } : { name: requirement.name, origin: 'registry' };
+}
