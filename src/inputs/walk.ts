@@ -86,17 +86,18 @@ export function walk(root: string, cwd: string, options: WalkOptions, skipped: S
         let real: string;
         try {
           real = realpathSync(abs);
+          const stat = statSync(real);
+          isDir = stat.isDirectory();
+          isFile = stat.isFile();
         } catch {
           continue; // a dangling link points at nothing to scan
         }
         if (real !== realRoot && !real.startsWith(realRoot + sep)) {
-          if (wantedPath(abs, isDir))
+          if (isDir || options.wants(displayPath(abs, cwd))) {
             skipped.push({ file: displayPath(abs, cwd), reason: 'symlink-outside-root' });
+          }
           continue;
         }
-        const stat = statSync(real);
-        isDir = stat.isDirectory();
-        isFile = stat.isFile();
         if (isDir && visited.has(real)) {
           skipped.push({ file: displayPath(abs, cwd), reason: 'symlink-loop' });
           continue;
@@ -113,10 +114,6 @@ export function walk(root: string, cwd: string, options: WalkOptions, skipped: S
       }
     }
   };
-
-  function wantedPath(abs: string, isDir: boolean): boolean {
-    return isDir || options.wants(displayPath(abs, cwd));
-  }
 
   visit(root, rootLayers);
   return found;

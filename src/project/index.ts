@@ -55,9 +55,11 @@ export function ancestorsOf(path: string): string[] {
 }
 
 const DECLARING_SOURCES = new Set(['declared', 'installed']);
+/** Overrides and pip constraints pin versions of what something else installs; they install nothing. */
+const NON_DECLARING_GROUPS = new Set(['override', 'constraint']);
 
 function isDeclaration(ref: PackageRef): boolean {
-  return DECLARING_SOURCES.has(ref.source) && !ref.groups?.includes('override');
+  return DECLARING_SOURCES.has(ref.source) && !ref.groups?.some((g) => NON_DECLARING_GROUPS.has(g));
 }
 
 /**

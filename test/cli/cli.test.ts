@@ -1,0 +1,140 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import type { CliIO } from '../../src/cli/io.js';
+import { main } from '../../src/cli/main.js';
+import { fixturePath } from '../helpers.js';
+
+interface Run {
+  exit: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function run(
+  args: string[],
+  opts: { cwd?: string; stdin?: string; env?: CliIO['env'] } = {},
+): Promise<Run> {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIO = {
+    stdout: { write: (s: string) => (stdout += s), isTTY: false },
+    stderr: { write: (s: string) => (stderr += s), isTTY: false },
+    env: opts.env ?? {},
+    cwd: opts.cwd ?? fixturePath('scan/phantom-npm'),
+    readStdin: async () => opts.stdin ?? '',
+  };
+  const exit = await main(args, io);
+  return { exit, stdout, stderr };
+}
+
+const PHANTOM = fixturePath('scan/phantom-npm');
+const BROKEN = fixturePath('scan/broken-manifest');
+
+const table: {
+  name: string;
+  args: string[];
+  cwd?: string;
+  stdin?: string;
+  exit: number;
+  stdout?: RegExp;
+  stderr?: RegExp;
+}[] = [
+  {
+    name: 'findings at the default threshold',
+    args: ['scan'],
+    exit: 1,
+    stdout: /undeclared\s+npm:body-parser\s+src\/server\.js:3:28/,
+  },
+  {
+    name: 'findings below --fail-on',
+    args: ['scan', '.', '--fail-on', 'high'],
+    exit: 0,
+    stdout: /body-parser/,
+  },
+  { name: '--fail-on none never fails', args: ['scan', '--fail-on', 'none'], exit: 0 },
+  {
+    name: 'an unknown format is a usage error',
+    args: ['scan', '--format', 'xml'],
+    exit: 2,
+    stderr: /Allowed choices are table, json, sarif/,
+  },
+  {
+    name: 'an unknown severity is a usage error',
+    args: ['scan', '--fail-on', 'severe'],
+    exit: 2,
+    stderr: /severe/,
+  },
+  {
+    name: 'a bad size is a usage error',
+    args: ['scan', '--max-file-size', 'big'],
+    exit: 2,
+    stderr: /expected a size/,
+  },
+  { name: 'an unknown command is a usage error', args: ['vet'], exit: 2, stderr: /unknown command/ },
+  {
+    name: 'a missing config file is an input error',
+    args: ['scan', '--config', 'nope.json'],
+    exit: 2,
+    stderr: /nope\.json: no such configuration file/,
+  },
+  {
+    name: 'a broken file makes the exit code 2 and is named',
+    args: ['scan'],
+    cwd: BROKEN,
+    exit: 2,
+    stdout: /package\.json:4:\d+\s+invalid JSON/,
+  },
+  {
+    name: 'a missing path is reported, not thrown',
+    args: ['scan', 'missing.js'],
+    exit: 2,
+    stdout: /missing\.js\s+no such file or directory/,
+  },
+  {
+    name: 'stdin read as a named manifest',
+    args: ['scan', '-', '--stdin-filename', 'package.json'],
+    stdin: '{"dependencies":{"express":"4.17.1"}}',
+    exit: 0,
+    stdout: /express\s+4\.17\.1\s+declared/,
+  },
+  { name: '--version', args: ['--version'], exit: 0, stdout: /^\d+\.\d+\.\d+/ },
+  { name: 'help', args: ['scan', '--help'], exit: 0, stdout: /--fail-on <severity>/ },
+];
+
+describe('vouch CLI', () => {
+  for (const row of table) {
+    it(row.name, async () => {
+      const out = await run(row.args, { cwd: row.cwd ?? PHANTOM, stdin: row.stdin });
+      expect(out.exit, out.stderr).toBe(row.exit);
+      if (row.stdout) expect(out.stdout).toMatch(row.stdout);
+      if (row.stderr) expect(out.stderr).toMatch(row.stderr);
+      expect(out.stderr).not.toMatch(/at .*\.(ts|js):\d+/); // never a stack trace
+    });
+  }
+
+  it('writes machine-clean JSON on stdout', async () => {
+    const out = await run(['scan', '--format', 'json']);
+    const result = JSON.parse(out.stdout);
+    expect(result.schemaVersion).toBe(1);
+    expect(result.findings).toHaveLength(1);
+    expect(out.stderr).toBe('');
+  });
+
+  it('colours only when asked and never with NO_COLOR', async () => {
+    const forced = await run(['scan'], { env: { FORCE_COLOR: '1' } });
+    expect(forced.stdout).toContain('\x1b[');
+    const plain = await run(['scan'], { env: { FORCE_COLOR: '1', NO_COLOR: '1' } });
+    expect(plain.stdout).not.toContain('\x1b[');
+  });
+
+  it('exits with the same codes as a real process', () => {
+    const bin = fileURLToPath(new URL('../../bin/vouch.js', import.meta.url));
+    const child = spawnSync(process.execPath, [bin, 'scan', '--format', 'json'], {
+      cwd: PHANTOM,
+      encoding: 'utf8',
+    });
+    expect(child.status, child.stderr).toBe(1);
+    expect(JSON.parse(child.stdout).findings[0].name).toBe('body-parser');
+  });
+});
