@@ -41,14 +41,27 @@ export const jsImports: Extractor = {
   matches: (path) => SOURCE_EXTENSION.test(path),
   extract(file) {
     const result: ExtractResult = { refs: [], errors: [], facts: [] };
-    const parsed = parseSync(file.path, file.text, parserOptions(file.path));
     const lines = new LineIndex(file.text);
+    const options = parserOptions(file.path);
+    const uses: Use[] = [];
+
+    // `require("x")` calls are found by the parser itself at the cost of one parse: each candidate call is
+    // rewritten in place to the dynamic import `import ("x")` (same length, same lines), so the module record
+    // lists the real calls and a candidate inside a string, comment or regex stays inert. Walking the full
+    // AST instead costs several times the parse; it remains the fallback when the rewrite breaks the syntax
+    // (`function require(x)`, TypeScript `import x = require("y")`).
+    const masked = maskRequireCalls(file.text);
+    let parsed = parseSync(file.path, masked?.text ?? file.text, options);
+    let walkForRequires = false;
+    if (masked && parsed.errors.length > 0) {
+      parsed = parseSync(file.path, file.text, options);
+      walkForRequires = parsed.errors.length === 0;
+    }
     for (const error of parsed.errors) {
       const label = error.labels[0];
       const pos = label ? lines.position(label.start) : undefined;
       result.errors.push({ line: pos?.line, column: pos?.column, message: `syntax error: ${error.message}` });
     }
-    const uses: Use[] = [];
     const mod = parsed.module;
     for (const imp of mod.staticImports) {
       const typeOnly = imp.entries.length > 0 && imp.entries.every((entry) => entry.isType);
@@ -60,13 +73,12 @@ export const jsImports: Extractor = {
       if (!first) continue;
       uses.push({ specifier: first.value, offset: first.start, typeOnly: withSource.every((e) => e.isType) });
     }
-    const text = file.text;
     for (const dyn of mod.dynamicImports) {
-      const literal = stringLiteralAt(text, dyn.moduleRequest.start, dyn.moduleRequest.end);
+      const literal = stringLiteralAt(file.text, dyn.moduleRequest.start, dyn.moduleRequest.end);
       if (literal !== undefined)
         uses.push({ specifier: literal, offset: dyn.moduleRequest.start, typeOnly: false });
     }
-    if (parsed.errors.length === 0 && text.includes('require')) collectRequires(parsed.program, uses);
+    if (walkForRequires) collectRequires(parsed.program, uses);
 
     for (const use of uses) {
       const ref = refOf(use, file.path, lines);
@@ -75,6 +87,19 @@ export const jsImports: Extractor = {
     return result;
   },
 };
+
+const REQUIRE_CALL = /\brequire(\s*\.\s*resolve)?(?=\s*\()/g;
+
+/** The text with every `require(` / `require.resolve(` turned into `import (`, offsets and lines kept. */
+function maskRequireCalls(text: string): { text: string } | undefined {
+  if (!text.includes('require')) return undefined;
+  let changed = false;
+  const out = text.replace(REQUIRE_CALL, (match) => {
+    changed = true;
+    return `import${match.slice(6).replace(/[^\n]/g, ' ')}`;
+  });
+  return changed ? { text: out } : undefined;
+}
 
 function collectRequires(program: Parameters<Visitor['visit']>[0], uses: Use[]): void {
   new Visitor({

@@ -1,0 +1,10 @@
+// `npm run bench`: every benchmark, one after the other, each printing its figures and ratios.
+import { run as scan } from './scan.js';
+
+const only = process.argv[2];
+const benchmarks = { scan };
+for (const [name, bench] of Object.entries(benchmarks)) {
+  if (only && only !== name) continue;
+  console.log(`\n=== ${name} ===`);
+  await bench();
+}

@@ -1,0 +1,243 @@
+// Benchmark: Vouch's phantom-import scan against knip and depcheck on real code.
+//
+// The largest packages of the project's own node_modules are real projects (a package.json plus its
+// sources). Each is copied out of node_modules (knip ignores files under node_modules) and scanned by all
+// three tools, one process per package, in the same run. Prints files/s, MB/s, peak memory, the ratios,
+// and every difference between Vouch's undeclared/transitive-only names and knip's `unlisted` / depcheck's
+// `missing`, with the reason for each.
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { fmt, ratio, timed } from './lib.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const WORK = join(ROOT, 'bench/.work/scan');
+const COUNT = Number(process.env.BENCH_PACKAGES ?? 30);
+const SOURCE = /\.(?:[mc]?[jt]sx?)$/;
+
+function sourceSize(dir) {
+  let bytes = 0;
+  let files = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === 'node_modules') continue;
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      const sub = sourceSize(path);
+      bytes += sub.bytes;
+      files += sub.files;
+    } else if (entry.isFile() && SOURCE.test(entry.name)) {
+      bytes += statSync(path).size;
+      files++;
+    }
+  }
+  return { bytes, files };
+}
+
+function candidates() {
+  const nm = join(ROOT, 'node_modules');
+  const dirs = [];
+  for (const name of readdirSync(nm)) {
+    if (name.startsWith('.')) continue;
+    if (name.startsWith('@')) for (const sub of readdirSync(join(nm, name))) dirs.push(join(nm, name, sub));
+    else dirs.push(join(nm, name));
+  }
+  return dirs
+    .filter((dir) => {
+      try {
+        return JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).name;
+      } catch {
+        return false;
+      }
+    })
+    .map((dir) => ({ dir, ...sourceSize(dir) }))
+    .filter((p) => p.files > 0)
+    .sort((a, b) => b.bytes - a.bytes)
+    .slice(0, COUNT);
+}
+
+function copyOut(packages) {
+  rmSync(WORK, { recursive: true, force: true });
+  mkdirSync(WORK, { recursive: true });
+  return packages.map((p) => {
+    const name = relative(join(ROOT, 'node_modules'), p.dir);
+    const dest = join(WORK, name.replace('/', '__'));
+    cpSync(p.dir, dest, {
+      recursive: true,
+      filter: (src) => !src.slice(p.dir.length).includes('/node_modules'),
+    });
+    return { ...p, name, dir: dest };
+  });
+}
+
+const vouchBin = join(ROOT, 'bin/vouch.js');
+const knipBin = join(ROOT, 'node_modules/knip/bin/knip.js');
+const depcheckBin = join(ROOT, 'node_modules/depcheck/bin/depcheck.js');
+
+function runVouch(dir) {
+  const run = timed(
+    process.execPath,
+    [vouchBin, 'scan', '.', '--format', 'json', '--fail-on', 'none', '--no-gitignore'],
+    {
+      cwd: dir,
+    },
+  );
+  const result = JSON.parse(run.stdout);
+  const names = new Map();
+  for (const f of result.findings) {
+    if (f.kind !== 'undeclared' && f.kind !== 'transitive-only') continue;
+    if (!names.has(f.name)) names.set(f.name, []);
+    names.get(f.name).push(f);
+  }
+  return { ...run, names, result };
+}
+
+function runKnip(dir) {
+  const run = timed(
+    process.execPath,
+    [knipBin, '--include', 'unlisted,files', '--reporter', 'json', '--no-progress', '--no-gitignore'],
+    { cwd: dir },
+  );
+  let report = { issues: [] };
+  try {
+    report = JSON.parse(run.stdout);
+  } catch {
+    report = { issues: [], failed: run.stderr.split('\n')[0] || run.stdout.split('\n')[0] };
+  }
+  const names = new Map();
+  const unusedFiles = new Set();
+  for (const issue of report.issues ?? []) {
+    for (const u of issue.unlisted ?? []) {
+      if (!names.has(u.name)) names.set(u.name, []);
+      names.get(u.name).push(issue.file);
+    }
+    if (issue.files?.length) unusedFiles.add(issue.file);
+  }
+  for (const f of report.files ?? []) unusedFiles.add(f);
+  return { ...run, names, unusedFiles, failed: report.failed };
+}
+
+function runDepcheck(dir) {
+  const run = timed(process.execPath, [depcheckBin, '.', '--json'], { cwd: dir });
+  let report = {};
+  try {
+    report = JSON.parse(run.stdout);
+  } catch {
+    report = { failed: run.stderr.split('\n')[0] };
+  }
+  const names = new Map(
+    Object.entries(report.missing ?? {}).map(([n, files]) => [n, files.map((f) => relative(dir, f))]),
+  );
+  return { ...run, names, failed: report.failed };
+}
+
+/** Why a package that only one side reports is reported by that side: the explanation of a difference. */
+function explain(name, pkg, ours, knip, depcheck, tool) {
+  const manifest = JSON.parse(readFileSync(join(pkg.dir, 'package.json'), 'utf8'));
+  const declared = new Set(
+    ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies'].flatMap((k) =>
+      Object.keys(manifest[k] ?? {}),
+    ),
+  );
+  if (name === manifest.name)
+    return 'self-reference: the package imports its own name, which resolves to itself';
+  if (tool !== 'vouch') {
+    if (declared.has(name))
+      return `declared in package.json; ${tool} reports it for another reason (peer/optional handling)`;
+    const files = (tool === 'knip' ? knip.names.get(name) : depcheck.names.get(name)) ?? [];
+    if (files.some((f) => !SOURCE.test(f)))
+      return `${tool} reads it from a non-source file (${files.join(', ')}); Vouch reads imports only`;
+    if (name.startsWith('@types/'))
+      return `${tool} wants a @types package for a JS import; Vouch treats missing types as a build concern`;
+    return `${tool} resolves a specifier Vouch treats as not a package, or reads a file Vouch skips (${files.slice(0, 3).join(', ')})`;
+  }
+  const findings = ours.names.get(name) ?? [];
+  const files = [...new Set(findings.map((f) => f.location.file))];
+  if (files.every((f) => knip.unusedFiles.has(f)) && tool === 'knip') {
+    return `only in files knip considers unreachable from the entry points (${files.slice(0, 3).join(', ')}); knip skips their imports, Vouch does not`;
+  }
+  if (findings.every((f) => f.evidence?.typeOnly)) return 'type-only import (reported at low severity)';
+  if (findings.every((f) => /\.d\.[mc]?ts$/.test(f.location.file)))
+    return 'imported only from .d.ts declaration files';
+  return `imported in ${files.slice(0, 3).join(', ')}`;
+}
+
+export function run() {
+  const packages = copyOut(candidates());
+  const totals = {
+    files: 0,
+    bytes: 0,
+    vouch: 0,
+    knip: 0,
+    depcheck: 0,
+    vouchPeak: 0,
+    knipPeak: 0,
+    depcheckPeak: 0,
+  };
+  const differences = [];
+  console.log(
+    `scan benchmark: ${packages.length} largest packages of node_modules, copied to ${relative(ROOT, WORK)}`,
+  );
+  for (const pkg of packages) {
+    const ours = runVouch(pkg.dir);
+    const knip = runKnip(pkg.dir);
+    const depcheck = runDepcheck(pkg.dir);
+    totals.files += ours.result.stats.filesScanned;
+    totals.bytes += ours.result.stats.bytesScanned;
+    totals.vouch += ours.ms;
+    totals.knip += knip.ms;
+    totals.depcheck += depcheck.ms;
+    totals.vouchPeak = Math.max(totals.vouchPeak, ours.peakKb ?? 0);
+    totals.knipPeak = Math.max(totals.knipPeak, knip.peakKb ?? 0);
+    totals.depcheckPeak = Math.max(totals.depcheckPeak, depcheck.peakKb ?? 0);
+    for (const [tool, other] of [
+      ['knip', knip],
+      ['depcheck', depcheck],
+    ]) {
+      if (other.failed) {
+        differences.push(`${pkg.name}: ${tool} failed (${other.failed}); not compared`);
+        continue;
+      }
+      for (const name of ours.names.keys()) {
+        if (!other.names.has(name))
+          differences.push(
+            `${pkg.name}: only Vouch reports ${name} (vs ${tool}): ${explain(name, pkg, ours, knip, depcheck, 'vouch')}`,
+          );
+      }
+      for (const name of other.names.keys()) {
+        if (!ours.names.has(name))
+          differences.push(
+            `${pkg.name}: only ${tool} reports ${name}: ${explain(name, pkg, ours, knip, depcheck, tool)}`,
+          );
+      }
+    }
+    console.log(
+      `  ${pkg.name.padEnd(28)} ${String(ours.result.stats.filesScanned).padStart(5)} files ${fmt(ours.result.stats.bytesScanned / 1e6, 2).padStart(6)} MB  vouch ${fmt(ours.ms, 0).padStart(5)} ms  knip ${fmt(knip.ms, 0).padStart(5)} ms  depcheck ${fmt(depcheck.ms, 0).padStart(5)} ms`,
+    );
+  }
+  const seconds = totals.vouch / 1000;
+  console.log('');
+  console.log(
+    `vouch:    ${fmt(totals.vouch, 0)} ms  ${fmt(totals.files / seconds, 0)} files/s  ${fmt(totals.bytes / 1e6 / seconds, 2)} MB/s  peak ${fmt(totals.vouchPeak / 1024, 0)} MiB`,
+  );
+  console.log(
+    `knip:     ${fmt(totals.knip, 0)} ms  peak ${fmt(totals.knipPeak / 1024, 0)} MiB  → vouch is ${ratio(totals.knip, totals.vouch)} faster (target ≥ 3×)`,
+  );
+  console.log(
+    `depcheck: ${fmt(totals.depcheck, 0)} ms  peak ${fmt(totals.depcheckPeak / 1024, 0)} MiB  → vouch is ${ratio(totals.depcheck, totals.vouch)} faster (target ≥ 3×)`,
+  );
+
+  const all = [join(WORK)];
+  const once = timed(
+    process.execPath,
+    [vouchBin, 'scan', ...all, '--format', 'json', '--fail-on', 'none', '--no-gitignore'],
+    { cwd: WORK },
+  );
+  const onceResult = JSON.parse(once.stdout);
+  console.log(
+    `vouch, all ${packages.length} packages in one process: ${fmt(once.ms, 0)} ms  ${fmt(onceResult.stats.filesScanned / (once.ms / 1000), 0)} files/s  ${fmt(onceResult.stats.bytesScanned / 1e6 / (once.ms / 1000), 2)} MB/s  peak ${fmt((once.peakKb ?? 0) / 1024, 0)} MiB`,
+  );
+  console.log(`\ndifferences (${differences.length}):`);
+  for (const d of differences) console.log(`  ${d}`);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) run();
