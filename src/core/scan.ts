@@ -191,6 +191,7 @@ export async function scan(inputs: readonly string[], options: ScanOptions = {})
   }
   logger.progress({ task: 'scan', done: planned.length, total: planned.length });
 
+  dedupeRefs(allRefs);
   const index = new ProjectIndex(allRefs, facts, pythonSources);
   const refs = allRefs.filter((ref) => !index.isLocal(ref));
   const findings: Finding[] = [];
@@ -220,6 +221,32 @@ export async function scan(inputs: readonly string[], options: ScanOptions = {})
       durationMs: Math.round(performance.now() - started),
     },
   };
+}
+
+/** A file included by another (`-r base.txt`) and also scanned itself yields the same refs twice. */
+function dedupeRefs(refs: PackageRef[]): void {
+  const seen = new Set<string>();
+  let kept = 0;
+  for (const ref of refs) {
+    const { file, line, column } = ref.location;
+    const key = [
+      ref.extractor,
+      ref.source,
+      file,
+      line,
+      column,
+      ref.ecosystem,
+      ref.name,
+      ref.version,
+      ref.spec,
+      ref.groups?.join(','),
+      ref.scope,
+    ].join('\0');
+    if (seen.has(key)) continue;
+    seen.add(key);
+    refs[kept++] = ref;
+  }
+  refs.length = kept;
 }
 
 function runExtractor(extractor: Extractor, file: SourceFile, context: ExtractContext): ExtractResult {

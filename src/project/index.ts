@@ -70,6 +70,7 @@ function isDeclaration(ref: PackageRef): boolean {
 export class ProjectIndex {
   readonly manifests = new Map<string, ManifestInfo[]>();
   readonly locks = new Map<string, LockInfo[]>();
+  private readonly lockByFile = new Map<string, LockInfo>();
   private readonly aliasPatterns = new Map<string, string[]>();
   private readonly localPackageNames = new Set<string>();
   private readonly pythonModules = new Set<string>();
@@ -86,8 +87,12 @@ export class ProjectIndex {
         continue;
       }
       if (!isDeclaration(ref)) continue;
-      const manifest = this.manifestAt(ref.location.file, ref.ecosystem);
-      manifest.declared.add(packageKey(ref.ecosystem, ref.name));
+      const key = packageKey(ref.ecosystem, ref.name);
+      // A manifest that records its own graph (pip-compile output with `# via` notes) pins everything it
+      // installs, but declares only its roots: the rest are there for other packages, as in a lockfile.
+      const graph = this.lockByFile.get(ref.location.file);
+      if (graph && graph.roots.length > 0 && !graph.roots.includes(key)) continue;
+      this.manifestAt(ref.location.file, ref.ecosystem).declared.add(key);
     }
     for (const path of pythonSourcePaths) {
       const parts = path.split('/');
@@ -122,9 +127,17 @@ export class ProjectIndex {
           edges.set(key, [...(edges.get(key) ?? []), ...to.map(keyOf)]);
         }
         const roots = (fact.roots ?? []).map(keyOf);
-        const list = this.locks.get(dir) ?? [];
-        list.push({ file, dir, ecosystem: fact.ecosystem, edges, roots, keys: new Set(names.keys()), names });
-        this.locks.set(dir, list);
+        const lock: LockInfo = {
+          file,
+          dir,
+          ecosystem: fact.ecosystem,
+          edges,
+          roots,
+          keys: new Set(names.keys()),
+          names,
+        };
+        this.locks.set(dir, [...(this.locks.get(dir) ?? []), lock]);
+        this.lockByFile.set(file, lock);
         return;
       }
       case 'import-aliases': {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import Ajv from 'ajv-draft-04';
-import addFormats from 'ajv-formats';
+import * as ajvDraft04 from 'ajv-draft-04';
+import * as ajvFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { scan } from '../../src/core/scan.js';
 import { FINDING_KIND_IDS } from '../../src/model/finding.js';
@@ -15,8 +15,9 @@ const schema = JSON.parse(
 );
 
 function validator() {
-  const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
-  addFormats(ajv);
+  // Both are CommonJS modules whose default export is the whole module.
+  const ajv = new ajvDraft04.default({ allErrors: true, strict: false, unicodeRegExp: false });
+  ajvFormats.default(ajv);
   return ajv.compile(schema);
 }
 
