@@ -20,6 +20,8 @@ export function classifyNpmSpec(name: string, rawSpec: string): NpmTarget {
   const spec = rawSpec.trim();
   if (spec.startsWith('npm:')) {
     const target = spec.slice(4);
+    // `npm:^4` names no other package: only a range for the same name.
+    if (!/^@?[\w.-]/.test(target) || /^\d/.test(target)) return classifyNpmSpec(name, target);
     const at = target.lastIndexOf('@');
     const realName = at > 0 ? target.slice(0, at) : target;
     const realSpec = at > 0 ? target.slice(at + 1) : '';
@@ -33,9 +35,9 @@ export function classifyNpmSpec(name: string, rawSpec: string): NpmTarget {
   if (/^https?:\/\//.test(spec)) {
     return /\.git(#|$)/.test(spec) ? gitTarget(name, spec) : { name, origin: 'url', url: spec };
   }
+  if (/^(?:\.{1,2}(?:\/|$)|\/|~\/)/.test(spec)) return { name, origin: 'path', url: spec };
   // `user/repo` and `user/repo#ref` are GitHub shorthands.
   if (/^[\w.-]+\/[\w.-]+(#.*)?$/.test(spec)) return gitTarget(name, spec);
-  if (/^\.{0,2}\//.test(spec)) return { name, origin: 'path', url: spec };
   if (spec === '' || spec === '*') return { name, spec: spec || undefined, origin: 'registry' };
   const exact = semver.valid(spec, { loose: true });
   if (exact && !/^[=v\s]*[<>~^]/.test(spec)) return { name, version: exact, origin: 'registry' };

@@ -1,0 +1,563 @@
+import MarkdownIt, { type Token } from 'markdown-it';
+import { LineIndex } from '../../model/location.js';
+import type { PackageRef } from '../../model/package-ref.js';
+import { extractShellCommands } from '../shell/index.js';
+import {
+  basename,
+  type ExtractContext,
+  type Extractor,
+  type ExtractResult,
+  type SourceFile,
+} from '../types.js';
+
+const ID = 'llm/markdown';
+
+/** One parser for every answer; `parse` keeps no state between documents. */
+const markdown = new MarkdownIt({ html: true });
+
+/** Code block languages, by the first word of the info string. */
+const SHELL_LANGUAGES = new Set([
+  'bash',
+  'sh',
+  'shell',
+  'console',
+  'zsh',
+  'terminal',
+  'shell-session',
+  'shellsession',
+  'sh-session',
+  // Not bash, but their install lines are the same commands; the shell parser's complaints are not reported.
+  'powershell',
+  'ps1',
+  'pwsh',
+  'ps',
+  'cmd',
+  'bat',
+  'batch',
+  'dos',
+]);
+const JS_LANGUAGES: Readonly<Record<string, string>> = {
+  js: 'js',
+  javascript: 'js',
+  node: 'js',
+  nodejs: 'js',
+  jsx: 'jsx',
+  mjs: 'mjs',
+  cjs: 'cjs',
+  ts: 'ts',
+  typescript: 'ts',
+  tsx: 'tsx',
+  mts: 'mts',
+  cts: 'cts',
+};
+const DOCKERFILE_LANGUAGES = new Set(['dockerfile', 'docker', 'containerfile']);
+const PYTHON_LANGUAGES = new Set(['python', 'py', 'python3', 'py3', 'ipython', 'ipython3']);
+const JSON_LANGUAGES = new Set(['json', 'json5', 'jsonc']);
+const INI_LANGUAGES = new Set(['ini', 'cfg', 'dosini']);
+const REQUIREMENTS_LANGUAGES = new Set(['requirements', 'pip', 'pip-requirements', 'requirements.txt']);
+/** Languages whose blocks are classified by their content, as blocks without a language are. */
+const TEXT_LANGUAGES = new Set(['', 'txt', 'text', 'plaintext', 'plain', 'none', 'output']);
+
+/** Manifest file names that a heading, a caption line or an info string can give a block. */
+const MANIFEST_NAME =
+  /(?:^|[^\w.-])(package\.json|pyproject\.toml|Pipfile|setup\.cfg|setup\.py|(?:[\w-]+[-_.])?requirements(?:[-_.][\w-]+)?\.txt|constraints\.txt)(?![\w.-])/g;
+/** A file name in an info string: ```js title="server.js"```, ```json:package.json```, ```requirements.txt```. */
+const INFO_FILE_NAME = /(?:^|[\s:="'/])([\w-][\w.-]*\.[A-Za-z][\w]*|Pipfile)(?=$|[\s"'}])/g;
+
+/**
+ * A prompt that starts a command line in a console session: `$ `, `% `, `> `, `PS C:\x> `, `C:\x> `,
+ * `user@host:~$ `, optionally after a virtualenv marker `(venv) `. A bare `# ` is a comment, not a prompt.
+ */
+const PROMPT =
+  /^(\s*(?:\([\w.-]+\)\s*)?(?:[\w.-]+@[\w.-]+(?::[^\s$#]*)?[$#]|\$|%|>|PS(?:\s[^>]*)?>|[A-Za-z]:\\[^>]*>)[ \t])/;
+/** A line that runs a package manager (for classifying blocks without a language). */
+const PACKAGE_MANAGER_LINE =
+  /^\s*(?:sudo\s+)?(?:npm|npx|yarn|pnpm|pnpx|bun|bunx|pip\d*(?:\.\d+)?|python\d*(?:\.\d+)?\s+-m\s+pip|py\s+-m\s+pip|uv|uvx|pipx|poetry|pipenv)\s+\S/;
+/** Jupyter magics and shell escapes in Python blocks: `!pip install x`, `%pip install x`. */
+const NOTEBOOK_SHELL_LINE = /^(\s*[!%]\s*)(?:pip|pip3|uv|conda|python|npm)\b/;
+
+/**
+ * English words that end an install command written in prose ("pip install requests and then …"). A word
+ * here is never read as a package name in prose; code (blocks and inline spans) is not filtered.
+ * Kept to words that are not also popular package names (`next`, `express`, `request` are packages).
+ */
+const PROSE_STOP_WORDS = new Set(
+  (
+    'a about above after afterwards again all already also an and any are as at automatically be because ' +
+    'before beforehand below both but by can command commands correctly could dependencies dependency do ' +
+    'does done each either e.g ensure etc every first following for from globally here how if in ' +
+    'i.e inside instead into is it its just later library libraries locally make manually may might module ' +
+    'modules must need needed needs not now of on once only or our package packages please project ' +
+    'properly same second should simply since so some step successfully such sure terminal than that the ' +
+    'their them then there these they this those though through to too under until us using via was we ' +
+    'were what when where whether which while will with within without would yet you your yourself'
+  ).split(' '),
+);
+const PROSE_COMMAND_WORD = /^(?:npm|npx|yarn|pnpm|pnpx|bun|bunx|pip\d*(?:\.\d+)?|uv|uvx|pipx|poetry|pipenv)$/;
+const PROSE_PYTHON_WORD = /^(?:python\d*(?:\.\d+)?|py)$/;
+/** Characters a package spec or option written in prose can hold. */
+const PROSE_SPEC = /^[A-Za-z0-9@~^<>=!.,:/+*[\]_'"-]+$/;
+/** Characters the shell would read as syntax: such a prose word is quoted before parsing. */
+const SHELL_SPECIAL = /[^A-Za-z0-9@~^.,:/+=_-]/;
+
+/**
+ * An assistant's answer (Markdown or plain text). Code blocks go, by language, file name or content, to the
+ * extractor of the matching file through `ctx.extractSnippet`; install commands in console blocks, inline
+ * code spans, comment lines of code and prose are read with the shell extractor. All refs carry the answer
+ * as their scope: an answer's install commands and manifest snippets are the declarations for its code.
+ */
+export const llmMarkdown: Extractor = {
+  id: ID,
+  kind: 'document',
+  matches(path) {
+    const name = basename(path).toLowerCase();
+    if (/\.(?:md|markdown|mdx)$/.test(name)) return true;
+    // requirements*.txt and constraints files belong to the pip extractor even when it is not registered.
+    return (
+      name.endsWith('.txt') &&
+      !/requirements|constraints/.test(name) &&
+      !/(?:^|\/)requirements\//.test(path) &&
+      name !== 'cmakelists.txt'
+    );
+  },
+  extract(file, ctx) {
+    return new AnswerReader(file, ctx).read();
+  },
+};
+
+interface CodeBlock {
+  info: string;
+  language: string;
+  /** Content lines with the container indentation markdown-it removed. */
+  lines: string[];
+  /** 1-based answer line of the first content line. */
+  firstLine: number;
+  /** Per content line: how many characters of the answer line precede the content (indentation, `> `). */
+  indents: number[];
+  /** 0-based line of the opening fence, or of the first line of an indented block. */
+  openLine: number;
+}
+
+/** A shell block is a script, a console session (prompts and output), or a Dockerfile's RUN lines. */
+type BlockTarget =
+  | { kind: 'shell'; form: 'script' | 'console' | 'dockerfile' }
+  | { kind: 'snippet'; filename: string };
+
+/** A command found in a line of prose, a code span or a comment, with answer positions for its words. */
+interface CommandPiece {
+  text: string;
+  line: number;
+  /** Answer column (1-based) of each character of `text` that starts a word. */
+  columnAt: (textColumn: number) => number;
+}
+
+class AnswerReader {
+  private readonly result: ExtractResult = { refs: [], errors: [], facts: [] };
+  private readonly lines: string[];
+
+  constructor(
+    private readonly file: SourceFile,
+    private readonly ctx: ExtractContext,
+  ) {
+    // markdown-it normalises every line break to \n, so its line numbers count the same lines.
+    this.lines = file.text.split(/\r\n?|\n/);
+  }
+
+  read(): ExtractResult {
+    const tokens = markdown.parse(this.file.text, {});
+    // Table cells have no line map of their own; they are found in their row's line, left to right.
+    let row: { line: number; cursor: number } | undefined;
+    for (const token of tokens) {
+      if (token.type === 'tr_open' && token.map) row = { line: token.map[0], cursor: 0 };
+      if (token.type === 'fence' || token.type === 'code_block') {
+        if (token.map) this.block(token, token.map);
+      } else if (token.type === 'inline' && token.map) {
+        this.inline(token, this.lines.slice(token.map[0], token.map[1]).join('\n'), token.map[0], 0);
+      } else if (token.type === 'inline' && row && token.content !== '') {
+        const at = (this.lines[row.line] ?? '').indexOf(token.content, row.cursor);
+        if (at === -1) continue;
+        row.cursor = at + token.content.length;
+        this.inline(token, token.content, row.line, at);
+      }
+    }
+    for (const ref of this.result.refs) ref.scope = this.file.path;
+    return this.result;
+  }
+
+  private block(token: Token, map: [number, number]): void {
+    const fenced = token.type === 'fence';
+    const content = token.content.endsWith('\n') ? token.content.slice(0, -1) : token.content;
+    const lines = content.split('\n');
+    const firstLine = fenced ? map[0] + 2 : map[0] + 1;
+    const indents = lines.map((line, i) => {
+      const raw = this.lines[firstLine - 1 + i] ?? '';
+      return raw.endsWith(line) ? raw.length - line.length : 0;
+    });
+    const info = token.info.trim();
+    const language = (info.replace(/^\{?\.?/, '').split(/[\s{}:,]/)[0] ?? '').toLowerCase();
+    if (fenced && !this.isClosed(token, map)) {
+      this.result.errors.push({
+        line: map[0] + 1,
+        message: `the code block opened on line ${map[0] + 1} is never closed (a truncated answer?)`,
+      });
+    }
+    if (content.trim() === '') return;
+    const block: CodeBlock = { info, language, lines, firstLine, indents, openLine: map[0] };
+    const target = this.classify(block);
+    if (!target) return;
+    if (target.kind === 'shell') {
+      const text =
+        target.form === 'console'
+          ? consoleCommands(lines)
+          : target.form === 'dockerfile'
+            ? dockerfileCommands(lines)
+            : lines.join('\n');
+      // Console sessions mix commands and output, so what the shell parser makes of them is not an error.
+      this.snippet(block, 'snippet.sh', text, false);
+      return;
+    }
+    this.codeWithComments(block, target.filename);
+  }
+
+  /** A fence is closed when its last line is a closing fence of the same kind. */
+  private isClosed(token: Token, map: [number, number]): boolean {
+    if (map[1] - map[0] < 2) return false;
+    const last = (this.lines[map[1] - 1] ?? '').replace(/^[\s>]*/, '');
+    const marker = token.markup[0] ?? '`';
+    let run = 0;
+    while (last[run] === marker) run++;
+    return run >= token.markup.length && last.slice(run).trim() === '';
+  }
+
+  private classify(block: CodeBlock): BlockTarget | undefined {
+    const { language } = block;
+    if (SHELL_LANGUAGES.has(language)) {
+      return { kind: 'shell', form: block.lines.some((line) => PROMPT.test(line)) ? 'console' : 'script' };
+    }
+    if (DOCKERFILE_LANGUAGES.has(language)) return { kind: 'shell', form: 'dockerfile' };
+    const named = this.fileNameOf(block);
+    if (named) return { kind: 'snippet', filename: named };
+    const js = JS_LANGUAGES[language];
+    if (js) return { kind: 'snippet', filename: `snippet.${js}` };
+    if (PYTHON_LANGUAGES.has(language)) return { kind: 'snippet', filename: 'snippet.py' };
+    if (REQUIREMENTS_LANGUAGES.has(language)) return { kind: 'snippet', filename: 'requirements.txt' };
+    const text = block.lines.join('\n');
+    if (JSON_LANGUAGES.has(language)) return hasNpmDependencies(text) ? packageJsonTarget : undefined;
+    if (language === 'toml') return pyprojectTarget(text);
+    if (INI_LANGUAGES.has(language)) {
+      return /^\s*install_requires\s*=/m.test(text) ? { kind: 'snippet', filename: 'setup.cfg' } : undefined;
+    }
+    if (language === 'yaml' || language === 'yml') return undefined;
+    return classifyContent(block.lines);
+  }
+
+  /**
+   * A manifest file name the block is given: in its info string, on the caption line or heading just above
+   * it, or as a comment on its first line. A name from outside the info string must suit the language.
+   */
+  private fileNameOf(block: CodeBlock): string | undefined {
+    const fromInfo = [...block.info.matchAll(INFO_FILE_NAME)].map((m) => m[1]!).at(-1);
+    if (fromInfo && !/^\d/.test(fromInfo)) return basename(fromInfo);
+    const above = [block.openLine - 1, block.openLine - 2]
+      .map((i) => this.lines[i] ?? '')
+      .find((line) => line.trim() !== '');
+    const firstComment = /^\s*(?:#|\/\/)\s*(\S+)\s*$/.exec(block.lines[0] ?? '')?.[1];
+    for (const source of [firstComment, above]) {
+      const name = source ? [...source.matchAll(MANIFEST_NAME)].map((m) => m[1]!).at(-1) : undefined;
+      if (name && suits(name, block)) return name;
+    }
+    return undefined;
+  }
+
+  /** Hands code to the extractor its file name selects; comment lines that install something are commands. */
+  private codeWithComments(block: CodeBlock, filename: string): void {
+    const python = filename.endsWith('.py');
+    const js = /\.[cm]?[jt]sx?$/.test(filename);
+    const lines = [...block.lines];
+    const pieces: CommandPiece[] = [];
+    for (const [i, line] of lines.entries()) {
+      const line1 = block.firstLine + i;
+      const indent = block.indents[i] ?? 0;
+      const magic = python ? NOTEBOOK_SHELL_LINE.exec(line) : null;
+      if (magic) {
+        // `!pip install x` is not Python: the Python extractor gets an empty line in its place.
+        const start = magic[1]!.length;
+        pieces.push({ text: line.slice(start), line: line1, columnAt: (c) => c + start + indent });
+        lines[i] = '';
+        continue;
+      }
+      const comment = python ? line.indexOf('#') : js ? line.indexOf('//') : -1;
+      if (comment !== -1 && line.slice(0, comment).trim() === '') {
+        pieces.push(...proseCommands(line, line1, indent, comment));
+      }
+    }
+    let text = lines.join('\n');
+    // `"dependencies": {…}` alone is a fragment of package.json; braces around it make it a document.
+    if (filename === 'package.json' && text.trimStart().startsWith('"')) text = `{${text}\n}`;
+    this.snippet(block, filename, text, true);
+    for (const piece of pieces) this.command(piece);
+  }
+
+  /**
+   * The snippet's facts (its package name, workspaces) are left out: they would describe the project around
+   * the answer rather than the answer.
+   */
+  private snippet(block: CodeBlock, filename: string, text: string, keepErrors: boolean): void {
+    const inner = this.ctx.extractSnippet(this.file, { filename, text, line: block.firstLine });
+    for (const ref of inner.refs) {
+      const line = ref.location.line;
+      if (line !== undefined && ref.location.column !== undefined) {
+        ref.location.column += block.indents[line - block.firstLine] ?? 0;
+      }
+      this.result.refs.push(ref);
+    }
+    if (!keepErrors) return;
+    for (const error of inner.errors) {
+      this.result.errors.push({ ...error, message: `in the ${filename} code block: ${error.message}` });
+    }
+  }
+
+  /** Inline code spans that run a package manager, and install commands written in the prose around them. */
+  /** `raw` is the token's source, starting on 0-based line `line0` at 0-based column `column0`. */
+  private inline(token: Token, raw: string, line0: number, column0: number): void {
+    const positions = new LineIndex(raw);
+    // Code spans are blanked out of the prose (UTF-16 units, like the offsets).
+    const masked = raw.split('');
+    let cursor = 0;
+    for (const child of token.children ?? []) {
+      if (child.type !== 'code_inline') continue;
+      const open = findBacktickRun(raw, child.markup, cursor);
+      const close = open === -1 ? -1 : findBacktickRun(raw, child.markup, open + child.markup.length);
+      if (close === -1) continue;
+      const start = open + child.markup.length;
+      cursor = close + child.markup.length;
+      for (let i = open; i < cursor; i++) if (masked[i] !== '\n') masked[i] = ' ';
+      const at = positions.position(start);
+      const shift = at.column - 1 + (at.line === 1 ? column0 : 0);
+      this.command({ text: raw.slice(start, close), line: line0 + at.line, columnAt: (c) => c + shift });
+    }
+    const prose = masked.join('').split('\n');
+    for (const [i, line] of prose.entries()) {
+      for (const piece of proseCommands(line, line0 + 1 + i, i === 0 ? column0 : 0, 0)) this.command(piece);
+    }
+  }
+
+  /** A command outside code blocks: what it names counts, but the shell parser's complaints do not. */
+  private command(piece: CommandPiece): void {
+    const inner = extractShellCommands(piece.text, this.file.path);
+    for (const ref of inner.refs) this.result.refs.push(placed(ref, piece));
+  }
+}
+
+/** The answer location of a ref found in a command piece (whose first line is `piece.line`). */
+function placed(ref: PackageRef, piece: CommandPiece): PackageRef {
+  const line = ref.location.line ?? 1;
+  const column = ref.location.column;
+  ref.location = {
+    file: ref.location.file,
+    line: piece.line + line - 1,
+    ...(column === undefined ? {} : { column: line === 1 ? piece.columnAt(column) : column }),
+  };
+  return ref;
+}
+
+const packageJsonTarget: BlockTarget = { kind: 'snippet', filename: 'package.json' };
+
+function hasNpmDependencies(text: string): boolean {
+  return /"(?:dev|peer|optional)?[dD]ependencies"\s*:/.test(text);
+}
+
+function pyprojectTarget(text: string): BlockTarget | undefined {
+  if (/^\s*\[(?:project|tool\.poetry|build-system)[\].]/m.test(text)) {
+    return { kind: 'snippet', filename: 'pyproject.toml' };
+  }
+  if (/^\s*\[(?:packages|dev-packages)\]\s*$/m.test(text)) return { kind: 'snippet', filename: 'Pipfile' };
+  return undefined;
+}
+
+/** Whether a manifest name from around a block fits what the block holds. */
+function suits(name: string, block: CodeBlock): boolean {
+  const { language } = block;
+  const text = block.lines.join('\n').trimStart();
+  const plain = TEXT_LANGUAGES.has(language) || !isKnownLanguage(language);
+  if (name === 'package.json') return (JSON_LANGUAGES.has(language) || plain) && /^[{"]/.test(text);
+  if (name === 'pyproject.toml' || name === 'Pipfile') return language === 'toml' || plain;
+  if (name === 'setup.cfg') return INI_LANGUAGES.has(language) || plain;
+  if (name === 'setup.py') return PYTHON_LANGUAGES.has(language) || plain;
+  // requirements.txt: requirement lines, not a shell session that installs them.
+  return (
+    (plain || REQUIREMENTS_LANGUAGES.has(language)) && !block.lines.some((l) => PACKAGE_MANAGER_LINE.test(l))
+  );
+}
+
+function isKnownLanguage(language: string): boolean {
+  return (
+    SHELL_LANGUAGES.has(language) ||
+    DOCKERFILE_LANGUAGES.has(language) ||
+    language in JS_LANGUAGES ||
+    PYTHON_LANGUAGES.has(language) ||
+    JSON_LANGUAGES.has(language) ||
+    INI_LANGUAGES.has(language) ||
+    REQUIREMENTS_LANGUAGES.has(language) ||
+    language === 'toml' ||
+    language === 'yaml' ||
+    language === 'yml'
+  );
+}
+
+/** What a block without a (known) language holds, judged from its lines. */
+function classifyContent(lines: string[]): BlockTarget | undefined {
+  if (lines.some((line) => PROMPT.test(line))) return { kind: 'shell', form: 'console' };
+  if (lines.some((line) => PACKAGE_MANAGER_LINE.test(line))) return { kind: 'shell', form: 'script' };
+  const text = lines.join('\n');
+  if (/^\s*[{[]/.test(text) && hasNpmDependencies(text)) return packageJsonTarget;
+  const toml = pyprojectTarget(text);
+  if (toml) return toml;
+  if (
+    /\brequire\s*\(\s*['"`]/.test(text) ||
+    /^\s*import\s+(?:[\w*{},\s]+\s+from\s+)?['"]/m.test(text) ||
+    /^\s*export\s+(?:default|const|function|class)\b/m.test(text)
+  ) {
+    return { kind: 'snippet', filename: 'snippet.js' };
+  }
+  if (
+    /^\s*(?:from\s+[\w.]+\s+import\s+\S|import\s+[\w.]+(?:\s+as\s+\w+)?(?:\s*,\s*[\w.]+(?:\s+as\s+\w+)?)*\s*$|def\s+\w+\s*\(|if\s+__name__\s*==)/m.test(
+      text,
+    )
+  ) {
+    return { kind: 'snippet', filename: 'snippet.py' };
+  }
+  if (looksLikeRequirements(lines)) return { kind: 'snippet', filename: 'requirements.txt' };
+  return undefined;
+}
+
+/** Every line a requirement (or pip option or comment), and at least one with a version operator. */
+function looksLikeRequirements(lines: string[]): boolean {
+  const body = lines.map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
+  const requirement =
+    /^[A-Za-z0-9][A-Za-z0-9._-]*(?:\[[\w,\s-]*\])?\s*(?:(?:==|>=|<=|~=|!=|===|<|>)\s*[\w.*+!-]+\s*,?\s*)*(?:;.*)?$/;
+  return (
+    body.length > 0 &&
+    body.every((l) => requirement.test(l) || /^-(?:r|c|e|-\w[\w-]*)\b/.test(l)) &&
+    body.some((l) => /(?:==|>=|<=|~=|!=)/.test(l))
+  );
+}
+
+/**
+ * The command lines of a console session: lines after a prompt (the prompt blanked out, so columns stay)
+ * and the continuation lines of a command that ends in `\`. Output lines become empty lines.
+ */
+function consoleCommands(lines: string[]): string {
+  let continued = false;
+  return lines
+    .map((line) => {
+      const prompt = PROMPT.exec(line)?.[1];
+      let command: string | undefined;
+      if (prompt) command = ' '.repeat(prompt.length) + line.slice(prompt.length);
+      else if (continued) command = line.replace(/^(\s*)> /, (m) => ' '.repeat(m.length));
+      continued = command?.trimEnd().endsWith('\\') === true;
+      return command ?? '';
+    })
+    .join('\n');
+}
+
+/**
+ * The shell form of a Dockerfile's `RUN` instructions (the keyword and its `--mount=…` flags blanked out,
+ * continuation lines kept); other instructions, and the JSON exec form, become empty lines.
+ */
+function dockerfileCommands(lines: string[]): string {
+  let continued = false;
+  return lines
+    .map((line) => {
+      let command: string | undefined;
+      const run = /^\s*RUN(?:\s+--\S+)*\s+/i.exec(line)?.[0];
+      if (continued) command = line;
+      else if (run && !line.slice(run.length).startsWith('['))
+        command = ' '.repeat(run.length) + line.slice(run.length);
+      continued = command?.trimEnd().endsWith('\\') === true;
+      return command ?? '';
+    })
+    .join('\n');
+}
+
+/** Index of a run of exactly `run.length` backticks at or after `from`, or -1. */
+function findBacktickRun(text: string, run: string, from: number): number {
+  for (let at = text.indexOf(run, from); at !== -1; at = text.indexOf(run, at + 1)) {
+    if (text[at - 1] !== '`' && text[at + run.length] !== '`') return at;
+  }
+  return -1;
+}
+
+/**
+ * Install commands written in prose: from a package manager's name to the end of the sentence, stopping
+ * early at a word that cannot be a package spec or is an ordinary English word. `from` skips the start of
+ * the line (a comment marker); `indent` is added to columns.
+ */
+function proseCommands(text: string, line: number, indent: number, from: number): CommandPiece[] {
+  const words = [...text.slice(from).matchAll(/\S+/g)].map((m) => ({ raw: m[0], start: m.index + from }));
+  const pieces: CommandPiece[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const head = proseWord(words[i]!.raw);
+    const next = words[i + 1] ? proseWord(words[i + 1]!.raw).core : '';
+    const starts =
+      (PROSE_COMMAND_WORD.test(head.core) && !head.endsSentence) ||
+      (head.core === 'sudo' && PROSE_COMMAND_WORD.test(next)) ||
+      (PROSE_PYTHON_WORD.test(head.core) && next === '-m');
+    // `via npm (npm install x)`: the command starts at the second name.
+    if (!starts || (head.core !== 'sudo' && PROSE_COMMAND_WORD.test(next))) continue;
+    const taken = [{ core: head.core, start: words[i]!.start + head.offset }];
+    let j = i + 1;
+    for (; j < words.length; j++) {
+      const word = proseWord(words[j]!.raw);
+      const unbalanced = count(word.core, "'") % 2 === 1 || count(word.core, '"') % 2 === 1;
+      const stops = word.core === '' || unbalanced || PROSE_STOP_WORDS.has(word.core.toLowerCase());
+      if (stops || !PROSE_SPEC.test(word.core)) break;
+      taken.push({ core: word.core, start: words[j]!.start + word.offset });
+      if (word.endsSentence) {
+        j++;
+        break;
+      }
+    }
+    i = j - 1;
+    // Words are joined with single spaces (quoted where the shell would see syntax, as in `requests>=2`),
+    // and each word's column in the joined text maps back to its column in the answer.
+    let command = '';
+    const wordStarts: { at: number; column: number }[] = [];
+    for (const word of taken) {
+      if (command !== '') command += ' ';
+      wordStarts.push({ at: command.length + 1, column: word.start + 1 + indent });
+      command += SHELL_SPECIAL.test(word.core) && !/['"]/.test(word.core) ? `'${word.core}'` : word.core;
+    }
+    pieces.push({
+      text: command,
+      line,
+      columnAt: (c) => wordStarts.findLast((s) => s.at <= c)?.column ?? c + indent,
+    });
+  }
+  return pieces;
+}
+
+/** A word of prose without the punctuation around it: `(npm`, `**express**`, `requests.`, `"flask>=2".` */
+function proseWord(raw: string): { core: string; offset: number; endsSentence: boolean } {
+  let lead = /^[(*_[]*/.exec(raw)![0].length;
+  const quote = raw[lead];
+  // An opening quote stays only when the word closes it: `"flask>=2"` is one shell word.
+  if ((quote === '"' || quote === "'") && raw.indexOf(quote, lead + 1) === -1) lead++;
+  let core = raw.slice(lead);
+  const trail = /[).,;:!?*_"'\]]*$/.exec(core)![0];
+  core = core.slice(0, core.length - trail.length);
+  let kept = 0;
+  for (const ch of trail) {
+    const closes =
+      (ch === ']' && count(core, '[') > count(core, ']')) ||
+      ((ch === '"' || ch === "'") && count(core, ch) % 2 === 1);
+    if (!closes) break;
+    core += ch;
+    kept++;
+  }
+  return { core, offset: lead, endsSentence: /[.,;:!?)]/.test(trail.slice(kept)) };
+}
+
+function count(text: string, ch: string): number {
+  return text.split(ch).length - 1;
+}

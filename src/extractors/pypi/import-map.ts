@@ -1,0 +1,68 @@
+import { readFileSync } from 'node:fs';
+
+// Both src/extractors/pypi/ and dist/extractors/pypi/ sit three levels below the project root.
+const DATA_DIR = new URL('../../../data/', import.meta.url);
+
+let builtinMap: ReadonlyMap<string, string> | undefined;
+let stdlib: ReadonlySet<string> | undefined;
+
+function builtinImportMap(): ReadonlyMap<string, string> {
+  builtinMap ??= new Map(
+    Object.entries(
+      JSON.parse(readFileSync(new URL('python-import-map.json', DATA_DIR), 'utf8')) as Record<string, string>,
+    ),
+  );
+  return builtinMap;
+}
+
+function stdlibModules(): ReadonlySet<string> {
+  if (!stdlib) {
+    const data = JSON.parse(readFileSync(new URL('python-stdlib.json', DATA_DIR), 'utf8')) as {
+      modules: string[];
+    };
+    stdlib = new Set(data.modules);
+  }
+  return stdlib;
+}
+
+function topLevel(module: string): string {
+  const dot = module.indexOf('.');
+  return dot === -1 ? module : module.slice(0, dot);
+}
+
+/** Whether a module (`os.path`, `xml.etree.ElementTree`) belongs to the standard library, by its top-level name. */
+export function isStdlibModule(module: string): boolean {
+  return stdlibModules().has(topLevel(module));
+}
+
+/** The key of `table` that is the longest dotted prefix of `module`: `google.cloud.storage` before `google`. */
+function longestPrefixKey(table: ReadonlyMap<string, string>, module: string): string | undefined {
+  let candidate = module;
+  for (;;) {
+    if (table.has(candidate)) return candidate;
+    const dot = candidate.lastIndexOf('.');
+    if (dot === -1) return undefined;
+    candidate = candidate.slice(0, dot);
+  }
+}
+
+/** The distribution an import maps to; `inferred` when no table knows the module and its own name is the guess. */
+export interface ResolvedImport {
+  name: string;
+  inferred: boolean;
+  /** The table key that decided it; absent when the name was inferred. */
+  key?: string;
+}
+
+/**
+ * The distribution that provides a module. The user's mappings win over the built-in table as a whole (a
+ * user's `google` beats the built-in `google.cloud.storage`), so that a configured answer is never second-
+ * guessed; within each table the longest dotted prefix wins. Unknown modules keep their top-level name.
+ */
+export function resolveImport(module: string, overrides: ReadonlyMap<string, string>): ResolvedImport {
+  for (const table of [overrides, builtinImportMap()]) {
+    const key = longestPrefixKey(table, module);
+    if (key !== undefined) return { name: table.get(key)!, inferred: false, key };
+  }
+  return { name: topLevel(module), inferred: true };
+}

@@ -1,0 +1,365 @@
+import { createRequire } from 'node:module';
+import { Language, type Node, Parser } from 'web-tree-sitter';
+import type { PackageRef } from '../../model/package-ref.js';
+import type { ExtractError, Extractor, ExtractResult } from '../types.js';
+import { isStdlibModule, type ResolvedImport, resolveImport } from './import-map.js';
+
+const ID = 'pypi/imports';
+const SOURCE_EXTENSION = /\.pyi?$/;
+/** Every import form contains this word: `import`, `__import__`, `import_module`, `importorskip`. */
+const IMPORT_WORD = 'import';
+/** Imports are handled where they stand; strings and comments cannot hold one. */
+const NOT_DESCENDED = new Set([
+  'import_statement',
+  'import_from_statement',
+  'future_import_statement',
+  'string',
+  'comment',
+]);
+/** Handlers after which the code copes without the module. */
+const HANDLES_MISSING_MODULE = new Set(['ImportError', 'ModuleNotFoundError', 'Exception', 'BaseException']);
+const IMPORT_FUNCTIONS = new Set(['__import__', 'import_module', 'importorskip']);
+const MODULE_NAME = /^[\p{L}_][\p{L}\p{N}_]*(?:\.[\p{L}_][\p{L}\p{N}_]*)*$/u;
+
+let parser: Parser | undefined;
+let loading: Promise<void> | undefined;
+
+async function loadParser(): Promise<void> {
+  // Parser.init() replaces the wasm module it binds to, so it must run once per process.
+  await Parser.init();
+  const wasm = createRequire(import.meta.url).resolve('tree-sitter-python/tree-sitter-python.wasm');
+  parser = new Parser().setLanguage(await Language.load(wasm));
+}
+
+/** What the statements around an import say about it. */
+interface Scope {
+  /** Inside a `try:` body whose handlers cope with a missing module, or `with suppress(ImportError):`. */
+  optional: boolean;
+  /** Inside `if TYPE_CHECKING:`. */
+  typeOnly: boolean;
+  /** This node is such a `try`/`with`: its `body` is optional. */
+  guardsBody: boolean;
+  /** This node is `if TYPE_CHECKING:`: its `consequence` is type-only. */
+  typeChecking: boolean;
+}
+
+const MODULE_SCOPE: Scope = { optional: false, typeOnly: false, guardsBody: false, typeChecking: false };
+/** A stub (`.pyi`) is read by type checkers only, so everything it imports is type-only. */
+const STUB_SCOPE: Scope = { ...MODULE_SCOPE, typeOnly: true };
+
+/** One module named by the source, before it becomes a ref. */
+interface ModuleUse {
+  module: string;
+  at: Node;
+  optional: boolean;
+  typeOnly: boolean;
+}
+
+/**
+ * Imports of Python sources, parsed with tree-sitter (error-tolerant, so a broken file still yields the
+ * imports around the break): `import a.b`, `from a import b`, `importlib.import_module("a")`,
+ * `__import__("a")` and `pytest.importorskip("a")`, wherever they stand. Relative imports, `__future__`
+ * and the standard library are not packages and are left out.
+ */
+export const pythonImports: Extractor = {
+  id: ID,
+  ecosystem: 'PyPI',
+  kind: 'source',
+  matches: (path) => SOURCE_EXTENSION.test(path),
+  async init() {
+    loading ??= loadParser();
+    await loading;
+  },
+  extract(file, ctx) {
+    const result: ExtractResult = { refs: [], errors: [], facts: [] };
+    const tree = parser?.parse(file.text);
+    if (!tree) {
+      result.errors.push({ line: 1, message: 'the Python parser is not initialised' });
+      return result;
+    }
+    try {
+      const error = syntaxError(tree.rootNode, file.text);
+      if (error) result.errors.push(error);
+      const resolve = (module: string) => resolveImport(module, ctx.pythonImportMap);
+      const refOf = (use: ModuleUse, resolved: ResolvedImport): PackageRef => {
+        const ref: PackageRef = {
+          ecosystem: 'PyPI',
+          name: resolved.name,
+          source: 'imported',
+          extractor: ID,
+          location: {
+            file: file.path,
+            line: use.at.startPosition.row + 1,
+            column: use.at.startPosition.column + 1,
+          },
+          importName: use.module,
+        };
+        if (use.optional) ref.optional = true;
+        if (use.typeOnly) ref.typeOnly = true;
+        if (resolved.inferred) ref.inferred = true;
+        return ref;
+      };
+      const top = file.path.endsWith('.pyi') ? STUB_SCOPE : MODULE_SCOPE;
+      collectImports(tree.rootNode, file.text, top, {
+        module(use) {
+          if (isPackageModule(use.module)) result.refs.push(refOf(use, resolve(use.module)));
+        },
+        from(use, names) {
+          if (!isPackageModule(use.module)) return;
+          // `from google.cloud import storage` names the distribution in the imported name, not the module.
+          const depth = use.module.split('.').length;
+          let named = false;
+          for (const name of names) {
+            if (name.isMissing) continue;
+            const sub = { ...use, module: `${use.module}.${name.text}`, at: name };
+            const resolved = resolve(sub.module);
+            if (resolved.key !== undefined && resolved.key.split('.').length > depth) {
+              result.refs.push(refOf(sub, resolved));
+              named = true;
+            }
+          }
+          if (!named) result.refs.push(refOf(use, resolve(use.module)));
+        },
+      });
+    } finally {
+      tree.delete();
+    }
+    return result;
+  },
+};
+
+/** Error recovery can leave a MISSING identifier (empty text) where a module name belongs. */
+function isPackageModule(module: string): boolean {
+  return MODULE_NAME.test(module) && !isStdlibModule(module);
+}
+
+interface Sink {
+  module(use: ModuleUse): void;
+  /** `from module import names`: `names` are the first identifiers of what is imported (none for `*`). */
+  from(use: ModuleUse, names: Node[]): void;
+}
+
+/**
+ * Walks the tree with a cursor (no recursion, so deep nesting cannot overflow the stack), entering only
+ * nodes whose text contains the word `import`: everything else cannot hold an import, and skipping it keeps
+ * large files cheap.
+ */
+function collectImports(root: Node, text: string, top: Scope, sink: Sink): void {
+  const occurrences: number[] = [];
+  for (let i = text.indexOf(IMPORT_WORD); i !== -1; i = text.indexOf(IMPORT_WORD, i + 1)) occurrences.push(i);
+  if (occurrences.length === 0) return;
+  const holdsImport = (start: number, end: number): boolean => {
+    let lo = 0;
+    let hi = occurrences.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (occurrences[mid]! < start) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < occurrences.length && occurrences[lo]! + IMPORT_WORD.length <= end;
+  };
+
+  const cursor = root.walk();
+  // A node without the word is never descended into, so its scope is never read: it keeps its parent's.
+  const scopeOfCurrent = (parent: Scope): Scope =>
+    holdsImport(cursor.startIndex, cursor.endIndex)
+      ? enter(cursor.currentNode, cursor.currentFieldName, parent, sink)
+      : parent;
+  const scopes: Scope[] = [top];
+  try {
+    for (;;) {
+      if (
+        !NOT_DESCENDED.has(cursor.nodeType) &&
+        holdsImport(cursor.startIndex, cursor.endIndex) &&
+        cursor.gotoFirstChild()
+      ) {
+        scopes.push(scopeOfCurrent(scopes.at(-1)!));
+        continue;
+      }
+      for (;;) {
+        if (scopes.length === 1) return;
+        if (cursor.gotoNextSibling()) {
+          scopes[scopes.length - 1] = scopeOfCurrent(scopes[scopes.length - 2]!);
+          break;
+        }
+        cursor.gotoParent();
+        scopes.pop();
+      }
+    }
+  } finally {
+    cursor.delete();
+  }
+}
+
+/** The scope of a node that may hold an import; an import it is goes to `sink`. */
+function enter(node: Node, field: string | null, parent: Scope, sink: Sink): Scope {
+  const scope: Scope = {
+    optional: parent.optional || (parent.guardsBody && field === 'body'),
+    typeOnly: parent.typeOnly || (parent.typeChecking && field === 'consequence'),
+    guardsBody: false,
+    typeChecking: false,
+  };
+  switch (node.type) {
+    case 'try_statement':
+      scope.guardsBody = tryCopesWithMissingModule(node);
+      break;
+    case 'with_statement':
+      scope.guardsBody = suppressesMissingModule(node);
+      break;
+    case 'if_statement':
+    case 'elif_clause':
+      scope.typeChecking = isTypeCheckingTest(node.childForFieldName('condition'));
+      break;
+    case 'import_statement':
+      for (const name of node.childrenForFieldName('name')) {
+        const dotted = importedDottedName(name);
+        if (dotted) sink.module({ module: dottedText(dotted), at: dotted, ...flags(scope) });
+      }
+      break;
+    case 'import_from_statement': {
+      // A relative import (`from . import x`, `from ..a import b`) is a `relative_import`: the project itself.
+      const module = node.childForFieldName('module_name');
+      if (module?.type !== 'dotted_name') break;
+      const names = node
+        .childrenForFieldName('name')
+        .map((name) => importedDottedName(name)?.firstNamedChild)
+        .filter((name): name is Node => name?.type === 'identifier');
+      sink.from({ module: dottedText(module), at: module, ...flags(scope) }, names);
+      break;
+    }
+    case 'call': {
+      const callee = calleeName(node);
+      if (callee === undefined || !IMPORT_FUNCTIONS.has(callee)) break;
+      const argument = node.childForFieldName('arguments')?.firstNamedChild;
+      const module = argument?.type === 'string' ? plainString(argument) : undefined;
+      if (argument && module !== undefined) {
+        // pytest skips the test when the module is missing: the code copes without it.
+        const optional = scope.optional || callee === 'importorskip';
+        sink.module({ module, at: argument, optional, typeOnly: scope.typeOnly });
+      }
+      break;
+    }
+  }
+  return scope;
+}
+
+function flags(scope: Scope): { optional: boolean; typeOnly: boolean } {
+  return { optional: scope.optional, typeOnly: scope.typeOnly };
+}
+
+/** `a.b` of `import a.b` or `import a.b as c`. */
+function importedDottedName(node: Node): Node | undefined {
+  const dotted = node.type === 'aliased_import' ? node.childForFieldName('name') : node;
+  return dotted?.type === 'dotted_name' ? dotted : undefined;
+}
+
+/** `a . b` and `a.\<newline>b` are both `a.b`. */
+function dottedText(dotted: Node): string {
+  return dotted.namedChildren
+    .filter((part) => part.type === 'identifier')
+    .map((part) => part.text)
+    .join('.');
+}
+
+/** `f` of `f(...)` and of `x.y.f(...)`. */
+function calleeName(call: Node): string | undefined {
+  const callee = call.childForFieldName('function');
+  if (callee?.type === 'identifier') return callee.text;
+  if (callee?.type === 'attribute') return callee.childForFieldName('attribute')?.text;
+  return undefined;
+}
+
+/** The value of a string literal without prefixes that change it (f, b, t); undefined otherwise. */
+function plainString(node: Node): string | undefined {
+  const start = node.firstChild;
+  const end = node.lastChild;
+  if (start?.type !== 'string_start' || end?.type !== 'string_end' || /[bBfFtT]/.test(start.text))
+    return undefined;
+  if (node.namedChildren.some((part) => part.type === 'interpolation')) return undefined;
+  return node.text.slice(start.endIndex - node.startIndex, end.startIndex - node.startIndex);
+}
+
+function tryCopesWithMissingModule(tryNode: Node): boolean {
+  for (const clause of tryNode.namedChildren) {
+    if (clause.type !== 'except_clause') continue;
+    const caught = clause.childrenForFieldName('value');
+    // A bare `except:` catches everything.
+    if (caught.length === 0 || caught.some(namesMissingModuleError)) return true;
+  }
+  return false;
+}
+
+/** `with suppress(ImportError):` and `with contextlib.suppress(ImportError, OSError):`. */
+function suppressesMissingModule(withNode: Node): boolean {
+  const clause = withNode.namedChildren.find((child) => child.type === 'with_clause');
+  for (const item of clause?.namedChildren ?? []) {
+    const value = item.childForFieldName('value');
+    if (value?.type !== 'call' || calleeName(value) !== 'suppress') continue;
+    const args = value.childForFieldName('arguments')?.namedChildren ?? [];
+    if (args.some(namesMissingModuleError)) return true;
+  }
+  return false;
+}
+
+/** Whether an `except` expression (a name, `builtins.ImportError`, a tuple of them) covers ImportError. */
+function namesMissingModuleError(expression: Node): boolean {
+  switch (expression.type) {
+    case 'identifier':
+      return HANDLES_MISSING_MODULE.has(expression.text);
+    case 'attribute':
+      return HANDLES_MISSING_MODULE.has(expression.childForFieldName('attribute')?.text ?? '');
+    case 'as_pattern': {
+      // `except ImportError as error:`: the caught expression comes first, the name bound after `as`.
+      const caught = expression.firstNamedChild;
+      return caught !== null && namesMissingModuleError(caught);
+    }
+    case 'tuple':
+    case 'parenthesized_expression':
+    case 'expression_list':
+      return expression.namedChildren.some(namesMissingModuleError);
+    default:
+      return false;
+  }
+}
+
+/** `TYPE_CHECKING`, `typing.TYPE_CHECKING`, `t.TYPE_CHECKING`. */
+function isTypeCheckingTest(condition: Node | null): boolean {
+  if (condition?.type === 'identifier') return condition.text === 'TYPE_CHECKING';
+  if (condition?.type === 'attribute')
+    return condition.childForFieldName('attribute')?.text === 'TYPE_CHECKING';
+  return false;
+}
+
+/**
+ * tree-sitter recovers from syntax errors with ERROR and MISSING nodes; the file is reported once, at the
+ * first of them, and the imports around the break are kept.
+ */
+function syntaxError(root: Node, text: string): ExtractError | undefined {
+  if (!root.hasError) return undefined;
+  const cursor = root.walk();
+  try {
+    descend: for (;;) {
+      if (cursor.nodeType === 'ERROR' || cursor.nodeIsMissing) {
+        const { row, column } = cursor.startPosition;
+        const missing = cursor.nodeIsNamed ? cursor.nodeType : JSON.stringify(cursor.nodeType);
+        const message = cursor.nodeIsMissing
+          ? `syntax error: missing ${missing}`
+          : unexpectedText(text.slice(cursor.startIndex, Math.min(cursor.endIndex, cursor.startIndex + 40)));
+        return { line: row + 1, column: column + 1, message };
+      }
+      if (!cursor.gotoFirstChild()) break;
+      do {
+        if (cursor.currentNode.hasError) continue descend;
+      } while (cursor.gotoNextSibling());
+      break;
+    }
+  } finally {
+    cursor.delete();
+  }
+  return { line: 1, message: 'syntax error' };
+}
+
+function unexpectedText(snippet: string): string {
+  const first = snippet.split('\n')[0]?.trim() ?? '';
+  return first ? `syntax error: unexpected ${JSON.stringify(first)}` : 'syntax error';
+}
