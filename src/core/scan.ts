@@ -130,7 +130,8 @@ export async function scan(inputs: readonly string[], options: ScanOptions = {})
       errors.push({ file: path, message: 'Vouch does not know how to read this kind of file' });
       continue;
     }
-    inputDirs.push({ dir: dirname(abs), walked: false });
+    // An answer is its own scope: the project around the file says nothing about it.
+    if (extractor.kind !== 'document') inputDirs.push({ dir: dirname(abs), walked: false });
     readAndPlan(abs, path, extractor, 'target');
   }
   for (const context of manifestsAbove(inputDirs, cwd)) {
@@ -179,8 +180,10 @@ export async function scan(inputs: readonly string[], options: ScanOptions = {})
   let bytesScanned = 0;
   for (const [i, file] of planned.entries()) {
     const out = runExtractor(file.extractor, file.source, context);
-    bytesScanned += file.source.text.length;
-    if (file.role === 'target') targetFiles.add(file.source.path);
+    if (file.role === 'target') {
+      targetFiles.add(file.source.path);
+      bytesScanned += file.source.text.length;
+    }
     if (file.extractor.id === 'pypi/imports') pythonSources.push(file.source.path);
     if (file.extractor.kind === 'document') for (const ref of out.refs) ref.scope ??= file.source.path;
     allRefs.push(...out.refs);
@@ -216,7 +219,7 @@ export async function scan(inputs: readonly string[], options: ScanOptions = {})
     unchecked,
     checks,
     stats: {
-      filesScanned: planned.length,
+      filesScanned: targetFiles.size,
       bytesScanned,
       durationMs: Math.round(performance.now() - started),
     },
