@@ -1,4 +1,5 @@
-import MarkdownIt, { type Token } from 'markdown-it';
+import type { MarkdownIt, Token } from 'markdown-it';
+import { lazy } from '../../core/lazy.js';
 import { LineIndex } from '../../model/location.js';
 import type { PackageRef } from '../../model/package-ref.js';
 import { extractShellCommands } from '../shell/index.js';
@@ -13,7 +14,13 @@ import {
 const ID = 'llm/markdown';
 
 /** One parser for every answer; `parse` keeps no state between documents. */
-const markdown = new MarkdownIt({ html: true });
+// Through require(), the package is its constructor (its CommonJS build), not a module namespace.
+const markdownIt = lazy<typeof import('markdown-it').default>('markdown-it');
+let parser: MarkdownIt | undefined;
+const markdown = () => {
+  parser ??= new (markdownIt())({ html: true });
+  return parser;
+};
 
 /** Code block languages, by the first word of the info string. */
 const SHELL_LANGUAGES = new Set([
@@ -164,7 +171,7 @@ class AnswerReader {
   }
 
   read(): ExtractResult {
-    const tokens = markdown.parse(this.file.text, {});
+    const tokens = markdown().parse(this.file.text, {});
     // Table cells have no line map of their own; they are found in their row's line, left to right.
     let row: { line: number; cursor: number } | undefined;
     for (const token of tokens) {

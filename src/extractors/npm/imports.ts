@@ -1,5 +1,6 @@
 import { builtinModules } from 'node:module';
-import { type ParserOptions, parseSync, Visitor } from 'oxc-parser';
+import type { ParserOptions, Visitor } from 'oxc-parser';
+import { lazy } from '../../core/lazy.js';
 import { LineIndex } from '../../model/location.js';
 import type { PackageRef } from '../../model/package-ref.js';
 import type { Extractor, ExtractResult } from '../types.js';
@@ -8,6 +9,7 @@ import { packageNameOfSpecifier } from './spec.js';
 const ID = 'npm/imports';
 const SOURCE_EXTENSION = /\.(?:[mc]?[jt]sx?)$/;
 const BUILTINS = new Set(builtinModules);
+const oxc = lazy<typeof import('oxc-parser')>('oxc-parser');
 
 /** Node's own modules: `fs`, `node:fs`, `fs/promises`, and `node:`-only ones such as `node:test`. */
 export function isNodeBuiltin(specifier: string): boolean {
@@ -51,6 +53,7 @@ export const jsImports: Extractor = {
     // AST instead costs several times the parse; it remains the fallback when the rewrite breaks the syntax
     // (`function require(x)`, TypeScript `import x = require("y")`).
     const masked = maskRequireCalls(file.text);
+    const { parseSync } = oxc();
     let parsed = parseSync(file.path, masked?.text ?? file.text, options);
     let walkForRequires = false;
     if (masked && parsed.errors.length > 0) {
@@ -102,7 +105,7 @@ function maskRequireCalls(text: string): { text: string } | undefined {
 }
 
 function collectRequires(program: Parameters<Visitor['visit']>[0], uses: Use[]): void {
-  new Visitor({
+  new (oxc().Visitor)({
     CallExpression(node) {
       const callee = node.callee;
       const isRequire =

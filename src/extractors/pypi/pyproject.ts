@@ -1,4 +1,7 @@
-import { valid } from '@renovatebot/pep440';
+import { lazy } from '../../core/lazy.js';
+
+const pep440 = lazy<typeof import('@renovatebot/pep440')>('@renovatebot/pep440');
+
 import { normalizePypiName } from '../../model/ecosystem.js';
 import type { PackageRef } from '../../model/package-ref.js';
 import { basename, type Extractor, type ExtractResult, type ProjectFact } from '../types.js';
@@ -28,7 +31,7 @@ export function poetryTarget(name: string, constraint: string): PypiTarget {
   const text = constraint.trim();
   if (text === '' || text === '*') return { name, origin: 'registry' };
   const exact = /^(?:==\s*)?([0-9A-Za-z][0-9A-Za-z.+!_-]*)$/.exec(text)?.[1];
-  if (exact && valid(exact)) return { name, version: exact, origin: 'registry' };
+  if (exact && pep440().valid(exact)) return { name, version: exact, origin: 'registry' };
   return { name, spec: text, origin: 'registry' };
 }
 

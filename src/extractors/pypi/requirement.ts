@@ -1,5 +1,7 @@
-import { parsePipRequirementsLine } from 'pip-requirements-js';
+import { lazy } from '../../core/lazy.js';
 import type { RefOrigin } from '../../model/package-ref.js';
+
+const pipRequirements = lazy<typeof import('pip-requirements-js')>('pip-requirements-js');
 
 /** One PEP 508 dependency specifier, as written in requirements files, pyproject.toml and on pip lines. */
 export interface PyRequirement {
@@ -37,7 +39,7 @@ export function parseRequirement(text: string): ParsedRequirement {
     return { ok: true, requirement };
   }
   try {
-    const parsed = parsePipRequirementsLine(body);
+    const parsed = pipRequirements().parsePipRequirementsLine(body);
     if (!parsed || (parsed.type !== 'ProjectName' && parsed.type !== 'ProjectURL')) {
       return { ok: false, error: `not a requirement: ${body}` };
     }
@@ -51,7 +53,10 @@ export function parseRequirement(text: string): ParsedRequirement {
     return { ok: true, requirement };
   } catch (error) {
     const message = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
-    return { ok: false, error: `invalid requirement "${body}": ${message.replace(/^Failed to parse requirements line\. /, '')}` };
+    return {
+      ok: false,
+      error: `invalid requirement "${body}": ${message.replace(/^Failed to parse requirements line\. /, '')}`,
+    };
   }
 }
 
@@ -92,5 +97,7 @@ export function pypiTarget(requirement: PyRequirement): PypiTarget {
     return { name: requirement.name, version: only.version, origin: 'registry' };
   }
   const spec = specifierText(requirement.specs);
-  return spec ? { name: requirement.name, spec, origin: 'registry' } : { name: requirement.name, origin: 'registry' };
+  return spec
+    ? { name: requirement.name, spec, origin: 'registry' }
+    : { name: requirement.name, origin: 'registry' };
 }

@@ -1,4 +1,8 @@
-import { type Command, forEachChild, parse, parseRegion, type SyntaxNode, type Word } from 'unbash';
+import type { Command, SyntaxNode, Word } from 'unbash';
+import { lazy } from '../../core/lazy.js';
+
+const unbash = lazy<typeof import('unbash')>('unbash');
+
 import { LineIndex } from '../../model/location.js';
 import type { PackageRef } from '../../model/package-ref.js';
 import type { Extractor, ExtractResult } from '../types.js';
@@ -123,7 +127,7 @@ function walkSource(
 ): void {
   let start = 0;
   for (let pass = 0; start < source.length; pass++) {
-    const script = start === 0 ? parse(source) : parseRegion(source, start, source.length);
+    const script = start === 0 ? unbash().parse(source) : unbash().parseRegion(source, start, source.length);
     const firstError = script.errors?.[0];
     const end = firstError && pass < MAX_RESTARTS ? lineEndAfter(source, firstError.pos) : source.length;
     for (const error of script.errors ?? [])
@@ -158,12 +162,12 @@ class Walker {
         // Escaped backticks are decoded into a script of their own, whose positions index the decoded text.
         const anchor = toOffset(node.pos);
         for (const error of script.errors ?? []) this.addError(anchor, error.message);
-        forEachChild(script, (child) => this.visit(child, () => anchor, false));
+        unbash().forEachChild(script, (child) => this.visit(child, () => anchor, false));
         return;
       }
       for (const error of script?.errors ?? []) this.addError(toOffset(error.pos), error.message);
     }
-    forEachChild(node, (child) => this.visit(child, toOffset, exact));
+    unbash().forEachChild(node, (child) => this.visit(child, toOffset, exact));
   }
 
   private command(command: Command, toOffset: PositionMap, exact: boolean): void {

@@ -1,4 +1,7 @@
-import { valid as validPep440 } from '@renovatebot/pep440';
+import { lazy } from '../../core/lazy.js';
+
+const pep440 = lazy<typeof import('@renovatebot/pep440')>('@renovatebot/pep440');
+
 import { commandName, hasOption, optionValues, type ParsedArgs, parseArgs, type Resolver } from './args.js';
 import { pythonLocationTarget, pythonPackages } from './pip.js';
 
@@ -48,7 +51,7 @@ function add(parsed: ParsedArgs, groups = poetryGroups(parsed)) {
     }
     const name = at[1]!;
     const constraint = at[2]!;
-    const exact = validPep440(constraint) !== null;
+    const exact = pep440().valid(constraint) !== null;
     return [
       {
         ecosystem: 'PyPI' as const,
