@@ -11,11 +11,18 @@ export interface JsonDocument {
 
 export function parseJson(text: string, options: { allowTrailingComma?: boolean } = {}): JsonDocument {
   const parseErrors: ParseError[] = [];
-  const root = parseTree(text, parseErrors, {
-    allowTrailingComma: options.allowTrailingComma ?? false,
-    disallowComments: false,
-  });
   const lines = new LineIndex(text);
+  let root: Node | undefined;
+  try {
+    root = parseTree(text, parseErrors, {
+      allowTrailingComma: options.allowTrailingComma ?? false,
+      disallowComments: false,
+    });
+  } catch (error) {
+    // The parser recurses per nesting level; a hostile document can exhaust the stack.
+    if (!(error instanceof RangeError)) throw error;
+    return { root: undefined, lines, errors: [{ line: 1, message: 'nested too deeply to read' }] };
+  }
   const errors = parseErrors.map((error) => {
     const { line, column } = lines.position(error.offset);
     return { line, column, message: `invalid JSON: ${printParseErrorCode(error.error)}` };

@@ -206,14 +206,13 @@ export class ProjectIndex {
     const out: ManifestInfo[] = [];
     let nearestFound = false;
     for (const dir of ancestorsOf(file)) {
-      for (const manifest of this.manifests.get(dir) ?? []) {
-        if (manifest.ecosystem !== ecosystem) continue;
-        if (ecosystem === 'npm') {
-          if (!nearestFound || manifest.isWorkspaceRoot) out.push(manifest);
-          nearestFound = true;
-        } else {
-          out.push(manifest);
-        }
+      const here = (this.manifests.get(dir) ?? []).filter((m) => m.ecosystem === ecosystem);
+      if (ecosystem !== 'npm') out.push(...here);
+      else if (here.length > 0) {
+        // A folder is a workspace root when any of its manifests says so (package.json `workspaces`, or a
+        // pnpm-workspace.yaml beside a package.json): then all of that folder's manifests cover the file.
+        if (!nearestFound || here.some((m) => m.isWorkspaceRoot)) out.push(...here);
+        nearestFound = true;
       }
       if (ecosystem !== 'npm') {
         const nested = this.manifests.get(dir === '.' ? 'requirements' : `${dir}/requirements`) ?? [];

@@ -149,3 +149,32 @@ describe('scan: walking folders', () => {
     }
   });
 });
+
+describe('scan: transitive-only imports', () => {
+  it('reports the chain from the project to a package only the lockfile installs', async () => {
+    const result = await scan(['.'], { cwd: fixturePath('scan/transitive-npm') });
+    expect(findingsOf(result).sort()).toEqual([
+      'transitive-only low body-parser src/server.js:2',
+      'transitive-only low debug src/server.js:3',
+      'undeclared medium left-pad src/server.js:4',
+    ]);
+    const bodyParser = result.findings.find((f) => f.name === 'body-parser');
+    expect(bodyParser?.evidence).toMatchObject({
+      chain: ['phantom-app', 'express', 'body-parser'],
+      lockfile: 'package-lock.json',
+    });
+    expect(bodyParser?.message).toContain('phantom-app → express → body-parser');
+  });
+
+  it('treats a folder with pnpm-workspace.yaml as the workspace root', async () => {
+    const result = await scan(['.'], { cwd: fixturePath('scan/pnpm-workspace') });
+    expect(findingsOf(result).sort()).toEqual([
+      'transitive-only low form-data packages/web/src/index.ts:3',
+      'undeclared medium zod packages/web/src/index.ts:4',
+    ]);
+    expect(result.findings.find((f) => f.name === 'form-data')?.evidence).toMatchObject({
+      chain: ['@mono/web', 'axios', 'form-data'],
+      lockfile: 'pnpm-lock.yaml',
+    });
+  });
+});

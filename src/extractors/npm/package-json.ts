@@ -28,6 +28,8 @@ export const packageJson: Extractor = {
       return result;
     }
     const root = doc.root;
+    // A Unity package manifest lists Unity (UPM) packages, not npm ones.
+    if (property(root, 'unity')) return result;
     const ref = (name: string, spec: string, offset: number, groups: string[]): PackageRef => {
       const target = classifyNpmSpec(name, spec);
       const out: PackageRef = {

@@ -1,0 +1,247 @@
+import type { Document, LineCounter, YAMLMap } from 'yaml';
+import { lazy } from '../../core/lazy.js';
+
+const yaml = lazy<typeof import('yaml')>('yaml');
+
+import type { PackageRef } from '../../model/package-ref.js';
+import { basename, type ExtractError, type Extractor, type ExtractResult } from '../types.js';
+import { commitOfResolved, GraphBuilder, LockedRefs } from './package-lock.js';
+
+const ID = 'npm/pnpm-lock';
+
+const EDGE_FIELDS = ['dependencies', 'optionalDependencies', 'peerDependencies'];
+const ROOT_FIELDS = ['dependencies', 'devDependencies', 'optionalDependencies'];
+
+/**
+ * pnpm-lock.yaml, lockfile versions 5.x (`/name/1.0.0_peer@1`), 6.x (`/name@1.0.0(peer@1)`) and 9.x
+ * (`name@1.0.0` in `packages`, the peer variants in `snapshots`).
+ */
+export const pnpmLock: Extractor = {
+  id: ID,
+  ecosystem: 'npm',
+  kind: 'lockfile',
+  matches: (path) => basename(path) === 'pnpm-lock.yaml',
+  extract(file) {
+    const result: ExtractResult = { refs: [], errors: [], facts: [] };
+    const tooDeep = tooDeeplyNested(file.text);
+    if (tooDeep) return { ...result, errors: [tooDeep] };
+    const lineCounter = new (yaml().LineCounter)();
+    // Failsafe: every scalar is a string, so that `version: 1.10` stays `1.10`.
+    const doc = yaml().parseDocument(file.text, { lineCounter, schema: 'failsafe', uniqueKeys: false });
+    result.errors.push(...firstYamlError(doc, lineCounter));
+    const root = doc.contents;
+    if (root === null) return result;
+    if (!yaml().isMap(root)) {
+      if (doc.errors.length === 0)
+        result.errors.push({ line: 1, message: 'pnpm-lock.yaml is not a YAML mapping' });
+      return result;
+    }
+    const lineOf = (offset: number | undefined) =>
+      offset === undefined ? 1 : lineCounter.linePos(offset).line;
+
+    const versionText = text(root.get('lockfileVersion', true)) ?? '0';
+    let major = Math.floor(Number.parseFloat(versionText));
+    if (Number.isNaN(major)) {
+      result.errors.push({
+        line: lineOf(keyOffset(root, 'lockfileVersion')),
+        message: `unknown lockfileVersion "${versionText}"`,
+      });
+      major = 0;
+    }
+
+    const collected = new LockedRefs();
+    const graph = new GraphBuilder();
+    const packages = root.get('packages', true);
+    for (const [key, entry, offset] of pairs(packages)) {
+      const parsed = parseDependencyPath(key, major);
+      if (parsed === 'invalid') {
+        result.errors.push({ line: lineOf(offset), message: `invalid dependency path: ${key}` });
+        continue;
+      }
+      // `name` and `version` are written when the path does not carry them (file:, git, tarballs).
+      const name = text(field(entry, 'name')) || parsed.name;
+      const version = text(field(entry, 'version')) || parsed.version;
+      if (!name || !version) continue;
+      collected.add(lockedRef(name, version, entry, file.path, lineOf(offset)));
+      graph.addEdges(name, major < 9 ? dependencyNames(entry, EDGE_FIELDS, major) : []);
+    }
+    // From v9 the resolved dependencies of each peer variant live in `snapshots`.
+    for (const [key, entry] of pairs(root.get('snapshots', true))) {
+      const parsed = parseDependencyPath(key, major);
+      if (parsed !== 'invalid' && parsed.name)
+        graph.addEdges(parsed.name, dependencyNames(entry, EDGE_FIELDS, major));
+    }
+
+    const importers = root.get('importers', true);
+    if (yaml().isMap(importers)) {
+      for (const [, importer] of pairs(importers))
+        graph.addRoots(dependencyNames(importer, ROOT_FIELDS, major));
+    } else if (ROOT_FIELDS.some((f) => root.has(f))) {
+      graph.addRoots(dependencyNames(root, ROOT_FIELDS, major));
+    }
+
+    result.refs = collected.refs();
+    result.facts.push(graph.fact());
+    return result;
+  },
+};
+
+function lockedRef(
+  name: string,
+  version: string,
+  entry: unknown,
+  filePath: string,
+  line: number,
+): PackageRef {
+  const ref: PackageRef = {
+    ecosystem: 'npm',
+    name,
+    version,
+    source: 'locked',
+    extractor: ID,
+    location: { file: filePath, line },
+    origin: 'registry',
+  };
+  const resolution = field(entry, 'resolution');
+  const tarball = text(field(resolution, 'tarball'));
+  const directory = text(field(resolution, 'directory'));
+  const commit = text(field(resolution, 'commit')) || (tarball ? commitOfResolved(tarball) : undefined);
+  if (commit) {
+    ref.origin = 'git';
+    ref.commit = commit;
+    const url = text(field(resolution, 'repo')) || tarball;
+    if (url) ref.url = url;
+  } else if (directory !== undefined) {
+    ref.origin = 'path';
+    ref.url = directory;
+  } else if (tarball?.startsWith('file:')) {
+    ref.origin = 'path';
+    ref.url = tarball;
+  }
+  if (text(field(entry, 'dev')) === 'true') ref.groups = ['dev'];
+  return ref;
+}
+
+/**
+ * The name and version in a dependency path. v5: `/name/1.0.0_peer@1`, v6: `/name@1.0.0(peer@1)`, both
+ * optionally behind a registry host (`registry.example.org/name/1.0.0`); v9: `name@1.0.0(peer@1)`. A path
+ * whose version is not a version (a git host path, `file:`) yields no version: the entry's fields say it.
+ */
+function parseDependencyPath(path: string, major: number): { name?: string; version?: string } | 'invalid' {
+  if (path.startsWith('file:')) return {};
+  const paren = path.indexOf('(');
+  const bare = paren === -1 ? path : path.slice(0, paren);
+  if (major >= 9) {
+    const at = bare.indexOf('@', bare.startsWith('@') ? 1 : 0);
+    if (at === -1) return { name: bare };
+    return { name: bare.slice(0, at), version: versionOrUndefined(bare.slice(at + 1)) };
+  }
+  const parts = bare.split('/');
+  if (parts.length < 2) return 'invalid';
+  const scoped = parts[1]?.startsWith('@') ?? false;
+  let name = scoped ? `${parts[1]}/${parts[2] ?? ''}` : (parts[1] ?? '');
+  let version = parts[scoped ? 3 : 2] ?? '';
+  if (version === '') {
+    const at = name.lastIndexOf('@');
+    if (at > 0) {
+      version = name.slice(at + 1);
+      name = name.slice(0, at);
+    }
+  }
+  // v5 appends the peers after an underscore: `1.0.0_react@18.2.0`.
+  return { name, version: versionOrUndefined(version.split('_')[0] ?? '') };
+}
+
+function versionOrUndefined(version: string): string | undefined {
+  return /^\d[\w.+-]*$/.test(version) ? version : undefined;
+}
+
+/**
+ * The package names a map of dependencies installs. A value that is itself a dependency path
+ * (`/real/1.0.0`, `real@1.0.0`) is an alias for another package.
+ */
+function dependencyNames(owner: unknown, fields: string[], major: number): string[] {
+  const names: string[] = [];
+  for (const fieldName of fields) {
+    for (const [key, value] of pairs(field(owner, fieldName))) {
+      // Importers of v6+ write `{specifier, version}`; older lockfiles the version alone.
+      const resolved = yaml().isMap(value) ? text(value.get('version', true)) : text(value);
+      names.push(aliasTarget(key, resolved ?? '', major));
+    }
+  }
+  return names;
+}
+
+function aliasTarget(key: string, resolved: string, major: number): string {
+  if (resolved === '' || /^\d/.test(resolved)) return key;
+  if (major < 9 && !resolved.startsWith('/')) return key;
+  const parsed = parseDependencyPath(resolved, major);
+  return parsed !== 'invalid' && parsed.name && parsed.version ? parsed.name : key;
+}
+
+function* pairs(node: unknown): Generator<[string, unknown, number | undefined]> {
+  if (!yaml().isMap(node)) return;
+  for (const pair of node.items) {
+    const key = yaml().isScalar(pair.key) ? pair.key : undefined;
+    if (key !== undefined && typeof key.value === 'string') yield [key.value, pair.value, key.range?.[0]];
+  }
+}
+
+function field(node: unknown, key: string): unknown {
+  return yaml().isMap(node) ? node.get(key, true) : undefined;
+}
+
+function text(node: unknown): string | undefined {
+  return yaml().isScalar(node) && typeof node.value === 'string' ? node.value : undefined;
+}
+
+function keyOffset(map: YAMLMap, key: string): number | undefined {
+  for (const pair of map.items)
+    if (yaml().isScalar(pair.key) && pair.key.value === key) return pair.key.range?.[0];
+  return undefined;
+}
+
+/** The first YAML error with its line; the ones after it are mostly echoes of it. */
+export function firstYamlError(doc: Document, lineCounter: LineCounter): ExtractError[] {
+  const [first] = doc.errors;
+  if (!first) return [];
+  const line = first.linePos?.[0]?.line ?? lineCounter.linePos(first.pos[0]).line;
+  const reason = (first.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
+  const more = doc.errors.length > 1 ? ` (and ${doc.errors.length - 1} more)` : '';
+  return [{ line, message: `invalid YAML: ${reason}${more}` }];
+}
+
+const MAX_INDENT = 200;
+const MAX_FLOW_DEPTH = 100;
+
+/**
+ * YAML parsers recurse once per nesting level, and V8 aborts the whole process (no catchable error) when it
+ * compiles a regular expression that deep in the stack. Lockfiles nest a handful of levels, so a text nested
+ * by hundreds (by indentation, or by `[`/`{`) is refused before it reaches the parser.
+ */
+export function tooDeeplyNested(text: string): ExtractError | undefined {
+  let line = 1;
+  let indent = 0;
+  let atLineStart = true;
+  let flowDepth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i];
+    if (char === '\n') {
+      line++;
+      indent = 0;
+      atLineStart = true;
+      continue;
+    }
+    if (atLineStart && (char === ' ' || char === '\t')) {
+      if (++indent > MAX_INDENT) return { line, message: 'nested too deeply to read' };
+      continue;
+    }
+    atLineStart = false;
+    if (char === '[' || char === '{') {
+      if (++flowDepth > MAX_FLOW_DEPTH) return { line, message: 'nested too deeply to read' };
+    } else if ((char === ']' || char === '}') && flowDepth > 0) {
+      flowDepth--;
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,49 @@
+import { lazy } from '../../core/lazy.js';
+
+const yaml = lazy<typeof import('yaml')>('yaml');
+
+import { basename, type Extractor, type ExtractResult } from '../types.js';
+import { firstYamlError, tooDeeplyNested } from './pnpm-lock.js';
+
+const ID = 'npm/pnpm-workspace';
+
+/**
+ * pnpm-workspace.yaml declares no packages of its own; its `packages` globs make the folder a workspace root,
+ * so that the packages below it see the root's declarations.
+ */
+export const pnpmWorkspace: Extractor = {
+  id: ID,
+  ecosystem: 'npm',
+  kind: 'manifest',
+  matches: (path) => basename(path) === 'pnpm-workspace.yaml',
+  extract(file) {
+    const result: ExtractResult = { refs: [], errors: [], facts: [] };
+    const tooDeep = tooDeeplyNested(file.text);
+    if (tooDeep) return { ...result, errors: [tooDeep] };
+    const lineCounter = new (yaml().LineCounter)();
+    const doc = yaml().parseDocument(file.text, { lineCounter, schema: 'failsafe', uniqueKeys: false });
+    result.errors.push(...firstYamlError(doc, lineCounter));
+    const root = doc.contents;
+    if (root === null) return result;
+    if (!yaml().isMap(root)) {
+      if (doc.errors.length === 0)
+        result.errors.push({ line: 1, message: 'pnpm-workspace.yaml is not a YAML mapping' });
+      return result;
+    }
+    const packages = root.get('packages', true);
+    if (packages === undefined || packages === null) return result;
+    if (!yaml().isSeq(packages)) {
+      const offset = yaml().isScalar(packages) || yaml().isMap(packages) ? packages.range?.[0] : undefined;
+      result.errors.push({
+        line: offset === undefined ? 1 : lineCounter.linePos(offset).line,
+        message: '"packages" is not a list of globs',
+      });
+      return result;
+    }
+    const workspaces = packages.items.flatMap((item) =>
+      yaml().isScalar(item) && typeof item.value === 'string' && item.value !== '' ? [item.value] : [],
+    );
+    if (workspaces.length > 0) result.facts.push({ kind: 'manifest', ecosystem: 'npm', workspaces });
+    return result;
+  },
+};
