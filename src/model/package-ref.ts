@@ -41,6 +41,8 @@ export interface PackageRef {
   optional?: boolean;
   /** The name was guessed (an import with no known mapping to a distribution). */
   inferred?: boolean;
+  /** Other packages that provide the same import (psycopg2-binary for psycopg2): any one declared will do. */
+  alternatives?: string[];
   /** The alias under which it was installed (`npm i foo@npm:bar` → alias `foo`). */
   alias?: string;
   /**

@@ -26,7 +26,8 @@ export class PhantomResolver {
   status(ref: PackageRef): PhantomStatus | undefined {
     if (ref.source !== 'imported' || this.index.isLocal(ref)) return undefined;
     const key = packageKey(ref.ecosystem, ref.name);
-    const candidates = ref.ecosystem === 'npm' && ref.typeOnly ? [key, typesPackage(ref.name)] : [key];
+    const candidates = [key, ...(ref.alternatives ?? []).map((name) => packageKey(ref.ecosystem, name))];
+    if (ref.ecosystem === 'npm' && ref.typeOnly) candidates.push(typesPackage(ref.name));
 
     const docDeclared = this.index.documentDeclarations(ref);
     if (docDeclared) {

@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
+import { normalizePypiName } from '../../model/ecosystem.js';
 
 // Both src/extractors/pypi/ and dist/extractors/pypi/ sit three levels below the project root.
 const DATA_DIR = new URL('../../../data/', import.meta.url);
 
 let builtinMap: ReadonlyMap<string, string> | undefined;
 let stdlib: ReadonlySet<string> | undefined;
+let alternatives: ReadonlyMap<string, string[]> | undefined;
 
 function builtinImportMap(): ReadonlyMap<string, string> {
   builtinMap ??= new Map(
@@ -23,6 +25,28 @@ function stdlibModules(): ReadonlySet<string> {
     stdlib = new Set(data.modules);
   }
   return stdlib;
+}
+
+/**
+ * The other distributions that install the same import package (psycopg2 / psycopg2-binary), keyed by
+ * PEP 503 name: declaring any of them satisfies the import.
+ */
+export function alternativeDistributions(name: string): string[] {
+  if (!alternatives) {
+    const data = JSON.parse(readFileSync(new URL('python-alternatives.json', DATA_DIR), 'utf8')) as {
+      groups: string[][];
+    };
+    const byName = new Map<string, string[]>();
+    for (const group of data.groups) {
+      for (const member of group)
+        byName.set(
+          normalizePypiName(member),
+          group.filter((other) => other !== member),
+        );
+    }
+    alternatives = byName;
+  }
+  return alternatives.get(normalizePypiName(name)) ?? [];
 }
 
 function topLevel(module: string): string {

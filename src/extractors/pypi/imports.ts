@@ -2,7 +2,12 @@ import { createRequire } from 'node:module';
 import { Language, type Node, Parser } from 'web-tree-sitter';
 import type { PackageRef } from '../../model/package-ref.js';
 import type { ExtractError, Extractor, ExtractResult } from '../types.js';
-import { isStdlibModule, type ResolvedImport, resolveImport } from './import-map.js';
+import {
+  alternativeDistributions,
+  isStdlibModule,
+  type ResolvedImport,
+  resolveImport,
+} from './import-map.js';
 
 const ID = 'pypi/imports';
 const SOURCE_EXTENSION = /\.pyi?$/;
@@ -97,6 +102,8 @@ export const pythonImports: Extractor = {
         if (use.optional) ref.optional = true;
         if (use.typeOnly) ref.typeOnly = true;
         if (resolved.inferred) ref.inferred = true;
+        const others = alternativeDistributions(resolved.name);
+        if (others.length > 0) ref.alternatives = others;
         return ref;
       };
       const top = file.path.endsWith('.pyi') ? STUB_SCOPE : MODULE_SCOPE;
