@@ -1,6 +1,6 @@
-import { createRequire } from 'node:module';
-import { Language, type Node, Parser } from 'web-tree-sitter';
+import type { Node, Parser } from 'web-tree-sitter';
 import type { PackageRef } from '../../model/package-ref.js';
+import { treeSitterParser } from '../tree-sitter.js';
 import type { ExtractError, Extractor, ExtractResult } from '../types.js';
 import {
   alternativeDistributions,
@@ -27,14 +27,6 @@ const IMPORT_FUNCTIONS = new Set(['__import__', 'import_module', 'importorskip']
 const MODULE_NAME = /^[\p{L}_][\p{L}\p{N}_]*(?:\.[\p{L}_][\p{L}\p{N}_]*)*$/u;
 
 let parser: Parser | undefined;
-let loading: Promise<void> | undefined;
-
-async function loadParser(): Promise<void> {
-  // Parser.init() replaces the wasm module it binds to, so it must run once per process.
-  await Parser.init();
-  const wasm = createRequire(import.meta.url).resolve('tree-sitter-python/tree-sitter-python.wasm');
-  parser = new Parser().setLanguage(await Language.load(wasm));
-}
 
 /** What the statements around an import say about it. */
 interface Scope {
@@ -72,8 +64,7 @@ export const pythonImports: Extractor = {
   kind: 'source',
   matches: (path) => SOURCE_EXTENSION.test(path),
   async init() {
-    loading ??= loadParser();
-    await loading;
+    parser ??= await treeSitterParser('tree-sitter-python/tree-sitter-python.wasm');
   },
   extract(file, ctx) {
     const result: ExtractResult = { refs: [], errors: [], facts: [] };
