@@ -2,7 +2,7 @@ import type { Node } from 'jsonc-parser';
 import type { PackageRef } from '../../model/package-ref.js';
 import { entries, lineOf, parseJson, property, stringValue } from '../json-tree.js';
 import { basename, type Extractor, type ExtractResult, type ProjectFact } from '../types.js';
-import { classifyNpmSpec } from './spec.js';
+import { classifyNpmSpec, isValidNpmName } from './spec.js';
 
 const ID = 'npm/package-json';
 
@@ -30,8 +30,13 @@ export const packageJson: Extractor = {
     const root = doc.root;
     // A Unity package manifest lists Unity (UPM) packages, not npm ones.
     if (property(root, 'unity')) return result;
-    const ref = (name: string, spec: string, offset: number, groups: string[]): PackageRef => {
+    /** Adds the ref a dependency entry names, or an error when the name is not a package name. */
+    const add = (name: string, spec: string, offset: number, groups: string[]): void => {
       const target = classifyNpmSpec(name, spec);
+      if (!isValidNpmName(target.name)) {
+        result.errors.push({ line: lineOf(doc, offset), message: `"${target.name}" is not a package name` });
+        return;
+      }
       const out: PackageRef = {
         ecosystem: 'npm',
         name: target.name,
@@ -45,7 +50,7 @@ export const packageJson: Extractor = {
       if (target.url !== undefined) out.url = target.url;
       if (target.alias !== undefined) out.alias = target.alias;
       if (groups.length > 0) out.groups = groups;
-      return out;
+      result.refs.push(out);
     };
 
     const declared = new Set<string>();
@@ -62,7 +67,7 @@ export const packageJson: Extractor = {
           continue;
         }
         declared.add(name);
-        result.refs.push(ref(name, spec, offset, groups));
+        add(name, spec, offset, groups);
       }
     }
     // Bundled names are covered by the fields above; a name listed only here still ships with the package.
@@ -70,18 +75,18 @@ export const packageJson: Extractor = {
       const list = property(root, field);
       for (const item of list?.type === 'array' ? (list.children ?? []) : []) {
         const name = stringValue(item);
-        if (name && !declared.has(name)) result.refs.push(ref(name, '', item.offset, ['bundled']));
+        if (name && !declared.has(name)) add(name, '', item.offset, ['bundled']);
       }
     }
     // Overrides pin versions of transitive dependencies: version facts, not declarations of their own.
     collectOverrides(property(root, 'overrides'), (name, spec, offset) =>
-      result.refs.push(ref(name, spec, offset, ['override'])),
+      add(name, spec, offset, ['override']),
     );
     collectOverrides(property(root, 'resolutions'), (name, spec, offset) =>
-      result.refs.push(ref(name, spec, offset, ['override'])),
+      add(name, spec, offset, ['override']),
     );
     collectOverrides(property(property(root, 'pnpm'), 'overrides'), (name, spec, offset) =>
-      result.refs.push(ref(name, spec, offset, ['override'])),
+      add(name, spec, offset, ['override']),
     );
 
     result.facts.push(manifestFact(root));
