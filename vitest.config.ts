@@ -1,4 +1,10 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
+
+// Tests never read or write the user's cache: each run gets an empty one.
+const cache = mkdtempSync(join(tmpdir(), 'vouch-test-cache-'));
 
 export default defineConfig({
   test: {
@@ -6,5 +12,6 @@ export default defineConfig({
     testTimeout: 30_000,
     pool: 'forks',
     setupFiles: ['test/setup.ts'],
+    env: { VOUCH_CACHE_DIR: cache },
   },
 });

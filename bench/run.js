@@ -1,8 +1,9 @@
 // `npm run bench`: every benchmark, one after the other, each printing its figures and ratios.
 import { run as scan } from './scan.js';
+import { run as vulndb } from './vulndb.js';
 
 const only = process.argv[2];
-const benchmarks = { scan };
+const benchmarks = { scan, vulndb };
 for (const [name, bench] of Object.entries(benchmarks)) {
   if (only && only !== name) continue;
   console.log(`\n=== ${name} ===`);

@@ -2,11 +2,17 @@ import type { Finding, FindingKind } from '../model/finding.js';
 import type { PackageRef } from '../model/package-ref.js';
 import type { Unchecked } from '../model/result.js';
 import type { PhantomResolver } from '../project/phantom.js';
+import type { RegistryFacts } from '../registry/resolve.js';
+import type { AdvisoryFacts } from '../vulndb/resolve.js';
 
 /** Everything analyzers may look at: refs and facts resolved before them. Analyzers do no I/O. */
 export interface AnalysisContext {
   refs: readonly PackageRef[];
   phantom: PhantomResolver;
+  /** Advisories from the vulnerability database; undefined when there is no database. */
+  advisories?: AdvisoryFacts;
+  /** What the package registries said; undefined when registry checks are off. */
+  registry?: RegistryFacts;
 }
 
 export interface AnalysisOutput {
@@ -17,5 +23,7 @@ export interface AnalysisOutput {
 export interface Analyzer {
   /** The finding kind it produces; also its id. */
   id: FindingKind;
+  /** Facts without which it cannot run: the scan reports it as skipped, with the reason, instead. */
+  needs?: 'advisories' | 'registry';
   analyze(context: AnalysisContext): AnalysisOutput;
 }

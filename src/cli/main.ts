@@ -3,16 +3,24 @@ import { resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { loadConfig } from '../core/config.js';
 import { usageError } from '../core/errors.js';
+import { databasePath } from '../core/paths.js';
 import { exitCodeFor, type FailOn } from '../core/policy.js';
 import { STDIN, scan } from '../core/scan.js';
 import { SEVERITIES } from '../model/severity.js';
 import { REPORTER_NAMES, REPORTERS, type ReporterName } from '../reporters/registry.js';
 import { VERSION } from '../version.js';
+import { parseDays, registerDbCommands } from './db.js';
 import { translateError } from './exit.js';
 import { type CliIO, processIO, useColor } from './io.js';
 import { cliLogger } from './progress.js';
+import {
+  addRegistryScanOptions,
+  type RegistryFlags,
+  registerRegistryCommands,
+  registryScanOptions,
+} from './registry.js';
 
-interface ScanFlags {
+interface ScanFlags extends RegistryFlags {
   format: ReporterName;
   output?: string;
   failOn?: FailOn;
@@ -22,6 +30,8 @@ interface ScanFlags {
   includeDocs?: boolean;
   stdinFilename?: string;
   config?: string;
+  database?: string | false;
+  maxDatabaseAge?: number;
 }
 
 /** `10MB`, `512k`, `1048576` → bytes. */
@@ -44,7 +54,7 @@ function buildProgram(io: CliIO, setExit: (code: number) => void): Command {
     })
     .showHelpAfterError('(run vouch --help for usage)');
 
-  program
+  const scanCommand = program
     .command('scan')
     .description('scan answers, source files, manifests, lockfiles or whole folders; - reads standard input')
     .argument('[paths...]', 'files or folders to scan, or - for standard input', ['.'])
@@ -65,10 +75,19 @@ function buildProgram(io: CliIO, setExit: (code: number) => void): Command {
       'what standard input is, e.g. package.json or app.py (default: an answer)',
     )
     .option('--config <file>', 'configuration file (default: ./vouch.config.json when present)')
-    .action(async (paths: string[], flags: ScanFlags) => {
-      setExit(await runScan(io, paths, flags));
-    });
+    .option('--database <path>', 'vulnerability database (default: <cache>/osv.sqlite, see vouch db update)')
+    .option('--no-database', 'skip the checks that need the vulnerability database')
+    .option(
+      '--max-database-age <days>',
+      'warn when the vulnerability database is older (default: 7)',
+      parseDays,
+    );
+  addRegistryScanOptions(scanCommand).action(async (paths: string[], flags: ScanFlags) => {
+    setExit(await runScan(io, paths, flags));
+  });
 
+  registerDbCommands(program, io, setExit);
+  registerRegistryCommands(program, io, setExit);
   return program;
 }
 
@@ -86,6 +105,9 @@ async function runScan(io: CliIO, paths: string[], flags: ScanFlags): Promise<nu
     gitignore: flags.gitignore,
     includeDocuments: flags.includeDocs ?? config.includeDocuments,
     pythonImportMap: config.pythonImportMap,
+    database: flags.database === false ? false : resolve(io.cwd, flags.database ?? databasePath(io.env)),
+    maxDatabaseAge: flags.maxDatabaseAge,
+    registry: registryScanOptions(flags, io),
     logger,
   });
   logger.finish();

@@ -18,7 +18,9 @@ import {
 import { severityRank } from '../model/severity.js';
 import { type FileFacts, ProjectIndex } from '../project/index.js';
 import { PhantomResolver } from '../project/phantom.js';
+import { type RegistryOptions, resolveRegistry } from '../registry/resolve.js';
 import { VERSION } from '../version.js';
+import { adviseRefs } from '../vulndb/scan-advisories.js';
 import { describeError } from './errors.js';
 import { type Logger, silentLogger } from './log.js';
 
@@ -42,6 +44,18 @@ export interface ScanOptions {
   stdinFilename?: string;
   /** Extra Python import name → distribution name mappings. */
   pythonImportMap?: Record<string, string>;
+  /** The vulnerability database (`vouch db update`), or false for none. Default: `<cache>/osv.sqlite`. */
+  database?: string | false;
+  /** A database older than this (ms) makes the scan warn. Default 7 days. */
+  maxDatabaseAge?: number;
+  /**
+   * Registry checks (nonexistent, unknown-version, suspicious-new, typosquat, deprecated, yanked,
+   * outdated) and their settings, or false for none. Off unless given: the library touches the network
+   * only when asked to (the CLI asks by default).
+   */
+  registry?: RegistryOptions | false;
+  /** Never touch the network: registry checks answer from the cache only (and run even if `registry` is unset). */
+  offline?: boolean;
   logger?: Logger;
 }
 
@@ -200,8 +214,37 @@ export async function scan(inputs: readonly string[], options: ScanOptions = {})
   const findings: Finding[] = [];
   const unchecked: Unchecked[] = [];
   const checks: CheckRun[] = [];
-  const analysis = { refs, phantom: new PhantomResolver(index) };
+  const registryOptions = options.registry || (options.offline ? {} : undefined);
+  const phantomWithoutRegistry = new PhantomResolver(index);
+  const registry = registryOptions
+    ? await resolveRegistry(
+        refs,
+        { cwd, ...registryOptions, ...(options.offline ? { mode: 'offline' } : {}) },
+        logger,
+        (ref) => phantomWithoutRegistry.status(ref)?.status === 'undeclared',
+      )
+    : undefined;
+  const advisories = adviseRefs(
+    refs,
+    options,
+    logger,
+    registry ? (ref) => registry.facts.installs(ref)?.version : undefined,
+  );
+  const analysis = {
+    refs,
+    phantom: registry ? new PhantomResolver(index, registry.facts.dependenciesIn) : phantomWithoutRegistry,
+    advisories: advisories.facts,
+    registry: registry?.facts,
+  };
   for (const analyzer of ANALYZERS) {
+    if (analyzer.needs === 'advisories' && !advisories.facts) {
+      checks.push({ id: analyzer.id, status: 'skipped', reason: advisories.skipReason });
+      continue;
+    }
+    if (analyzer.needs === 'registry' && !registry) {
+      checks.push({ id: analyzer.id, status: 'skipped', reason: 'registry checks are off' });
+      continue;
+    }
     const out = analyzer.analyze(analysis);
     findings.push(...out.findings.filter((f) => targetFiles.has(f.location.file)));
     unchecked.push(...out.unchecked);
@@ -218,6 +261,9 @@ export async function scan(inputs: readonly string[], options: ScanOptions = {})
     skipped,
     unchecked,
     checks,
+    ...(advisories.warnings.length + (registry?.warnings.length ?? 0) > 0
+      ? { warnings: [...advisories.warnings, ...(registry?.warnings ?? [])] }
+      : {}),
     stats: {
       filesScanned: targetFiles.size,
       bytesScanned,

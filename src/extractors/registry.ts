@@ -1,4 +1,12 @@
+import { goMod } from './go/go-mod.js';
+import { goSum } from './go/go-sum.js';
+import { goImports } from './go/imports.js';
 import { llmMarkdown } from './llm/markdown.js';
+import { gradleBuild } from './maven/gradle.js';
+import { gradleLockfile } from './maven/gradle-lockfile.js';
+import { javaImports } from './maven/imports.js';
+import { pomXml } from './maven/pom-xml.js';
+import { versionCatalog } from './maven/version-catalog.js';
 import { bunLock } from './npm/bun-lock.js';
 import { jsImports } from './npm/imports.js';
 import { packageJson } from './npm/package-json.js';
@@ -7,6 +15,12 @@ import { pnpmLock } from './npm/pnpm-lock.js';
 import { pnpmWorkspace } from './npm/pnpm-workspace.js';
 import { tsconfig } from './npm/tsconfig.js';
 import { yarnLock } from './npm/yarn-lock.js';
+import { csproj } from './nuget/csproj.js';
+import { directoryPackages } from './nuget/directory-packages.js';
+import { packagesConfig } from './nuget/packages-config.js';
+import { packagesLock } from './nuget/packages-lock.js';
+import { composerJson } from './php/composer-json.js';
+import { composerLock } from './php/composer-lock.js';
 import { pythonImports } from './pypi/imports.js';
 import { pdmLock } from './pypi/pdm-lock.js';
 import { pipfile } from './pypi/pipfile.js';
@@ -16,6 +30,13 @@ import { pyprojectToml } from './pypi/pyproject.js';
 import { requirementsTxt } from './pypi/requirements.js';
 import { setupCfg } from './pypi/setup-cfg.js';
 import { uvLock } from './pypi/uv-lock.js';
+import { gemfile } from './ruby/gemfile.js';
+import { gemfileLock } from './ruby/gemfile-lock.js';
+import { gemspec } from './ruby/gemspec.js';
+import { rubyImports } from './ruby/imports.js';
+import { cargoLock } from './rust/cargo-lock.js';
+import { cargoToml } from './rust/cargo-toml.js';
+import { rustImports } from './rust/imports.js';
 import { shellScript } from './shell/index.js';
 import type { Extractor } from './types.js';
 
@@ -39,8 +60,29 @@ export const EXTRACTORS: readonly Extractor[] = [
   poetryLock,
   uvLock,
   pdmLock,
+  goMod,
+  goSum,
+  cargoToml,
+  cargoLock,
+  pomXml,
+  gradleBuild,
+  versionCatalog,
+  gradleLockfile,
+  gemfile,
+  gemfileLock,
+  gemspec,
+  composerJson,
+  composerLock,
+  directoryPackages,
+  csproj,
+  packagesConfig,
+  packagesLock,
   jsImports,
   pythonImports,
+  goImports,
+  rustImports,
+  javaImports,
+  rubyImports,
   shellScript,
   llmMarkdown,
 ];

@@ -48,5 +48,7 @@ export interface ScanResult {
   skipped: SkippedFile[];
   unchecked: Unchecked[];
   checks: CheckRun[];
+  /** Things the user should know that are not about one file or package, e.g. an old vulnerability database. */
+  warnings?: string[];
   stats: { filesScanned: number; bytesScanned: number; durationMs: number };
 }

@@ -1,6 +1,7 @@
 import type { ProjectFact } from '../extractors/types.js';
 import { type Ecosystem, packageKey } from '../model/ecosystem.js';
 import type { PackageRef } from '../model/package-ref.js';
+import { goModuleOf } from './go-modules.js';
 
 /** The facts one file contributed, with the file they came from. */
 export interface FileFacts {
@@ -55,12 +56,27 @@ export function ancestorsOf(path: string): string[] {
 }
 
 const DECLARING_SOURCES = new Set(['declared', 'installed']);
-/** Overrides and pip constraints pin versions of what something else installs; they install nothing. */
-const NON_DECLARING_GROUPS = new Set(['override', 'constraint']);
+/**
+ * Version facts that install nothing themselves: overrides, pip constraints, Maven dependencyManagement,
+ * Gradle catalog entries.
+ */
+const NON_DECLARING_GROUPS = new Set(['override', 'constraint', 'managed', 'catalog']);
 
 function isDeclaration(ref: PackageRef): boolean {
   return DECLARING_SOURCES.has(ref.source) && !ref.groups?.some((g) => NON_DECLARING_GROUPS.has(g));
 }
+
+/** The keys a declaration makes importable: its name, and the alias the code imports it under. */
+function declaredKeys(ref: PackageRef): string[] {
+  const key = packageKey(ref.ecosystem, ref.name);
+  return ref.alias === undefined ? [key] : [key, packageKey(ref.ecosystem, ref.alias)];
+}
+
+/**
+ * Ecosystems whose build gives code only the dependencies of its own package: a Cargo crate sees its
+ * Cargo.toml, a Go package its module's go.mod, never the manifests of an enclosing project.
+ */
+const NEAREST_MANIFEST_ONLY: ReadonlySet<Ecosystem> = new Set(['Go', 'crates.io']);
 
 /**
  * What the project around each file looks like: manifests by folder, lockfile graphs, workspace package
@@ -75,6 +91,12 @@ export class ProjectIndex {
   private readonly localPackageNames = new Set<string>();
   private readonly pythonModules = new Set<string>();
   private readonly documents = new Map<string, DocumentScope>();
+  /** Files that are manifests (they gave a manifest fact), as opposed to scripts that install something. */
+  private readonly manifestFiles = new Set<string>();
+  /** The module paths of the project's own go.mod files. */
+  private readonly goModules = new Set<string>();
+  /** Module paths go.sum files lock, by folder. */
+  private readonly goSums = new Map<string, Set<string>>();
 
   constructor(refs: PackageRef[], facts: FileFacts[], pythonSourcePaths: string[]) {
     for (const { file, facts: list } of facts) {
@@ -82,9 +104,15 @@ export class ProjectIndex {
     }
     for (const ref of refs) {
       if (ref.scope !== undefined) {
-        if (isDeclaration(ref) || ref.source === 'locked')
-          this.documentScope(ref.scope, ref.ecosystem).add(packageKey(ref.ecosystem, ref.name));
+        if (isDeclaration(ref) || ref.source === 'locked') {
+          const declared = this.documentScope(ref.scope, ref.ecosystem);
+          for (const key of declaredKeys(ref)) declared.add(key);
+        }
         continue;
+      }
+      if (ref.ecosystem === 'Go' && ref.source === 'locked') {
+        const dir = dirOf(ref.location.file);
+        this.goSums.set(dir, (this.goSums.get(dir) ?? new Set()).add(ref.name));
       }
       if (!isDeclaration(ref)) continue;
       const key = packageKey(ref.ecosystem, ref.name);
@@ -92,8 +120,11 @@ export class ProjectIndex {
       // installs, but declares only its roots: the rest are there for other packages, as in a lockfile.
       const graph = this.lockByFile.get(ref.location.file);
       if (graph && graph.roots.length > 0 && !graph.roots.includes(key)) continue;
-      this.manifestAt(ref.location.file, ref.ecosystem).declared.add(key);
+      const declared = this.manifestAt(ref.location.file, ref.ecosystem).declared;
+      for (const k of declaredKeys(ref)) declared.add(k);
     }
+    for (const ref of refs)
+      if (ref.ecosystem === 'Go' && ref.source === 'imported') this.resolveGoImport(ref);
     for (const path of pythonSourcePaths) {
       const parts = path.split('/');
       const last = parts.pop() ?? '';
@@ -107,6 +138,8 @@ export class ProjectIndex {
     switch (fact.kind) {
       case 'manifest': {
         const manifest = this.manifestAt(file, fact.ecosystem);
+        this.manifestFiles.add(file);
+        if (fact.ecosystem === 'Go' && fact.name) this.goModules.add(fact.name);
         if (fact.name) {
           manifest.name = fact.name;
           this.localPackageNames.add(`${fact.ecosystem}:${packageKey(fact.ecosystem, fact.name)}`);
@@ -173,10 +206,36 @@ export class ProjectIndex {
     return set;
   }
 
+  /**
+   * Go imports name packages, which belong to modules: the module is the longest module path go.mod requires
+   * (or the answer installs) that prefixes the import (`goModuleOf`). The ref is renamed to it, so that
+   * findings, advisories and registry checks speak of modules, and is no longer a guess. A module only go.sum
+   * knows names the import too, which stays undeclared: the go command builds only what go.mod requires.
+   * Imports of the project's own modules are left to `isLocal`.
+   */
+  private resolveGoImport(ref: PackageRef): void {
+    const path = ref.importName ?? ref.name;
+    if (goModuleOf(path, this.goModules) !== undefined) return;
+    const declared =
+      ref.scope === undefined
+        ? this.coveringManifests(ref.location.file, 'Go').flatMap((m) => [...m.declared])
+        : [...(this.documentDeclarations(ref) ?? [])];
+    let module = goModuleOf(path, declared);
+    if (module === undefined && ref.scope === undefined) {
+      const locked = ancestorsOf(ref.location.file).find((dir) => this.goSums.has(dir));
+      if (locked !== undefined) module = goModuleOf(path, this.goSums.get(locked)!);
+    }
+    if (module === undefined) return;
+    ref.name = module;
+    delete ref.inferred;
+  }
+
   /** Whether an import names something of the project itself rather than a package. */
   isLocal(ref: PackageRef): boolean {
     if (ref.source !== 'imported') return false;
     if (this.localPackageNames.has(`${ref.ecosystem}:${packageKey(ref.ecosystem, ref.name)}`)) return true;
+    if (ref.ecosystem === 'Go' && ref.importName !== undefined)
+      return goModuleOf(ref.importName, this.goModules) !== undefined;
     if (ref.ecosystem === 'npm' && ref.importName !== undefined) {
       for (const dir of ancestorsOf(ref.location.file)) {
         for (const pattern of this.aliasPatterns.get(dir) ?? []) {
@@ -199,14 +258,20 @@ export class ProjectIndex {
 
   /**
    * The manifests that cover a file: for npm the nearest package.json and every workspace root above it;
-   * for other ecosystems every manifest in the file's folder or above (Python projects keep requirement
-   * files beside or above the code, often several).
+   * for Go and crates.io the nearest manifest (with any install script between it and the file); for other
+   * ecosystems every manifest in the file's folder or above (Python projects keep requirement files beside
+   * or above the code, often several).
    */
   coveringManifests(file: string, ecosystem: Ecosystem): ManifestInfo[] {
     const out: ManifestInfo[] = [];
     let nearestFound = false;
     for (const dir of ancestorsOf(file)) {
       const here = (this.manifests.get(dir) ?? []).filter((m) => m.ecosystem === ecosystem);
+      if (NEAREST_MANIFEST_ONLY.has(ecosystem)) {
+        out.push(...here);
+        if (here.some((m) => this.manifestFiles.has(m.file))) return out;
+        continue;
+      }
       if (ecosystem !== 'npm') out.push(...here);
       else if (here.length > 0) {
         // A folder is a workspace root when any of its manifests says so (package.json `workspaces`, or a

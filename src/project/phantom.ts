@@ -1,4 +1,4 @@
-import { packageKey } from '../model/ecosystem.js';
+import { type Ecosystem, packageKey } from '../model/ecosystem.js';
 import type { PackageRef } from '../model/package-ref.js';
 import type { LockInfo, ManifestInfo, ProjectIndex } from './index.js';
 
@@ -6,8 +6,24 @@ export type PhantomStatus =
   | { status: 'declared' }
   /** `manifests`: the files that were consulted (none when no manifest covers the file). */
   | { status: 'undeclared'; manifests: string[] }
-  /** Installed only because another package depends on it: `chain` runs from the project to the import. */
-  | { status: 'transitive-only'; manifests: string[]; lockfile: string; chain: string[] };
+  /**
+   * Installed only because another package depends on it: `chain` runs from the project to the import,
+   * per the lockfile, or for an answer (no lockfile) from the package it declares, per the registry.
+   */
+  | { status: 'transitive-only'; manifests: string[]; lockfile?: string; chain: string[] };
+
+/** Dependency keys of a package an answer (`scope`) declares, per the registry; undefined when unknown. */
+export type DeclaredDependencies = (
+  scope: string,
+  ecosystem: Ecosystem,
+  declaredKey: string,
+) => readonly string[] | undefined;
+
+/**
+ * Cargo and the Go toolchain refuse to build an import of a crate or module the manifest does not require,
+ * so there a package the lockfile holds only for others is as undeclared as an absent one.
+ */
+const REFUSES_UNDECLARED_IMPORTS: ReadonlySet<Ecosystem> = new Set<Ecosystem>(['crates.io', 'Go']);
 
 /** `@types/node` for `node`, `@types/babel__core` for `@babel/core`. */
 function typesPackage(name: string): string {
@@ -21,26 +37,38 @@ function typesPackage(name: string): string {
 export class PhantomResolver {
   private readonly parentsCache = new Map<string, Map<string, string | null>>();
 
-  constructor(private readonly index: ProjectIndex) {}
+  constructor(
+    private readonly index: ProjectIndex,
+    private readonly dependenciesOf?: DeclaredDependencies,
+  ) {}
 
   status(ref: PackageRef): PhantomStatus | undefined {
     if (ref.source !== 'imported' || this.index.isLocal(ref)) return undefined;
+    if (ref.ecosystem === 'Maven') return this.javaStatus(ref);
     const key = packageKey(ref.ecosystem, ref.name);
     const candidates = [key, ...(ref.alternatives ?? []).map((name) => packageKey(ref.ecosystem, name))];
     if (ref.ecosystem === 'npm' && ref.typeOnly) candidates.push(typesPackage(ref.name));
 
     const docDeclared = this.index.documentDeclarations(ref);
     if (docDeclared) {
-      return candidates.some((k) => docDeclared.has(k))
-        ? { status: 'declared' }
-        : { status: 'undeclared', manifests: [] };
+      if (candidates.some((k) => docDeclared.has(k))) return { status: 'declared' };
+      const scope = ref.scope;
+      const via =
+        scope === undefined || !this.dependenciesOf
+          ? undefined
+          : [...docDeclared]
+              .sort()
+              .find((declared) => this.dependenciesOf!(scope, ref.ecosystem, declared)?.includes(key));
+      return via === undefined
+        ? { status: 'undeclared', manifests: [] }
+        : { status: 'transitive-only', manifests: [], chain: [via, ref.name] };
     }
 
     const manifests = this.index.coveringManifests(ref.location.file, ref.ecosystem);
     if (manifests.some((m) => candidates.some((k) => m.declared.has(k)))) return { status: 'declared' };
     const files = manifests.map((m) => m.file);
     const lock = this.index.nearestLock(ref.location.file, ref.ecosystem);
-    if (lock?.keys.has(key)) {
+    if (lock?.keys.has(key) && !REFUSES_UNDECLARED_IMPORTS.has(ref.ecosystem)) {
       return {
         status: 'transitive-only',
         manifests: files,
@@ -49,6 +77,17 @@ export class PhantomResolver {
       };
     }
     return { status: 'undeclared', manifests: files };
+  }
+
+  /**
+   * A Java import names a package, which no table maps to an artifact, so it cannot be matched against
+   * declarations. Only an answer that imports a library while declaring no Maven or Gradle dependency at
+   * all is reported (the ref is inferred); repositories are not checked.
+   */
+  private javaStatus(ref: PackageRef): PhantomStatus | undefined {
+    const docDeclared = this.index.documentDeclarations(ref);
+    if (!docDeclared) return undefined;
+    return docDeclared.size > 0 ? { status: 'declared' } : { status: 'undeclared', manifests: [] };
   }
 
   /** Shortest path in the lockfile graph from the project's direct dependencies to `target`. */

@@ -20,7 +20,8 @@ async function run(
   const io: CliIO = {
     stdout: { write: (s: string) => (stdout += s), isTTY: false },
     stderr: { write: (s: string) => (stderr += s), isTTY: false },
-    env: opts.env ?? {},
+    // The cache (vulnerability database, registry answers) is the test run's own, never the user's.
+    env: { VOUCH_CACHE_DIR: process.env.VOUCH_CACHE_DIR, ...opts.env },
     cwd: opts.cwd ?? fixturePath('scan/phantom-npm'),
     readStdin: async () => opts.stdin ?? '',
   };
@@ -130,7 +131,8 @@ describe('vouch CLI', () => {
 
   it('exits with the same codes as a real process', () => {
     const bin = fileURLToPath(new URL('../../bin/vouch.js', import.meta.url));
-    const child = spawnSync(process.execPath, [bin, 'scan', '--format', 'json'], {
+    // --no-registry: the process reads the machine's npm configuration, and tests never touch the network.
+    const child = spawnSync(process.execPath, [bin, 'scan', '--format', 'json', '--no-registry'], {
       cwd: PHANTOM,
       encoding: 'utf8',
     });

@@ -59,6 +59,30 @@ const JS_LANGUAGES: Readonly<Record<string, string>> = {
 };
 const DOCKERFILE_LANGUAGES = new Set(['dockerfile', 'docker', 'containerfile']);
 const PYTHON_LANGUAGES = new Set(['python', 'py', 'python3', 'py3', 'ipython', 'ipython3']);
+const GO_LANGUAGES = new Set(['go', 'golang']);
+const RUST_LANGUAGES = new Set(['rust', 'rs']);
+/** Java, Gradle, Ruby, PHP and .NET blocks: routed by `jvmRubyPhpDotnetTarget`. */
+const JVM_RUBY_PHP_DOTNET_LANGUAGES = new Set([
+  'java',
+  'xml',
+  'pom',
+  'maven',
+  'groovy',
+  'gradle',
+  'kotlin',
+  'kt',
+  'kts',
+  'ruby',
+  'rb',
+  'gemfile',
+  'php',
+  'csharp',
+  'cs',
+  'c#',
+  'fsharp',
+  'vb',
+  'msbuild',
+]);
 const JSON_LANGUAGES = new Set(['json', 'json5', 'jsonc']);
 const INI_LANGUAGES = new Set(['ini', 'cfg', 'dosini']);
 const REQUIREMENTS_LANGUAGES = new Set(['requirements', 'pip', 'pip-requirements', 'requirements.txt']);
@@ -79,7 +103,7 @@ const PROMPT =
   /^(\s*(?:\([\w.-]+\)\s*)?(?:[\w.-]+@[\w.-]+(?::[^\s$#]*)?[$#]|\$|%|>|PS(?:\s[^>]*)?>|[A-Za-z]:\\[^>]*>)[ \t])/;
 /** A line that runs a package manager (for classifying blocks without a language). */
 const PACKAGE_MANAGER_LINE =
-  /^\s*(?:sudo\s+)?(?:npm|npx|yarn|pnpm|pnpx|bun|bunx|pip\d*(?:\.\d+)?|python\d*(?:\.\d+)?\s+-m\s+pip|py\s+-m\s+pip|uv|uvx|pipx|poetry|pipenv)\s+\S/;
+  /^\s*(?:sudo\s+)?(?:npm|npx|yarn|pnpm|pnpx|bun|bunx|pip\d*(?:\.\d+)?|python\d*(?:\.\d+)?\s+-m\s+pip|py\s+-m\s+pip|uv|uvx|pipx|poetry|pipenv|cargo|go(?=\s+(?:get|install|run|mod)\b)|gem(?=\s+install\b)|bundle(?=\s+(?:add|exec)\b)|composer|dotnet(?=\s+add\b)|Install-Package)\s+\S/;
 /** Jupyter magics and shell escapes in Python blocks: `!pip install x`, `%pip install x`. */
 const NOTEBOOK_SHELL_LINE = /^(\s*[!%]\s*)(?:pip|pip3|uv|conda|python|npm)\b/;
 
@@ -100,7 +124,8 @@ const PROSE_STOP_WORDS = new Set(
     'were what when where whether which while will with within without would yet you your yourself'
   ).split(' '),
 );
-const PROSE_COMMAND_WORD = /^(?:npm|npx|yarn|pnpm|pnpx|bun|bunx|pip\d*(?:\.\d+)?|uv|uvx|pipx|poetry|pipenv)$/;
+const PROSE_COMMAND_WORD =
+  /^(?:npm|npx|yarn|pnpm|pnpx|bun|bunx|pip\d*(?:\.\d+)?|uv|uvx|pipx|poetry|pipenv|go|cargo|gem|bundle|composer)$/;
 const PROSE_PYTHON_WORD = /^(?:python\d*(?:\.\d+)?|py)$/;
 /** Characters a package spec or option written in prose can hold. */
 const PROSE_SPEC = /^[A-Za-z0-9@~^<>=!.,:/+*[\]_'"-]+$/;
@@ -247,10 +272,21 @@ class AnswerReader {
     const js = JS_LANGUAGES[language];
     if (js) return { kind: 'snippet', filename: `snippet.${js}` };
     if (PYTHON_LANGUAGES.has(language)) return { kind: 'snippet', filename: 'snippet.py' };
+    if (GO_LANGUAGES.has(language)) {
+      // Answers often label go.mod `go` too; Go code always has a package clause.
+      const code = block.lines.join('\n');
+      const goMod = looksLikeGoMod(code) && !GO_PACKAGE_CLAUSE.test(code);
+      return { kind: 'snippet', filename: goMod ? 'go.mod' : 'snippet.go' };
+    }
+    if (RUST_LANGUAGES.has(language)) return { kind: 'snippet', filename: 'snippet.rs' };
+    if (JVM_RUBY_PHP_DOTNET_LANGUAGES.has(language) || JSON_LANGUAGES.has(language)) {
+      const target = jvmRubyPhpDotnetTarget(language, block.lines.join('\n'));
+      if (target || !JSON_LANGUAGES.has(language)) return target;
+    }
     if (REQUIREMENTS_LANGUAGES.has(language)) return { kind: 'snippet', filename: 'requirements.txt' };
     const text = block.lines.join('\n');
     if (JSON_LANGUAGES.has(language)) return hasNpmDependencies(text) ? packageJsonTarget : undefined;
-    if (language === 'toml') return pyprojectTarget(text);
+    if (language === 'toml') return pyprojectTarget(text) ?? cargoTarget(text);
     if (INI_LANGUAGES.has(language)) {
       return /^\s*install_requires\s*=/m.test(text) ? { kind: 'snippet', filename: 'setup.cfg' } : undefined;
     }
@@ -279,6 +315,7 @@ class AnswerReader {
   /** Hands code to the extractor its file name selects; comment lines that install something are commands. */
   private codeWithComments(block: CodeBlock, filename: string): void {
     const python = filename.endsWith('.py');
+    const hashComments = python || filename.endsWith('.rb');
     const js = /\.[cm]?[jt]sx?$/.test(filename);
     const lines = [...block.lines];
     const pieces: CommandPiece[] = [];
@@ -293,7 +330,7 @@ class AnswerReader {
         lines[i] = '';
         continue;
       }
-      const comment = python ? line.indexOf('#') : js ? line.indexOf('//') : -1;
+      const comment = hashComments ? line.indexOf('#') : js ? line.indexOf('//') : -1;
       if (comment !== -1 && line.slice(0, comment).trim() === '') {
         pieces.push(...proseCommands(line, line1, indent, comment));
       }
@@ -301,6 +338,12 @@ class AnswerReader {
     let text = lines.join('\n');
     // `"dependencies": {…}` alone is a fragment of package.json; braces around it make it a document.
     if (filename === 'package.json' && text.trimStart().startsWith('"')) text = `{${text}\n}`;
+    const wrapper = xmlFragmentWrapper(filename, text);
+    if (wrapper) {
+      // The opening tags take a line of their own above the block, so that lines and columns still match.
+      text = `${wrapper.open}\n${text}\n${wrapper.close}`;
+      block = { ...block, firstLine: block.firstLine - 1, indents: [0, ...block.indents] };
+    }
     this.snippet(block, filename, text, true);
     for (const piece of pieces) this.command(piece);
   }
@@ -382,6 +425,80 @@ function pyprojectTarget(text: string): BlockTarget | undefined {
   return undefined;
 }
 
+/** Cargo.toml: a `[package]`, `[workspace]`, `[target.…]` or dependency table (Pipfile's is `[packages]`). */
+function cargoTarget(text: string): BlockTarget | undefined {
+  return /^\s*\[(?:package|workspace|(?:dev-|build-)?dependencies|target)[\].]/m.test(text)
+    ? { kind: 'snippet', filename: 'Cargo.toml' }
+    : undefined;
+}
+
+const GO_PACKAGE_CLAUSE = /^\s*package\s+[A-Za-z_]\w*\s*$/m;
+
+/** go.mod: a `module path` line or a `require (` block. */
+function looksLikeGoMod(text: string): boolean {
+  return /^\s*(?:module\s+\S+\s*$|require\s*\(\s*$)/m.test(text);
+}
+
+const GRADLE_DECLARATION =
+  /^\s*(?:dependencies\s*\{|(?:implementation|api|compileOnly|runtimeOnly|testImplementation|testRuntimeOnly|testCompileOnly|kapt|ksp|annotationProcessor|classpath|compile|testCompile)\b\s*[('"]?)/m;
+const GEMFILE_LINE = /^\s*(?:source\s+['"]https?:|gem\s+['"(])/m;
+const PACKAGE_REFERENCE = /<(?:PackageReference|PackageVersion)\b/;
+
+/**
+ * Java, Gradle, Ruby, PHP and .NET blocks by language (or, with language `''`, manifests recognised by
+ * content): `<dependency>` XML is a pom.xml, `<PackageReference>` XML a project file, Gradle declarations a
+ * build.gradle(.kts), Gemfile lines a Gemfile, JSON with `"require"` a composer.json.
+ */
+function jvmRubyPhpDotnetTarget(language: string, text: string): BlockTarget | undefined {
+  const snippet = (filename: string): BlockTarget => ({ kind: 'snippet', filename });
+  const xml = /^\s*</.test(text);
+  if (xml && /<dependency>/.test(text)) return snippet('pom.xml');
+  if (xml && PACKAGE_REFERENCE.test(text)) return snippet('snippet.csproj');
+  if (xml && /<packages>[\s\S]*<package\s/.test(text)) return snippet('packages.config');
+  if (/^\s*\{/.test(text) && /"require(?:-dev)?"\s*:\s*\{/.test(text)) return snippet('composer.json');
+  switch (language) {
+    case 'java':
+      return snippet('Snippet.java');
+    case 'groovy':
+    case 'gradle':
+      return GRADLE_DECLARATION.test(text) ? snippet('build.gradle') : undefined;
+    case 'kotlin':
+    case 'kt':
+    case 'kts':
+      return GRADLE_DECLARATION.test(text) ? snippet('build.gradle.kts') : undefined;
+    case 'gemfile':
+      return snippet('Gemfile');
+    case 'ruby':
+    case 'rb':
+      if (/Gem::Specification\.new/.test(text)) return snippet('snippet.gemspec');
+      return snippet(GEMFILE_LINE.test(text) && !/^\s*require\s/m.test(text) ? 'Gemfile' : 'snippet.rb');
+    case '':
+      return /^\s*source\s+['"]https?:/m.test(text) && GEMFILE_LINE.test(text)
+        ? snippet('Gemfile')
+        : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * A pom.xml or project-file block that is only a fragment (`<dependency>…</dependency>`,
+ * `<PackageReference … />`) becomes a document inside the elements it belongs to.
+ */
+function xmlFragmentWrapper(filename: string, text: string): { open: string; close: string } | undefined {
+  if (filename === 'pom.xml' && !/<project[\s>]/.test(text)) {
+    return /<dependencies>/.test(text)
+      ? { open: '<project>', close: '</project>' }
+      : { open: '<project><dependencies>', close: '</dependencies></project>' };
+  }
+  if (filename.endsWith('.csproj') && !/<Project[\s>]/.test(text)) {
+    return /<ItemGroup[\s>]/.test(text)
+      ? { open: '<Project>', close: '</Project>' }
+      : { open: '<Project><ItemGroup>', close: '</ItemGroup></Project>' };
+  }
+  return undefined;
+}
+
 /** Whether a manifest name from around a block fits what the block holds. */
 function suits(name: string, block: CodeBlock): boolean {
   const { language } = block;
@@ -403,6 +520,9 @@ function isKnownLanguage(language: string): boolean {
     DOCKERFILE_LANGUAGES.has(language) ||
     language in JS_LANGUAGES ||
     PYTHON_LANGUAGES.has(language) ||
+    GO_LANGUAGES.has(language) ||
+    RUST_LANGUAGES.has(language) ||
+    JVM_RUBY_PHP_DOTNET_LANGUAGES.has(language) ||
     JSON_LANGUAGES.has(language) ||
     INI_LANGUAGES.has(language) ||
     REQUIREMENTS_LANGUAGES.has(language) ||
@@ -418,8 +538,16 @@ function classifyContent(lines: string[]): BlockTarget | undefined {
   if (lines.some((line) => PACKAGE_MANAGER_LINE.test(line))) return { kind: 'shell', form: 'script' };
   const text = lines.join('\n');
   if (/^\s*[{[]/.test(text) && hasNpmDependencies(text)) return packageJsonTarget;
-  const toml = pyprojectTarget(text);
+  const toml = pyprojectTarget(text) ?? cargoTarget(text);
   if (toml) return toml;
+  const manifest = jvmRubyPhpDotnetTarget('', text);
+  if (manifest) return manifest;
+  // Before the JavaScript test, which Go's `import "fmt"` would pass.
+  if (GO_PACKAGE_CLAUSE.test(text)) return { kind: 'snippet', filename: 'snippet.go' };
+  if (looksLikeGoMod(text) && /^\s*(?:go\s+\d|require\b)/m.test(text))
+    return { kind: 'snippet', filename: 'go.mod' };
+  if (/^\s*(?:use\s+\w+(?:::[\w{}*, ]+)+;|extern\s+crate\s+\w+|(?:pub\s+)?fn\s+\w+\s*[(<])/m.test(text))
+    return { kind: 'snippet', filename: 'snippet.rs' };
   if (
     /\brequire\s*\(\s*['"`]/.test(text) ||
     /^\s*import\s+(?:[\w*{},\s]+\s+from\s+)?['"]/m.test(text) ||

@@ -7,10 +7,16 @@ import { LineIndex } from '../../model/location.js';
 import type { PackageRef } from '../../model/package-ref.js';
 import type { Extractor, ExtractResult } from '../types.js';
 import { commandName, parseArgs, type Resolver, type ShellPackage, type ShellWord } from './args.js';
+import { resolveCargo } from './cargo.js';
+import { resolveComposer } from './composer.js';
+import { resolveDotnet } from './dotnet.js';
+import { resolveGo } from './go.js';
+import { resolveMaven } from './maven.js';
 import { resolveNpm } from './npm.js';
 import { resolvePip } from './pip.js';
 import { resolvePipenv } from './pipenv.js';
 import { resolvePoetry } from './poetry.js';
+import { resolveRuby } from './ruby.js';
 
 const ID = 'shell';
 
@@ -29,6 +35,19 @@ const RESOLVERS: Readonly<Record<string, Resolver>> = {
   pipx: resolvePip,
   poetry: resolvePoetry,
   pipenv: resolvePipenv,
+  go: resolveGo,
+  cargo: resolveCargo,
+  gem: resolveRuby,
+  bundle: resolveRuby,
+  bundler: resolveRuby,
+  composer: resolveComposer,
+  dotnet: resolveDotnet,
+  nuget: resolveDotnet,
+  // PowerShell's Package Manager Console; PowerShell command names are case-insensitive.
+  'Install-Package': resolveDotnet,
+  'install-package': resolveDotnet,
+  mvn: resolveMaven,
+  mvnw: resolveMaven,
 };
 
 /** Python modules that `python -m <module>` runs as the package manager of the same name. */

@@ -1,0 +1,61 @@
+import type { Finding } from '../model/finding.js';
+import type { Severity } from '../model/severity.js';
+import { suggestions } from '../registry/similar.js';
+import type { MissingPackage } from '../registry/types.js';
+import { ALL_SOURCES, registryFinding, registryRefs, sourceEvidence, whereFrom } from './registry-common.js';
+import type { Analyzer } from './types.js';
+
+/**
+ * The registry has nothing to install under the name: a 404, every version unpublished, or npm's security
+ * placeholder for a removed malicious package. Registry failures are never this: they are `unchecked`
+ * (check `registry`), reported here once per package.
+ */
+export const nonexistent: Analyzer = {
+  id: 'nonexistent',
+  needs: 'registry',
+  analyze({ refs, registry }) {
+    const findings: Finding[] = [];
+    if (!registry) return { findings, unchecked: [] };
+    for (const { ref, answer } of registryRefs(refs, registry, ALL_SOURCES)) {
+      if (answer.facts.status !== 'missing') continue;
+      const facts = answer.facts;
+      const popular = registry.popular(ref.ecosystem);
+      const suggested =
+        facts.why === 'not-found' && !('reason' in popular)
+          ? suggestions(ref.ecosystem, ref.name, popular)
+          : [];
+      const guessed = ref.inferred
+        ? ` (the distribution name was guessed from the import '${ref.importName ?? ref.name}'; it may be published under another name)`
+        : '';
+      const didYouMean = suggested.length > 0 ? `; did you mean ${suggested.join(', ')}?` : '';
+      const evidence: Record<string, unknown> = { why: facts.why, ...sourceEvidence(answer) };
+      if (facts.detail) evidence.detail = facts.detail;
+      if (suggested.length > 0) evidence.suggestions = suggested;
+      findings.push(
+        registryFinding(ref, {
+          kind: 'nonexistent',
+          severity: severityOf(facts, ref.inferred === true),
+          message: `${describe(ref.name, facts, whereFrom(answer))}${guessed}${didYouMean}`,
+          evidence,
+        }),
+      );
+    }
+    return { findings, unchecked: [...registry.unchecked] };
+  },
+};
+
+function severityOf(facts: MissingPackage, inferred: boolean): Severity {
+  if (facts.why === 'security-holding') return 'critical';
+  return inferred ? 'low' : 'high';
+}
+
+function describe(name: string, facts: MissingPackage, where: string): string {
+  switch (facts.why) {
+    case 'security-holding':
+      return `'${name}' is a security placeholder in ${where}: a malicious package of this name was removed`;
+    case 'unpublished':
+      return `every version of '${name}' was unpublished from ${where}${facts.detail ? ` (${facts.detail.slice(0, 10)})` : ''}: the name is free for anyone to claim`;
+    default:
+      return `'${name}' does not exist in ${where}: a hallucinated name that anyone can register (slopsquatting)`;
+  }
+}

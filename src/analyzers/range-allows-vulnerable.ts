@@ -1,0 +1,104 @@
+import type { Finding } from '../model/finding.js';
+import { SEVERITIES, type Severity, severityRank } from '../model/severity.js';
+import type { RangeAdvisories } from '../vulndb/resolve.js';
+import { advisoryEvidence, idList, plural, refFinding, worstSeverity } from './advisory-common.js';
+import type { Analyzer } from './types.js';
+
+/** Intervals and versions named in a message before "…"; the evidence has them all. */
+const PARTS_IN_MESSAGE = 4;
+
+/**
+ * A range or bare name that admits versions with advisories. Never read as its lower bound: the finding
+ * names the affected versions and intervals inside the range, and ranks below an exact vulnerable version
+ * unless the range admits no version the data knows to be fixed.
+ */
+export const rangeAllowsVulnerable: Analyzer = {
+  id: 'range-allows-vulnerable',
+  needs: 'advisories',
+  analyze({ refs, advisories }) {
+    const findings: Finding[] = [];
+    if (!advisories) return { findings, unchecked: [] };
+    for (const ref of refs) {
+      const range = advisories.forRef(ref)?.range;
+      if (!range) continue;
+      const groups = range.advisories.map((a) => a.group);
+      const requirement =
+        range.spec === undefined ? `${ref.name} (any version)` : `${ref.name} ${range.spec}`;
+      findings.push(
+        refFinding(ref, {
+          kind: 'range-allows-vulnerable',
+          severity: rangeSeverity(worstSeverity(groups), range),
+          message: `${requirement} admits ${admitted(range)} (${idList(groups)}): ${where(range)}; ${advice(range)}${installsToday(range)}`,
+          evidence: {
+            spec: range.spec ?? null,
+            advisories: range.advisories.map((a) => ({
+              ...advisoryEvidence(a.group),
+              ...(a.group.malicious ? { malicious: true } : {}),
+              versions: a.versions,
+              intervals: a.intervals,
+            })),
+            ...(range.upgrade ? { upgrade: range.upgrade } : {}),
+            admitsUpgrade: range.admitsUpgrade,
+            ...(range.installs
+              ? {
+                  installsToday: {
+                    version: range.installs.version,
+                    advisories: range.installs.groups.map((g) => g.id),
+                  },
+                }
+              : {}),
+          },
+        }),
+      );
+    }
+    return { findings, unchecked: [...advisories.unchecked] };
+  },
+};
+
+/**
+ * One step below the advisory's own severity and never above medium (what installs today is most likely a
+ * fixed version), but the advisory's full severity when the range admits no version known to be fixed.
+ */
+function rangeSeverity(worst: Severity, range: RangeAdvisories): Severity {
+  // What installs today, per the registry, is itself affected: the range is as bad as a vulnerable pin.
+  if (!range.admitsUpgrade || (range.installs && range.installs.groups.length > 0)) return worst;
+  const lowered = Math.min(severityRank(worst) - 1, severityRank('medium'));
+  return SEVERITIES[Math.max(lowered, severityRank('low'))]!;
+}
+
+function admitted(range: RangeAdvisories): string {
+  const malicious = range.advisories.filter((a) => a.group.malicious).length;
+  const vulnerable = range.advisories.length - malicious;
+  const parts: string[] = [];
+  if (vulnerable > 0)
+    parts.push(`versions with ${plural(vulnerable, 'known vulnerability', 'known vulnerabilities')}`);
+  if (malicious > 0) parts.push(plural(malicious, 'known malicious release', 'known malicious releases'));
+  return parts.join(' and ');
+}
+
+/** The affected intervals, or the listed versions for advisories that name versions only. */
+function where(range: RangeAdvisories): string {
+  const intervals = new Set<string>();
+  const versions: string[] = [];
+  for (const a of range.advisories) {
+    if (a.intervals.length > 0) for (const i of a.intervals) intervals.add(i);
+    else versions.push(...a.versions);
+  }
+  const parts = [...intervals, ...new Set(versions)];
+  const shown = parts.slice(0, PARTS_IN_MESSAGE).join(', ');
+  return `affected ${parts.length > PARTS_IN_MESSAGE ? `${shown} …` : shown}`;
+}
+
+function installsToday(range: RangeAdvisories): string {
+  if (!range.installs) return '';
+  const { version, groups } = range.installs;
+  return groups.length > 0
+    ? `; a fresh install gets ${version} today, which is affected (${idList(groups)})`
+    : `; a fresh install gets ${version} today, which is not affected`;
+}
+
+function advice(range: RangeAdvisories): string {
+  if (range.upgrade === undefined) return 'no fixed version is known';
+  if (range.admitsUpgrade) return `require ${range.upgrade} or later`;
+  return `it admits no version known to be fixed; require ${range.upgrade} or later`;
+}

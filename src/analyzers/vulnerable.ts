@@ -1,0 +1,31 @@
+import type { Finding } from '../model/finding.js';
+import { advisoryEvidence, idList, plural, refFinding, worstSeverity } from './advisory-common.js';
+import type { Analyzer } from './types.js';
+
+/** An exact version (pinned, locked, or named in an install command or answer) with known vulnerabilities. */
+export const vulnerable: Analyzer = {
+  id: 'vulnerable',
+  needs: 'advisories',
+  analyze({ refs, advisories }) {
+    const findings: Finding[] = [];
+    if (!advisories) return { findings, unchecked: [] };
+    for (const ref of refs) {
+      const exact = advisories.forRef(ref)?.exact;
+      const groups = exact?.groups.filter((g) => !g.malicious) ?? [];
+      if (!exact || groups.length === 0) continue;
+      const what = plural(groups.length, 'known vulnerability', 'known vulnerabilities');
+      const fix = exact.upgrade ? `upgrade to ${exact.upgrade}` : 'no fixed version is known';
+      const evidence: Record<string, unknown> = { advisories: groups.map(advisoryEvidence) };
+      if (exact.upgrade) evidence.upgrade = exact.upgrade;
+      findings.push(
+        refFinding(ref, {
+          kind: 'vulnerable',
+          severity: worstSeverity(groups),
+          message: `${ref.name} ${ref.version} has ${what} (${idList(groups)}); ${fix}`,
+          evidence,
+        }),
+      );
+    }
+    return { findings, unchecked: [] };
+  },
+};

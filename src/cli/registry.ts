@@ -1,0 +1,124 @@
+import { resolve } from 'node:path';
+import { Argument, type Command, InvalidArgumentError, Option } from 'commander';
+import { EXIT } from '../core/policy.js';
+import type { Ecosystem } from '../model/ecosystem.js';
+import { CACHE_MODES, type CacheMode, registryCachePath } from '../registry/cache.js';
+import { npmAuthHeader, npmConfig, pipConfig } from '../registry/config.js';
+import { redactUrl } from '../registry/http.js';
+import type { RegistryOptions } from '../registry/resolve.js';
+import { importSnapshot } from '../registry/snapshot.js';
+import type { CliIO } from './io.js';
+
+export interface RegistryFlags {
+  registry: boolean;
+  offline?: boolean;
+  registryMode?: CacheMode;
+  npmRegistry?: string;
+  pypiIndex?: string;
+  newPackageDays?: number;
+  outdatedDays?: number;
+}
+
+function positiveDays(text: string): number {
+  const days = Number(text);
+  if (!Number.isFinite(days) || days <= 0)
+    throw new InvalidArgumentError('expected a positive number of days');
+  return days;
+}
+
+/** The registry flags of `vouch scan`. */
+export function addRegistryScanOptions(command: Command): Command {
+  return command
+    .option('--no-registry', 'skip the checks that ask the package registries')
+    .option(
+      '--offline',
+      'never touch the network: registry checks answer from the cache and imported snapshots',
+    )
+    .addOption(
+      new Option('--registry-mode <mode>', 'how the registry cache is used (default: default)').choices([
+        ...CACHE_MODES,
+      ]),
+    )
+    .option('--npm-registry <url>', "npm registry to ask (default: the one npm's configuration names)")
+    .option('--pypi-index <url>', "PyPI index to ask (default: the one pip's configuration names)")
+    .option(
+      '--new-package-days <days>',
+      'suspicious-new: first published fewer days ago (default: 30)',
+      positiveDays,
+    )
+    .option(
+      '--outdated-days <days>',
+      'outdated: published this many days before the latest (default: 730)',
+      positiveDays,
+    );
+}
+
+export function registryScanOptions(flags: RegistryFlags, io: CliIO): RegistryOptions | false {
+  if (!flags.registry) return false;
+  const options: RegistryOptions = { env: io.env, cwd: io.cwd };
+  if (flags.offline) options.mode = 'offline';
+  else if (flags.registryMode) options.mode = flags.registryMode;
+  if (flags.npmRegistry) options.npmRegistry = flags.npmRegistry;
+  if (flags.pypiIndex) options.pypiIndex = flags.pypiIndex;
+  if (flags.newPackageDays !== undefined) options.newPackageDays = flags.newPackageDays;
+  if (flags.outdatedDays !== undefined) options.outdatedDays = flags.outdatedDays;
+  return options;
+}
+
+const ECOSYSTEM_ARGUMENT: Record<string, Ecosystem> = { npm: 'npm', pypi: 'PyPI' };
+
+/** `vouch registry snapshot|config`. */
+export function registerRegistryCommands(program: Command, io: CliIO, setExit: (code: number) => void): void {
+  const registry = program
+    .command('registry')
+    .description('the package registries that scans ask, and their cache');
+
+  registry
+    .command('snapshot')
+    .description(
+      "import a list of every existing name so that existence is checked offline (PyPI: the Simple API's JSON project list; npm: a JSON array or one name per line)",
+    )
+    .addArgument(new Argument('<ecosystem>', 'npm or pypi').choices(Object.keys(ECOSYSTEM_ARGUMENT)))
+    .argument('<file>', 'the list of names')
+    .option(
+      '--cache-dir <dir>',
+      'cache folder (default: $VOUCH_CACHE_DIR, else $XDG_CACHE_HOME/vouch or ~/.cache/vouch)',
+    )
+    .action((ecosystem: string, file: string, flags: { cacheDir?: string }) => {
+      const report = importSnapshot(
+        ECOSYSTEM_ARGUMENT[ecosystem]!,
+        resolve(io.cwd, file),
+        registryCachePath(io.env, flags.cacheDir),
+      );
+      io.stdout.write(
+        `${report.names.toLocaleString('en-US')} ${report.ecosystem} names imported into ${report.cache}\n`,
+      );
+      setExit(EXIT.clean);
+    });
+
+  registry
+    .command('config')
+    .description(
+      'which registries a scan here would ask, and where that comes from (credentials are never shown)',
+    )
+    .action(async () => {
+      const npm = npmConfig(io.cwd, io.env);
+      const pip = await pipConfig(io.env);
+      const lines = [
+        `npm registry: ${npm.registry ? `${redactUrl(npm.registry)} (from ${npm.source})` : 'none configured'}`,
+      ];
+      if (npm.registry)
+        lines.push(`  credentials: ${npmAuthHeader(npm, npm.registry) ? 'configured' : 'none'}`);
+      for (const [scope, url] of Object.entries(npm.scopes))
+        lines.push(
+          `  ${scope}: ${redactUrl(url)}${npmAuthHeader(npm, url) ? ' (credentials configured)' : ''}`,
+        );
+      lines.push(
+        `PyPI index:   ${pip.index ? `${redactUrl(pip.index)} (from ${pip.source})` : 'none configured'}`,
+      );
+      for (const extra of pip.extra) lines.push(`  extra index: ${redactUrl(extra)}`);
+      lines.push(`cache:        ${registryCachePath(io.env)}`);
+      io.stdout.write(`${lines.join('\n')}\n`);
+      setExit(EXIT.clean);
+    });
+}

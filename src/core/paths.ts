@@ -1,0 +1,32 @@
+import { homedir } from 'node:os';
+import { isAbsolute, join, resolve } from 'node:path';
+
+/** The environment variables Vouch reads, passed in so that tests and in-process callers can set their own. */
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/** A scan warns when the vulnerability database was last built longer ago than this. */
+export const DEFAULT_MAX_DATABASE_AGE_MS = 7 * 24 * 60 * 60 * 1000;
+
+export const DATABASE_FILE = 'osv.sqlite';
+
+/**
+ * Vouch's cache folder: the explicit option, else `VOUCH_CACHE_DIR`, else `$XDG_CACHE_HOME/vouch`, else
+ * `~/.cache/vouch`. A relative XDG_CACHE_HOME is ignored, as the XDG Base Directory specification requires.
+ */
+export function cacheDir(env: Env = process.env, explicit?: string): string {
+  if (explicit) return resolve(explicit);
+  if (env.VOUCH_CACHE_DIR) return resolve(env.VOUCH_CACHE_DIR);
+  const xdg = env.XDG_CACHE_HOME;
+  if (xdg && isAbsolute(xdg)) return join(xdg, 'vouch');
+  return join(env.HOME || homedir(), '.cache', 'vouch');
+}
+
+/** `<cache>/osv.sqlite`, where `vouch db update|import` write and `vouch scan` reads. */
+export function databasePath(env: Env = process.env, explicitCacheDir?: string): string {
+  return join(cacheDir(env, explicitCacheDir), DATABASE_FILE);
+}
+
+/** Where `vouch db update` keeps the archives it downloaded, one folder per ecosystem. */
+export function archiveCacheDir(env: Env = process.env, explicitCacheDir?: string): string {
+  return join(cacheDir(env, explicitCacheDir), 'osv');
+}

@@ -1,0 +1,91 @@
+import type { Node, Parser } from 'web-tree-sitter';
+import type { PackageRef } from '../../model/package-ref.js';
+import { treeSitterParser } from '../tree-sitter.js';
+import { firstSyntaxError } from '../tree-sitter-errors.js';
+import type { Extractor, ExtractResult } from '../types.js';
+
+const ID = 'go/imports';
+
+let parser: Parser | undefined;
+
+/**
+ * Whether an import path can name a module from the module proxy. The go command's own rule for the standard
+ * library is that the first path element has no dot (`fmt`, `net/http`, `C` for cgo); a module path to
+ * download must have one. A dotless path that is not the standard library is the project's own: its main
+ * module under a dotless name (`module myapp`) or a module `replace`d by a local folder. Neither is a
+ * registry package, so dotless paths are left out whatever they are. Relative paths (`./x`, GOPATH mode)
+ * are the project's too.
+ */
+export function isModulePath(importPath: string): boolean {
+  if (importPath === '' || importPath.startsWith('.') || importPath.startsWith('/')) return false;
+  const first = importPath.split('/')[0]!;
+  return first.includes('.') && !/[\s\\"'`]/.test(importPath);
+}
+
+/**
+ * Imports of Go sources, parsed with tree-sitter (a broken file still yields the imports before the break).
+ * An import names a package; which module provides it is decided later against go.mod's requires (the
+ * longest module path that prefixes it), so the ref names the import path and is `inferred` until then.
+ */
+export const goImports: Extractor = {
+  id: ID,
+  ecosystem: 'Go',
+  kind: 'source',
+  matches: (path) => path.endsWith('.go'),
+  async init() {
+    parser ??= await treeSitterParser('tree-sitter-go/tree-sitter-go.wasm');
+  },
+  extract(file) {
+    const result: ExtractResult = { refs: [], errors: [], facts: [] };
+    const tree = parser?.parse(file.text);
+    if (!tree) {
+      result.errors.push({ line: 1, message: 'the Go parser is not initialised' });
+      return result;
+    }
+    try {
+      const error = firstSyntaxError(tree.rootNode, file.text);
+      if (error) result.errors.push(error);
+      for (const spec of importSpecs(tree.rootNode)) {
+        const literal = spec.childForFieldName('path');
+        const path = literal ? stringContent(literal) : undefined;
+        if (!literal || path === undefined || !isModulePath(path)) continue;
+        const ref: PackageRef = {
+          ecosystem: 'Go',
+          name: path,
+          source: 'imported',
+          extractor: ID,
+          location: {
+            file: file.path,
+            line: literal.startPosition.row + 1,
+            column: literal.startPosition.column + 1,
+          },
+          importName: path,
+          inferred: true,
+        };
+        result.refs.push(ref);
+      }
+    } finally {
+      tree.delete();
+    }
+    return result;
+  },
+};
+
+/** Import declarations stand at the top of the file; after a syntax error they may sit inside an ERROR node. */
+function importSpecs(root: Node): Node[] {
+  const specs: Node[] = [];
+  for (const child of root.namedChildren) {
+    if (child.type === 'import_declaration' || child.type === 'ERROR')
+      specs.push(...child.descendantsOfType('import_spec'));
+  }
+  return specs;
+}
+
+/** The text between the quotes of `"path"` or `` `path` ``; undefined for anything else. */
+function stringContent(literal: Node): string | undefined {
+  if (literal.type !== 'interpreted_string_literal' && literal.type !== 'raw_string_literal')
+    return undefined;
+  const text = literal.text;
+  if (text.length < 2 || text.at(-1) !== text[0]) return undefined;
+  return text.slice(1, -1);
+}

@@ -1,0 +1,53 @@
+import type { PackageRef } from '../../model/package-ref.js';
+import { basename, type Extractor, type ExtractResult } from '../types.js';
+import { attribute, childElements, parseXml } from '../xml-tree.js';
+
+const ID = 'nuget/packages-config';
+
+/**
+ * packages.config (NuGet before PackageReference): `<package id="X" version="1.2.3" />` for every package
+ * the project installs, its dependencies included, each at an exact version. `developmentDependency="true"`
+ * gives group `dev`.
+ */
+export const packagesConfig: Extractor = {
+  id: ID,
+  ecosystem: 'NuGet',
+  kind: 'manifest',
+  matches: (path) => basename(path).toLowerCase() === 'packages.config',
+  extract(file) {
+    const result: ExtractResult = { refs: [], errors: [], facts: [] };
+    const doc = parseXml(file.text);
+    result.errors.push(...doc.errors);
+    const root = doc.root;
+    if (!root) return result;
+    if (root.name !== 'packages') {
+      if (doc.errors.length === 0)
+        result.errors.push({
+          line: root.line,
+          message: `not a packages.config: the root element is <${root.name}>`,
+        });
+      return result;
+    }
+    for (const element of childElements(root, 'package')) {
+      const name = attribute(element, 'id')?.trim();
+      const version = attribute(element, 'version')?.trim();
+      if (!name) {
+        result.errors.push({ line: element.line, column: element.column, message: 'a <package> has no id' });
+        continue;
+      }
+      const ref: PackageRef = {
+        ecosystem: 'NuGet',
+        name,
+        source: 'declared',
+        extractor: ID,
+        location: { file: file.path, line: element.line, column: element.column },
+        origin: 'registry',
+      };
+      if (version) ref.version = version;
+      if (attribute(element, 'developmentDependency')?.toLowerCase() === 'true') ref.groups = ['dev'];
+      result.refs.push(ref);
+    }
+    result.facts.push({ kind: 'manifest', ecosystem: 'NuGet' });
+    return result;
+  },
+};

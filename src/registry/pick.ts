@@ -1,0 +1,121 @@
+/**
+ * Versions a requirement admits among those a registry has, and the one a fresh install picks today:
+ * npm's rule (the `latest` dist-tag when the range admits it and it is not deprecated, else the highest
+ * admitted version, non-deprecated first) and pip's (the highest admitted version that is neither yanked
+ * nor a pre-release, pre-releases only when nothing else is admitted or the specifier names one).
+ */
+import {
+  explain as explainPep440,
+  satisfies as pep440Satisfies,
+  validRange as validPep440Range,
+} from '@renovatebot/pep440';
+import semver from 'semver';
+import type { Ecosystem } from '../model/ecosystem.js';
+import { compareVersions } from '../vulndb/versions/index.js';
+import type { ExistingPackage, VersionFacts } from './types.js';
+
+/** What a requirement asks for: any version, a dist-tag (npm), or a range; undefined when unreadable. */
+type Requirement =
+  | { kind: 'any' }
+  | { kind: 'tag'; tag: string }
+  | { kind: 'range'; admits: (version: string) => boolean; prerelease: boolean };
+
+function requirementOf(ecosystem: Ecosystem, spec: string | undefined): Requirement | undefined {
+  const text = spec?.trim() ?? '';
+  if (text === '' || text === '*') return { kind: 'any' };
+  if (ecosystem === 'npm') {
+    const range = semver.validRange(text, { loose: true });
+    if (range === null) return /^[A-Za-z][\w.-]*$/.test(text) ? { kind: 'tag', tag: text } : undefined;
+    return {
+      kind: 'range',
+      admits: (v) => semver.valid(v, { loose: true }) !== null && semver.satisfies(v, range, { loose: true }),
+      prerelease: false,
+    };
+  }
+  if (ecosystem === 'PyPI') {
+    if (!validPep440Range(text)) return undefined;
+    return {
+      kind: 'range',
+      admits: (v) => safeSatisfies(v, text),
+      prerelease: /\d(a|b|rc|c|alpha|beta|pre|preview|dev)\d*/i.test(text),
+    };
+  }
+  return undefined;
+}
+
+function safeSatisfies(version: string, spec: string): boolean {
+  try {
+    return pep440Satisfies(version, spec, { prereleases: true });
+  } catch {
+    return false;
+  }
+}
+
+function isPrerelease(ecosystem: Ecosystem, version: string): boolean {
+  if (ecosystem === 'npm') return (semver.prerelease(version, { loose: true })?.length ?? 0) > 0;
+  const parsed = explainPep440(version);
+  return parsed ? parsed.is_prerelease || parsed.is_devrelease : false;
+}
+
+function descending(ecosystem: Ecosystem, versions: VersionFacts[]): VersionFacts[] {
+  return [...versions].sort((a, b) => compareVersions(ecosystem, b.version, a.version));
+}
+
+/**
+ * Versions the requirement admits, highest first (npm: pre-releases only for ranges that name one, as
+ * npm matches them). Undefined when the requirement cannot be read or the versions are not known.
+ */
+export function admittedVersions(
+  facts: ExistingPackage,
+  spec: string | undefined,
+): VersionFacts[] | undefined {
+  if (!facts.versions) return undefined;
+  const requirement = requirementOf(facts.ecosystem, spec);
+  if (!requirement) return undefined;
+  const all = Object.values(facts.versions);
+  if (requirement.kind === 'any') return descending(facts.ecosystem, all);
+  if (requirement.kind === 'tag') {
+    const version = facts.distTags?.[requirement.tag];
+    return version && facts.versions[version] ? [facts.versions[version]] : [];
+  }
+  return descending(
+    facts.ecosystem,
+    all.filter((v) => requirement.admits(v.version)),
+  );
+}
+
+/** The version a fresh install of `spec` picks today; undefined when nothing (installable) is admitted or it cannot tell. */
+export function installedToday(facts: ExistingPackage, spec: string | undefined): VersionFacts | undefined {
+  const admitted = admittedVersions(facts, spec);
+  if (!admitted || admitted.length === 0) return undefined;
+  const ecosystem = facts.ecosystem;
+  const requirement = requirementOf(ecosystem, spec);
+  if (ecosystem === 'npm') {
+    if (requirement?.kind === 'tag') return admitted[0];
+    const latest = facts.latest ? facts.versions?.[facts.latest] : undefined;
+    if (latest && !latest.deprecated && admitted.includes(latest)) return latest;
+    return admitted.find((v) => !v.deprecated) ?? admitted[0];
+  }
+  const installable = admitted.filter((v) => !v.yanked);
+  const finals = installable.filter((v) => !isPrerelease(ecosystem, v.version));
+  const wantsPre = requirement?.kind === 'range' && requirement.prerelease;
+  return (wantsPre ? installable[0] : (finals[0] ?? installable[0])) ?? undefined;
+}
+
+/** The registry's version equal to `version` by the ecosystem's rules (`1.0` is PyPI's `1.0.0`). */
+export function findVersion(facts: ExistingPackage, version: string): VersionFacts | undefined {
+  if (!facts.versions) return undefined;
+  const exact = facts.versions[version];
+  if (exact) return exact;
+  for (const candidate of Object.values(facts.versions))
+    if (compareVersions(facts.ecosystem, candidate.version, version) === 0) return candidate;
+  return undefined;
+}
+
+/** The major version of a release, or undefined for calendar versions (2024.1), where majors are years. */
+export function majorOf(ecosystem: Ecosystem, version: string): number | undefined {
+  let major: number | undefined;
+  if (ecosystem === 'npm') major = semver.parse(version, { loose: true })?.major;
+  else major = explainPep440(version)?.release[0];
+  return major !== undefined && major < 1000 ? major : undefined;
+}

@@ -1,0 +1,133 @@
+/**
+ * Lists of popular package names, the targets of typosquatting and the source of "did you mean"
+ * suggestions. npm's come from the maintained `npm-high-impact` package (the names npm itself calls
+ * high-impact, most downloaded first) when it is installed; PyPI's from the public top-PyPI-packages list
+ * (`{rows: [{project, download_count}]}`) that `vouch db update` downloads into the cache folder.
+ */
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { Logger } from '../core/log.js';
+import { cacheDir, type Env } from '../core/paths.js';
+import { type Ecosystem, packageKey } from '../model/ecosystem.js';
+import { type DownloadOptions, download } from '../vulndb/download.js';
+
+/** hugovk's monthly top-PyPI-packages list (a statistics site, not a package registry). */
+export const DEFAULT_TOP_PYPI_URL = 'https://hugovk.github.io/top-pypi-packages/top-pypi-packages.min.json';
+export const TOP_PYPI_FILE = 'top-pypi-packages.json';
+const NPM_POPULAR_PACKAGE = 'npm-high-impact';
+
+export class PopularNames {
+  private readonly rankByKey = new Map<string, number>();
+  /** Keys by length, for comparing a name only with names of nearby lengths. */
+  readonly byLength = new Map<number, { key: string; name: string; rank: number }[]>();
+
+  /** `names` most popular first; `downloads` in the same order when known. */
+  constructor(
+    readonly ecosystem: Ecosystem,
+    readonly source: string,
+    readonly names: readonly string[],
+    private readonly downloadCounts?: readonly number[],
+  ) {
+    for (const [rank, name] of names.entries()) {
+      const key = packageKey(ecosystem, name).toLowerCase();
+      if (this.rankByKey.has(key)) continue;
+      this.rankByKey.set(key, rank + 1);
+      const bucket = this.byLength.get(key.length);
+      if (bucket) bucket.push({ key, name, rank: rank + 1 });
+      else this.byLength.set(key.length, [{ key, name, rank: rank + 1 }]);
+    }
+  }
+
+  /** 1 for the most popular; undefined for a name not on the list. */
+  rank(name: string): number | undefined {
+    return this.rankByKey.get(packageKey(this.ecosystem, name).toLowerCase());
+  }
+
+  downloads(name: string): number | undefined {
+    const rank = this.rank(name);
+    return rank === undefined ? undefined : this.downloadCounts?.[rank - 1];
+  }
+}
+
+export type PopularLoad = PopularNames | { reason: string };
+
+/** npm's high-impact names from the installed `npm-high-impact` package. */
+export async function loadPopularNpm(): Promise<PopularLoad> {
+  // A variable specifier: the package is optional, and its absence is a reason, not a build error.
+  const specifier: string = NPM_POPULAR_PACKAGE;
+  try {
+    const module = (await import(specifier)) as { npmHighImpact?: unknown };
+    const names = module.npmHighImpact;
+    if (!Array.isArray(names) || names.some((n) => typeof n !== 'string'))
+      return { reason: `${NPM_POPULAR_PACKAGE} does not export the list of names Vouch expects` };
+    return new PopularNames('npm', NPM_POPULAR_PACKAGE, names as string[]);
+  } catch {
+    return { reason: `no list of popular npm names: the ${NPM_POPULAR_PACKAGE} package is not installed` };
+  }
+}
+
+export function popularPypiPath(env: Env = process.env, explicitCacheDir?: string): string {
+  return join(cacheDir(env, explicitCacheDir), TOP_PYPI_FILE);
+}
+
+/** Reads a top-PyPI-packages file; a reason when it is missing or not one. */
+export function loadPopularPypi(path: string): PopularLoad {
+  if (!existsSync(path)) return { reason: 'no list of popular PyPI names: run vouch db update' };
+  try {
+    return parseTopPypi(readFileSync(path, 'utf8'), path);
+  } catch (error) {
+    return { reason: `${path}: ${(error as Error).message}` };
+  }
+}
+
+export function parseTopPypi(text: string, source: string): PopularNames {
+  const doc = JSON.parse(text) as { rows?: unknown };
+  if (!Array.isArray(doc.rows)) throw new Error('not a top-PyPI-packages list (no rows)');
+  const rows = doc.rows
+    .filter(
+      (r): r is { project: string; download_count: number } =>
+        typeof r?.project === 'string' && typeof r?.download_count === 'number',
+    )
+    .sort((a, b) => b.download_count - a.download_count);
+  if (rows.length === 0) throw new Error('not a top-PyPI-packages list (no projects)');
+  return new PopularNames(
+    'PyPI',
+    source,
+    rows.map((r) => r.project),
+    rows.map((r) => r.download_count),
+  );
+}
+
+export interface PopularUpdate {
+  url: string;
+  path: string;
+  status: 'updated' | 'failed';
+  projects?: number;
+  error?: string;
+}
+
+/** Downloads the top-PyPI-packages list into the cache folder; a failed or invalid download keeps the old one. */
+export async function updatePopularPypi(options: {
+  url?: string;
+  env?: Env;
+  cacheDir?: string;
+  http?: DownloadOptions;
+  logger?: Logger;
+}): Promise<PopularUpdate> {
+  const env = options.env ?? process.env;
+  const url = options.url ?? env.VOUCH_TOP_PYPI_URL ?? DEFAULT_TOP_PYPI_URL;
+  const path = popularPypiPath(env, options.cacheDir);
+  const partial = `${path}.partial`;
+  mkdirSync(dirname(path), { recursive: true });
+  try {
+    await download(url, partial, { ...options.http, ...(options.logger ? { logger: options.logger } : {}) });
+    const list = parseTopPypi(readFileSync(partial, 'utf8'), url);
+    renameSync(partial, path);
+    return { url, path, status: 'updated', projects: list.names.length };
+  } catch (error) {
+    rmSync(partial, { force: true });
+    const message = (error as Error).message;
+    options.logger?.warn(`popular PyPI names: ${message}; the previous list was kept`);
+    return { url, path, status: 'failed', error: message };
+  }
+}

@@ -1,0 +1,263 @@
+/**
+ * The PyPI client: the JSON API (`<base>/pypi/<name>/json`) for versions, upload times, yanked releases and
+ * the project's links, and the PEP 691 Simple API (`<index>/<name>/`, JSON) to confirm a 404 — indexes that
+ * do not serve the JSON API (many mirrors and proxies) answer 404 there for every name — and for indexes
+ * not laid out like PyPI. `extra-index-url` indexes are asked before a name is called missing, as pip
+ * would install from them.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parse as parsePep440, valid as validPep440 } from '@renovatebot/pep440';
+import { parseRequirement } from '../extractors/pypi/requirement.js';
+import { normalizePypiName } from '../model/ecosystem.js';
+import type { FetchOutcome, Validators } from './cache.js';
+import { cachedLookup } from './cache.js';
+import {
+  type ClientContext,
+  datesLookReal,
+  isObject,
+  isoTime,
+  lookupFacts,
+  parseJson,
+  snapshotAnswer,
+  unchecked,
+} from './client.js';
+import { NO_PYPI_INDEX, type PipConfig, pypiEndpoints } from './config.js';
+import { RegistryHttpError, redactUrl } from './http.js';
+import type { ExistingPackage, PackageFacts, RegistryClient, Sourced, VersionFacts } from './types.js';
+
+const SIMPLE_JSON = 'application/vnd.pypi.simple.v1+json';
+const SIMPLE_ACCEPT = `${SIMPLE_JSON}, text/html;q=0.1`;
+
+/** Project URL labels that point at the source (PyPI shows them under "Source"). */
+const SOURCE_LABEL = /^(source|source code|code|repository|github|gitlab|git|homepage|home)$/i;
+const FORGE = /^https?:\/\/(www\.)?(github\.com|gitlab\.com|bitbucket\.org|codeberg\.org|sr\.ht)\//i;
+
+export class PypiClient implements RegistryClient {
+  readonly ecosystem = 'PyPI' as const;
+  readonly registry: string | undefined;
+
+  constructor(
+    private readonly config: PipConfig,
+    private readonly context: ClientContext,
+  ) {
+    this.registry = config.index ? redactUrl(config.index) : undefined;
+  }
+
+  async facts(name: string): Promise<Sourced<PackageFacts>> {
+    const index = this.config.index;
+    if (!index) return snapshotAnswer(this.context, 'PyPI', name) ?? unchecked('PyPI', name, NO_PYPI_INDEX);
+    const key = normalizePypiName(name);
+    const endpoints = pypiEndpoints(index);
+    const shown = redactUrl(index);
+    return lookupFacts(this.context, 'PyPI', name, `pypi:${shown}:${key}`, shown, async (validators) => {
+      if (endpoints.json) {
+        const answer = await this.context.http.get(
+          `${endpoints.json}${key}/json`,
+          conditional(validators, 'application/json'),
+        );
+        if (answer.status === 304) return { status: 'not-modified' };
+        if (answer.status === 200) {
+          const facts = readJsonApi(name, parseJson(answer.body));
+          const outcome: FetchOutcome<PackageFacts> = { status: 'found', value: facts };
+          if (answer.etag) outcome.etag = answer.etag;
+          if (answer.lastModified) outcome.lastModified = answer.lastModified;
+          return outcome;
+        }
+      }
+      for (const simple of [endpoints.simple, ...this.config.extra.map((u) => pypiEndpoints(u).simple)]) {
+        const facts = await this.simple(simple, name, key);
+        if (facts) return { status: 'found', value: facts };
+      }
+      return { status: 'missing', value: { status: 'missing', ecosystem: 'PyPI', name, why: 'not-found' } };
+    });
+  }
+
+  /** The Simple API page of a project: its facts, or undefined for a 404. */
+  private async simple(base: string, name: string, key: string): Promise<ExistingPackage | undefined> {
+    if (base.startsWith('file:')) {
+      // A local index (`file:///opt/index/simple`) is a folder per project.
+      return existsSync(fileURLToPath(`${base}${key}/`))
+        ? { status: 'exists', ecosystem: 'PyPI', name, datesTrusted: false }
+        : undefined;
+    }
+    const answer = await this.context.http.get(`${base}${key}/`, { accept: SIMPLE_ACCEPT });
+    if (answer.status === 404) return undefined;
+    if (answer.status === 304) throw new RegistryHttpError('invalid', 'HTTP 304 to an unconditional request');
+    if (!answer.contentType?.includes(SIMPLE_JSON))
+      return { status: 'exists', ecosystem: 'PyPI', name, datesTrusted: false, trimmed: ['versions'] };
+    return readSimpleJson(name, key, parseJson(answer.body));
+  }
+
+  /** `requires_dist` of one release, from `<base>/pypi/<name>/<version>/json` (cached like the rest). */
+  async dependencies(name: string, version: string): Promise<string[] | undefined> {
+    const index = this.config.index;
+    const json = index ? pypiEndpoints(index).json : undefined;
+    if (!json) return undefined;
+    const url = `${json}${normalizePypiName(name)}/${encodeURIComponent(version)}/json`;
+    try {
+      const answer = await cachedLookup<string[] | null>(
+        this.context.cache,
+        `pypi-release:${redactUrl(url)}`,
+        { mode: this.context.mode, lifetimes: this.context.lifetimes, now: this.context.now },
+        async (validators) => {
+          const response = await this.context.http.get(url, conditional(validators, 'application/json'));
+          if (response.status === 304) return { status: 'not-modified' };
+          if (response.status === 404) return { status: 'missing', value: null };
+          const doc = parseJson(response.body);
+          const info = isObject(doc) && isObject(doc.info) ? doc.info : undefined;
+          return { status: 'found', value: info ? requirementNames(info.requires_dist) : null };
+        },
+      );
+      return answer.value ?? undefined;
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+function conditional(validators: Validators, accept: string): Record<string, string> {
+  const headers: Record<string, string> = { accept };
+  if (validators.etag) headers['if-none-match'] = validators.etag;
+  if (validators.lastModified) headers['if-modified-since'] = validators.lastModified;
+  return headers;
+}
+
+/** Names of the unconditional run-time requirements (`extra == …` ones are optional). */
+function requirementNames(value: unknown): string[] {
+  if (!Array.isArray(value)) return [];
+  const names: string[] = [];
+  for (const text of value) {
+    if (typeof text !== 'string') continue;
+    const parsed = parseRequirement(text);
+    if (!parsed.ok || parsed.requirement.marker?.includes('extra')) continue;
+    names.push(parsed.requirement.name);
+  }
+  return names;
+}
+
+/** Normalises a JSON API document; throws RegistryHttpError when it is not one. */
+export function readJsonApi(name: string, doc: unknown): ExistingPackage {
+  if (!isObject(doc) || !isObject(doc.info))
+    throw new RegistryHttpError(
+      'invalid',
+      'the index answered with something that is not a project document',
+    );
+  const info = doc.info;
+  const releases = isObject(doc.releases) ? doc.releases : {};
+  const versions: Record<string, VersionFacts> = {};
+  const times: string[] = [];
+  for (const [version, files] of Object.entries(releases)) {
+    // A release with no files cannot be installed.
+    if (!Array.isArray(files) || files.length === 0) continue;
+    const facts: VersionFacts = { version };
+    let earliest: string | undefined;
+    let yanked = true;
+    for (const file of files) {
+      if (!isObject(file)) continue;
+      const uploaded =
+        isoTime(file.upload_time_iso_8601) ??
+        isoTime(typeof file.upload_time === 'string' ? `${file.upload_time}Z` : undefined);
+      if (uploaded && (!earliest || uploaded < earliest)) earliest = uploaded;
+      if (file.yanked !== true) yanked = false;
+      else if (typeof file.yanked_reason === 'string' && file.yanked_reason && !facts.yankedReason)
+        facts.yankedReason = file.yanked_reason;
+    }
+    if (earliest) {
+      facts.published = earliest;
+      times.push(earliest);
+    }
+    if (yanked) facts.yanked = true;
+    else delete facts.yankedReason;
+    versions[version] = facts;
+  }
+  const latest = typeof info.version === 'string' ? info.version : undefined;
+  if (latest && versions[latest]) versions[latest].dependencies = requirementNames(info.requires_dist);
+  const facts: ExistingPackage = {
+    status: 'exists',
+    ecosystem: 'PyPI',
+    name: typeof info.name === 'string' ? info.name : name,
+    versions,
+    description: typeof info.summary === 'string' ? info.summary : '',
+    repository: sourceUrl(info) ?? '',
+    datesTrusted: datesLookReal(times),
+  };
+  if (latest && versions[latest]) facts.latest = latest;
+  const created = times.sort()[0];
+  if (created) facts.created = created;
+  if (times.length === 0 && Object.keys(versions).length > 0) facts.trimmed = ['upload times'];
+  return facts;
+}
+
+function sourceUrl(info: Record<string, unknown>): string | undefined {
+  if (isObject(info.project_urls)) {
+    for (const [label, url] of Object.entries(info.project_urls))
+      if (
+        typeof url === 'string' &&
+        (SOURCE_LABEL.test(label) ? FORGE.test(url) || /source|repo|code/i.test(label) : FORGE.test(url))
+      )
+        return url;
+  }
+  if (typeof info.home_page === 'string' && FORGE.test(info.home_page)) return info.home_page;
+  return undefined;
+}
+
+/** Normalises a PEP 691 JSON project page (versions from PEP 700's list, else from the file names). */
+export function readSimpleJson(name: string, key: string, doc: unknown): ExistingPackage {
+  if (!isObject(doc) || !Array.isArray(doc.files))
+    throw new RegistryHttpError(
+      'invalid',
+      'the index answered with something that is not a Simple API project page',
+    );
+  const versions: Record<string, VersionFacts> = {};
+  const stillListed = new Set<string>();
+  const times: string[] = [];
+  if (Array.isArray(doc.versions))
+    for (const v of doc.versions) if (typeof v === 'string') versions[v] = { version: v };
+  for (const file of doc.files) {
+    if (!isObject(file) || typeof file.filename !== 'string') continue;
+    const version = versionOfFile(file.filename, key);
+    if (!version) continue;
+    versions[version] ??= { version, yanked: true };
+    const facts = versions[version];
+    const uploaded = isoTime(file['upload-time']);
+    if (uploaded) {
+      times.push(uploaded);
+      if (!facts.published || uploaded < facts.published) facts.published = uploaded;
+    }
+    if (file.yanked === undefined || file.yanked === false) stillListed.add(version);
+    else if (typeof file.yanked === 'string' && file.yanked && !facts.yankedReason)
+      facts.yankedReason = file.yanked;
+  }
+  for (const facts of Object.values(versions)) {
+    if (stillListed.has(facts.version) || facts.yanked !== true) {
+      delete facts.yanked;
+      delete facts.yankedReason;
+    }
+  }
+  const facts: ExistingPackage = {
+    status: 'exists',
+    ecosystem: 'PyPI',
+    name: typeof doc.name === 'string' ? doc.name : name,
+    versions,
+    datesTrusted: false,
+    trimmed: ['description', 'repository', 'latest'],
+  };
+  // Upload times of the Simple API (PEP 700) are real, but the first upload is the creation time only
+  // when every file is listed; deleted files are not.
+  if (times.length > 0 && datesLookReal(times)) facts.datesTrusted = true;
+  return facts;
+}
+
+/** The version in a wheel (`name-1.0-py3-none-any.whl`) or sdist (`name-1.0.tar.gz`) file name. */
+export function versionOfFile(filename: string, key: string): string | undefined {
+  let version: string | undefined;
+  if (filename.endsWith('.whl')) version = filename.split('-')[1];
+  else {
+    const stem = filename.replace(/\.(tar\.gz|tar\.bz2|tgz|zip|tar)$/, '');
+    if (stem === filename) return undefined;
+    const dash = stem.lastIndexOf('-');
+    if (dash > 0 && normalizePypiName(stem.slice(0, dash)) === key) version = stem.slice(dash + 1);
+  }
+  return version && validPep440(version) && parsePep440(version) ? version : undefined;
+}

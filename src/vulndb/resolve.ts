@@ -1,0 +1,278 @@
+/**
+ * The advisory facts of a scan: for each package reference, the advisories that affect its exact version,
+ * or the affected versions its range admits, and whether the package itself is a known malicious one.
+ * Pure given the database handle: lookups only.
+ */
+import { satisfies as pep440Satisfies, validRange as validPep440Range } from '@renovatebot/pep440';
+import { parse as parsePep440Specifier } from '@renovatebot/pep440/lib/specifier.js';
+import semver from 'semver';
+import type { Ecosystem } from '../model/ecosystem.js';
+import type { PackageRef } from '../model/package-ref.js';
+import type { Unchecked } from '../model/result.js';
+import {
+  affectedIntervals,
+  affectsAllVersions,
+  describeInterval,
+  inInterval,
+  isAffected,
+  smallestFixingUpgrade,
+} from './match.js';
+import { type AdvisoryGroup, type AffectedEntry, groupAdvisories, type VulnDatabase } from './store.js';
+import { compareVersions } from './versions/index.js';
+
+/** What resolution needs of the database. */
+export type AdvisoryLookup = Pick<VulnDatabase, 'advisoriesFor' | 'affectedFor'>;
+
+export interface ExactAdvisories {
+  /** Every group affecting the version: vulnerabilities and malicious releases. */
+  groups: AdvisoryGroup[];
+  /** The smallest version above it that no advisory of the package affects, among the fixes the data names. */
+  upgrade?: string;
+}
+
+export interface RangeAdvisory {
+  group: AdvisoryGroup;
+  /** Affected versions inside the range, among the versions the advisories name, ascending. */
+  versions: string[];
+  /** The group's affected intervals that reach into the range: `>=4.0.0 <4.17.12`, `<2.20.0`. */
+  intervals: string[];
+}
+
+export interface RangeAdvisories {
+  /** The range as written; undefined for a bare name (any version). */
+  spec?: string;
+  advisories: RangeAdvisory[];
+  /** The smallest version from the range's lowest one up that no advisory affects. */
+  upgrade?: string;
+  /** Whether the range admits `upgrade`: if not, it can only install versions the data says are affected. */
+  admitsUpgrade: boolean;
+  /** The version a fresh install picks today (from the registry), with the advisories affecting it. */
+  installs?: { version: string; groups: AdvisoryGroup[] };
+}
+
+export interface RefAdvisories {
+  /** For a reference with an exact version. */
+  exact?: ExactAdvisories;
+  /** For a range or bare name (not for imports, which name no version at all). */
+  range?: RangeAdvisories;
+  /** Malicious-package records covering every version: the package itself is malicious. */
+  maliciousPackage?: AdvisoryGroup[];
+}
+
+export interface AdvisoryFacts {
+  /** Facts for a reference (by identity); undefined when no advisory concerns it. */
+  forRef(ref: PackageRef): RefAdvisories | undefined;
+  /** Ranges that could not be evaluated for packages that have advisories. */
+  unchecked: Unchecked[];
+}
+
+/**
+ * `installs(ref)`, when given, names the version a fresh install of a range picks today (the registry
+ * knows); the range's advisories are then also checked at that version.
+ */
+export function resolveAdvisories(
+  refs: readonly PackageRef[],
+  db: AdvisoryLookup,
+  installs?: (ref: PackageRef) => string | undefined,
+): AdvisoryFacts {
+  const byRef = new Map<PackageRef, RefAdvisories>();
+  const memo = new Map<string, RefAdvisories | undefined>();
+  const unchecked = new Map<string, Unchecked>();
+  for (const ref of refs) {
+    if (ref.origin !== undefined && ref.origin !== 'registry') continue;
+    const rangeWanted = ref.version === undefined && ref.source !== 'imported';
+    const installed = rangeWanted ? installs?.(ref) : undefined;
+    const key = [
+      ref.ecosystem,
+      ref.name,
+      ref.version ?? '',
+      rangeWanted ? (ref.spec ?? '*') : '',
+      installed ?? '',
+    ].join('\0');
+    let facts = memo.get(key);
+    if (!memo.has(key)) {
+      facts = resolveRef(ref, rangeWanted, installed, db, (reason) => {
+        const u: Unchecked = {
+          ecosystem: ref.ecosystem,
+          name: ref.name,
+          check: 'range-allows-vulnerable',
+          reason,
+        };
+        if (ref.spec !== undefined) u.version = ref.spec;
+        unchecked.set(key, u);
+      });
+      memo.set(key, facts);
+    }
+    if (facts) byRef.set(ref, facts);
+  }
+  return { forRef: (ref) => byRef.get(ref), unchecked: [...unchecked.values()] };
+}
+
+function resolveRef(
+  ref: PackageRef,
+  rangeWanted: boolean,
+  installed: string | undefined,
+  db: AdvisoryLookup,
+  cannotEvaluate: (reason: string) => void,
+): RefAdvisories | undefined {
+  const entries = db.affectedFor(ref.ecosystem, ref.name);
+  if (entries.length === 0) return undefined;
+  const facts: RefAdvisories = {};
+  if (ref.version !== undefined) {
+    const groups = db.advisoriesFor(ref.ecosystem, ref.name, ref.version);
+    if (groups.length === 0) return undefined;
+    facts.exact = { groups };
+    const upgrade = smallestFixingUpgrade(
+      ref.ecosystem,
+      ref.version,
+      entries.map((e) => e.prepared),
+    );
+    if (upgrade !== undefined) facts.exact.upgrade = upgrade;
+    return facts;
+  }
+  const wholePackage = entries.filter((e) => e.advisory.malicious && affectsAllVersions(e.prepared));
+  if (wholePackage.length > 0) facts.maliciousPackage = groupAdvisories(wholePackage);
+  if (rangeWanted) {
+    const rest = entries.filter((e) => !wholePackage.includes(e));
+    if (rest.length > 0) {
+      const range = rangeOf(ref.ecosystem, ref.spec);
+      if ('reason' in range) cannotEvaluate(range.reason);
+      else {
+        const found = rangeAdvisories(ref.ecosystem, ref.spec, range, rest, entries);
+        if (found && installed !== undefined)
+          found.installs = {
+            version: installed,
+            groups: db.advisoriesFor(ref.ecosystem, ref.name, installed),
+          };
+        if (found) facts.range = found;
+      }
+    }
+  }
+  return facts.maliciousPackage || facts.range ? facts : undefined;
+}
+
+interface Range {
+  admits(version: string): boolean;
+  /** Lowest versions the range admits where it says (`>=2` → `2`); `0` stands for "from the first version". */
+  lows: string[];
+}
+
+const ANY_VERSION: Range = { admits: () => true, lows: ['0'] };
+
+/** The versions a requirement admits, decided without registry data; a reason when it cannot be read. */
+function rangeOf(ecosystem: Ecosystem, spec: string | undefined): Range | { reason: string } {
+  const text = spec?.trim();
+  if (text === undefined || text === '' || text === '*') return ANY_VERSION;
+  if (ecosystem === 'npm') {
+    let range: semver.Range;
+    try {
+      range = new semver.Range(text, { loose: true });
+    } catch {
+      return {
+        reason: `'${text}' is not a semver range (a dist-tag?): what it installs needs registry data`,
+      };
+    }
+    const lows: string[] = [];
+    for (const set of range.set) {
+      const low = semver.minVersion(new semver.Range(set.map((c) => c.value).join(' ') || '*'));
+      if (low) lows.push(low.version);
+    }
+    return {
+      admits: (version) => semver.valid(version, { loose: true }) !== null && range.test(version),
+      lows,
+    };
+  }
+  if (ecosystem === 'PyPI') {
+    if (!validPep440Range(text)) return { reason: `'${text}' is not a PEP 440 version specifier` };
+    const lows: string[] = [];
+    let bounded = false;
+    for (const clause of parsePep440Specifier(text)) {
+      if (clause.operator === '>') bounded = true;
+      if (['>=', '==', '~=', '==='].includes(clause.operator)) {
+        bounded = true;
+        lows.push(clause.version);
+      }
+    }
+    if (!bounded) lows.push('0');
+    return { admits: (version) => version === '0' || safePep440Satisfies(version, text), lows };
+  }
+  return {
+    reason: `version ranges of ${ecosystem} packages are not evaluated yet (only exact versions are)`,
+  };
+}
+
+function safePep440Satisfies(version: string, specifier: string): boolean {
+  try {
+    return pep440Satisfies(version, specifier);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Advisories with affected versions inside the range. Candidates are the versions the advisories name
+ * (introduced, last affected, listed) and the range's own lowest versions, each tested against both the
+ * range and the advisory: a range is never read as its lower bound alone.
+ */
+function rangeAdvisories(
+  ecosystem: Ecosystem,
+  spec: string | undefined,
+  range: Range,
+  entries: readonly AffectedEntry[],
+  allEntries: readonly AffectedEntry[],
+): RangeAdvisories | undefined {
+  const admitted = new Map<string, boolean>();
+  const admits = (version: string) => {
+    let answer = admitted.get(version);
+    if (answer === undefined) {
+      answer = range.admits(version);
+      admitted.set(version, answer);
+    }
+    return answer;
+  };
+  const hits = new Map<AffectedEntry, { named: string[]; any: string[] }>();
+  for (const entry of entries) {
+    const named = new Set<string>(entry.prepared.versions);
+    for (const r of entry.prepared.ranges)
+      for (const e of r.events)
+        if (e.kind !== 'fixed' && !(e.kind === 'introduced' && e.version === '0')) named.add(e.version);
+    const affectedNamed = [...named].filter((v) => admits(v) && isAffected(entry.prepared, v));
+    const affectedLows = range.lows.filter((v) => admits(v) && isAffected(entry.prepared, v));
+    if (affectedNamed.length + affectedLows.length === 0) continue;
+    hits.set(entry, {
+      named: [...affectedNamed, ...affectedLows.filter((v) => v !== '0')],
+      any: [...affectedNamed, ...affectedLows],
+    });
+  }
+  if (hits.size === 0) return undefined;
+  const advisories = groupAdvisories([...hits.keys()]).map((group) => {
+    const versions = new Set<string>();
+    const intervals = new Set<string>();
+    for (const entry of group.entries) {
+      const hit = hits.get(entry)!;
+      for (const v of hit.named) versions.add(v);
+      for (const interval of affectedIntervals(entry.prepared)) {
+        if (hit.any.some((v) => inInterval(ecosystem, interval, v)))
+          intervals.add(describeInterval(interval));
+      }
+    }
+    // Sorting is stable and the advisories' own spellings come first: `2.19.0` wins over the range's `2.19`.
+    const sorted = [...versions].sort((a, b) => compareVersions(ecosystem, a, b));
+    return {
+      group,
+      versions: sorted.filter((v, i) => i === 0 || compareVersions(ecosystem, sorted[i - 1]!, v) !== 0),
+      intervals: [...intervals],
+    };
+  });
+  const realLows = range.lows.filter((v) => v !== '0').sort((a, b) => compareVersions(ecosystem, a, b));
+  const from = realLows[0] ?? '0';
+  const upgrade = smallestFixingUpgrade(
+    ecosystem,
+    from,
+    allEntries.map((e) => e.prepared),
+  );
+  const result: RangeAdvisories = { advisories, admitsUpgrade: upgrade !== undefined && admits(upgrade) };
+  if (spec !== undefined && spec.trim() !== '') result.spec = spec;
+  if (upgrade !== undefined) result.upgrade = upgrade;
+  return result;
+}

@@ -1,0 +1,63 @@
+/**
+ * The vulnerability-database stage of a scan: open the database once, resolve every reference against it,
+ * close it. Without a database the advisory checks are skipped, with the reason and how to get one.
+ */
+import { VouchError } from '../core/errors.js';
+import type { Logger } from '../core/log.js';
+import { DEFAULT_MAX_DATABASE_AGE_MS, databasePath, type Env } from '../core/paths.js';
+import type { PackageRef } from '../model/package-ref.js';
+import { type AdvisoryFacts, resolveAdvisories } from './resolve.js';
+import { VulnDatabase } from './store.js';
+
+export const NO_DATABASE_REASON = 'no vulnerability database: run vouch db update (or vouch db import FILE)';
+
+export interface AdvisoryStageOptions {
+  /** Path of the database, or false for none. Default: `<cache>/osv.sqlite`. */
+  database?: string | false;
+  /** Older than this (ms) makes the scan warn. Default 7 days. */
+  maxDatabaseAge?: number;
+  env?: Env;
+  now?: Date;
+}
+
+export interface AdvisoryStage {
+  /** Undefined when the advisory checks cannot run; `skipReason` says why. */
+  facts?: AdvisoryFacts;
+  skipReason?: string;
+  warnings: string[];
+}
+
+/** `installs(ref)`: the version a fresh install of a range picks today, when the registry checks know it. */
+export function adviseRefs(
+  refs: readonly PackageRef[],
+  options: AdvisoryStageOptions,
+  logger: Logger,
+  installs?: (ref: PackageRef) => string | undefined,
+): AdvisoryStage {
+  if (options.database === false)
+    return { skipReason: 'vulnerability database turned off (--no-database)', warnings: [] };
+  const path = options.database ?? databasePath(options.env);
+  let db: VulnDatabase | undefined;
+  try {
+    db = VulnDatabase.open(path);
+  } catch (error) {
+    if (!(error instanceof VouchError)) throw error;
+    logger.warn(error.message);
+    return { skipReason: error.message, warnings: [error.message] };
+  }
+  if (!db) return { skipReason: NO_DATABASE_REASON, warnings: [] };
+  try {
+    const warnings: string[] = [];
+    const updatedAt = db.updatedAt();
+    const age = updatedAt ? (options.now ?? new Date()).getTime() - Date.parse(updatedAt) : Number.NaN;
+    if (age > (options.maxDatabaseAge ?? DEFAULT_MAX_DATABASE_AGE_MS)) {
+      const days = Math.floor(age / 86_400_000);
+      const warning = `the vulnerability database is ${days} day${days === 1 ? '' : 's'} old (last updated ${updatedAt}); run vouch db update`;
+      logger.warn(warning);
+      warnings.push(warning);
+    }
+    return { facts: resolveAdvisories(refs, db, installs), warnings };
+  } finally {
+    db.close();
+  }
+}

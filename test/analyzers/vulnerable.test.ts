@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { vulnerable } from '../../src/analyzers/vulnerable.js';
+import { context, ref, useFixtureDatabase } from './advisory-helpers.js';
+
+const db = useFixtureDatabase();
+
+describe('vulnerable', () => {
+  it('reports an exact version with its advisories, every alias, the severity and the upgrade', () => {
+    const lodash = ref({ ecosystem: 'npm', name: 'lodash', version: '4.17.11' });
+    const { findings } = vulnerable.analyze(context([lodash], db()));
+    expect(findings).toHaveLength(1);
+    expect(findings[0]).toMatchObject({
+      kind: 'vulnerable',
+      severity: 'critical',
+      ecosystem: 'npm',
+      name: 'lodash',
+      version: '4.17.11',
+      location: { file: 'app/package.json', line: 3 },
+      message:
+        'lodash 4.17.11 has 2 known vulnerabilities (CVE-2019-10744, CVE-2021-23337); upgrade to 4.17.21',
+    });
+    expect(findings[0]?.evidence).toEqual({
+      advisories: [
+        {
+          id: 'CVE-2019-10744',
+          ids: ['CVE-2019-10744', 'GHSA-jf85-cpcp-j695'],
+          severity: 'critical',
+          summary: 'Prototype Pollution in lodash',
+          score: 9.1,
+          vector: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:H/A:H',
+          fixed: ['4.17.12'],
+          published: '2019-07-10T19:45:23Z',
+          references: [
+            'https://nvd.example.org/vuln/detail/CVE-2019-10744',
+            'https://registry.example.org/package/lodash',
+          ],
+        },
+        expect.objectContaining({ id: 'CVE-2021-23337', severity: 'high', score: 7.2, fixed: ['4.17.21'] }),
+      ],
+      upgrade: '4.17.21',
+    });
+  });
+
+  it('says so when no fixed version is known', () => {
+    const caching = ref({ ecosystem: 'PyPI', name: 'Flask-Caching', version: '1.10.1' });
+    const { findings } = vulnerable.analyze(context([caching], db()));
+    expect(findings.map((f) => f.message)).toEqual([
+      'Flask-Caching 1.10.1 has 1 known vulnerability (CVE-2021-33026); no fixed version is known',
+    ]);
+    expect(findings[0]?.severity).toBe('medium');
+  });
+
+  it('is silent for fixed versions, ranges, imports and malicious releases', () => {
+    const refs = [
+      ref({ ecosystem: 'npm', name: 'lodash', version: '4.17.21' }),
+      ref({ ecosystem: 'npm', name: 'lodash', spec: '^4.17.0' }),
+      ref({ ecosystem: 'npm', name: 'lodash', source: 'imported' }),
+      ref({ ecosystem: 'npm', name: '@solana/web3.js', version: '1.95.6' }),
+    ];
+    expect(vulnerable.analyze(context(refs, db())).findings).toEqual([]);
+  });
+
+  it('reports nothing without a database (the scan marks the check skipped)', () => {
+    const lodash = ref({ ecosystem: 'npm', name: 'lodash', version: '4.17.11' });
+    expect(vulnerable.analyze(context([lodash], undefined))).toEqual({ findings: [], unchecked: [] });
+    expect(vulnerable.needs).toBe('advisories');
+  });
+});

@@ -1,0 +1,138 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { HttpClient, parseRetryAfter, RegistryHttpError, redactUrl } from '../../src/registry/http.js';
+
+let close: (() => Promise<void>) | undefined;
+afterEach(async () => {
+  await close?.();
+  close = undefined;
+});
+
+async function serve(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<string> {
+  const server = createServer(handler);
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  close = () =>
+    new Promise<void>((done) => {
+      server.closeAllConnections();
+      server.close(() => done());
+    });
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+}
+
+describe('HttpClient', () => {
+  it('reads Retry-After as seconds or an HTTP date', () => {
+    expect(parseRetryAfter('7')).toBe(7000);
+    const now = Date.parse('2026-06-01T00:00:00Z');
+    expect(parseRetryAfter('Mon, 01 Jun 2026 00:00:30 GMT', now)).toBe(30_000);
+    expect(parseRetryAfter('soon')).toBeUndefined();
+    expect(parseRetryAfter(undefined)).toBeUndefined();
+  });
+
+  it('sends credentials written in the URL as a header and never shows them', async () => {
+    let authorization: string | undefined;
+    const base = await serve((req, res) => {
+      authorization = req.headers.authorization;
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{}');
+    });
+    const secretUrl = base.replace('http://', 'http://alice:s3cret@');
+    const client = new HttpClient();
+    await client.get(`${secretUrl}simple/x/`);
+    await client.close();
+    expect(authorization).toBe(`Basic ${Buffer.from('alice:s3cret').toString('base64')}`);
+    expect(redactUrl(`${secretUrl}simple/`)).toBe(`${base}simple/`);
+  });
+
+  it('retries 5xx with backoff, then gives up as unavailable with the attempts counted', async () => {
+    let calls = 0;
+    const base = await serve((_req, res) => {
+      calls++;
+      res.writeHead(502);
+      res.end();
+    });
+    const client = new HttpClient({ retries: 2, backoffMs: 5 });
+    const error = await client.get(`${base}x`).catch((e: unknown) => e);
+    await client.close();
+    expect(error).toBeInstanceOf(RegistryHttpError);
+    expect((error as RegistryHttpError).kind).toBe('unavailable');
+    expect((error as RegistryHttpError).message).toBe('HTTP 502 (after 3 attempts)');
+    expect(calls).toBe(3);
+  });
+
+  it('honours an HTTP-date Retry-After', async () => {
+    let calls = 0;
+    const base = await serve((_req, res) => {
+      calls++;
+      if (calls === 1) {
+        res.writeHead(429, { 'retry-after': new Date(Date.now() + 1500).toUTCString() });
+        res.end();
+        return;
+      }
+      res.writeHead(200);
+      res.end('ok');
+    });
+    const client = new HttpClient({ backoffMs: 1 });
+    const started = Date.now();
+    const answer = await client.get(`${base}x`);
+    await client.close();
+    expect(answer).toMatchObject({ status: 200, body: 'ok' });
+    // HTTP dates have whole seconds: the wait is between 0.5 and 1.5 s.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(450);
+  });
+
+  it('does not retry what retrying cannot fix: 401 and 403 are access problems', async () => {
+    let calls = 0;
+    const base = await serve((_req, res) => {
+      calls++;
+      res.writeHead(403);
+      res.end();
+    });
+    const client = new HttpClient({ retries: 3, backoffMs: 1 });
+    await expect(client.get(`${base}x`)).rejects.toThrow(
+      'access denied (HTTP 403): check the registry credentials',
+    );
+    await client.close();
+    expect(calls).toBe(1);
+  });
+
+  it('passes 304 and 404 through as answers, not errors', async () => {
+    const base = await serve((req, res) => {
+      res.writeHead(req.url === '/gone' ? 404 : 304);
+      res.end();
+    });
+    const client = new HttpClient();
+    expect(await client.get(`${base}gone`)).toEqual({ status: 404 });
+    expect(await client.get(`${base}same`, { 'if-none-match': '"x"' })).toEqual({ status: 304 });
+    await client.close();
+  });
+
+  it('refuses a body over the size limit as an invalid answer', async () => {
+    const base = await serve((_req, res) => {
+      res.writeHead(200);
+      res.end('x'.repeat(5000));
+    });
+    const client = new HttpClient({ maxBytes: 1000 });
+    const error = (await client.get(`${base}big`).catch((e: unknown) => e)) as RegistryHttpError;
+    await client.close();
+    expect(error.kind).toBe('invalid');
+  });
+
+  it('keeps to the connection limit per host', async () => {
+    let open = 0;
+    let most = 0;
+    const base = await serve((_req, res) => {
+      open++;
+      most = Math.max(most, open);
+      setTimeout(() => {
+        open--;
+        res.writeHead(200);
+        res.end('{}');
+      }, 30);
+    });
+    const client = new HttpClient({ connectionsPerHost: 3 });
+    await Promise.all(Array.from({ length: 12 }, (_, i) => client.get(`${base}p${i}`)));
+    await client.close();
+    expect(most).toBe(3);
+  });
+});

@@ -1,0 +1,103 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CliIO } from '../../src/cli/io.js';
+import { main } from '../../src/cli/main.js';
+import {
+  loadPopularNpm,
+  loadPopularPypi,
+  popularPypiPath,
+  updatePopularPypi,
+} from '../../src/registry/popular.js';
+
+const TOP_PYPI = resolve(process.cwd(), '../shared/data/python/top-pypi-packages.min.json');
+// biome-ignore lint/suspicious/noConsole: a skipped check says why
+if (!existsSync(TOP_PYPI)) console.log(`top-PyPI download tests skipped: ${TOP_PYPI} is absent`);
+
+describe.skipIf(!existsSync(TOP_PYPI))('the popular PyPI names that vouch db update downloads', () => {
+  let base: string;
+  let cache: string;
+  let close: () => Promise<void>;
+  beforeAll(async () => {
+    const list = readFileSync(TOP_PYPI);
+    const server = createServer((req, res) => {
+      if (req.url === '/top.json') {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(list);
+      } else if (req.url === '/not-a-list.json') {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end('{"rows": "nope"}');
+      } else {
+        res.writeHead(404);
+        res.end();
+      }
+    });
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    close = () => new Promise((done) => server.close(() => done()));
+    cache = mkdtempSync(join(tmpdir(), 'vouch-popular-'));
+  });
+  afterAll(async () => {
+    await close();
+    rmSync(cache, { recursive: true, force: true });
+  });
+
+  it('downloads the list into the cache, and keeps it when a later download fails or is not a list', async () => {
+    const env = { VOUCH_CACHE_DIR: cache };
+    expect(loadPopularPypi(popularPypiPath(env))).toEqual({
+      reason: 'no list of popular PyPI names: run vouch db update',
+    });
+    const update = await updatePopularPypi({ env, url: `${base}/top.json`, http: { retries: 0 } });
+    expect(update).toMatchObject({ status: 'updated', projects: 15_000 });
+    const list = loadPopularPypi(popularPypiPath(env));
+    if ('reason' in list) throw new Error(list.reason);
+    expect(list.rank('boto3')).toBe(1);
+    expect(list.rank('Typing_Extensions')).toBeLessThan(20);
+    expect(list.downloads('boto3')).toBeGreaterThan(1_000_000_000);
+
+    expect(await updatePopularPypi({ env, url: `${base}/missing.json`, http: { retries: 0 } })).toMatchObject(
+      { status: 'failed' },
+    );
+    expect(
+      await updatePopularPypi({ env, url: `${base}/not-a-list.json`, http: { retries: 0 } }),
+    ).toMatchObject({
+      status: 'failed',
+      error: 'not a top-PyPI-packages list (no rows)',
+    });
+    const kept = loadPopularPypi(popularPypiPath(env));
+    expect('names' in kept && kept.names).toHaveLength(15_000);
+  });
+
+  it('vouch db update fetches it with the advisories', async () => {
+    let stdout = '';
+    const io: CliIO = {
+      stdout: { write: (s: string) => (stdout += s) },
+      stderr: { write: () => true },
+      env: { VOUCH_CACHE_DIR: cache },
+      cwd: cache,
+      readStdin: async () => '',
+    };
+    const exit = await main(
+      ['db', 'update', '--ecosystem', 'PyPI', '--url', `${base}/osv`, '--top-pypi-url', `${base}/top.json`],
+      io,
+    );
+    // The advisory archive is not served here, so that part fails (exit 3); the list still comes.
+    expect(exit).toBe(3);
+    expect(stdout).toMatch(/Popular PyPI names: 15,000 projects/);
+  });
+});
+
+describe('popular npm names', () => {
+  it('come from the npm-high-impact package, or say that it is missing', async () => {
+    const list = await loadPopularNpm();
+    if ('reason' in list)
+      expect(list.reason).toBe('no list of popular npm names: the npm-high-impact package is not installed');
+    else {
+      expect(list.names.length).toBeGreaterThan(1000);
+      expect(list.rank('react')).toBeDefined();
+    }
+  });
+});
