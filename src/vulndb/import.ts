@@ -17,9 +17,10 @@ import {
   statSync,
 } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import Database from 'better-sqlite3';
+import type BetterSqlite3 from 'better-sqlite3';
 import { describeError, VouchError } from '../core/errors.js';
 import { type Logger, silentLogger } from '../core/log.js';
+import { openDatabase } from '../core/sqlite.js';
 import { type DownloadOptions, download } from './download.js';
 import { type OsvRecord, osvShapeProblem } from './osv.js';
 import { DEFAULT_LIMITS, type ImportLimits, readPath, SourceError } from './read.js';
@@ -106,7 +107,7 @@ export async function importOsv(
   let writer: DatabaseWriter | undefined;
   try {
     seedTemp(target, temp, options.replace === true, logger);
-    writer = new DatabaseWriter(new Database(temp));
+    writer = new DatabaseWriter(openDatabase(temp));
     const reports: SourceReport[] = [];
     let changed = false;
     for (const given of sources) {
@@ -150,9 +151,9 @@ export async function importOsv(
 /** The temp file starts as a copy of the current database, so that sources not imported now are kept. */
 function seedTemp(target: string, temp: string, replace: boolean, logger: Logger): void {
   if (replace || !existsSync(target)) return;
-  let old: Database.Database | undefined;
+  let old: BetterSqlite3.Database | undefined;
   try {
-    old = new Database(target, { readonly: true, fileMustExist: true });
+    old = openDatabase(target, { readonly: true, fileMustExist: true });
     const schema = DatabaseWriter.schemaOf(old);
     if (schema !== SCHEMA_VERSION) {
       logger.warn(`${target} has an incompatible layout; building a new database from the sources given`);

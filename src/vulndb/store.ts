@@ -6,8 +6,9 @@
  * beside it with `DatabaseWriter` and renames it over the old one.
  */
 import { existsSync, statSync } from 'node:fs';
-import Database from 'better-sqlite3';
+import type BetterSqlite3 from 'better-sqlite3';
 import { VouchError } from '../core/errors.js';
+import { openDatabase } from '../core/sqlite.js';
 import { type Ecosystem, packageKey } from '../model/ecosystem.js';
 import { type Severity, severityRank } from '../model/severity.js';
 import {
@@ -204,11 +205,11 @@ export class VulnDatabase {
   /** Slots holding parsed advisories, swept by a clock hand when there are more than `cacheSize`. */
   private readonly loaded: PackageSlot[] = [];
   private hand = 0;
-  private readonly selectAffected: Database.Statement<[string, string], AffectedRow>;
+  private readonly selectAffected: BetterSqlite3.Statement<[string, string], AffectedRow>;
 
   private constructor(
     readonly path: string,
-    private readonly db: Database.Database,
+    private readonly db: BetterSqlite3.Database,
     private readonly cacheSize: number,
   ) {
     for (const row of db.prepare('SELECT DISTINCT ecosystem, name_key FROM affected').iterate() as Iterable<{
@@ -236,9 +237,9 @@ export class VulnDatabase {
    */
   static open(path: string, options: { cacheSize?: number } = {}): VulnDatabase | undefined {
     if (!existsSync(path)) return undefined;
-    let db: Database.Database | undefined;
+    let db: BetterSqlite3.Database | undefined;
     try {
-      db = new Database(path, { readonly: true, fileMustExist: true });
+      db = openDatabase(path, { readonly: true, fileMustExist: true });
       const row = db.prepare("SELECT value FROM meta WHERE key = 'schema'").get() as
         | { value: string }
         | undefined;
@@ -573,10 +574,10 @@ function compareGroups(a: AdvisoryGroup, b: AdvisoryGroup): number {
  * database). Durability is traded for speed: a crash loses only this file, which is then thrown away.
  */
 export class DatabaseWriter {
-  private readonly insertAdvisory: Database.Statement;
-  private readonly insertAffected: Database.Statement;
+  private readonly insertAdvisory: BetterSqlite3.Statement;
+  private readonly insertAffected: BetterSqlite3.Statement;
 
-  constructor(readonly db: Database.Database) {
+  constructor(readonly db: BetterSqlite3.Database) {
     // In memory: a failed source is rolled back, but nothing is written twice.
     db.pragma('journal_mode = MEMORY');
     db.pragma('synchronous = OFF');
@@ -598,7 +599,7 @@ export class DatabaseWriter {
   }
 
   /** The schema version of an existing file, before this writer changes anything. */
-  static schemaOf(db: Database.Database): number | undefined {
+  static schemaOf(db: BetterSqlite3.Database): number | undefined {
     try {
       const row = db.prepare("SELECT value FROM meta WHERE key = 'schema'").get() as
         | { value: string }

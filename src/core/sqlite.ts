@@ -1,0 +1,48 @@
+import type BetterSqlite3 from 'better-sqlite3';
+import { lazy } from './lazy.js';
+
+const sqlite = lazy<typeof import('better-sqlite3')>('better-sqlite3');
+
+/**
+ * Every connection this process opened, with its statements, kept reachable until the process exits.
+ *
+ * better-sqlite3 12 (the version that runs on Node 20) wraps connections and statements in node::ObjectWrap.
+ * Since Node 24.19 the ObjectWrap destructor checks that a JavaScript context is entered, and a garbage
+ * collection that runs outside one (an idle-time GC) aborts the whole process when it finalises a statement.
+ * So no connection or statement may ever become garbage: statements are prepared once per SQL text and
+ * cached on their connection, pragmas go through that cache, and connections stay listed here after
+ * close(). At exit Node's own cleanup hooks release them while the environment is still alive. The cost is
+ * a few kilobytes per distinct SQL text.
+ */
+const retained: BetterSqlite3.Database[] = [];
+
+export type Database = BetterSqlite3.Database;
+export type Statement = BetterSqlite3.Statement;
+
+/**
+ * Opens a SQLite database whose `prepare` returns one cached statement per SQL text (so do not change a
+ * statement's mode with pluck/raw/expand: every caller shares it) and whose `pragma` goes through that cache.
+ */
+export function openDatabase(path: string, options?: BetterSqlite3.Options): Database {
+  const db = new (sqlite())(path, options);
+  const statements = new Map<string, Statement>();
+  const prepare = db.prepare.bind(db);
+  db.prepare = ((source: string) => {
+    let statement = statements.get(source);
+    if (!statement) {
+      statement = prepare(source);
+      statements.set(source, statement);
+    }
+    return statement;
+  }) as Database['prepare'];
+  db.pragma = ((source: string, options?: { simple?: boolean }) => {
+    const statement = db.prepare(`PRAGMA ${source}`);
+    if (!statement.reader) {
+      statement.run();
+      return [];
+    }
+    return options?.simple ? Object.values(statement.get() as object)[0] : statement.all();
+  }) as Database['pragma'];
+  retained.push(db);
+  return db;
+}
