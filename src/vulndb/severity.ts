@@ -2,11 +2,11 @@
  * The severity of an advisory: the CVSS base score computed from its vector when it has one, else the
  * database's own label, else `medium`. Malicious-package records are always critical.
  */
-import pkg from 'ae-cvss-calculator';
+import { lazy } from '../core/lazy.js';
 import { type Severity, severityRank } from '../model/severity.js';
 import { isMaliciousId, type OsvRecord, type OsvSeverity } from './osv.js';
 
-const { Cvss2, Cvss3P0, Cvss3P1, Cvss4P0 } = pkg;
+const cvss = lazy<typeof import('ae-cvss-calculator')>('ae-cvss-calculator');
 
 export interface AdvisorySeverity {
   severity: Severity;
@@ -62,11 +62,12 @@ export function cvssBaseScore(type: string, vector: string): number | undefined 
 function computeBaseScore(type: string, vector: string): number | undefined {
   try {
     let base: number | undefined;
-    if (type === 'CVSS_V4') base = new Cvss4P0(vector).calculateScores().base;
+    if (type === 'CVSS_V4') base = new (cvss().Cvss4P0)(vector).calculateScores().base;
     else if (type === 'CVSS_V3')
-      base = (vector.startsWith('CVSS:3.0/') ? new Cvss3P0(vector) : new Cvss3P1(vector)).calculateScores()
-        .base;
-    else if (type === 'CVSS_V2') base = new Cvss2(vector).calculateScores().base;
+      base = (
+        vector.startsWith('CVSS:3.0/') ? new (cvss().Cvss3P0)(vector) : new (cvss().Cvss3P1)(vector)
+      ).calculateScores().base;
+    else if (type === 'CVSS_V2') base = new (cvss().Cvss2)(vector).calculateScores().base;
     return typeof base === 'number' && Number.isFinite(base) ? base : undefined;
   } catch {
     return undefined;

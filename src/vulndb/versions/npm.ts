@@ -1,9 +1,13 @@
-import semver, { type SemVer } from 'semver';
+import type { SemVer } from 'semver';
+import { lazy } from '../../core/lazy.js';
 import { compareSemverKeys, keyFromSemVer, lenientSemverKey } from './semver-order.js';
+
+const semver = lazy<typeof import('semver')>('semver');
+
 import { defineScheme } from './shared.js';
 
 function parseNpm(version: string): SemVer | undefined {
-  return semver.parse(version) ?? undefined;
+  return semver().parse(version) ?? undefined;
 }
 
 /**

@@ -1,4 +1,7 @@
-import { parse as parsePep440 } from '@renovatebot/pep440';
+import { lazy } from '../../core/lazy.js';
+
+const pep440 = lazy<typeof import('@renovatebot/pep440')>('@renovatebot/pep440');
+
 import { canonicalDigits, compareCodeUnits, compareDigits, defineScheme, isDigits } from './shared.js';
 
 /** Pre-release ranks; the ends stand for packaging's -Infinity/Infinity. */
@@ -37,7 +40,7 @@ const EPOCH_AND_RELEASE = /^v?(?:([0-9]+)!)?([0-9]+(?:\.[0-9]+)*)/i;
 
 function parsePypi(version: string): Pep440Key | undefined {
   const text = version.trim();
-  const parsed = parsePep440(text);
+  const parsed = pep440().parse(text);
   const digits = parsed && EPOCH_AND_RELEASE.exec(text);
   if (!parsed || !digits) return undefined;
   const release = digits[2]!.split('.').map(canonicalDigits);
