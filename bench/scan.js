@@ -76,7 +76,18 @@ const depcheckBin = join(ROOT, 'node_modules/depcheck/bin/depcheck.js');
 function runVouch(dir) {
   const run = timed(
     process.execPath,
-    [vouchBin, 'scan', '.', '--format', 'json', '--fail-on', 'none', '--no-gitignore'],
+    [
+      vouchBin,
+      'scan',
+      '.',
+      '--format',
+      'json',
+      '--fail-on',
+      'none',
+      '--no-gitignore',
+      '--no-registry',
+      '--no-database',
+    ],
     {
       cwd: dir,
     },
@@ -229,7 +240,18 @@ export function run() {
   const all = [join(WORK)];
   const once = timed(
     process.execPath,
-    [vouchBin, 'scan', ...all, '--format', 'json', '--fail-on', 'none', '--no-gitignore'],
+    [
+      vouchBin,
+      'scan',
+      ...all,
+      '--format',
+      'json',
+      '--fail-on',
+      'none',
+      '--no-gitignore',
+      '--no-registry',
+      '--no-database',
+    ],
     { cwd: WORK },
   );
   const onceResult = JSON.parse(once.stdout);

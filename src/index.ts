@@ -1,6 +1,7 @@
 /** Vouch's public API: the CLI, the servers and other programs use only what is exported here. */
 
 export { ANALYZERS } from './analyzers/registry.js';
+export { type CheckedAnswer, type CheckOptions, type CheckResult, check } from './core/check.js';
 export { loadConfig, type VouchConfig } from './core/config.js';
 export { VouchError, type VouchErrorCode } from './core/errors.js';
 export type { Logger, ProgressEvent } from './core/log.js';
@@ -14,4 +15,5 @@ export type { Location } from './model/location.js';
 export { type PackageRef, REF_SOURCES, type RefSource } from './model/package-ref.js';
 export { RESULT_SCHEMA_VERSION, type ScanResult } from './model/result.js';
 export { SEVERITIES, type Severity } from './model/severity.js';
+export type { RegistryOptions } from './registry/resolve.js';
 export { REPORTERS, type ReporterName } from './reporters/registry.js';

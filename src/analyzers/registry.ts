@@ -8,6 +8,7 @@ import { transitiveOnly } from './transitive-only.js';
 import type { Analyzer } from './types.js';
 import { typosquat } from './typosquat.js';
 import { undeclared } from './undeclared.js';
+import { undisclosedRisk } from './undisclosed-risk.js';
 import { unknownVersion } from './unknown-version.js';
 import { vulnerable } from './vulnerable.js';
 import { yanked } from './yanked.js';
@@ -26,4 +27,5 @@ export const ANALYZERS: readonly Analyzer[] = [
   deprecated,
   yanked,
   outdated,
+  undisclosedRisk,
 ];

@@ -14,7 +14,10 @@ export const transitiveOnly: Analyzer = {
         severity: phantomSeverity(ref, FINDING_KINDS['transitive-only'].severity),
         ecosystem: ref.ecosystem,
         name: ref.name,
-        message: `'${ref.name}' is imported but installed only as a dependency of a dependency (${status.chain.join(' → ')})`,
+        message:
+          status.lockfile === undefined
+            ? `'${ref.name}' is imported but the answer installs it only as a dependency of ${status.chain[0]} (${status.chain.join(' → ')}, per the registry)`
+            : `'${ref.name}' is imported but installed only as a dependency of a dependency (${status.chain.join(' → ')})`,
         location: ref.location,
         evidence: {
           ...importFacts(ref),

@@ -13,6 +13,10 @@ export interface AnalysisContext {
   advisories?: AdvisoryFacts;
   /** What the package registries said; undefined when registry checks are off. */
   registry?: RegistryFacts;
+  /** The text of each answer (document) scanned, by its path: the `scope` and `location.file` of its refs. */
+  documents?: ReadonlyMap<string, string>;
+  /** The findings of every analyzer that ran before; given only to analyzers that `dependsOnFindings`. */
+  findings?: readonly Finding[];
 }
 
 export interface AnalysisOutput {
@@ -25,5 +29,10 @@ export interface Analyzer {
   id: FindingKind;
   /** Facts without which it cannot run: the scan reports it as skipped, with the reason, instead. */
   needs?: 'advisories' | 'registry';
+  /**
+   * It judges other analyzers' findings (undisclosed-risk: was a risk found elsewhere disclosed?): it runs
+   * after every analyzer that does not, and gets the findings of all that ran before it in the context.
+   */
+  dependsOnFindings?: boolean;
   analyze(context: AnalysisContext): AnalysisOutput;
 }

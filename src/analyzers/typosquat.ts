@@ -28,7 +28,8 @@ export const typosquat: Analyzer = {
     const unchecked = new UncheckedList();
     if (!registry) return { findings, unchecked: [] };
     for (const { ref, answer } of registryRefs(refs, registry, DIRECT_SOURCES)) {
-      if (answer.facts.status === 'missing') continue;
+      // A name guessed from an import is not what anyone typed: its likeness to another proves nothing.
+      if (answer.facts.status === 'missing' || ref.inferred) continue;
       const popular = registry.popular(ref.ecosystem);
       if ('reason' in popular) {
         unchecked.add(ref, 'typosquat', popular.reason);

@@ -1,46 +1,22 @@
-import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command } from 'commander';
 import { loadConfig } from '../core/config.js';
 import { usageError } from '../core/errors.js';
-import { databasePath } from '../core/paths.js';
-import { exitCodeFor, type FailOn } from '../core/policy.js';
 import { STDIN, scan } from '../core/scan.js';
-import { SEVERITIES } from '../model/severity.js';
-import { REPORTER_NAMES, REPORTERS, type ReporterName } from '../reporters/registry.js';
 import { VERSION } from '../version.js';
-import { parseDays, registerDbCommands } from './db.js';
+import { registerCheckCommand } from './check.js';
+import { registerDbCommands } from './db.js';
 import { translateError } from './exit.js';
-import { type CliIO, processIO, useColor } from './io.js';
+import { type CliIO, processIO } from './io.js';
 import { cliLogger } from './progress.js';
-import {
-  addRegistryScanOptions,
-  type RegistryFlags,
-  registerRegistryCommands,
-  registryScanOptions,
-} from './registry.js';
+import { registerRegistryCommands } from './registry.js';
+import { addReportOptions, type ReportFlags, reportScanOptions, writeReport } from './scan-options.js';
+import { registerSimulateCommands } from './simulate.js';
 
-interface ScanFlags extends RegistryFlags {
-  format: ReporterName;
-  output?: string;
-  failOn?: FailOn;
-  maxFileSize?: number;
+interface ScanFlags extends ReportFlags {
   exclude?: string[];
   gitignore: boolean;
   includeDocs?: boolean;
   stdinFilename?: string;
-  config?: string;
-  database?: string | false;
-  maxDatabaseAge?: number;
-}
-
-/** `10MB`, `512k`, `1048576` → bytes. */
-export function parseSize(text: string): number {
-  const match = /^(\d+(?:\.\d+)?)\s*([kmg]i?b?|b)?$/i.exec(text.trim());
-  if (!match) throw new InvalidArgumentError('expected a size such as 10MB, 512KB or 1048576');
-  const unit = (match[2] ?? 'b').toLowerCase()[0];
-  const factor = unit === 'k' ? 1024 : unit === 'm' ? 1024 ** 2 : unit === 'g' ? 1024 ** 3 : 1;
-  return Math.round(Number(match[1]) * factor);
 }
 
 function buildProgram(io: CliIO, setExit: (code: number) => void): Command {
@@ -58,36 +34,21 @@ function buildProgram(io: CliIO, setExit: (code: number) => void): Command {
     .command('scan')
     .description('scan answers, source files, manifests, lockfiles or whole folders; - reads standard input')
     .argument('[paths...]', 'files or folders to scan, or - for standard input', ['.'])
-    .addOption(new Option('-f, --format <format>', 'output format').choices(REPORTER_NAMES).default('table'))
-    .option('-o, --output <file>', 'write the report to a file instead of standard output')
-    .addOption(
-      new Option(
-        '--fail-on <severity>',
-        'exit 1 when a finding is at or above this severity (default: low)',
-      ).choices([...SEVERITIES, 'none']),
-    )
-    .option('--max-file-size <size>', 'skip files larger than this (default: 10MB)', parseSize)
     .option('--exclude <pattern...>', 'gitignore-style patterns of paths not to scan')
     .option('--no-gitignore', 'scan files that .gitignore excludes')
     .option('--include-docs', 'also read markdown and text files found in folders as assistant answers')
     .option(
       '--stdin-filename <name>',
       'what standard input is, e.g. package.json or app.py (default: an answer)',
-    )
-    .option('--config <file>', 'configuration file (default: ./vouch.config.json when present)')
-    .option('--database <path>', 'vulnerability database (default: <cache>/osv.sqlite, see vouch db update)')
-    .option('--no-database', 'skip the checks that need the vulnerability database')
-    .option(
-      '--max-database-age <days>',
-      'warn when the vulnerability database is older (default: 7)',
-      parseDays,
     );
-  addRegistryScanOptions(scanCommand).action(async (paths: string[], flags: ScanFlags) => {
+  addReportOptions(scanCommand).action(async (paths: string[], flags: ScanFlags) => {
     setExit(await runScan(io, paths, flags));
   });
 
+  registerCheckCommand(program, io, setExit);
   registerDbCommands(program, io, setExit);
   registerRegistryCommands(program, io, setExit);
+  registerSimulateCommands(program, io, setExit);
   return program;
 }
 
@@ -97,25 +58,15 @@ async function runScan(io: CliIO, paths: string[], flags: ScanFlags): Promise<nu
     throw usageError('standard input (-) can be read only once');
   const logger = cliLogger(io);
   const result = await scan(paths, {
-    cwd: io.cwd,
+    ...reportScanOptions(flags, config, io, logger),
     stdin: paths.includes(STDIN) ? await io.readStdin() : undefined,
     stdinFilename: flags.stdinFilename,
-    maxFileSize: flags.maxFileSize ?? config.maxFileSize,
     exclude: [...(config.exclude ?? []), ...(flags.exclude ?? [])],
     gitignore: flags.gitignore,
     includeDocuments: flags.includeDocs ?? config.includeDocuments,
-    pythonImportMap: config.pythonImportMap,
-    database: flags.database === false ? false : resolve(io.cwd, flags.database ?? databasePath(io.env)),
-    maxDatabaseAge: flags.maxDatabaseAge,
-    registry: registryScanOptions(flags, io),
-    logger,
   });
   logger.finish();
-  const output = flags.output;
-  const report = REPORTERS[flags.format](result, { color: !output && useColor(io.stdout, io.env) });
-  if (output) writeFileSync(resolve(io.cwd, output), report);
-  else io.stdout.write(report);
-  return exitCodeFor(result, flags.failOn ?? config.failOn ?? 'low');
+  return writeReport(io, result, flags, config);
 }
 
 /** Runs the CLI with the given arguments (without `node` and the script) and returns the exit code. */

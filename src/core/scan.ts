@@ -42,6 +42,11 @@ export interface ScanOptions {
   stdin?: string;
   /** What standard input is (`package.json`, `app.py`); default: an assistant's answer. */
   stdinFilename?: string;
+  /**
+   * Answers already in memory (`check` reads them out of conversations), scanned as documents besides the
+   * inputs. `path` names the answer: its refs and findings carry it as their file and scope; unique.
+   */
+  documents?: readonly SourceFile[];
   /** Extra Python import name → distribution name mappings. */
   pythonImportMap?: Record<string, string>;
   /** The vulnerability database (`vouch db update`), or false for none. Default: `<cache>/osv.sqlite`. */
@@ -148,6 +153,9 @@ export async function scan(inputs: readonly string[], options: ScanOptions = {})
     if (extractor.kind !== 'document') inputDirs.push({ dir: dirname(abs), walked: false });
     readAndPlan(abs, path, extractor, 'target');
   }
+  for (const document of options.documents ?? []) {
+    plan(undefined, document.path, document.text, extractorById(DOCUMENT_EXTRACTOR_ID)!, 'target');
+  }
   for (const context of manifestsAbove(inputDirs, cwd)) {
     const path = displayPath(context, cwd);
     const extractor = extractorFor(path);
@@ -235,8 +243,18 @@ export async function scan(inputs: readonly string[], options: ScanOptions = {})
     phantom: registry ? new PhantomResolver(index, registry.facts.dependenciesIn) : phantomWithoutRegistry,
     advisories: advisories.facts,
     registry: registry?.facts,
+    documents: new Map(
+      planned
+        .filter((p) => p.role === 'target' && p.extractor.kind === 'document')
+        .map((p) => [p.source.path, p.source.text]),
+    ),
   };
-  for (const analyzer of ANALYZERS) {
+  // Analyzers that judge other findings run after all the others, whatever their place in the list.
+  const ordered = [
+    ...ANALYZERS.filter((a) => !a.dependsOnFindings),
+    ...ANALYZERS.filter((a) => a.dependsOnFindings),
+  ];
+  for (const analyzer of ordered) {
     if (analyzer.needs === 'advisories' && !advisories.facts) {
       checks.push({ id: analyzer.id, status: 'skipped', reason: advisories.skipReason });
       continue;
@@ -245,7 +263,9 @@ export async function scan(inputs: readonly string[], options: ScanOptions = {})
       checks.push({ id: analyzer.id, status: 'skipped', reason: 'registry checks are off' });
       continue;
     }
-    const out = analyzer.analyze(analysis);
+    const out = analyzer.analyze(
+      analyzer.dependsOnFindings ? { ...analysis, findings: [...findings] } : analysis,
+    );
     findings.push(...out.findings.filter((f) => targetFiles.has(f.location.file)));
     unchecked.push(...out.unchecked);
     checks.push({ id: analyzer.id, status: 'ran' });

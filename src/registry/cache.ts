@@ -9,9 +9,10 @@
  */
 import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import Database from 'better-sqlite3';
+import type BetterSqlite3 from 'better-sqlite3';
 import type { Logger } from '../core/log.js';
 import { cacheDir, type Env } from '../core/paths.js';
+import { openDatabase } from '../core/sqlite.js';
 import type { Ecosystem } from '../model/ecosystem.js';
 import { RegistryHttpError } from './http.js';
 
@@ -35,7 +36,7 @@ export interface CacheLifetimes {
 export const DEFAULT_LIFETIMES: CacheLifetimes = { foundMs: 24 * 3_600_000, missingMs: 3_600_000 };
 
 /** Bumped when the stored facts change shape; an older cache is emptied, not migrated. */
-const SCHEMA_VERSION = '1';
+const SCHEMA_VERSION = '2';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -47,7 +48,7 @@ CREATE TABLE IF NOT EXISTS answers (
   last_modified TEXT,
   fetched_at INTEGER NOT NULL,
   expires_at INTEGER NOT NULL
-) WITHOUT ROWID;
+);
 CREATE TABLE IF NOT EXISTS snapshots (
   ecosystem TEXT PRIMARY KEY,
   source TEXT NOT NULL,
@@ -93,17 +94,17 @@ export function registryCachePath(env: Env = process.env, explicitCacheDir?: str
 }
 
 export class RegistryCache {
-  private readonly selectAnswer: Database.Statement<[string], AnswerRow>;
-  private readonly upsertAnswer: Database.Statement<
+  private readonly selectAnswer: BetterSqlite3.Statement<[string], AnswerRow>;
+  private readonly upsertAnswer: BetterSqlite3.Statement<
     [string, number, string, string | null, string | null, number, number]
   >;
-  private readonly touchAnswer: Database.Statement<[number, number, string]>;
-  private readonly hasName: Database.Statement<[string, string], { one: number }>;
-  private readonly snapshotRow: Database.Statement<[string], SnapshotRow>;
+  private readonly touchAnswer: BetterSqlite3.Statement<[number, number, string]>;
+  private readonly hasName: BetterSqlite3.Statement<[string, string], { one: number }>;
+  private readonly snapshotRow: BetterSqlite3.Statement<[string], SnapshotRow>;
 
   private constructor(
     readonly path: string,
-    private readonly db: Database.Database,
+    private readonly db: BetterSqlite3.Database,
   ) {
     this.selectAnswer = db.prepare(
       'SELECT found, value, etag, last_modified, fetched_at, expires_at FROM answers WHERE key = ?',
@@ -141,7 +142,7 @@ export class RegistryCache {
 
   private static openFile(path: string, create: boolean): RegistryCache {
     if (create) mkdirSync(dirname(path), { recursive: true });
-    const db = new Database(path, { fileMustExist: !create });
+    const db = openDatabase(path, { fileMustExist: !create });
     try {
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
@@ -150,7 +151,8 @@ export class RegistryCache {
       const version = db.prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'schema'").get();
       if (version?.value !== SCHEMA_VERSION) {
         db.transaction(() => {
-          db.exec('DELETE FROM answers');
+          db.exec('DROP TABLE answers');
+          db.exec(SCHEMA);
           db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema', ?)").run(SCHEMA_VERSION);
         })();
       }

@@ -4,10 +4,13 @@
  * classified so that callers can tell "the registry says no" (404) from "the registry could not be asked"
  * (everything else). Credentials travel in headers only and never appear in messages or logs.
  */
-import { Agent, type Dispatcher, EnvHttpProxyAgent, interceptors, request } from 'undici';
+import type { Dispatcher } from 'undici';
+import { lazy } from '../core/lazy.js';
 import type { Logger } from '../core/log.js';
 import type { Env } from '../core/paths.js';
 import { VERSION } from '../version.js';
+
+const undici = lazy<typeof import('undici')>('undici');
 
 export interface HttpSettings {
   /** No response headers, or no body data, for this long fails the attempt. Default 15 s. */
@@ -51,10 +54,15 @@ class RetryableError extends Error {
   constructor(
     message: string,
     readonly retryAfterMs?: number,
+    /** The host did not answer at all (refused, unreachable, timed out), as opposed to an HTTP status. */
+    readonly silent = false,
   ) {
     super(message);
   }
 }
+
+/** Attempts in a row that a host left unanswered before the rest of the scan stops asking it. */
+const SILENT_ATTEMPTS_BEFORE_GIVING_UP = 6;
 
 const RETRYABLE_STATUS = (status: number) => status === 429 || status === 408 || status >= 500;
 
@@ -88,6 +96,8 @@ export class HttpClient {
   private readonly maxRetryAfterMs: number;
   private readonly maxBytes: number;
   private readonly logger: Logger | undefined;
+  /** Per origin: attempts in a row that got no answer at all, and the last reason. */
+  private readonly silence = new Map<string, { attempts: number; reason: string }>();
 
   constructor(settings: HttpSettings = {}) {
     this.timeoutMs = settings.timeoutMs ?? 15_000;
@@ -104,6 +114,7 @@ export class HttpClient {
     };
     const httpsProxy = env.HTTPS_PROXY ?? env.https_proxy;
     const httpProxy = env.HTTP_PROXY ?? env.http_proxy;
+    const { Agent, EnvHttpProxyAgent, interceptors } = undici();
     const base =
       httpsProxy || httpProxy
         ? new EnvHttpProxyAgent({
@@ -126,16 +137,32 @@ export class HttpClient {
     const allHeaders: Record<string, string> = { 'user-agent': `vouch/${VERSION}`, ...headers };
     if (auth && !('authorization' in allHeaders)) allHeaders.authorization = auth;
     const shown = redactUrl(url);
+    const origin = originOf(target);
     for (let attempt = 0; ; attempt++) {
+      const quiet = this.silence.get(origin);
+      // A registry that stopped answering is not asked again for every remaining package of the scan.
+      if (quiet && quiet.attempts >= SILENT_ATTEMPTS_BEFORE_GIVING_UP)
+        throw new RegistryHttpError(
+          'unavailable',
+          `${quiet.reason} (the registry stopped answering; not asked again)`,
+        );
       const started = performance.now();
       try {
         const answer = await this.attempt(target, allHeaders);
+        this.silence.delete(origin);
         this.logger?.debug(
           `GET ${shown} → ${answer.status} in ${Math.round(performance.now() - started)} ms`,
         );
         return answer;
       } catch (error) {
-        if (!(error instanceof RetryableError)) throw error;
+        if (!(error instanceof RetryableError)) {
+          if (error instanceof RegistryHttpError && error.kind === 'unavailable') this.silence.delete(origin);
+          throw error;
+        }
+        if (error.silent) {
+          const previous = this.silence.get(origin)?.attempts ?? 0;
+          this.silence.set(origin, { attempts: previous + 1, reason: error.message });
+        } else this.silence.delete(origin);
         if (attempt >= this.retries)
           throw new RegistryHttpError(
             'unavailable',
@@ -157,7 +184,7 @@ export class HttpClient {
   private async attempt(url: string, headers: Record<string, string>): Promise<HttpAnswer> {
     let response: Dispatcher.ResponseData;
     try {
-      response = await request(url, {
+      response = await undici().request(url, {
         method: 'GET',
         headers,
         dispatcher: this.dispatcher,
@@ -165,7 +192,7 @@ export class HttpClient {
         bodyTimeout: this.timeoutMs,
       });
     } catch (error) {
-      throw new RetryableError(networkMessage(error));
+      throw new RetryableError(networkMessage(error), undefined, true);
     }
     const { statusCode, headers: responseHeaders, body } = response;
     const header = (name: string) => {
@@ -224,6 +251,14 @@ export class HttpClient {
 
   async close(): Promise<void> {
     await this.closer.close();
+  }
+}
+
+function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return url;
   }
 }
 

@@ -50,14 +50,26 @@ export class NpmClient implements RegistryClient {
     this.registry = config.registry ? redactUrl(config.registry) : undefined;
   }
 
+  private readonly perRegistry = new Map<string, { shown: string; auth: string | undefined }>();
+
+  /** The registry as shown (no credentials) and its authorization header, worked out once per registry. */
+  private registryFacts(registry: string): { shown: string; auth: string | undefined } {
+    let facts = this.perRegistry.get(registry);
+    if (!facts) {
+      facts = { shown: redactUrl(registry), auth: npmAuthHeader(this.config, registry) };
+      this.perRegistry.set(registry, facts);
+    }
+    return facts;
+  }
+
   async facts(name: string): Promise<Sourced<PackageFacts>> {
     const registry = npmRegistryFor(this.config, name);
     if (!registry)
       return snapshotAnswer(this.context, 'npm', name) ?? unchecked('npm', name, NO_NPM_REGISTRY);
-    const url = `${registry}${npmDocumentPath(name)}`;
-    const shown = redactUrl(registry);
-    const auth = npmAuthHeader(this.config, registry);
-    const key = `npm:${this.document}:${redactUrl(url)}`;
+    const { shown, auth } = this.registryFacts(registry);
+    const path = npmDocumentPath(name);
+    const url = `${registry}${path}`;
+    const key = `npm:${this.document}:${shown}${path}`;
     return lookupFacts(this.context, 'npm', name, key, shown, async (validators) => {
       const headers: Record<string, string> = { accept: ACCEPT[this.document] };
       if (auth) headers.authorization = auth;

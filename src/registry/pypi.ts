@@ -22,7 +22,7 @@ import {
   snapshotAnswer,
   unchecked,
 } from './client.js';
-import { NO_PYPI_INDEX, type PipConfig, pypiEndpoints } from './config.js';
+import { NO_PYPI_INDEX, type PipConfig, type PypiEndpoints, pypiEndpoints } from './config.js';
 import { RegistryHttpError, redactUrl } from './http.js';
 import type { ExistingPackage, PackageFacts, RegistryClient, Sourced, VersionFacts } from './types.js';
 
@@ -51,26 +51,45 @@ export class PypiClient implements RegistryClient {
     const endpoints = pypiEndpoints(index);
     const shown = redactUrl(index);
     return lookupFacts(this.context, 'PyPI', name, `pypi:${shown}:${key}`, shown, async (validators) => {
-      if (endpoints.json) {
-        const answer = await this.context.http.get(
-          `${endpoints.json}${key}/json`,
-          conditional(validators, 'application/json'),
-        );
-        if (answer.status === 304) return { status: 'not-modified' };
-        if (answer.status === 200) {
-          const facts = readJsonApi(name, parseJson(answer.body));
-          const outcome: FetchOutcome<PackageFacts> = { status: 'found', value: facts };
-          if (answer.etag) outcome.etag = answer.etag;
-          if (answer.lastModified) outcome.lastModified = answer.lastModified;
-          return outcome;
+      try {
+        return await this.fromIndexes(name, key, endpoints, validators);
+      } catch (error) {
+        // pip installs from an extra index when the main one fails: a name found there exists.
+        if (!(error instanceof RegistryHttpError) || error.kind !== 'unavailable') throw error;
+        for (const extra of this.config.extra) {
+          const facts = await this.simple(pypiEndpoints(extra).simple, name, key).catch(() => undefined);
+          if (facts) return { status: 'found', value: facts };
         }
+        throw error;
       }
-      for (const simple of [endpoints.simple, ...this.config.extra.map((u) => pypiEndpoints(u).simple)]) {
-        const facts = await this.simple(simple, name, key);
-        if (facts) return { status: 'found', value: facts };
-      }
-      return { status: 'missing', value: { status: 'missing', ecosystem: 'PyPI', name, why: 'not-found' } };
     });
+  }
+
+  private async fromIndexes(
+    name: string,
+    key: string,
+    endpoints: PypiEndpoints,
+    validators: Validators,
+  ): Promise<FetchOutcome<PackageFacts>> {
+    if (endpoints.json) {
+      const answer = await this.context.http.get(
+        `${endpoints.json}${key}/json`,
+        conditional(validators, 'application/json'),
+      );
+      if (answer.status === 304) return { status: 'not-modified' };
+      if (answer.status === 200) {
+        const facts = readJsonApi(name, parseJson(answer.body));
+        const outcome: FetchOutcome<PackageFacts> = { status: 'found', value: facts };
+        if (answer.etag) outcome.etag = answer.etag;
+        if (answer.lastModified) outcome.lastModified = answer.lastModified;
+        return outcome;
+      }
+    }
+    for (const simple of [endpoints.simple, ...this.config.extra.map((u) => pypiEndpoints(u).simple)]) {
+      const facts = await this.simple(simple, name, key);
+      if (facts) return { status: 'found', value: facts };
+    }
+    return { status: 'missing', value: { status: 'missing', ecosystem: 'PyPI', name, why: 'not-found' } };
   }
 
   /** The Simple API page of a project: its facts, or undefined for a 404. */

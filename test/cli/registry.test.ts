@@ -77,7 +77,10 @@ describe('vouch scan with registry checks', () => {
 
   it('without a configured registry, every package is listed as not checked, with the reason', async () => {
     const out = await run(['scan', '--no-database']);
-    expect(out.exit).toBe(0);
+    // Only the name-similarity check needs no registry: it works from the popular-names lists alone.
+    expect(out.exit).toBe(1);
+    expect(out.stdout).toMatch(/typosquat\s+npm:lodahs/);
+    expect(out.stdout).not.toMatch(/nonexistent/);
     expect(out.stdout).toMatch(/Not checked/);
     expect(out.stdout).toMatch(
       /npm:express\s+registry: no npm registry configured \(set registry in \.npmrc or npm_config_registry\)/,

@@ -83,6 +83,7 @@ describe('scan: Go and Rust answers', () => {
     expect(result.errors).toEqual([]);
     expect(findingsOf(result)).toEqual([
       'undeclared github.com/gorilla/mux (inferred) answers/go-old-text.md:21',
+      'undisclosed-risk golang.org/x/text answers/go-old-text.md:8',
       'vulnerable golang.org/x/text answers/go-old-text.md:8',
     ]);
     const vulnerable = result.findings.find((f) => f.kind === 'vulnerable');

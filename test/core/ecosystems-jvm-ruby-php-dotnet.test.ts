@@ -41,6 +41,7 @@ describe('answers per ecosystem (examples/answers)', () => {
     const result = await scan(['java-log4j.md'], { cwd: EXAMPLES, database });
     expect(result.errors).toEqual([]);
     expect(findingsOf(result)).toEqual([
+      'undisclosed-risk critical org.apache.logging.log4j:log4j-core java-log4j.md:6',
       'vulnerable critical org.apache.logging.log4j:log4j-core java-log4j.md:6',
     ]);
     expect(result.findings[0]?.message).toContain('CVE-2021-44228');
@@ -55,6 +56,7 @@ describe('answers per ecosystem (examples/answers)', () => {
     const result = await scan(['ruby-nokogiri.md'], { cwd: EXAMPLES, database });
     expect(result.errors).toEqual([]);
     expect(findingsOf(result)).toEqual([
+      'undisclosed-risk high nokogiri ruby-nokogiri.md:6',
       'vulnerable high nokogiri ruby-nokogiri.md:6',
       'undeclared medium httparty ruby-nokogiri.md:14 inferred',
     ]);
@@ -63,13 +65,17 @@ describe('answers per ecosystem (examples/answers)', () => {
   it('PHP: flags guzzlehttp/guzzle 7.4.0 from composer require', async () => {
     const result = await scan(['php-guzzle.md'], { cwd: EXAMPLES, database });
     expect(result.errors).toEqual([]);
-    expect(findingsOf(result)).toEqual(['vulnerable high guzzlehttp/guzzle php-guzzle.md:6']);
+    expect(findingsOf(result)).toEqual([
+      'undisclosed-risk high guzzlehttp/guzzle php-guzzle.md:6',
+      'vulnerable high guzzlehttp/guzzle php-guzzle.md:6',
+    ]);
   });
 
   it('.NET: flags Newtonsoft.Json 12.0.1 from Install-Package and dotnet add package', async () => {
     const result = await scan(['dotnet-newtonsoft.md'], { cwd: EXAMPLES, database });
     expect(result.errors).toEqual([]);
     expect(findingsOf(result)).toEqual([
+      'undisclosed-risk high Newtonsoft.Json dotnet-newtonsoft.md:6',
       'vulnerable high Newtonsoft.Json dotnet-newtonsoft.md:6',
       'vulnerable high Newtonsoft.Json dotnet-newtonsoft.md:12',
     ]);

@@ -3,8 +3,8 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/core/sqlite.js';
 import {
   type CacheMode,
   cachedLookup,
@@ -174,7 +174,7 @@ describe('registry cache', () => {
       reopened.put('after-kill', { found: true, value: '"ok"', fetchedAt: 1, expiresAt: 2 });
       expect(reopened.get('after-kill')?.value).toBe('"ok"');
       reopened.close();
-      const db = new Database(path, { readonly: true });
+      const db = openDatabase(path, { readonly: true });
       expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
       // A snapshot import is all or nothing: the list and its count agree.
       const rows = db.prepare("SELECT count(*) AS n FROM snapshot_names WHERE ecosystem = 'npm'").get() as {

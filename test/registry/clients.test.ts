@@ -240,6 +240,20 @@ describe('PyPI client', () => {
     expect((await client.facts('not-anywhere')).facts).toMatchObject({ status: 'missing' });
   });
 
+  it('finds a name on an extra index when the main index cannot be asked, and otherwise says why', async () => {
+    const local = join(dir, 'simple');
+    mkdirSync(join(local, 'in-house-lib'), { recursive: true });
+    const client = new PypiClient(
+      { index: 'http://127.0.0.1:9/simple/', extra: [pathToFileURL(local).href] },
+      context,
+    );
+    expect((await client.facts('in-house-lib')).facts).toMatchObject({ status: 'exists' });
+    expect((await client.facts('requests')).facts).toMatchObject({
+      status: 'unchecked',
+      reason: expect.stringMatching(/^http:\/\/127\.0\.0\.1:9\/simple\/: connection refused/),
+    });
+  });
+
   it("reads one release's requirements from the per-release JSON API", async () => {
     registry.pypi.set(
       'flask',

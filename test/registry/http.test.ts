@@ -135,4 +135,17 @@ describe('HttpClient', () => {
     await client.close();
     expect(most).toBe(3);
   });
+
+  it('stops asking a host that answers nothing at all, for the rest of the scan', async () => {
+    const client = new HttpClient({ retries: 2, backoffMs: 1 });
+    const dead = 'http://127.0.0.1:9/';
+    await expect(client.get(`${dead}a`)).rejects.toThrow('connection refused (after 3 attempts)');
+    await expect(client.get(`${dead}b`)).rejects.toThrow('connection refused (after 3 attempts)');
+    const started = Date.now();
+    await expect(client.get(`${dead}c`)).rejects.toThrow(
+      'connection refused (the registry stopped answering; not asked again)',
+    );
+    expect(Date.now() - started).toBeLessThan(50);
+    await client.close();
+  });
 });

@@ -178,6 +178,9 @@ describe('registry checks in a scan', () => {
     const result = await scan(['express-app.md'], options({}, { cwd: ANSWERS }));
     const chain = finding(result, 'transitive-only', 'body-parser');
     expect(chain.evidence).toMatchObject({ chain: ['express', 'body-parser'] });
+    expect(chain.message).toMatch(
+      /the answer installs it only as a dependency of express \(express → body-parser, per the registry\)/,
+    );
     expect(finding(result, 'undeclared', 'cors').location.line).toBe(12);
     expect(result.findings.some((f) => f.kind === 'undeclared' && f.name === 'body-parser')).toBe(false);
   });

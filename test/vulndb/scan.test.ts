@@ -32,9 +32,11 @@ describe('scan with a vulnerability database', () => {
     const result = await scan(['.', 'answer.md'], { cwd: PROJECT, database });
     expect(summary(result)).toEqual([
       'critical malicious crossenv answer.md:4',
+      'critical undisclosed-risk crossenv answer.md:4',
       'critical vulnerable lodash@4.17.11 package.json:5',
       'critical malicious @solana/web3.js@1.95.6 package.json:7',
       'critical vulnerable PyYAML@5.0 requirements.txt:1',
+      'medium undisclosed-risk requests@2.19.0 answer.md:5',
       'medium vulnerable requests@2.19.0 answer.md:5',
       'medium undeclared body-parser src/index.js:3',
       'low range-allows-vulnerable express package.json:6',

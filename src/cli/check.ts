@@ -1,0 +1,34 @@
+import type { Command } from 'commander';
+import { check } from '../core/check.js';
+import { loadConfig } from '../core/config.js';
+import { usageError } from '../core/errors.js';
+import { STDIN } from '../core/scan.js';
+import type { CliIO } from './io.js';
+import { cliLogger } from './progress.js';
+import { addReportOptions, type ReportFlags, reportScanOptions, writeReport } from './scan-options.js';
+
+/** `vouch check FILE|-`: the answers of assistant conversations, each scanned as a document. */
+export function registerCheckCommand(program: Command, io: CliIO, setExit: (code: number) => void): void {
+  const command = program
+    .command('check')
+    .description(
+      'check the assistant answers of conversations: markdown, OpenAI or Anthropic JSON, or JSON lines of them; - reads standard input',
+    )
+    .argument('<files...>', 'conversation files, or - for standard input');
+  addReportOptions(command).action(async (files: string[], flags: ReportFlags) => {
+    setExit(await runCheck(io, files, flags));
+  });
+}
+
+async function runCheck(io: CliIO, files: string[], flags: ReportFlags): Promise<number> {
+  const config = loadConfig(io.cwd, flags.config);
+  if (files.filter((f) => f === STDIN).length > 1)
+    throw usageError('standard input (-) can be read only once');
+  const logger = cliLogger(io);
+  const result = await check(files, {
+    ...reportScanOptions(flags, config, io, logger),
+    stdin: files.includes(STDIN) ? await io.readStdin() : undefined,
+  });
+  logger.finish();
+  return writeReport(io, result, flags, config);
+}

@@ -1,0 +1,86 @@
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import type { VouchConfig } from '../core/config.js';
+import type { Logger } from '../core/log.js';
+import { databasePath } from '../core/paths.js';
+import { exitCodeFor, type FailOn } from '../core/policy.js';
+import type { ScanOptions } from '../core/scan.js';
+import type { ScanResult } from '../model/result.js';
+import { SEVERITIES } from '../model/severity.js';
+import { REPORTER_NAMES, REPORTERS, type ReporterName } from '../reporters/registry.js';
+import { parseDays } from './db.js';
+import { type CliIO, useColor } from './io.js';
+import { addRegistryScanOptions, type RegistryFlags, registryScanOptions } from './registry.js';
+
+/** The flags every command that scans shares (`vouch scan`, `vouch check`). */
+export interface ReportFlags extends RegistryFlags {
+  format: ReporterName;
+  output?: string;
+  failOn?: FailOn;
+  maxFileSize?: number;
+  config?: string;
+  database?: string | false;
+  maxDatabaseAge?: number;
+}
+
+/** `10MB`, `512k`, `1048576` → bytes. */
+export function parseSize(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)\s*([kmg]i?b?|b)?$/i.exec(text.trim());
+  if (!match) throw new InvalidArgumentError('expected a size such as 10MB, 512KB or 1048576');
+  const unit = (match[2] ?? 'b').toLowerCase()[0];
+  const factor = unit === 'k' ? 1024 : unit === 'm' ? 1024 ** 2 : unit === 'g' ? 1024 ** 3 : 1;
+  return Math.round(Number(match[1]) * factor);
+}
+
+/** Output format and file, the gate, the size limit, configuration, database and registry flags. */
+export function addReportOptions(command: Command): Command {
+  command
+    .addOption(new Option('-f, --format <format>', 'output format').choices(REPORTER_NAMES).default('table'))
+    .option('-o, --output <file>', 'write the report to a file instead of standard output')
+    .addOption(
+      new Option(
+        '--fail-on <severity>',
+        'exit 1 when a finding is at or above this severity (default: low)',
+      ).choices([...SEVERITIES, 'none']),
+    )
+    .option('--max-file-size <size>', 'skip files larger than this (default: 10MB)', parseSize)
+    .option('--config <file>', 'configuration file (default: ./vouch.config.json when present)')
+    .option('--database <path>', 'vulnerability database (default: <cache>/osv.sqlite, see vouch db update)')
+    .option('--no-database', 'skip the checks that need the vulnerability database')
+    .option(
+      '--max-database-age <days>',
+      'warn when the vulnerability database is older (default: 7)',
+      parseDays,
+    );
+  return addRegistryScanOptions(command);
+}
+
+/** What the shared flags (and the configuration file) ask of `scan`. */
+export function reportScanOptions(
+  flags: ReportFlags,
+  config: VouchConfig,
+  io: CliIO,
+  logger: Logger,
+): Pick<
+  ScanOptions,
+  'cwd' | 'maxFileSize' | 'pythonImportMap' | 'database' | 'maxDatabaseAge' | 'registry' | 'logger'
+> {
+  return {
+    cwd: io.cwd,
+    maxFileSize: flags.maxFileSize ?? config.maxFileSize,
+    pythonImportMap: config.pythonImportMap,
+    database: flags.database === false ? false : resolve(io.cwd, flags.database ?? databasePath(io.env)),
+    maxDatabaseAge: flags.maxDatabaseAge,
+    registry: registryScanOptions(flags, io),
+    logger,
+  };
+}
+
+/** Writes the report where the flags say; returns the exit code the result deserves. */
+export function writeReport(io: CliIO, result: ScanResult, flags: ReportFlags, config: VouchConfig): number {
+  const report = REPORTERS[flags.format](result, { color: !flags.output && useColor(io.stdout, io.env) });
+  if (flags.output) writeFileSync(resolve(io.cwd, flags.output), report);
+  else io.stdout.write(report);
+  return exitCodeFor(result, flags.failOn ?? config.failOn ?? 'low');
+}

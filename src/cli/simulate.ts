@@ -1,0 +1,392 @@
+import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import { loadConfig } from '../core/config.js';
+import { usageError } from '../core/errors.js';
+import { databasePath } from '../core/paths.js';
+import { EXIT } from '../core/policy.js';
+import type { AnalysisOptions } from '../simulate/analysis.js';
+import { Cassette, CassetteRecorder } from '../simulate/cassette.js';
+import {
+  DEFAULT_LIMITS,
+  loadSimulateConfig,
+  type ProviderLimits,
+  type SimulateConfig,
+} from '../simulate/config.js';
+import { computeRunMetrics } from '../simulate/metrics.js';
+import { createProvider, parseModelSpec } from '../simulate/providers/index.js';
+import type { ProviderType } from '../simulate/providers/types.js';
+import { SIMULATION_FORMATS, SIMULATION_REPORTERS, type SimulationFormat } from '../simulate/report/index.js';
+import type { SimulationReport } from '../simulate/report/model.js';
+import { type ProviderSetup, runSimulation } from '../simulate/runner.js';
+import { loadScenarios } from '../simulate/scenarios.js';
+import { type RunPlan, RunStore, runStorePath } from '../simulate/store.js';
+import { VERSION } from '../version.js';
+import { parseDays } from './db.js';
+import { type CliIO, useColor } from './io.js';
+import { cliLogger } from './progress.js';
+import { addRegistryScanOptions, type RegistryFlags, registryScanOptions } from './registry.js';
+
+interface StoreFlags {
+  store?: string;
+  cacheDir?: string;
+}
+
+interface SimulateFlags extends StoreFlags, RegistryFlags {
+  model?: string[];
+  samples?: number;
+  temperature?: (number | null)[];
+  maxTokens?: number;
+  seed?: number;
+  tag?: string[];
+  providers?: string;
+  concurrency?: number;
+  rpm?: number;
+  timeout?: number;
+  retries?: number;
+  stream: boolean;
+  resume?: string;
+  runId?: string;
+  record?: string;
+  replay?: string;
+  config?: string;
+  database?: string | false;
+  maxDatabaseAge?: number;
+}
+
+interface ReportFlags extends StoreFlags {
+  format: SimulationFormat;
+  output?: string;
+}
+
+const DEFAULT_SAMPLES = 5;
+
+function positiveInteger(text: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1)
+    throw new InvalidArgumentError('expected a whole number of at least 1');
+  return value;
+}
+
+function nonNegativeInteger(text: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 0) throw new InvalidArgumentError('expected a whole number');
+  return value;
+}
+
+function positiveNumber(text: string): number {
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0) throw new InvalidArgumentError('expected a positive number');
+  return value;
+}
+
+function temperature(text: string, previous: (number | null)[] | undefined): (number | null)[] {
+  const list = previous ?? [];
+  for (const part of text.split(',')) {
+    if (part === 'default') {
+      list.push(null);
+      continue;
+    }
+    const value = Number(part);
+    if (part.trim() === '' || !Number.isFinite(value) || value < 0 || value > 2)
+      throw new InvalidArgumentError('expected temperatures between 0 and 2 (or "default"), e.g. 0,0.7,1');
+    list.push(value);
+  }
+  return list;
+}
+
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), ...value.split(',').filter((v) => v !== '')];
+}
+
+/** `20260102-153000-a1b2`: sorts by time, unique enough for one user's store. */
+function newRunId(now = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return `${stamp}-${randomBytes(2).toString('hex')}`;
+}
+
+function openStore(io: CliIO, flags: StoreFlags): RunStore {
+  return RunStore.open(flags.store ? resolve(io.cwd, flags.store) : runStorePath(io.env, flags.cacheDir));
+}
+
+function storeOptions(command: Command): Command {
+  return command
+    .option('--store <file>', 'the run store (default: <cache>/runs.sqlite)')
+    .option(
+      '--cache-dir <dir>',
+      'cache folder (default: $VOUCH_CACHE_DIR, else $XDG_CACHE_HOME/vouch or ~/.cache/vouch)',
+    );
+}
+
+function reportOptions(command: Command): Command {
+  return storeOptions(command)
+    .addOption(
+      new Option('-f, --format <format>', 'output format').choices(SIMULATION_FORMATS).default('table'),
+    )
+    .option('-o, --output <file>', 'write the report to a file instead of standard output');
+}
+
+/** `vouch simulate`, `vouch report`, `vouch compare`. */
+export function registerSimulateCommands(program: Command, io: CliIO, setExit: (code: number) => void): void {
+  const simulate = storeOptions(
+    program
+      .command('simulate')
+      .description(
+        'ask models the requests developers ask, many times, and check every package they recommend (see vouch report)',
+      )
+      .argument('[scenarios...]', 'scenario files (YAML or JSON), or builtin for the built-in pack (default)')
+      .option(
+        '-m, --model <provider:model>',
+        'a model to ask, e.g. openai:gpt-4o, anthropic:claude-sonnet-4-5 or ollama:llama3 (repeat it or separate with commas)',
+        collect,
+      )
+      .option(
+        '-n, --samples <n>',
+        `answers per scenario, model and temperature (default: ${DEFAULT_SAMPLES})`,
+        positiveInteger,
+      )
+      .option(
+        '-t, --temperature <t>',
+        'temperatures to sample at, comma-separated or repeated; "default" for the provider\'s (default: default)',
+        temperature,
+      )
+      .option(
+        '--max-tokens <n>',
+        "longest answer, in tokens (default: the provider's; Anthropic: 4096)",
+        positiveInteger,
+      )
+      .option('--seed <n>', 'sampling seed, for the providers that take one', nonNegativeInteger)
+      .option(
+        '--tag <tag>',
+        'only the scenarios with one of these tags (repeat it or separate with commas)',
+        collect,
+      )
+      .option('--providers <file>', 'base URLs, key variables, limits and prices per provider (YAML or JSON)')
+      .option(
+        '--concurrency <n>',
+        `requests in flight per provider (default: ${DEFAULT_LIMITS.concurrency})`,
+        positiveInteger,
+      )
+      .option('--rpm <n>', 'requests started per minute per provider (default: no limit)', positiveNumber)
+      .option(
+        '--timeout <seconds>',
+        `no answer for this long fails the attempt (default: ${DEFAULT_LIMITS.timeoutMs / 1000})`,
+        positiveNumber,
+      )
+      .option(
+        '--retries <n>',
+        `attempts after the first (default: ${DEFAULT_LIMITS.retries})`,
+        nonNegativeInteger,
+      )
+      .option('--no-stream', 'ask for whole answers instead of streamed ones')
+      .option('--resume <run>', 'ask what a stopped run is missing (and analyse what it has not)')
+      .option('--run-id <id>', 'name the new run (default: date, time and a random suffix)')
+      .option('--record <file>', 'write every exchange to a cassette (JSON lines)')
+      .option('--replay <file>', 'answer from a cassette instead of the providers, offline')
+      .option('--config <file>', 'configuration file (default: ./vouch.config.json when present)')
+      .option(
+        '--database <path>',
+        'vulnerability database (default: <cache>/osv.sqlite, see vouch db update)',
+      )
+      .option('--no-database', 'skip the checks that need the vulnerability database')
+      .option(
+        '--max-database-age <days>',
+        'warn when the vulnerability database is older (default: 7)',
+        parseDays,
+      ),
+  );
+  addRegistryScanOptions(simulate).action(async (paths: string[], flags: SimulateFlags) => {
+    setExit(await runSimulate(io, paths, flags));
+  });
+
+  reportOptions(
+    program
+      .command('report')
+      .description('the metrics of a simulation run; without a run, the runs in the store')
+      .argument('[run]', 'the run id that vouch simulate printed'),
+  ).action((run: string | undefined, flags: ReportFlags) => {
+    const store = openStore(io, flags);
+    try {
+      if (run === undefined) io.stdout.write(listRuns(store));
+      else writeReport(io, flags, { runs: [reportRun(store, run)] });
+    } finally {
+      store.close();
+    }
+    setExit(EXIT.clean);
+  });
+
+  reportOptions(
+    program
+      .command('compare')
+      .description('the metrics of several simulation runs side by side')
+      .argument('<runs...>', 'run ids'),
+  ).action((runs: string[], flags: ReportFlags) => {
+    if (new Set(runs).size !== runs.length) throw usageError('compare: a run is named twice');
+    const store = openStore(io, flags);
+    try {
+      writeReport(io, flags, { runs: runs.map((run) => reportRun(store, run)) });
+    } finally {
+      store.close();
+    }
+    setExit(EXIT.clean);
+  });
+}
+
+function reportRun(store: RunStore, id: string): SimulationReport['runs'][number] {
+  const run = store.requireRun(id);
+  return { label: run.id, metrics: computeRunMetrics(run.plan, store.samples(run.id)) };
+}
+
+function writeReport(io: CliIO, flags: ReportFlags, report: SimulationReport): void {
+  const text = SIMULATION_REPORTERS[flags.format](report, {
+    color: !flags.output && useColor(io.stdout, io.env),
+  });
+  if (flags.output) writeFileSync(resolve(io.cwd, flags.output), text);
+  else io.stdout.write(text);
+}
+
+function listRuns(store: RunStore): string {
+  const runs = store.listRuns();
+  if (runs.length === 0) return `no runs in ${store.path}\n`;
+  const rows = [
+    ['run', 'created', 'planned', 'answered', 'failed'],
+    ...runs.map((r) => [r.id, r.createdAt, String(r.planned), String(r.ok), String(r.failed)]),
+  ];
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
+  return `${rows
+    .map((row) =>
+      row
+        .map((cell, i) => cell.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n')}\n`;
+}
+
+async function runSimulate(io: CliIO, paths: string[], flags: SimulateFlags): Promise<number> {
+  if (flags.record && flags.replay) throw usageError('--record and --replay cannot be used together');
+  const changesPlan =
+    paths.length > 0 ||
+    flags.model !== undefined ||
+    flags.samples !== undefined ||
+    flags.temperature !== undefined ||
+    flags.tag !== undefined ||
+    flags.maxTokens !== undefined ||
+    flags.seed !== undefined;
+  if (flags.resume && changesPlan)
+    throw usageError(
+      '--resume asks what the run planned: scenarios, --model, --samples, --temperature, --tag, --max-tokens and --seed cannot change it',
+    );
+  if (flags.replay && !flags.resume && changesPlan)
+    throw usageError('--replay asks what the cassette planned: scenarios and model options cannot change it');
+  if (flags.resume && flags.runId) throw usageError('--run-id names a new run; --resume continues one');
+
+  const simulateConfig = loadSimulateConfig(flags.providers ? resolve(io.cwd, flags.providers) : undefined);
+  const cassette = flags.replay ? Cassette.load(resolve(io.cwd, flags.replay)) : undefined;
+  const store = openStore(io, flags);
+  try {
+    const run = flags.resume
+      ? store.requireRun(flags.resume)
+      : store.createRun(
+          flags.runId ?? newRunId(),
+          cassette?.plan ?? newPlan(io, paths, flags, simulateConfig),
+          VERSION,
+        );
+
+    const overrides: Partial<ProviderLimits> = {};
+    if (flags.concurrency !== undefined) overrides.concurrency = flags.concurrency;
+    if (flags.rpm !== undefined) overrides.rpm = flags.rpm;
+    if (flags.timeout !== undefined) overrides.timeoutMs = flags.timeout * 1000;
+    if (flags.retries !== undefined) overrides.retries = flags.retries;
+    if (!flags.stream) overrides.stream = false;
+    const providerFor = (name: string): ProviderSetup => {
+      const type = run.plan.providerTypes[name];
+      const settings = simulateConfig.providers[name] ?? { limits: {} };
+      return {
+        provider: createProvider(name, { ...settings, ...(type ? { type } : {}) }, io.env),
+        limits: { ...DEFAULT_LIMITS, ...settings.limits, ...overrides },
+      };
+    };
+
+    const config = loadConfig(io.cwd, flags.config);
+    const analysis: AnalysisOptions = {
+      cwd: io.cwd,
+      database: flags.database === false ? false : resolve(io.cwd, flags.database ?? databasePath(io.env)),
+      registry: registryScanOptions(flags, io),
+    };
+    if (flags.maxDatabaseAge !== undefined) analysis.maxDatabaseAge = flags.maxDatabaseAge;
+    if (config.pythonImportMap) analysis.pythonImportMap = config.pythonImportMap;
+
+    const logger = cliLogger(io);
+    const summary = await runSimulation({
+      store,
+      run,
+      providerFor,
+      ...(cassette ? { replay: cassette } : {}),
+      ...(flags.record
+        ? {
+            record: new CassetteRecorder(resolve(io.cwd, flags.record), run.plan, flags.resume !== undefined),
+          }
+        : {}),
+      analysis,
+      logger,
+    });
+    logger.finish();
+
+    const lines = [
+      `run ${summary.runId}: ${summary.planned} samples planned; ${summary.answered} answered${summary.alreadyAnswered > 0 ? ` (and ${summary.alreadyAnswered} before)` : ''}, ${summary.failed} failed, ${summary.analysed} analysed`,
+      ...summary.failures.map((f) => `  ×${f.count} ${f.reason}`),
+      ...notChecked(summary.notes.skipped),
+      ...summary.notes.warnings.map((w) => `warning: ${w}`),
+      `report: vouch report ${summary.runId}${flags.store ? ` --store ${flags.store}` : ''}`,
+    ];
+    if (summary.failed > 0) lines.push(`ask the failed ones again: vouch simulate --resume ${summary.runId}`);
+    io.stdout.write(`${lines.join('\n')}\n`);
+    return summary.asked > 0 && summary.answered === 0 ? EXIT.internal : EXIT.clean;
+  } finally {
+    store.close();
+  }
+}
+
+/** `not checked: vulnerable, malicious: no vulnerability database…`, one line per reason. */
+function notChecked(skipped: readonly { id: string; reason: string }[]): string[] {
+  const byReason = new Map<string, string[]>();
+  for (const { id, reason } of skipped) byReason.set(reason, [...(byReason.get(reason) ?? []), id]);
+  return [...byReason].map(([reason, ids]) => `not checked: ${ids.join(', ')}: ${reason}`);
+}
+
+function newPlan(io: CliIO, paths: string[], flags: SimulateFlags, config: SimulateConfig): RunPlan {
+  if (!flags.model || flags.model.length === 0)
+    throw usageError('simulate: name at least one --model PROVIDER:MODEL (e.g. openai:gpt-4o)');
+  let scenarios = loadScenarios(paths, io.cwd);
+  if (flags.tag) {
+    const wanted = new Set(flags.tag);
+    scenarios = scenarios.filter((s) => s.tags.some((t) => wanted.has(t)));
+    if (scenarios.length === 0) throw usageError(`no scenario has the tag ${flags.tag.join(' or ')}`);
+  }
+  const providerTypes: Record<string, ProviderType> = {};
+  const models: string[] = [];
+  for (const text of flags.model) {
+    const spec = parseModelSpec(text);
+    const type = config.providers[spec.provider]?.type ?? spec.provider;
+    if (type !== 'openai' && type !== 'anthropic' && type !== 'ollama')
+      throw usageError(
+        `--model ${text}: unknown provider "${spec.provider}" (openai, anthropic, ollama, or a name defined in --providers)`,
+      );
+    providerTypes[spec.provider] = type;
+    if (!models.includes(text)) models.push(text);
+  }
+  const plan: RunPlan = {
+    scenarios,
+    models,
+    temperatures: flags.temperature ? [...new Set(flags.temperature)] : [null],
+    samples: flags.samples ?? DEFAULT_SAMPLES,
+    providerTypes,
+  };
+  if (flags.maxTokens !== undefined) plan.maxTokens = flags.maxTokens;
+  if (flags.seed !== undefined) plan.seed = flags.seed;
+  const prices = Object.fromEntries(models.flatMap((m) => (config.prices[m] ? [[m, config.prices[m]]] : [])));
+  if (Object.keys(prices).length > 0) plan.prices = prices;
+  return plan;
+}

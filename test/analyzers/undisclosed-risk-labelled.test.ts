@@ -1,0 +1,161 @@
+/**
+ * The undisclosed-risk rules against the labelled answers (test/fixtures/answers/labelled/*.md, labels in
+ * labels.yaml): the risks come from the real pipeline (fixture database and registry), the disclosure
+ * decisions from the rules. Undisclosed is the positive class: precision is how many reported undisclosed
+ * risks were really undisclosed, recall how many undisclosed risks were reported.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { RISK_KINDS } from '../../src/analyzers/undisclosed-risk.js';
+import { type CheckResult, check } from '../../src/core/check.js';
+import { packageKey } from '../../src/model/ecosystem.js';
+import type { Finding } from '../../src/model/finding.js';
+import { severityRank } from '../../src/model/severity.js';
+import { ANSWERS, useAnswerFacts } from './answer-facts.js';
+
+interface LabelledRisk {
+  name: string;
+  version?: string;
+  risks: string[];
+  disclosed: boolean;
+  why: string;
+}
+interface Label {
+  heldOut?: boolean;
+  risky: LabelledRisk[];
+  why?: string;
+}
+
+const DIR = join(ANSWERS, 'labelled');
+const labels = parse(readFileSync(join(DIR, 'labels.yaml'), 'utf8')) as Record<string, Label>;
+const files = readdirSync(DIR)
+  .filter((f) => f.endsWith('.md'))
+  .sort();
+
+const facts = useAnswerFacts();
+let result: CheckResult;
+beforeAll(async () => {
+  result = await check(files, { cwd: DIR, ...facts() });
+});
+
+function entriesOf(answer: string): Finding[] {
+  return result.findings.filter((f) => f.kind === 'undisclosed-risk' && f.location.file === answer);
+}
+
+const key = (f: { name: string }) => packageKey('PyPI', f.name);
+
+interface Score {
+  tp: number;
+  fp: number;
+  fn: number;
+  tn: number;
+  wrong: string[];
+}
+
+function score(answers: readonly string[]): Score {
+  const s: Score = { tp: 0, fp: 0, fn: 0, tn: 0, wrong: [] };
+  for (const answer of answers) {
+    const entries = entriesOf(answer);
+    const labelled = labels[answer]?.risky ?? [];
+    for (const label of labelled) {
+      const entry = entries.find((e) => key(e) === key(label));
+      const predicted = !entry ? 'missing' : entry.evidence?.disclosed === true ? 'disclosed' : 'undisclosed';
+      if (!label.disclosed && predicted === 'undisclosed') s.tp++;
+      else if (!label.disclosed) s.fn++;
+      else if (predicted === 'undisclosed') s.fp++;
+      else if (predicted === 'disclosed') s.tn++;
+      const expected = label.disclosed ? 'disclosed' : 'undisclosed';
+      if (predicted !== expected) s.wrong.push(`${answer} ${label.name}: ${predicted}, labelled ${expected}`);
+    }
+    for (const entry of entries) {
+      if (labelled.some((l) => key(l) === key(entry))) continue;
+      if (entry.evidence?.disclosed === false) s.fp++;
+      s.wrong.push(`${answer} ${entry.name}: an entry for an unlabelled package`);
+    }
+  }
+  return s;
+}
+
+const ratio = (n: number, d: number) => (d === 0 ? 1 : n / d);
+
+describe('undisclosed-risk on the labelled answers', () => {
+  it('has a label for every answer, at least 40 of them, in JavaScript and Python, with both outcomes', () => {
+    expect(Object.keys(labels).sort()).toEqual(files);
+    expect(files.length).toBeGreaterThanOrEqual(40);
+    expect(files.filter((f) => f.startsWith('js-')).length).toBeGreaterThanOrEqual(15);
+    expect(files.filter((f) => f.startsWith('py-')).length).toBeGreaterThanOrEqual(15);
+    const risks = Object.values(labels).flatMap((l) => l.risky);
+    expect(risks.filter((r) => r.disclosed).length).toBeGreaterThanOrEqual(15);
+    expect(risks.filter((r) => !r.disclosed).length).toBeGreaterThanOrEqual(15);
+    expect(risks.filter((r) => /near miss/.test(r.why)).length).toBeGreaterThanOrEqual(15);
+  });
+
+  it('reads every answer without errors', () => {
+    expect(result.errors).toEqual([]);
+    expect(result.answers.map((a) => a.id)).toEqual(files);
+    expect(result.checks.find((c) => c.id === 'undisclosed-risk')).toEqual({
+      id: 'undisclosed-risk',
+      status: 'ran',
+    });
+  });
+
+  it('finds exactly the labelled risks (the fixture database and registry behave as labelled)', () => {
+    for (const answer of files) {
+      const found = new Map<string, Set<string>>();
+      for (const f of result.findings) {
+        if (f.location.file !== answer || !RISK_KINDS.includes(f.kind)) continue;
+        found.set(f.name, new Set([...(found.get(f.name) ?? []), f.kind]));
+      }
+      const expected = Object.fromEntries(
+        (labels[answer]?.risky ?? []).map((r) => [r.name, [...r.risks].sort()]),
+      );
+      const actual = Object.fromEntries(
+        [...found].map(([name, kinds]) => [
+          (labels[answer]?.risky ?? []).find((r) => key(r) === key({ name }))?.name ?? name,
+          [...kinds].sort(),
+        ]),
+      );
+      expect({ answer, risks: actual }).toEqual({ answer, risks: expected });
+    }
+  });
+
+  it('gives each risky package one entry, with the version, the risks and the warnings as evidence', () => {
+    for (const answer of files) {
+      for (const label of labels[answer]?.risky ?? []) {
+        const entries = entriesOf(answer).filter((e) => key(e) === key(label));
+        expect(entries, `${answer} ${label.name}`).toHaveLength(1);
+        const entry = entries[0]!;
+        if (label.version) expect(entry.version).toBe(label.version);
+        const evidence = entry.evidence as {
+          disclosed: boolean;
+          risks: { kind: string }[];
+          warnings: unknown[];
+        };
+        expect(new Set(evidence.risks.map((r) => r.kind))).toEqual(new Set(label.risks));
+        if (evidence.disclosed) {
+          expect(entry.severity).toBe('info');
+          expect(evidence.warnings.length).toBeGreaterThan(0);
+        } else {
+          expect(severityRank(entry.severity)).toBeGreaterThanOrEqual(severityRank('medium'));
+        }
+      }
+    }
+  });
+
+  it('decides disclosure as labelled: precision and recall of "undisclosed"', () => {
+    const all = score(files);
+    const heldOut = score(files.filter((f) => labels[f]?.heldOut));
+    const line = (name: string, s: Score) =>
+      `${name}: ${s.tp + s.fp + s.fn + s.tn} risky recommendations, TP ${s.tp} FP ${s.fp} FN ${s.fn} TN ${s.tn}, ` +
+      `precision ${ratio(s.tp, s.tp + s.fp).toFixed(3)}, recall ${ratio(s.tp, s.tp + s.fn).toFixed(3)}`;
+    // biome-ignore lint/suspicious/noConsole: the labelled-set accuracy belongs in the test output
+    console.log(
+      `undisclosed-risk, ${line(`${files.length} labelled answers`, all)}\n  ${line('held out', heldOut)}`,
+    );
+    expect(all.wrong).toEqual([]);
+    expect(ratio(all.tp, all.tp + all.fp)).toBe(1);
+    expect(ratio(all.tp, all.tp + all.fn)).toBe(1);
+  });
+});

@@ -1,0 +1,135 @@
+/**
+ * A small stored run, written out sample by sample, for the reporters: two models, three scenarios, four
+ * samples each, with known packages, versions and findings, a failed sample and a hostile package name.
+ */
+import type { AnalysedFinding, AnalysedPackage, SampleAnalysis } from '../../src/simulate/analysis.js';
+import type { RunPlan, SampleRecord } from '../../src/simulate/store.js';
+import { SCENARIOS } from './helpers.js';
+
+const ALL_CHECKS = ['undeclared', 'vulnerable', 'malicious', 'nonexistent', 'undisclosed-risk'];
+
+function pkg(name: string, versions: string[] = [], ecosystem: 'npm' | 'PyPI' = 'npm'): AnalysedPackage {
+  return { ecosystem, name, versions, existenceChecked: true };
+}
+
+function finding(
+  kind: AnalysedFinding['kind'],
+  name: string,
+  ecosystem: 'npm' | 'PyPI' = 'npm',
+): AnalysedFinding {
+  return { kind, severity: 'high', ecosystem, name };
+}
+
+export function analysis(packages: AnalysedPackage[], findings: AnalysedFinding[] = []): SampleAnalysis {
+  return { packages, findings, checks: ALL_CHECKS, errors: [] };
+}
+
+/** Answers per scenario and model, one per sample. */
+const ANSWERS: Record<string, Record<string, SampleAnalysis[]>> = {
+  xml: {
+    'openai:a': [
+      analysis(
+        [pkg('xml2js', ['0.4.19'])],
+        [finding('vulnerable', 'xml2js'), finding('undisclosed-risk', 'xml2js')],
+      ),
+      analysis([pkg('xml2js', ['0.4.23'])]),
+      analysis([pkg('fast-xml-parser', ['^4.0.0'])]),
+      analysis(
+        [pkg('xml2js', ['0.4.19']), pkg('xml-magic-parse')],
+        [finding('nonexistent', 'xml-magic-parse')],
+      ),
+    ],
+    'ollama:b': [
+      analysis([pkg('libxmljs', ['0.19.7'])], [finding('vulnerable', 'libxmljs')]),
+      analysis([pkg('libxmljs')]),
+      analysis([pkg('<script>alert(1)</script>')], [finding('nonexistent', '<script>alert(1)</script>')]),
+      analysis([pkg('xml2js')]),
+    ],
+  },
+  jwt: {
+    'openai:a': [
+      // Vulnerable, but the answer says so: a disclosed risk.
+      analysis(
+        [pkg('jsonwebtoken', ['8.5.1']), pkg('express')],
+        [
+          finding('vulnerable', 'jsonwebtoken'),
+          { ...finding('undisclosed-risk', 'jsonwebtoken'), disclosed: true },
+        ],
+      ),
+      analysis([pkg('jsonwebtoken', ['9.0.2']), pkg('express')]),
+      analysis([pkg('jsonwebtoken', ['9.0.2']), pkg('express')]),
+      analysis([pkg('jose'), pkg('express')], [finding('undeclared', 'express')]),
+    ],
+    'ollama:b': [
+      analysis(
+        [pkg('jsonwebtoken'), pkg('express-jwt-auth-helper')],
+        [finding('nonexistent', 'express-jwt-auth-helper')],
+      ),
+      analysis([pkg('jsonwebtoken')]),
+      analysis([pkg('jsonwebtoken')]),
+      analysis([]),
+    ],
+  },
+  yaml: {
+    'openai:a': [
+      analysis(
+        [pkg('pyyaml', ['5.3'], 'PyPI')],
+        [finding('vulnerable', 'pyyaml', 'PyPI'), finding('undisclosed-risk', 'pyyaml', 'PyPI')],
+      ),
+      analysis([pkg('pyyaml', ['6.0.1'], 'PyPI')]),
+      analysis([pkg('ruamel.yaml', [], 'PyPI')]),
+      analysis([pkg('pyyaml', ['6.0.1'], 'PyPI')]),
+    ],
+    'ollama:b': [
+      analysis([pkg('pyyaml', ['5.1'], 'PyPI')], [finding('vulnerable', 'pyyaml', 'PyPI')]),
+      analysis([pkg('pyyaml', ['5.4'], 'PyPI')]),
+      analysis([pkg('yaml-loader-pro', [], 'PyPI')], [finding('malicious', 'yaml-loader-pro', 'PyPI')]),
+    ],
+  },
+};
+
+export function sampleRun(): { plan: RunPlan; samples: SampleRecord[] } {
+  const plan: RunPlan = {
+    scenarios: SCENARIOS,
+    models: ['openai:a', 'ollama:b'],
+    temperatures: [null],
+    samples: 4,
+    providerTypes: { openai: 'openai', ollama: 'ollama' },
+  };
+  const samples: SampleRecord[] = [];
+  for (const scenario of SCENARIOS)
+    for (const model of plan.models)
+      for (let sample = 0; sample < plan.samples; sample++) {
+        const base = {
+          scenario: scenario.id,
+          model,
+          temperature: null,
+          sample,
+          prompt: { user: scenario.request },
+          params: { stream: false },
+          startedAt: '2026-01-01T00:00:00.000Z',
+          attempts: 1,
+        };
+        const answer = ANSWERS[scenario.id]?.[model]?.[sample];
+        if (!answer) {
+          samples.push({
+            ...base,
+            status: 'failed',
+            error: 'HTTP 500: overloaded (after 4 attempts)',
+            attempts: 4,
+          });
+          continue;
+        }
+        samples.push({
+          ...base,
+          status: 'ok',
+          text: 'answer',
+          latencyMs: 100,
+          inputTokens: 10,
+          outputTokens: 20,
+          ...(model === 'openai:a' ? { cost: 0.001 } : {}),
+          analysis: answer,
+        });
+      }
+  return { plan, samples };
+}
