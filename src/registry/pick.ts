@@ -4,15 +4,14 @@
  * admitted version, non-deprecated first) and pip's (the highest admitted version that is neither yanked
  * nor a pre-release, pre-releases only when nothing else is admitted or the specifier names one).
  */
-import {
-  explain as explainPep440,
-  satisfies as pep440Satisfies,
-  validRange as validPep440Range,
-} from '@renovatebot/pep440';
-import semver from 'semver';
+import { lazy } from '../core/lazy.js';
 import type { Ecosystem } from '../model/ecosystem.js';
 import { compareVersions } from '../vulndb/versions/index.js';
+import { readRange } from '../vulndb/versions/ranges.js';
 import type { ExistingPackage, VersionFacts } from './types.js';
+
+const semver = lazy<typeof import('semver')>('semver');
+const pep440 = lazy<typeof import('@renovatebot/pep440')>('@renovatebot/pep440');
 
 /** What a requirement asks for: any version, a dist-tag (npm), or a range; undefined when unreadable. */
 type Requirement =
@@ -23,37 +22,21 @@ type Requirement =
 function requirementOf(ecosystem: Ecosystem, spec: string | undefined): Requirement | undefined {
   const text = spec?.trim() ?? '';
   if (text === '' || text === '*') return { kind: 'any' };
-  if (ecosystem === 'npm') {
-    const range = semver.validRange(text, { loose: true });
-    if (range === null) return /^[A-Za-z][\w.-]*$/.test(text) ? { kind: 'tag', tag: text } : undefined;
-    return {
-      kind: 'range',
-      admits: (v) => semver.valid(v, { loose: true }) !== null && semver.satisfies(v, range, { loose: true }),
-      prerelease: false,
-    };
-  }
-  if (ecosystem === 'PyPI') {
-    if (!validPep440Range(text)) return undefined;
-    return {
-      kind: 'range',
-      admits: (v) => safeSatisfies(v, text),
-      prerelease: /\d(a|b|rc|c|alpha|beta|pre|preview|dev)\d*/i.test(text),
-    };
-  }
-  return undefined;
-}
-
-function safeSatisfies(version: string, spec: string): boolean {
-  try {
-    return pep440Satisfies(version, spec, { prereleases: true });
-  } catch {
-    return false;
-  }
+  const read = readRange(ecosystem, text);
+  if ('tag' in read) return { kind: 'tag', tag: read.tag };
+  if ('reason' in read) return undefined;
+  // pip considers pre-releases and drops them afterwards (see installedToday); npm never offers them.
+  const prereleases = ecosystem === 'PyPI';
+  return {
+    kind: 'range',
+    admits: (version) => read.range.admits(version, { prereleases }),
+    prerelease: read.range.namesPrerelease,
+  };
 }
 
 function isPrerelease(ecosystem: Ecosystem, version: string): boolean {
-  if (ecosystem === 'npm') return (semver.prerelease(version, { loose: true })?.length ?? 0) > 0;
-  const parsed = explainPep440(version);
+  if (ecosystem === 'npm') return (semver().prerelease(version, { loose: true })?.length ?? 0) > 0;
+  const parsed = pep440().explain(version);
   return parsed ? parsed.is_prerelease || parsed.is_devrelease : false;
 }
 
@@ -115,7 +98,7 @@ export function findVersion(facts: ExistingPackage, version: string): VersionFac
 /** The major version of a release, or undefined for calendar versions (2024.1), where majors are years. */
 export function majorOf(ecosystem: Ecosystem, version: string): number | undefined {
   let major: number | undefined;
-  if (ecosystem === 'npm') major = semver.parse(version, { loose: true })?.major;
-  else major = explainPep440(version)?.release[0];
+  if (ecosystem === 'npm') major = semver().parse(version, { loose: true })?.major;
+  else major = pep440().explain(version)?.release[0];
   return major !== undefined && major < 1000 ? major : undefined;
 }

@@ -7,7 +7,7 @@
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { parse as parsePep440, valid as validPep440 } from '@renovatebot/pep440';
+import { lazy } from '../core/lazy.js';
 import { parseRequirement } from '../extractors/pypi/requirement.js';
 import { normalizePypiName } from '../model/ecosystem.js';
 import type { FetchOutcome, Validators } from './cache.js';
@@ -25,6 +25,8 @@ import {
 import { NO_PYPI_INDEX, type PipConfig, type PypiEndpoints, pypiEndpoints } from './config.js';
 import { RegistryHttpError, redactUrl } from './http.js';
 import type { ExistingPackage, PackageFacts, RegistryClient, Sourced, VersionFacts } from './types.js';
+
+const pep440 = lazy<typeof import('@renovatebot/pep440')>('@renovatebot/pep440');
 
 const SIMPLE_JSON = 'application/vnd.pypi.simple.v1+json';
 const SIMPLE_ACCEPT = `${SIMPLE_JSON}, text/html;q=0.1`;
@@ -278,5 +280,5 @@ export function versionOfFile(filename: string, key: string): string | undefined
     const dash = stem.lastIndexOf('-');
     if (dash > 0 && normalizePypiName(stem.slice(0, dash)) === key) version = stem.slice(dash + 1);
   }
-  return version && validPep440(version) && parsePep440(version) ? version : undefined;
+  return version && pep440().valid(version) && pep440().parse(version) ? version : undefined;
 }

@@ -3,9 +3,6 @@
  * or the affected versions its range admits, and whether the package itself is a known malicious one.
  * Pure given the database handle: lookups only.
  */
-import { satisfies as pep440Satisfies, validRange as validPep440Range } from '@renovatebot/pep440';
-import { parse as parsePep440Specifier } from '@renovatebot/pep440/lib/specifier.js';
-import semver from 'semver';
 import type { Ecosystem } from '../model/ecosystem.js';
 import type { PackageRef } from '../model/package-ref.js';
 import type { Unchecked } from '../model/result.js';
@@ -19,6 +16,7 @@ import {
 } from './match.js';
 import { type AdvisoryGroup, type AffectedEntry, groupAdvisories, type VulnDatabase } from './store.js';
 import { compareVersions } from './versions/index.js';
+import { readRange, type VersionRange } from './versions/ranges.js';
 
 /** What resolution needs of the database. */
 export type AdvisoryLookup = Pick<VulnDatabase, 'advisoriesFor' | 'affectedFor'>;
@@ -151,62 +149,15 @@ function resolveRef(
   return facts.maliciousPackage || facts.range ? facts : undefined;
 }
 
-interface Range {
-  admits(version: string): boolean;
-  /** Lowest versions the range admits where it says (`>=2` → `2`); `0` stands for "from the first version". */
-  lows: string[];
-}
-
-const ANY_VERSION: Range = { admits: () => true, lows: ['0'] };
-
 /** The versions a requirement admits, decided without registry data; a reason when it cannot be read. */
-function rangeOf(ecosystem: Ecosystem, spec: string | undefined): Range | { reason: string } {
-  const text = spec?.trim();
-  if (text === undefined || text === '' || text === '*') return ANY_VERSION;
-  if (ecosystem === 'npm') {
-    let range: semver.Range;
-    try {
-      range = new semver.Range(text, { loose: true });
-    } catch {
-      return {
-        reason: `'${text}' is not a semver range (a dist-tag?): what it installs needs registry data`,
-      };
-    }
-    const lows: string[] = [];
-    for (const set of range.set) {
-      const low = semver.minVersion(new semver.Range(set.map((c) => c.value).join(' ') || '*'));
-      if (low) lows.push(low.version);
-    }
+function rangeOf(ecosystem: Ecosystem, spec: string | undefined): VersionRange | { reason: string } {
+  const read = readRange(ecosystem, spec);
+  if ('tag' in read) {
     return {
-      admits: (version) => semver.valid(version, { loose: true }) !== null && range.test(version),
-      lows,
+      reason: `'${read.tag}' is not a semver range (a dist-tag?): what it installs needs registry data`,
     };
   }
-  if (ecosystem === 'PyPI') {
-    if (!validPep440Range(text)) return { reason: `'${text}' is not a PEP 440 version specifier` };
-    const lows: string[] = [];
-    let bounded = false;
-    for (const clause of parsePep440Specifier(text)) {
-      if (clause.operator === '>') bounded = true;
-      if (['>=', '==', '~=', '==='].includes(clause.operator)) {
-        bounded = true;
-        lows.push(clause.version);
-      }
-    }
-    if (!bounded) lows.push('0');
-    return { admits: (version) => version === '0' || safePep440Satisfies(version, text), lows };
-  }
-  return {
-    reason: `version ranges of ${ecosystem} packages are not evaluated yet (only exact versions are)`,
-  };
-}
-
-function safePep440Satisfies(version: string, specifier: string): boolean {
-  try {
-    return pep440Satisfies(version, specifier);
-  } catch {
-    return false;
-  }
+  return 'reason' in read ? read : read.range;
 }
 
 /**
@@ -217,7 +168,7 @@ function safePep440Satisfies(version: string, specifier: string): boolean {
 function rangeAdvisories(
   ecosystem: Ecosystem,
   spec: string | undefined,
-  range: Range,
+  range: VersionRange,
   entries: readonly AffectedEntry[],
   allEntries: readonly AffectedEntry[],
 ): RangeAdvisories | undefined {
