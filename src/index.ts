@@ -17,3 +17,8 @@ export { RESULT_SCHEMA_VERSION, type ScanResult } from './model/result.js';
 export { SEVERITIES, type Severity } from './model/severity.js';
 export type { RegistryOptions } from './registry/resolve.js';
 export { REPORTERS, type ReporterName } from './reporters/registry.js';
+export { computeRunMetrics, type RunMetrics } from './simulate/metrics.js';
+export { SIMULATION_REPORTERS } from './simulate/report/index.js';
+export { runSimulation, type SimulationOptions, type SimulationSummary } from './simulate/runner.js';
+export { loadScenarios, type Scenario } from './simulate/scenarios.js';
+export { RunStore } from './simulate/store.js';
