@@ -1,9 +1,20 @@
 /**
- * The one HTTP client of the registry checks: timeouts, a connection limit per host, retries with
- * exponential backoff and jitter on network errors, 429 and 5xx (honouring Retry-After), and errors
- * classified so that callers can tell "the registry says no" (404) from "the registry could not be asked"
- * (everything else). Credentials travel in headers only and never appear in messages or logs.
+ * Vouch's one HTTP layer. `HttpPool` owns the connections (proxy from the environment, redirects,
+ * keep-alive) and sends single attempts with timeouts whose failures are classified: no answer or an answer
+ * cut off (`NetworkError`, worth another attempt), an answer over the caller's size limit (`InvalidBodyError`),
+ * a status the caller cannot use (`HttpStatusError`, retryable by one rule). Retry-After, the backoff
+ * schedule and URL redaction live here too.
+ *
+ * `HttpClient` is the registry checks' client on top of it: GETs with retries, a connection limit per host,
+ * and errors that tell "the registry says no" (404) from "the registry could not be asked". The archive
+ * download (`vulndb/download.ts`) retries with its own limits; the simulation runner makes one attempt per
+ * call and retries itself, because it counts attempts against a provider's rate and pauses it on a 429.
+ * Credentials travel in headers only and never appear in messages or logs.
  */
+import { createHash } from 'node:crypto';
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Dispatcher } from 'undici';
 import { lazy } from '../core/lazy.js';
 import type { Logger } from '../core/log.js';
@@ -11,6 +22,260 @@ import type { Env } from '../core/paths.js';
 import { VERSION } from '../version.js';
 
 const undici = lazy<typeof import('undici')>('undici');
+
+export interface PoolOptions {
+  /** Open connections per host; further requests queue. Default: no limit. */
+  connections?: number;
+  /** How long an idle connection stays open for the next request. Default: undici's. */
+  keepAliveTimeoutMs?: number;
+  /** Redirects followed; without, a redirect is the answer. */
+  maxRedirections?: number;
+  /** Proxy variables (HTTPS_PROXY, HTTP_PROXY, NO_PROXY) are read from it. Default: no proxy. */
+  env?: Env;
+}
+
+export interface SendOptions {
+  method?: 'GET' | 'POST';
+  headers?: Record<string, string>;
+  body?: string;
+  /** No response headers within this long fails the attempt. */
+  headersTimeoutMs: number;
+  /** No body data for this long fails the attempt. */
+  bodyTimeoutMs: number;
+}
+
+/** No answer, or an answer cut off: refused, reset, timed out, truncated. Another attempt may get through. */
+export class NetworkError extends Error {
+  override readonly name = 'NetworkError';
+
+  constructor(
+    message: string,
+    /** The host sent a status before the failure, as opposed to not answering at all. */
+    readonly answered: boolean,
+  ) {
+    super(message);
+  }
+}
+
+/** The answer is larger than the caller's limit. */
+export class InvalidBodyError extends Error {
+  override readonly name = 'InvalidBodyError';
+}
+
+/** An answer whose status the caller cannot use; `retryable` when a later attempt may get another one. */
+export class HttpStatusError extends Error {
+  override readonly name = 'HttpStatusError';
+  readonly retryable: boolean;
+  readonly retryAfterMs: number | undefined;
+
+  constructor(response: HttpResponse) {
+    super(statusMessage(response.status));
+    this.retryable = isRetryableStatus(response.status);
+    this.retryAfterMs = response.retryAfterMs;
+  }
+}
+
+/** Statuses a later attempt may not meet: request timeout, rate limit, server errors. */
+export function isRetryableStatus(status: number): boolean {
+  return status === 429 || status === 408 || status >= 500;
+}
+
+function statusMessage(status: number): string {
+  return status === 429 ? 'rate limited (HTTP 429)' : `HTTP ${status}`;
+}
+
+/** Retry-After as seconds or an HTTP date; undefined when absent or unreadable. */
+export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
+  if (value === undefined) return undefined;
+  const text = value.trim();
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  const date = Date.parse(text);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/**
+ * The wait before retry number `retry` (0 for the first) when the server named none: doubled for each
+ * retry, with jitter so that clients that failed together do not come back together.
+ */
+export function backoffDelay(baseMs: number, retry: number): number {
+  return baseMs * 2 ** retry * (0.5 + Math.random());
+}
+
+/** The end of a message about a request that was given up. */
+export function afterAttempts(attempts: number): string {
+  return `(after ${attempts} attempt${attempts === 1 ? '' : 's'})`;
+}
+
+/** `https://user:secret@host/simple` → `https://host/simple`, for anything shown to a person. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.username = '';
+    parsed.password = '';
+    return parsed.toString();
+  } catch {
+    return url.replace(/\/\/[^/@]*@/, '//');
+  }
+}
+
+/** Connections to any hosts: proxy, redirects, keep-alive and the number of connections per host. */
+export class HttpPool {
+  private readonly agent: Dispatcher;
+  private readonly dispatcher: Dispatcher;
+
+  constructor(options: PoolOptions = {}) {
+    const { connections, keepAliveTimeoutMs, maxRedirections, env = {} } = options;
+    const agentOptions = {
+      ...(connections !== undefined ? { connections } : {}),
+      ...(keepAliveTimeoutMs !== undefined ? { keepAliveTimeout: keepAliveTimeoutMs } : {}),
+    };
+    const httpsProxy = env.HTTPS_PROXY ?? env.https_proxy;
+    const httpProxy = env.HTTP_PROXY ?? env.http_proxy;
+    const noProxy = env.NO_PROXY ?? env.no_proxy;
+    const { Agent, EnvHttpProxyAgent, interceptors } = undici();
+    this.agent =
+      httpsProxy || httpProxy
+        ? new EnvHttpProxyAgent({
+            ...agentOptions,
+            ...(httpProxy ? { httpProxy } : {}),
+            ...(httpsProxy ? { httpsProxy } : {}),
+            ...(noProxy ? { noProxy } : {}),
+          })
+        : new Agent(agentOptions);
+    this.dispatcher = maxRedirections
+      ? this.agent.compose(interceptors.redirect({ maxRedirections }))
+      : this.agent;
+  }
+
+  /**
+   * One attempt. Resolves once a status and headers arrived, whatever the status; throws NetworkError
+   * when none did.
+   */
+  async send(url: string, options: SendOptions): Promise<HttpResponse> {
+    try {
+      const response = await undici().request(url, {
+        method: options.method ?? 'GET',
+        headers: { 'user-agent': `vouch/${VERSION}`, ...options.headers },
+        ...(options.body !== undefined ? { body: options.body } : {}),
+        dispatcher: this.dispatcher,
+        headersTimeout: options.headersTimeoutMs,
+        bodyTimeout: options.bodyTimeoutMs,
+      });
+      return new HttpResponse(response);
+    } catch (error) {
+      throw new NetworkError(networkMessage(error), false);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.agent.close();
+  }
+}
+
+/** A status and headers; the body is read once, as text, into a file, or discarded. */
+export class HttpResponse {
+  /** When the first byte of the body arrived (`performance.now()`), once the body was read. */
+  firstByteAt: number | undefined;
+
+  constructor(private readonly raw: Dispatcher.ResponseData) {}
+
+  get status(): number {
+    return this.raw.statusCode;
+  }
+
+  header(name: string): string | undefined {
+    const value = this.raw.headers[name];
+    return Array.isArray(value) ? value[0] : value;
+  }
+
+  get retryAfterMs(): number | undefined {
+    return parseRetryAfter(this.header('retry-after'));
+  }
+
+  async text(maxBytes: number): Promise<string> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of this.chunks(maxBytes)) chunks.push(chunk);
+    return Buffer.concat(chunks).toString('utf8');
+  }
+
+  /** Writes the body to `path` as it arrives, hashing it on the way. */
+  async saveTo(path: string, maxBytes: number): Promise<{ sha256: string; bytes: number }> {
+    const hash = createHash('sha256');
+    const out = createWriteStream(path);
+    let bytes = 0;
+    try {
+      for await (const chunk of this.chunks(maxBytes)) {
+        bytes += chunk.length;
+        hash.update(chunk);
+        if (!out.write(chunk)) await once(out, 'drain');
+      }
+    } finally {
+      await new Promise<void>((resolve, reject) =>
+        out.end((error?: Error | null) => (error ? reject(error) : resolve())),
+      );
+    }
+    return { sha256: hash.digest('hex'), bytes };
+  }
+
+  async discard(): Promise<void> {
+    await this.raw.body.dump().catch(() => {});
+  }
+
+  /**
+   * The body's chunks, failing with NetworkError when the connection breaks or the body is shorter than
+   * announced, and with InvalidBodyError past `maxBytes`. What the consumer does with a chunk is its own:
+   * its errors are not the network's.
+   */
+  private async *chunks(maxBytes: number): AsyncGenerator<Buffer> {
+    const declared = Number(this.header('content-length'));
+    if (Number.isFinite(declared) && declared > maxBytes) {
+      await this.discard();
+      throw new InvalidBodyError(tooLarge(maxBytes));
+    }
+    let bytes = 0;
+    try {
+      for await (const chunk of this.raw.body) {
+        this.firstByteAt ??= performance.now();
+        bytes += (chunk as Buffer).length;
+        if (bytes > maxBytes) throw new InvalidBodyError(tooLarge(maxBytes));
+        yield chunk as Buffer;
+      }
+    } catch (error) {
+      if (error instanceof InvalidBodyError) throw error;
+      throw new NetworkError(networkMessage(error), true);
+    }
+    if (Number.isFinite(declared) && bytes !== declared)
+      throw new NetworkError(`truncated answer: received ${bytes} of ${declared} bytes`, true);
+  }
+}
+
+function tooLarge(maxBytes: number): string {
+  const mib = maxBytes / 1024 ** 2;
+  return `the answer is larger than ${mib >= 1 ? `${Math.round(mib)} MiB` : `${maxBytes} bytes`}`;
+}
+
+function networkMessage(error: unknown): string {
+  const code = (error as { code?: string }).code ?? (error as { cause?: { code?: string } }).cause?.code;
+  switch (code) {
+    case 'UND_ERR_HEADERS_TIMEOUT':
+    case 'UND_ERR_BODY_TIMEOUT':
+    case 'UND_ERR_CONNECT_TIMEOUT':
+      return 'timed out';
+    case 'ECONNREFUSED':
+      return 'connection refused';
+    case 'ECONNRESET':
+    case 'UND_ERR_SOCKET':
+    case 'UND_ERR_CLOSED':
+      return 'connection reset';
+    case 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH':
+      return 'truncated answer';
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return 'host not found';
+    default:
+      return `network error: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`;
+  }
+}
 
 export interface HttpSettings {
   /** No response headers, or no body data, for this long fails the attempt. Default 15 s. */
@@ -50,46 +315,11 @@ export class RegistryHttpError extends Error {
   }
 }
 
-class RetryableError extends Error {
-  constructor(
-    message: string,
-    readonly retryAfterMs?: number,
-    /** The host did not answer at all (refused, unreachable, timed out), as opposed to an HTTP status. */
-    readonly silent = false,
-  ) {
-    super(message);
-  }
-}
-
 /** Attempts in a row that a host left unanswered before the rest of the scan stops asking it. */
 const SILENT_ATTEMPTS_BEFORE_GIVING_UP = 6;
 
-const RETRYABLE_STATUS = (status: number) => status === 429 || status === 408 || status >= 500;
-
-/** `https://user:secret@host/simple` → `https://host/simple`, for anything shown to a person. */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    parsed.username = '';
-    parsed.password = '';
-    return parsed.toString();
-  } catch {
-    return url.replace(/\/\/[^/@]*@/, '//');
-  }
-}
-
-/** Retry-After as seconds or an HTTP date; undefined when absent or unreadable. */
-export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
-  if (value === undefined) return undefined;
-  const text = value.trim();
-  if (/^\d+$/.test(text)) return Number(text) * 1000;
-  const date = Date.parse(text);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-
 export class HttpClient {
-  private readonly dispatcher: Dispatcher;
-  private readonly closer: { close(): Promise<void> };
+  private readonly pool: HttpPool;
   private readonly timeoutMs: number;
   private readonly retries: number;
   private readonly backoffMs: number;
@@ -106,26 +336,11 @@ export class HttpClient {
     this.maxRetryAfterMs = settings.maxRetryAfterMs ?? 30_000;
     this.maxBytes = settings.maxBytes ?? 64 * 1024 ** 2;
     this.logger = settings.logger;
-    const env = settings.env ?? {};
-    const options = {
+    this.pool = new HttpPool({
       connections: settings.connectionsPerHost ?? 16,
-      headersTimeout: this.timeoutMs,
-      bodyTimeout: this.timeoutMs,
-    };
-    const httpsProxy = env.HTTPS_PROXY ?? env.https_proxy;
-    const httpProxy = env.HTTP_PROXY ?? env.http_proxy;
-    const { Agent, EnvHttpProxyAgent, interceptors } = undici();
-    const base =
-      httpsProxy || httpProxy
-        ? new EnvHttpProxyAgent({
-            ...options,
-            ...(httpProxy ? { httpProxy } : {}),
-            ...(httpsProxy ? { httpsProxy } : {}),
-            ...((env.NO_PROXY ?? env.no_proxy) ? { noProxy: env.NO_PROXY ?? env.no_proxy } : {}),
-          })
-        : new Agent(options);
-    this.closer = base;
-    this.dispatcher = base.compose(interceptors.redirect({ maxRedirections: 5 }));
+      maxRedirections: 5,
+      env: settings.env ?? {},
+    });
   }
 
   /**
@@ -134,7 +349,7 @@ export class HttpClient {
    */
   async get(url: string, headers: Record<string, string> = {}): Promise<HttpAnswer> {
     const { target, auth } = splitCredentials(url);
-    const allHeaders: Record<string, string> = { 'user-agent': `vouch/${VERSION}`, ...headers };
+    const allHeaders = { ...headers };
     if (auth && !('authorization' in allHeaders)) allHeaders.authorization = auth;
     const shown = redactUrl(url);
     const origin = originOf(target);
@@ -155,102 +370,61 @@ export class HttpClient {
         );
         return answer;
       } catch (error) {
-        if (!(error instanceof RetryableError)) {
-          if (error instanceof RegistryHttpError && error.kind === 'unavailable') this.silence.delete(origin);
-          throw error;
-        }
-        if (error.silent) {
+        if (error instanceof NetworkError && !error.answered) {
           const previous = this.silence.get(origin)?.attempts ?? 0;
           this.silence.set(origin, { attempts: previous + 1, reason: error.message });
         } else this.silence.delete(origin);
+        if (!(error instanceof NetworkError || error instanceof HttpStatusError)) throw error;
         if (attempt >= this.retries)
+          throw new RegistryHttpError('unavailable', `${error.message} ${afterAttempts(attempt + 1)}`);
+        const retryAfterMs = error instanceof HttpStatusError ? error.retryAfterMs : undefined;
+        if (retryAfterMs !== undefined && retryAfterMs > this.maxRetryAfterMs)
           throw new RegistryHttpError(
             'unavailable',
-            `${error.message} (after ${attempt + 1} attempt${attempt === 0 ? '' : 's'})`,
+            `${error.message}: the registry asks to wait ${Math.ceil(retryAfterMs / 1000)} s`,
           );
-        if (error.retryAfterMs !== undefined && error.retryAfterMs > this.maxRetryAfterMs)
-          throw new RegistryHttpError(
-            'unavailable',
-            `${error.message}: the registry asks to wait ${Math.ceil(error.retryAfterMs / 1000)} s`,
-          );
-        const backoff = this.backoffMs * 2 ** attempt * (0.5 + Math.random());
-        const wait = error.retryAfterMs ?? backoff;
+        const wait = retryAfterMs ?? backoffDelay(this.backoffMs, attempt);
         this.logger?.debug(`GET ${shown}: ${error.message}; retrying in ${Math.round(wait)} ms`);
-        await new Promise((done) => setTimeout(done, wait));
+        await sleep(wait);
       }
     }
   }
 
+  /** Throws NetworkError or a retryable HttpStatusError for what another attempt may fix. */
   private async attempt(url: string, headers: Record<string, string>): Promise<HttpAnswer> {
-    let response: Dispatcher.ResponseData;
-    try {
-      response = await undici().request(url, {
-        method: 'GET',
-        headers,
-        dispatcher: this.dispatcher,
-        headersTimeout: this.timeoutMs,
-        bodyTimeout: this.timeoutMs,
+    const response = await this.pool.send(url, {
+      headers,
+      headersTimeoutMs: this.timeoutMs,
+      bodyTimeoutMs: this.timeoutMs,
+    });
+    const { status } = response;
+    if (status === 200) {
+      const body = await response.text(this.maxBytes).catch((error: unknown) => {
+        throw error instanceof InvalidBodyError ? new RegistryHttpError('invalid', error.message) : error;
       });
-    } catch (error) {
-      throw new RetryableError(networkMessage(error), undefined, true);
-    }
-    const { statusCode, headers: responseHeaders, body } = response;
-    const header = (name: string) => {
-      const value = responseHeaders[name];
-      return Array.isArray(value) ? value[0] : value;
-    };
-    if (statusCode === 200) {
-      const text = await this.readBody(body);
-      const answer: HttpAnswer = { status: 200, body: text };
-      const contentType = header('content-type');
-      const etag = header('etag');
-      const lastModified = header('last-modified');
+      const answer: HttpAnswer = { status: 200, body };
+      const contentType = response.header('content-type');
+      const etag = response.header('etag');
+      const lastModified = response.header('last-modified');
       if (contentType) answer.contentType = contentType;
       if (etag) answer.etag = etag;
       if (lastModified) answer.lastModified = lastModified;
       return answer;
     }
-    await body.dump().catch(() => {});
-    if (statusCode === 304) return { status: 304 };
-    if (statusCode === 404) return { status: 404 };
-    if (RETRYABLE_STATUS(statusCode))
-      throw new RetryableError(
-        statusCode === 429 ? 'rate limited (HTTP 429)' : `HTTP ${statusCode}`,
-        parseRetryAfter(header('retry-after')),
-      );
-    if (statusCode === 401 || statusCode === 403)
+    await response.discard();
+    if (status === 304) return { status: 304 };
+    if (status === 404) return { status: 404 };
+    if (isRetryableStatus(status)) throw new HttpStatusError(response);
+    if (status === 401 || status === 403)
       throw new RegistryHttpError(
         'unavailable',
-        `access denied (HTTP ${statusCode}): check the registry credentials`,
+        `access denied (HTTP ${status}): check the registry credentials`,
       );
-    throw new RegistryHttpError('unavailable', `unexpected answer HTTP ${statusCode}`);
-  }
-
-  private async readBody(body: Dispatcher.ResponseData['body']): Promise<string> {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    try {
-      for await (const chunk of body) {
-        size += (chunk as Buffer).length;
-        if (size > this.maxBytes) {
-          body.destroy();
-          throw new RegistryHttpError(
-            'invalid',
-            `the answer is larger than ${Math.round(this.maxBytes / 1024 ** 2)} MiB`,
-          );
-        }
-        chunks.push(chunk as Buffer);
-      }
-    } catch (error) {
-      if (error instanceof RegistryHttpError) throw error;
-      // A connection cut mid-body (truncated answer, reset, body timeout) is worth another attempt.
-      throw new RetryableError(networkMessage(error));
-    }
-    return Buffer.concat(chunks).toString('utf8');
+    throw new RegistryHttpError('unavailable', `unexpected answer HTTP ${status}`);
   }
 
   async close(): Promise<void> {
-    await this.closer.close();
+    await this.pool.close();
   }
 }
 
@@ -279,27 +453,4 @@ function splitCredentials(url: string): { target: string; auth?: string } {
     target: parsed.toString(),
     auth: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`,
   };
-}
-
-function networkMessage(error: unknown): string {
-  const code = (error as { code?: string }).code;
-  const cause = (error as { cause?: { code?: string } }).cause?.code;
-  switch (code ?? cause) {
-    case 'UND_ERR_HEADERS_TIMEOUT':
-    case 'UND_ERR_BODY_TIMEOUT':
-    case 'UND_ERR_CONNECT_TIMEOUT':
-      return 'timed out';
-    case 'ECONNREFUSED':
-      return 'connection refused';
-    case 'ECONNRESET':
-    case 'UND_ERR_SOCKET':
-      return 'connection reset';
-    case 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH':
-      return 'truncated answer';
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-      return 'host not found';
-    default:
-      return `network error: ${error instanceof Error ? error.message : String(error)}`;
-  }
 }

@@ -6,7 +6,7 @@
  */
 import type { Logger } from '../core/log.js';
 import { silentLogger } from '../core/log.js';
-import { redactUrl } from '../registry/http.js';
+import { afterAttempts, backoffDelay, isRetryableStatus, redactUrl } from '../registry/http.js';
 import { type AnalysisNotes, type AnalysisOptions, analyseAnswers } from './analysis.js';
 import type { Cassette, CassetteEntry, CassetteRecorder } from './cassette.js';
 import type { ProviderLimits } from './config.js';
@@ -75,9 +75,8 @@ interface WorkItem extends SampleKey {
   scenarioInfo: Scenario;
 }
 
-/** Statuses a later attempt may not meet (the chat APIs document 408, 409, 429, 5xx and Anthropic's 529). */
-const RETRYABLE_STATUS = (status: number) =>
-  status === 408 || status === 409 || status === 429 || status >= 500;
+/** The chat APIs also document 409 (a conflicting request in flight) as worth retrying. */
+const isRetryableChatStatus = (status: number) => status === 409 || isRetryableStatus(status);
 
 export async function runSimulation(options: SimulationOptions): Promise<SimulationSummary> {
   const { store, run } = options;
@@ -331,7 +330,7 @@ class Lane {
       outcome = await this.attempt(request, params.stream);
       if (outcome.ok || !outcome.retryable || outcome.fatal) break;
       if (record.attempts > limits.retries) {
-        outcome = { ...outcome, message: `${outcome.message} (after ${record.attempts} attempts)` };
+        outcome = { ...outcome, message: `${outcome.message} ${afterAttempts(record.attempts)}` };
         break;
       }
       if (outcome.retryAfterMs !== undefined && outcome.retryAfterMs > limits.maxRetryAfterMs) {
@@ -341,8 +340,7 @@ class Lane {
         };
         break;
       }
-      const wait =
-        outcome.retryAfterMs ?? limits.backoffMs * 2 ** (record.attempts - 1) * (0.5 + Math.random());
+      const wait = outcome.retryAfterMs ?? backoffDelay(limits.backoffMs, record.attempts - 1);
       // A rate limit is the provider's, not the request's: every worker of the lane waits.
       if (outcome.status === 429) this.pausedUntil = Math.max(this.pausedUntil, Date.now() + wait);
       await sleep(wait);
@@ -432,7 +430,7 @@ class Lane {
     const outcome: AttemptOutcome = {
       ok: false,
       message: `${status === 429 ? 'rate limited (HTTP 429)' : `HTTP ${status}`}${shown}`,
-      retryable: RETRYABLE_STATUS(status),
+      retryable: isRetryableChatStatus(status),
       status,
       ...(exchange.retryAfterMs !== undefined ? { retryAfterMs: exchange.retryAfterMs } : {}),
     };

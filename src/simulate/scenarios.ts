@@ -5,16 +5,16 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Document, LineCounter } from 'yaml';
 import { VouchError } from '../core/errors.js';
 import { lazy } from '../core/lazy.js';
+import { dataPath } from '../core/package-root.js';
 import type { Ecosystem } from '../model/ecosystem.js';
 
 const yaml = lazy<typeof import('yaml')>('yaml');
 
 export const BUILTIN_PACK = 'builtin';
-const BUILTIN_DIR = fileURLToPath(new URL('../../data/scenarios/', import.meta.url));
+const BUILTIN_DIR = dataPath('scenarios');
 
 const LANGUAGES = ['javascript', 'typescript', 'python'] as const;
 type Language = (typeof LANGUAGES)[number];

@@ -1,18 +1,20 @@
 /**
  * Downloads one file over HTTP(S) for the vulnerability database: conditional on a stored ETag, with
  * timeouts, retries with backoff on network errors, 429 and 5xx (honouring Retry-After), a size limit, and
- * the sha256 of what was received.
+ * the sha256 of what was received. The HTTP itself is `registry/http.ts`'s; the limits are an archive's.
  */
-import { createHash } from 'node:crypto';
-import { once } from 'node:events';
-import { createWriteStream, rmSync } from 'node:fs';
-import type { Dispatcher } from 'undici';
+import { rmSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { VouchError } from '../core/errors.js';
-import { lazy } from '../core/lazy.js';
 import { type Logger, silentLogger } from '../core/log.js';
-import { VERSION } from '../version.js';
-
-const undici = lazy<typeof import('undici')>('undici');
+import {
+  afterAttempts,
+  backoffDelay,
+  HttpPool,
+  HttpStatusError,
+  InvalidBodyError,
+  redactUrl,
+} from '../registry/http.js';
 
 export interface DownloadOptions {
   /** No response headers within this long fails the attempt. Default 30 s. */
@@ -21,7 +23,7 @@ export interface DownloadOptions {
   bodyTimeoutMs?: number;
   /** Attempts after the first, on network errors, 429 and 5xx. Default 3. */
   retries?: number;
-  /** Wait before the first retry, doubled for each later one. Default 1 s. */
+  /** Wait before the first retry, doubled for each later one, with jitter. Default 1 s. */
   backoffMs?: number;
   /** The longest Retry-After that is honoured; longer ones are cut to this. Default 60 s. */
   maxRetryAfterMs?: number;
@@ -34,13 +36,7 @@ export type DownloadResult =
   | { status: 'not-modified' }
   | { status: 'downloaded'; etag?: string; sha256: string; bytes: number };
 
-const RETRYABLE_STATUS = (status: number) => status === 429 || status >= 500;
-
-let sharedDispatcher: Dispatcher | undefined;
-function dispatcher(): Dispatcher {
-  sharedDispatcher ??= new (undici().Agent)().compose(undici().interceptors.redirect({ maxRedirections: 5 }));
-  return sharedDispatcher;
-}
+let sharedPool: HttpPool | undefined;
 
 /**
  * Writes the body of `url` to `dest`. With `etag`, a 304 answer means the copy the caller has is current.
@@ -53,108 +49,61 @@ export async function download(
 ): Promise<DownloadResult> {
   const logger = options.logger ?? silentLogger;
   const retries = options.retries ?? 3;
-  const backoff = options.backoffMs ?? 1000;
-  let attempt = 0;
-  for (;;) {
-    let wait: number | undefined;
+  const shown = redactUrl(url);
+  for (let retry = 0; ; retry++) {
+    let wait: number;
     try {
       return await attemptDownload(url, dest, options);
     } catch (error) {
       rmSync(dest, { force: true });
-      const retryable = error instanceof RetryableError;
-      if (!retryable && error instanceof VouchError) throw error;
-      if (attempt >= retries) {
-        throw new VouchError(
-          'UNAVAILABLE',
-          `${url}: ${describe(error)} (after ${attempt + 1} attempt${attempt === 0 ? '' : 's'})`,
-          { cause: error },
-        );
-      }
+      if (error instanceof VouchError) throw error;
+      if (retry >= retries)
+        throw new VouchError('UNAVAILABLE', `${shown}: ${describe(error)} ${afterAttempts(retry + 1)}`, {
+          cause: error,
+        });
+      // A database update can wait for a busy server, unlike a scan: a long Retry-After is cut, not refused.
+      const retryAfterMs = error instanceof HttpStatusError ? error.retryAfterMs : undefined;
       wait =
-        retryable && error.retryAfterMs !== undefined
-          ? Math.min(error.retryAfterMs, options.maxRetryAfterMs ?? 60_000)
-          : backoff * 2 ** attempt;
-      logger.warn(`${url}: ${describe(error)}; retrying in ${Math.round(wait / 100) / 10}s`);
+        retryAfterMs !== undefined
+          ? Math.min(retryAfterMs, options.maxRetryAfterMs ?? 60_000)
+          : backoffDelay(options.backoffMs ?? 1000, retry);
+      logger.warn(`${shown}: ${describe(error)}; retrying in ${Math.round(wait / 100) / 10}s`);
     }
-    attempt++;
-    await new Promise((resolve) => setTimeout(resolve, wait));
+    await sleep(wait);
   }
 }
 
-class RetryableError extends Error {
-  constructor(
-    message: string,
-    readonly retryAfterMs?: number,
-  ) {
-    super(message);
-  }
-}
-
+/** Throws VouchError for what retrying cannot fix; anything else is worth another attempt. */
 async function attemptDownload(
   url: string,
   dest: string,
   options: DownloadOptions & { etag?: string },
 ): Promise<DownloadResult> {
-  const headers: Record<string, string> = { 'user-agent': `vouch/${VERSION}` };
-  if (options.etag) headers['if-none-match'] = options.etag;
-  const response = await undici().request(url, {
-    method: 'GET',
-    headers,
-    dispatcher: dispatcher(),
-    headersTimeout: options.headersTimeoutMs ?? 30_000,
-    bodyTimeout: options.bodyTimeoutMs ?? 60_000,
+  sharedPool ??= new HttpPool({ maxRedirections: 5 });
+  const response = await sharedPool.send(url, {
+    headers: options.etag ? { 'if-none-match': options.etag } : {},
+    headersTimeoutMs: options.headersTimeoutMs ?? 30_000,
+    bodyTimeoutMs: options.bodyTimeoutMs ?? 60_000,
   });
-  const { statusCode } = response;
-  if (statusCode === 304) {
-    await response.body.dump();
+  if (response.status === 304) {
+    await response.discard();
     return { status: 'not-modified' };
   }
-  if (statusCode !== 200) {
-    await response.body.dump();
-    const message = `HTTP ${statusCode}`;
-    if (RETRYABLE_STATUS(statusCode))
-      throw new RetryableError(message, retryAfter(response.headers['retry-after']));
-    throw new VouchError('UNAVAILABLE', `${url}: ${message}`);
+  if (response.status !== 200) {
+    await response.discard();
+    const error = new HttpStatusError(response);
+    if (error.retryable) throw error;
+    throw new VouchError('UNAVAILABLE', `${redactUrl(url)}: ${error.message}`);
   }
-  const maxBytes = options.maxBytes ?? 4 * 1024 ** 3;
-  const declared = Number(response.headers['content-length']);
-  if (Number.isFinite(declared) && declared > maxBytes) {
-    await response.body.dump();
-    throw new VouchError('UNAVAILABLE', `${url}: ${declared} bytes is more than the limit of ${maxBytes}`);
-  }
-  const hash = createHash('sha256');
-  const out = createWriteStream(dest);
-  let bytes = 0;
-  try {
-    for await (const chunk of response.body) {
-      const buffer = chunk as Buffer;
-      bytes += buffer.length;
-      if (bytes > maxBytes)
-        throw new VouchError('UNAVAILABLE', `${url}: more than the limit of ${maxBytes} bytes`);
-      hash.update(buffer);
-      if (!out.write(buffer)) await once(out, 'drain');
-    }
-  } finally {
-    await new Promise<void>((resolve, reject) =>
-      out.end((error?: Error | null) => (error ? reject(error) : resolve())),
-    );
-  }
-  if (Number.isFinite(declared) && bytes !== declared)
-    throw new RetryableError(`truncated download: received ${bytes} of ${declared} bytes`);
-  const etag = response.headers.etag;
-  const result: DownloadResult = { status: 'downloaded', sha256: hash.digest('hex'), bytes };
-  if (typeof etag === 'string') result.etag = etag;
+  const saved = await response.saveTo(dest, options.maxBytes ?? 4 * 1024 ** 3).catch((error: unknown) => {
+    throw error instanceof InvalidBodyError
+      ? new VouchError('UNAVAILABLE', `${redactUrl(url)}: ${error.message}`)
+      : error;
+  });
+  const result: DownloadResult = { status: 'downloaded', ...saved };
+  const etag = response.header('etag');
+  if (etag !== undefined) result.etag = etag;
   return result;
-}
-
-/** Retry-After is either seconds or an HTTP date. */
-function retryAfter(value: string | string[] | undefined): number | undefined {
-  const text = Array.isArray(value) ? value[0] : value;
-  if (!text) return undefined;
-  const seconds = Number(text);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(text);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
 
 function describe(error: unknown): string {

@@ -1,7 +1,13 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
-import { HttpClient, parseRetryAfter, RegistryHttpError, redactUrl } from '../../src/registry/http.js';
+import { type AddressInfo, connect } from 'node:net';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import {
+  backoffDelay,
+  HttpClient,
+  parseRetryAfter,
+  RegistryHttpError,
+  redactUrl,
+} from '../../src/registry/http.js';
 
 let close: (() => Promise<void>) | undefined;
 afterEach(async () => {
@@ -147,5 +153,58 @@ describe('HttpClient', () => {
     );
     expect(Date.now() - started).toBeLessThan(50);
     await client.close();
+  });
+
+  it('backs off exponentially from the base wait, with jitter between half and one and a half times', () => {
+    const random = vi.spyOn(Math, 'random');
+    try {
+      random.mockReturnValue(0);
+      expect([0, 1, 2].map((retry) => backoffDelay(100, retry))).toEqual([50, 100, 200]);
+      random.mockReturnValue(0.999);
+      expect(backoffDelay(100, 2)).toBeCloseTo(599.6);
+    } finally {
+      random.mockRestore();
+    }
+  });
+
+  it('follows a redirect to the document', async () => {
+    const base = await serve((req, res) => {
+      if (req.url === '/old') res.writeHead(301, { location: '/new' }).end();
+      else res.writeHead(200).end(`at ${req.url}`);
+    });
+    const client = new HttpClient();
+    expect(await client.get(`${base}old`)).toMatchObject({ status: 200, body: 'at /new' });
+    await client.close();
+  });
+
+  it('goes through the proxy the environment names, except for the hosts NO_PROXY lists', async () => {
+    const base = await serve((_req, res) => res.writeHead(200).end('direct or tunnelled'));
+    const tunnels: string[] = [];
+    const proxy = createServer();
+    proxy.on('connect', (req: IncomingMessage, client, head: Buffer) => {
+      tunnels.push(req.url ?? '');
+      const [host, port] = (req.url ?? '').split(':');
+      const upstream = connect(Number(port), host, () => {
+        client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+        upstream.write(head);
+        upstream.pipe(client).pipe(upstream);
+      });
+    });
+    await new Promise<void>((done) => proxy.listen(0, '127.0.0.1', done));
+    const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    try {
+      const viaProxy = new HttpClient({ env: { HTTP_PROXY: proxyUrl } });
+      expect(await viaProxy.get(`${base}a`)).toMatchObject({ status: 200 });
+      await viaProxy.close();
+      expect(tunnels).toEqual([new URL(base).host]);
+
+      const bypass = new HttpClient({ env: { http_proxy: proxyUrl, no_proxy: '127.0.0.1' } });
+      expect(await bypass.get(`${base}b`)).toMatchObject({ status: 200 });
+      await bypass.close();
+      expect(tunnels).toHaveLength(1);
+    } finally {
+      proxy.closeAllConnections();
+      await new Promise<void>((done) => proxy.close(() => done()));
+    }
   });
 });
