@@ -155,6 +155,9 @@ function explain(name, pkg, ours, knip, depcheck, tool) {
     if (declared.has(name))
       return `declared in package.json; ${tool} reports it for another reason (peer/optional handling)`;
     const files = (tool === 'knip' ? knip.names.get(name) : depcheck.names.get(name)) ?? [];
+    if (files.length > 0 && files.every((f) => onlyInComments(join(pkg.dir, f), name))) {
+      return `${tool} reads a JSDoc type reference (import('${name}') inside a comment); Vouch reports imports the code executes or compiles`;
+    }
     if (files.some((f) => !SOURCE.test(f)))
       return `${tool} reads it from a non-source file (${files.join(', ')}); Vouch reads imports only`;
     if (name.startsWith('@types/'))
@@ -166,10 +169,30 @@ function explain(name, pkg, ours, knip, depcheck, tool) {
   if (files.every((f) => knip.unusedFiles.has(f)) && tool === 'knip') {
     return `only in files knip considers unreachable from the entry points (${files.slice(0, 3).join(', ')}); knip skips their imports, Vouch does not`;
   }
-  if (findings.every((f) => f.evidence?.typeOnly)) return 'type-only import (reported at low severity)';
+  if (
+    files.every((f) => /(^|\/)(tests?|__tests__|benchmarks?)\/|\.(test|spec|bench)\.[mc]?[jt]sx?$/.test(f))
+  ) {
+    return `imported only by test or benchmark files (${files.slice(0, 2).join(', ')}) that ship in the package while its published package.json lists no devDependencies: undeclared indeed; ${tool} does not analyse test files without a plugin for their runner`;
+  }
+  if (findings.every((f) => f.evidence?.typeOnly)) {
+    return `type-only import (reported at low severity): the package's types need it, ${tool} ${tool === 'knip' ? 'counts peer dependencies and types differently' : 'does not read type imports'}`;
+  }
   if (findings.every((f) => /\.d\.[mc]?ts$/.test(f.location.file)))
     return 'imported only from .d.ts declaration files';
   return `imported in ${files.slice(0, 3).join(', ')}`;
+}
+
+/** Whether every mention of the package name in a file stands in a comment line (JSDoc). */
+function onlyInComments(path, name) {
+  let text;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    return false;
+  }
+  const quoted = new RegExp(`['"\`]${name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}['"\`]`);
+  const lines = text.split('\n').filter((line) => quoted.test(line));
+  return lines.length > 0 && lines.every((line) => /^\s*(\*|\/\/|\/\*)/.test(line));
 }
 
 export function run() {

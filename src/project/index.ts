@@ -273,7 +273,9 @@ export class ProjectIndex {
         continue;
       }
       if (ecosystem !== 'npm') out.push(...here);
-      else if (here.length > 0) {
+      // A package.json with no name and no dependencies (`{"type": "module"}` in dist/esm/) marks how the
+      // files below it load, not a package: Node resolves their imports from the package above.
+      else if (here.some((m) => m.name !== undefined || m.declared.size > 0 || m.isWorkspaceRoot)) {
         // A folder is a workspace root when any of its manifests says so (package.json `workspaces`, or a
         // pnpm-workspace.yaml beside a package.json): then all of that folder's manifests cover the file.
         if (!nearestFound || here.some((m) => m.isWorkspaceRoot)) out.push(...here);

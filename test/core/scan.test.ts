@@ -46,6 +46,11 @@ describe('scan: phantom imports in a repository', () => {
     expect(result.findings.find((f) => f.name === 'ky')?.evidence).toMatchObject({ typeOnly: true });
   });
 
+  it('looks past a package.json that only marks the module type', async () => {
+    const result = await scan(['.'], { cwd: fixturePath('scan/nested-type-marker') });
+    expect(findingsOf(result)).toEqual(['undeclared medium chalk lib/esm/index.js:2']);
+  });
+
   it('reads the manifests above a single file given on its own', async () => {
     const cwd = fixturePath('scan/monorepo');
     const result = await scan(['packages/b/src/index.ts'], { cwd });

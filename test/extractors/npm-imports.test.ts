@@ -53,6 +53,10 @@ describe('npm/imports', () => {
     );
   });
 
+  it('marks every import of a declaration file as type-only', () => {
+    expect(summary('declaration', 'index.d.ts').refs).toEqual(['zod zod 1 type']);
+  });
+
   it('gives nothing for an empty file', () => {
     expect(extractFixture(jsImports, DIR, 'empty', 'index.js')).toEqual({ refs: [], errors: [], facts: [] });
   });

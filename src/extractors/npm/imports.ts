@@ -83,8 +83,10 @@ export const jsImports: Extractor = {
     }
     if (walkForRequires) collectRequires(parsed.program, uses);
 
+    // A declaration file is read by the type checker only: everything it imports is needed for types alone.
+    const declarationFile = options.lang === 'dts';
     for (const use of uses) {
-      const ref = refOf(use, file.path, lines);
+      const ref = refOf(declarationFile ? { ...use, typeOnly: true } : use, file.path, lines);
       if (ref) result.refs.push(ref);
     }
     return result;
