@@ -6,14 +6,12 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import { VouchError } from '../core/errors.js';
-import { lazy } from '../core/lazy.js';
 import { cacheDir, type Env } from '../core/paths.js';
+import { openDatabase } from '../core/sqlite.js';
 import type { SampleAnalysis } from './analysis.js';
 import type { Price } from './config.js';
 import type { ChatPrompt, GenerationParams, ProviderType } from './providers/types.js';
 import type { Scenario } from './scenarios.js';
-
-const Database = lazy<typeof BetterSqlite3>('better-sqlite3');
 
 const RUNS_FILE = 'runs.sqlite';
 /** Bumped whenever the tables change; an older file is refused with advice to move it away. */
@@ -177,7 +175,7 @@ export class RunStore {
     mkdirSync(dirname(path), { recursive: true });
     let db: BetterSqlite3.Database;
     try {
-      db = new (Database())(path);
+      db = openDatabase(path);
       db.pragma('journal_mode = WAL');
       // WAL with NORMAL loses nothing a killed process wrote; only a power cut may cost the last samples.
       db.pragma('synchronous = NORMAL');
