@@ -12,7 +12,8 @@ const sqlite = lazy<typeof import('better-sqlite3')>('better-sqlite3');
  * So no connection or statement may ever become garbage: statements are prepared once per SQL text and
  * cached on their connection, pragmas go through that cache, and connections stay listed here after
  * close(). At exit Node's own cleanup hooks release them while the environment is still alive. The cost is
- * a few kilobytes per distinct SQL text.
+ * a few kilobytes per distinct SQL text. For the same reason no code calls `iterate()` (its iterator is such a
+ * native object) or `backup()`.
  */
 const retained: BetterSqlite3.Database[] = [];
 

@@ -212,10 +212,11 @@ export class VulnDatabase {
     private readonly db: BetterSqlite3.Database,
     private readonly cacheSize: number,
   ) {
-    for (const row of db.prepare('SELECT DISTINCT ecosystem, name_key FROM affected').iterate() as Iterable<{
+    // all(), not iterate(): an iterator is a native object that must never become garbage (core/sqlite.ts).
+    for (const row of db.prepare('SELECT DISTINCT ecosystem, name_key FROM affected').all() as {
       ecosystem: string;
       name_key: string;
-    }>) {
+    }[]) {
       let byName = this.packages.get(row.ecosystem);
       if (!byName) {
         byName = new Map();
