@@ -30,6 +30,16 @@ export function parseJson(text: string, options: { allowTrailingComma?: boolean 
   return { root, lines, errors };
 }
 
+/**
+ * The document's top-level object. Otherwise undefined and, unless the text did not parse (its errors say why),
+ * `<fileName> is not a JSON object` is added to `errors`.
+ */
+export function rootObject(doc: JsonDocument, fileName: string, errors: ExtractError[]): Node | undefined {
+  if (doc.root?.type === 'object') return doc.root;
+  if (doc.errors.length === 0) errors.push({ line: 1, message: `${fileName} is not a JSON object` });
+  return undefined;
+}
+
 export function property(node: Node | undefined, key: string): Node | undefined {
   if (node?.type !== 'object') return undefined;
   for (const prop of node.children ?? []) {

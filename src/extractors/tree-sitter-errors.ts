@@ -12,23 +12,26 @@ export function firstSyntaxError(root: Node, text: string): ExtractError | undef
   for (;;) {
     if (node.isMissing) {
       const missing = node.isNamed ? node.type : JSON.stringify(node.type);
-      return { ...position(node), message: `syntax error: missing ${missing}` };
+      return { ...nodeStart(node), message: `syntax error: missing ${missing}` };
     }
     const inner = node.children.find((child) => child?.hasError);
     if (inner) {
       node = inner;
       continue;
     }
-    if (node.isError) {
-      const snippet = text.slice(node.startIndex, Math.min(node.endIndex, node.startIndex + 40));
-      const first = snippet.split('\n')[0]?.trim() ?? '';
-      const message = first ? `syntax error: unexpected ${JSON.stringify(first)}` : 'syntax error';
-      return { ...position(node), message };
-    }
+    if (node.isError) return unexpected(node, text);
     return { line: 1, message: 'syntax error' };
   }
 }
 
-function position(node: Node): { line: number; column: number } {
+function unexpected(node: Node, text: string): ExtractError {
+  const snippet = text.slice(node.startIndex, Math.min(node.endIndex, node.startIndex + 40));
+  const first = snippet.split('\n')[0]?.trim() ?? '';
+  const message = first ? `syntax error: unexpected ${JSON.stringify(first)}` : 'syntax error';
+  return { ...nodeStart(node), message };
+}
+
+/** The 1-based line and column where a node starts (tree-sitter counts from 0). */
+export function nodeStart(node: Node): { line: number; column: number } {
   return { line: node.startPosition.row + 1, column: node.startPosition.column + 1 };
 }

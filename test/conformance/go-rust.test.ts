@@ -5,30 +5,21 @@ import { goMod } from '../../src/extractors/go/go-mod.js';
 import { goSum } from '../../src/extractors/go/go-sum.js';
 import { cargoLock } from '../../src/extractors/rust/cargo-lock.js';
 import { cargoToml } from '../../src/extractors/rust/cargo-toml.js';
-import type { Extractor, ExtractResult } from '../../src/extractors/types.js';
-import type { PackageRef } from '../../src/model/package-ref.js';
-import { testContext } from '../helpers.js';
 import {
+  asExpected,
   type ConformanceCase,
+  type CorpusFolder,
+  type Deviation,
+  deviatingCases,
   type ExpectedPackage,
-  extractorDir,
+  expectDocumentedDifference,
   HAS_CONFORMANCE,
-  loadCases,
+  itConforms,
   type Observed,
-  runConformance,
+  observeWith,
+  runExtractor,
   SKIP_MESSAGE,
-  summary,
 } from './harness.js';
-
-function run(extractor: Extractor, fixturePath: string): ExtractResult {
-  return extractor.extract({ path: fixturePath, text: readFileSync(fixturePath, 'utf8') }, testContext());
-}
-
-function asExpected(ref: PackageRef, version: string): ExpectedPackage {
-  const pkg: ExpectedPackage = { name: ref.name, version };
-  if (ref.commit !== undefined) pkg.commit = ref.commit;
-  return pkg;
-}
 
 /**
  * go.mod. Vouch keeps versions as written (`v1.0.0`); osv-scalibr strips the `v`, so the translation does too
@@ -39,13 +30,13 @@ function asExpected(ref: PackageRef, version: string): ExpectedPackage {
  * here: Vouch marks indirect requirements with the group `indirect`, and go.sum-only modules are not in go.mod.
  */
 function observeGoMod(fixturePath: string, testCase: ConformanceCase): Observed {
-  const mod = run(goMod, fixturePath);
+  const mod = runExtractor(goMod, fixturePath);
   const excludeIndirect = testCase.config?.excludeIndirect === true;
   const refs = mod.refs.filter((ref) => !(excludeIndirect && ref.groups?.includes('indirect')));
   let error = mod.errors.length > 0;
   const sumPath = fixturePath.replace(/\.mod$/, '.sum');
   if (testCase.note?.includes('sibling go.sum') && existsSync(sumPath)) {
-    const sum = run(goSum, sumPath);
+    const sum = runExtractor(goSum, sumPath);
     error ||= sum.errors.length > 0;
     if (!excludeIndirect) refs.push(...sum.refs);
   }
@@ -68,7 +59,7 @@ function observeGoMod(fixturePath: string, testCase: ConformanceCase): Observed 
  * dependency its version or, as osv-scalibr does, its requirement as written.
  */
 function observeCargoToml(fixturePath: string): Observed {
-  const out = run(cargoToml, fixturePath);
+  const out = runExtractor(cargoToml, fixturePath);
   const packages = out.refs.map((ref) => asExpected(ref, ref.version ?? ref.spec ?? ''));
   const manifest = out.facts.find((fact) => fact.kind === 'manifest');
   if (manifest?.name) {
@@ -76,21 +67,6 @@ function observeCargoToml(fixturePath: string): Observed {
     if (typeof own?.version === 'string') packages.push({ name: manifest.name, version: own.version });
   }
   return { packages, error: out.errors.length > 0 };
-}
-
-function observeCargoLock(fixturePath: string): Observed {
-  const out = run(cargoLock, fixturePath);
-  return {
-    packages: out.refs.map((ref) => asExpected(ref, ref.version ?? '')),
-    error: out.errors.length > 0,
-  };
-}
-
-/** A deliberate difference, stated exactly: packages Vouch does not report, and packages it reports on top. */
-interface Deviation {
-  reason: string;
-  missing?: string[];
-  extra?: string[];
 }
 
 const STDLIB =
@@ -119,13 +95,7 @@ const CARGO_TOML_DEVIATIONS: Record<string, Deviation> = {
   },
 };
 
-const FOLDERS: {
-  ecosystem: string;
-  folder: string;
-  observe: (fixturePath: string, testCase: ConformanceCase) => Observed;
-  compareCommits: boolean;
-  deviations: Record<string, Deviation>;
-}[] = [
+const FOLDERS: CorpusFolder[] = [
   {
     ecosystem: 'golang',
     folder: 'gomod',
@@ -137,72 +107,33 @@ const FOLDERS: {
   {
     ecosystem: 'rust',
     folder: 'cargolock',
-    observe: observeCargoLock,
+    observe: observeWith(cargoLock),
     compareCommits: false,
-    deviations: {},
   },
   {
     ecosystem: 'rust',
     folder: 'cargotoml',
-    observe: (path) => observeCargoToml(path),
+    observe: observeCargoToml,
     compareCommits: true,
     deviations: CARGO_TOML_DEVIATIONS,
   },
 ];
 
-function keys(packages: ExpectedPackage[]): string[] {
-  return packages.map((p) => `${p.name}@${p.version}`).sort();
-}
-
-/** Multiset difference a − b. */
-function minus(a: string[], b: string[]): string[] {
-  const rest = [...b];
-  return a.filter((key) => {
-    const at = rest.indexOf(key);
-    if (at === -1) return true;
-    rest.splice(at, 1);
-    return false;
-  });
-}
-
 describe.skipIf(!HAS_CONFORMANCE)(
   'conformance: Go and Rust manifests and lockfiles (osv-scalibr corpus)',
   () => {
-    for (const { ecosystem, folder, observe, compareCommits, deviations } of FOLDERS) {
-      it(`${ecosystem}/${folder}`, () => {
-        const report = runConformance({
-          ecosystem,
-          extractor: folder,
-          observe,
-          deviations: Object.fromEntries(Object.entries(deviations).map(([name, d]) => [name, d.reason])),
-          compareCommits,
-        });
-        // biome-ignore lint/suspicious/noConsole: the pass counts and deviations are the point of this suite
-        console.log(summary(`${ecosystem}/${folder}`, report));
-        expect(report.failed).toEqual([]);
-        expect(report.passed + report.deviated.length).toBe(report.total);
-        // Every declared deviation still deviates: a fixed one must be removed from the list.
-        expect(report.deviated.map((d) => d.case.slice(d.case.indexOf(' ') + 1)).sort()).toEqual(
-          Object.keys(deviations).sort(),
-        );
-      });
+    for (const folder of FOLDERS) {
+      itConforms(folder);
 
+      const deviations = folder.deviations ?? {};
       if (Object.keys(deviations).length === 0) continue;
-      it(`${ecosystem}/${folder}: deviations are exactly the documented ones`, () => {
-        const cases = loadCases(ecosystem, folder).filter((c) => c.case in deviations);
+      it(`${folder.ecosystem}/${folder.folder}: deviations are exactly the documented ones`, () => {
+        const cases = deviatingCases(folder);
         expect(cases.length).toBe(Object.keys(deviations).length);
-        for (const testCase of cases) {
-          const deviation = deviations[testCase.case]!;
-          const observed = observe(`${extractorDir(ecosystem, folder)}/${testCase.fixture}`, testCase);
+        for (const { testCase, fixture, deviation } of cases) {
+          const observed = folder.observe(fixture, testCase);
           expect(observed.error, `${testCase.case}: error`).toBe(testCase.error);
-          const expected = keys(testCase.packages);
-          const actual = keys(observed.packages);
-          expect(minus(expected, actual), `${testCase.case}: missing`).toEqual(
-            [...(deviation.missing ?? [])].sort(),
-          );
-          expect(minus(actual, expected), `${testCase.case}: extra`).toEqual(
-            [...(deviation.extra ?? [])].sort(),
-          );
+          expectDocumentedDifference(testCase, observed, deviation);
         }
       });
     }

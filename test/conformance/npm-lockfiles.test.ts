@@ -1,41 +1,23 @@
 import { readFileSync } from 'node:fs';
 import semver from 'semver';
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { parseJson, property, stringValue } from '../../src/extractors/json-tree.js';
 import { bunLock } from '../../src/extractors/npm/bun-lock.js';
 import { packageJson } from '../../src/extractors/npm/package-json.js';
 import { packageLock } from '../../src/extractors/npm/package-lock.js';
 import { pnpmLock } from '../../src/extractors/npm/pnpm-lock.js';
 import { yarnLock } from '../../src/extractors/npm/yarn-lock.js';
-import type { Extractor } from '../../src/extractors/types.js';
-import type { PackageRef } from '../../src/model/package-ref.js';
-import { testContext } from '../helpers.js';
 import {
   type ConformanceCase,
+  type CorpusFolder,
   type ExpectedPackage,
   HAS_CONFORMANCE,
+  itConforms,
   type Observed,
-  runConformance,
+  observeWith,
+  runExtractor,
   SKIP_MESSAGE,
-  summary,
 } from './harness.js';
-
-function run(extractor: Extractor, fixturePath: string) {
-  return extractor.extract({ path: fixturePath, text: readFileSync(fixturePath, 'utf8') }, testContext());
-}
-
-function asExpected(ref: PackageRef): ExpectedPackage {
-  const pkg: ExpectedPackage = { name: ref.name, version: ref.version ?? '', groups: ref.groups ?? [] };
-  if (ref.commit !== undefined) pkg.commit = ref.commit;
-  return pkg;
-}
-
-function observeWith(extractor: Extractor) {
-  return (fixturePath: string): Observed => {
-    const out = run(extractor, fixturePath);
-    return { packages: out.refs.map(asExpected), error: out.errors.length > 0 };
-  };
-}
 
 /**
  * osv-scalibr reports a package.json as the package it describes (its own name@version) and, when asked
@@ -44,7 +26,7 @@ function observeWith(extractor: Extractor) {
  * reads the manifest's identity from the fixture and lowers each production spec with semver.minVersion.
  */
 function observePackageJson(fixturePath: string, testCase: ConformanceCase): Observed {
-  const out = run(packageJson, fixturePath);
+  const out = runExtractor(packageJson, fixturePath);
   const packages: ExpectedPackage[] = [];
   const manifest = out.facts.find((fact) => fact.kind === 'manifest');
   if (manifest?.name) {
@@ -67,23 +49,21 @@ const SIBLING_SHRINKWRAP =
 const OWN_IDENTITY =
   "The own name@version is added by this test's translation (Vouch never reports a manifest as a package), and osv-scalibr leaves it out for";
 const FOREIGN_MANIFESTS = {
-  'VSCode extension': `${OWN_IDENTITY} VS Code extension manifests. Their dependencies are real npm packages, which Vouch reads.`,
-  'VSCode extension with only required fields': `${OWN_IDENTITY} VS Code extension manifests.`,
-  'Unity package': `${OWN_IDENTITY} Unity packages. Not covered here (includeDeps is off): package-json.ts reads a Unity manifest's com.unity.* dependencies as npm declarations, which they are not.`,
+  'VSCode extension': {
+    reason: `${OWN_IDENTITY} VS Code extension manifests. Their dependencies are real npm packages, which Vouch reads.`,
+  },
+  'VSCode extension with only required fields': { reason: `${OWN_IDENTITY} VS Code extension manifests.` },
 };
 
-const FOLDERS: {
-  folder: string;
-  observe: (fixturePath: string, testCase: ConformanceCase) => Observed;
-  compareGroups: boolean;
-  deviations?: Record<string, string>;
-}[] = [
+const FOLDERS: Omit<CorpusFolder, 'ecosystem' | 'compareCommits'>[] = [
   {
     folder: 'packagelockjson',
     observe: observeWith(packageLock),
     compareGroups: true,
     deviations: {
-      'valid package-lock.json and npm-shrinkwrap.json and extract package-lock.json': SIBLING_SHRINKWRAP,
+      'valid package-lock.json and npm-shrinkwrap.json and extract package-lock.json': {
+        reason: SIBLING_SHRINKWRAP,
+      },
     },
   },
   // yarn.lock records no dependency groups; the corpus has none to compare.
@@ -99,22 +79,7 @@ const FOLDERS: {
 ];
 
 describe.skipIf(!HAS_CONFORMANCE)('conformance: npm lockfiles and package.json (osv-scalibr corpus)', () => {
-  for (const { folder, observe, compareGroups, deviations } of FOLDERS) {
-    it(`javascript/${folder}`, () => {
-      const report = runConformance({
-        ecosystem: 'javascript',
-        extractor: folder,
-        observe,
-        deviations,
-        compareGroups,
-        compareCommits: true,
-      });
-      // biome-ignore lint/suspicious/noConsole: the pass counts and deviations are the point of this suite
-      console.log(summary(`javascript/${folder}`, report));
-      expect(report.failed).toEqual([]);
-      expect(report.passed + report.deviated.length).toBe(report.total);
-    });
-  }
+  for (const folder of FOLDERS) itConforms({ ecosystem: 'javascript', compareCommits: true, ...folder });
 });
 
 if (!HAS_CONFORMANCE) it.skip(SKIP_MESSAGE, () => {});

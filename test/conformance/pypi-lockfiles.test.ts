@@ -1,37 +1,21 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { pdmLock } from '../../src/extractors/pypi/pdm-lock.js';
 import { pipfileLock } from '../../src/extractors/pypi/pipfile-lock.js';
 import { poetryLock } from '../../src/extractors/pypi/poetry-lock.js';
 import { pyprojectToml } from '../../src/extractors/pypi/pyproject.js';
 import { requirementsTxt } from '../../src/extractors/pypi/requirements.js';
 import { uvLock } from '../../src/extractors/pypi/uv-lock.js';
-import type { Extractor, ExtractResult } from '../../src/extractors/types.js';
+import type { Extractor } from '../../src/extractors/types.js';
 import type { PackageRef } from '../../src/model/package-ref.js';
-import { testContext } from '../helpers.js';
 import {
-  type ConformanceCase,
-  type ExpectedPackage,
-  extractorDir,
+  asExpected,
+  type Deviation,
   HAS_CONFORMANCE,
-  loadCases,
-  type Observed,
-  runConformance,
+  itConforms,
+  itDeviatesAsDocumented,
+  observeWith,
   SKIP_MESSAGE,
-  summary,
 } from './harness.js';
-
-/** Includes (`-r other.txt`) are read from disk beside the including fixture, as the core would. */
-function run(extractor: Extractor, fixturePath: string): ExtractResult {
-  const ctx = testContext({
-    readRelative(from, relativePath) {
-      const abs = resolve(dirname(from.path), relativePath);
-      return existsSync(abs) ? { path: abs, text: readFileSync(abs, 'utf8') } : undefined;
-    },
-  });
-  return extractor.extract({ path: fixturePath, text: readFileSync(fixturePath, 'utf8') }, ctx);
-}
 
 /**
  * osv-scalibr's requirements and pyproject readers give a version for one `==`, `===`, `>=`, `<=` or `~=`
@@ -42,36 +26,6 @@ function run(extractor: Extractor, fixturePath: string): ExtractResult {
 function scalibrVersion(ref: PackageRef): string {
   if (ref.version !== undefined) return ref.version;
   return /^(?:>=|<=|~=)([^,*]+)$/.exec(ref.spec ?? '')?.[1] ?? '';
-}
-
-function asExpected(ref: PackageRef, version: string): ExpectedPackage {
-  const pkg: ExpectedPackage = { name: ref.name, version, groups: ref.groups ?? [] };
-  if (ref.commit !== undefined) pkg.commit = ref.commit;
-  return pkg;
-}
-
-function observeWith(extractor: Extractor, specsAsBounds: boolean) {
-  return (fixturePath: string): Observed => {
-    const out = run(extractor, fixturePath);
-    return {
-      packages: out.refs.map((ref) =>
-        asExpected(ref, specsAsBounds ? scalibrVersion(ref) : (ref.version ?? '')),
-      ),
-      error: out.errors.length > 0,
-    };
-  };
-}
-
-/**
- * A deliberate difference, stated exactly: which expected packages Vouch does not report (`missing`),
- * which it reports on top (`extra`, as name@version after the translation above), and the lines on which
- * Vouch reports an error where osv-scalibr silently drops the line.
- */
-interface Deviation {
-  reason: string;
-  missing?: string[];
-  extra?: string[];
-  errorLines?: number[];
 }
 
 const INVALID_LINES =
@@ -146,64 +100,20 @@ const FOLDERS: {
   { folder: 'uvlock', extractor: uvLock, specsAsBounds: false, compareGroups: true, deviations: {} },
 ];
 
-function keys(packages: ExpectedPackage[]): string[] {
-  return packages.map((p) => `${p.name}@${p.version}`).sort();
-}
-
-/** Multiset difference a − b. */
-function minus(a: string[], b: string[]): string[] {
-  const rest = [...b];
-  return a.filter((key) => {
-    const at = rest.indexOf(key);
-    if (at === -1) return true;
-    rest.splice(at, 1);
-    return false;
-  });
-}
-
 describe.skipIf(!HAS_CONFORMANCE)('conformance: PyPI manifests and lockfiles (osv-scalibr corpus)', () => {
   for (const { folder, extractor, specsAsBounds, compareGroups, deviations } of FOLDERS) {
-    const observe = observeWith(extractor, specsAsBounds);
-
-    it(`python/${folder}`, () => {
-      const report = runConformance({
-        ecosystem: 'python',
-        extractor: folder,
-        observe,
-        deviations: Object.fromEntries(Object.entries(deviations).map(([name, d]) => [name, d.reason])),
-        compareGroups,
-        compareCommits: true,
-      });
-      // biome-ignore lint/suspicious/noConsole: the pass counts and deviations are the point of this suite
-      console.log(summary(`python/${folder}`, report));
-      expect(report.failed).toEqual([]);
-      expect(report.passed + report.deviated.length).toBe(report.total);
-      // Every declared deviation still deviates: a fixed one must be removed from the list.
-      expect(report.deviated.map((d) => d.case.slice(d.case.indexOf(' ') + 1)).sort()).toEqual(
-        Object.keys(deviations).sort(),
-      );
-    });
-
-    if (Object.keys(deviations).length === 0) continue;
-    it(`python/${folder}: deviations are exactly the documented ones`, () => {
-      const dir = extractorDir('python', folder);
-      const cases = loadCases('python', folder).filter((c: ConformanceCase) => c.case in deviations);
-      for (const testCase of cases) {
-        const deviation = deviations[testCase.case]!;
-        const fixture = resolve(dir, testCase.fixture);
-        const observed = observe(fixture);
-        const expected = keys(testCase.packages);
-        const actual = keys(observed.packages);
-        expect(minus(expected, actual), `${testCase.case}: missing`).toEqual(
-          [...(deviation.missing ?? [])].sort(),
-        );
-        expect(minus(actual, expected), `${testCase.case}: extra`).toEqual(
-          [...(deviation.extra ?? [])].sort(),
-        );
-        const errorLines = run(extractor, fixture).errors.map((e) => e.line);
-        expect(errorLines, `${testCase.case}: error lines`).toEqual(deviation.errorLines ?? []);
-      }
-    });
+    const corpusFolder = {
+      ecosystem: 'python',
+      folder,
+      observe: observeWith(extractor, (refs) =>
+        refs.map((ref) => asExpected(ref, specsAsBounds ? scalibrVersion(ref) : (ref.version ?? ''))),
+      ),
+      deviations,
+      compareGroups,
+      compareCommits: true,
+    };
+    itConforms(corpusFolder);
+    itDeviatesAsDocumented(corpusFolder, extractor);
   }
 });
 

@@ -5,9 +5,8 @@ import { goMod } from '../../src/extractors/go/go-mod.js';
 import { goSum } from '../../src/extractors/go/go-sum.js';
 import { goImports } from '../../src/extractors/go/imports.js';
 import { extractShellCommands } from '../../src/extractors/shell/index.js';
-import type { Extractor } from '../../src/extractors/types.js';
 import { fixturePath, testContext } from '../helpers.js';
-import { expectWellFormed, mutated } from '../property.js';
+import { itNeverThrows, type PropertySubject } from '../property.js';
 
 beforeAll(async () => {
   await goImports.init?.();
@@ -15,7 +14,7 @@ beforeAll(async () => {
 
 const read = (...parts: string[]) => readFileSync(fixturePath('extractors', ...parts), 'utf8');
 
-const SUBJECTS: { extractor: Extractor; filename: string; samples: string[]; tokens: string[] }[] = [
+const SUBJECTS: PropertySubject[] = [
   {
     extractor: goMod,
     filename: 'go.mod',
@@ -47,22 +46,8 @@ const goVersion = fc
   .tuple(fc.nat(20), fc.nat(20), fc.nat(20), fc.boolean())
   .map(([a, b, c, pseudo]) => `v${a}.${b}.${c}${pseudo ? '-0.20240101120000-abcdef123456' : ''}`);
 
-describe.each(SUBJECTS)('$extractor.id: properties', ({ extractor, filename, samples, tokens }) => {
-  it('never throws on arbitrary text', () => {
-    fc.assert(
-      fc.property(fc.string({ unit: 'binary', maxLength: 400 }), (text) => {
-        expectWellFormed(extractor.extract({ path: filename, text }, testContext()), filename, text);
-      }),
-    );
-  });
-
-  it('never throws on truncated and edited fixtures, and every ref and error points at a line', () => {
-    fc.assert(
-      fc.property(mutated(samples, tokens), (text) => {
-        expectWellFormed(extractor.extract({ path: filename, text }, testContext()), filename, text);
-      }),
-    );
-  });
+describe('Go parsers: properties', () => {
+  for (const subject of SUBJECTS) itNeverThrows(subject);
 });
 
 describe('go/go-mod: generated files', () => {

@@ -18,7 +18,7 @@ import { gemspec } from '../../src/extractors/ruby/gemspec.js';
 import { rubyImports } from '../../src/extractors/ruby/imports.js';
 import type { Extractor, ExtractResult } from '../../src/extractors/types.js';
 import { fixturePath, testContext } from '../helpers.js';
-import { expectWellFormed, mutated } from '../property.js';
+import { itNeverThrows, type PropertySubject } from '../property.js';
 
 const sample = (subject: string, ...files: string[]) =>
   files.map((file) => readFileSync(fixturePath('extractors', subject, file), 'utf8'));
@@ -64,7 +64,7 @@ const JSON_TOKENS = ['{', '}', '[', ']', '"', ':', ',', 'null', '\n', 'é'];
 const LINE_TOKENS = ['\n', '  ', '    ', '      ', '(', ')', ':', '=', ',', '-', '!', '#', 'é'];
 
 /** Each extractor with the file name it reads and the fixtures it is mutated from. */
-const SUBJECTS: { extractor: Extractor; filename: string; samples: string[]; tokens: string[] }[] = [
+const SUBJECTS: PropertySubject[] = [
   {
     extractor: pomXml,
     filename: 'pom.xml',
@@ -188,25 +188,7 @@ beforeAll(async () => {
 });
 
 describe('Maven, Gradle, RubyGems, Composer and NuGet extractors: properties', () => {
-  for (const { extractor, filename, samples, tokens } of SUBJECTS) {
-    it(`${extractor.id} never throws on arbitrary text`, () => {
-      fc.assert(
-        fc.property(fc.string({ unit: 'binary', maxLength: 300 }), (text) => {
-          expectWellFormed(extract(extractor, filename, text), filename, text);
-        }),
-        { numRuns: 100 },
-      );
-    });
-
-    it(`${extractor.id} never throws on mutated fixtures`, () => {
-      fc.assert(
-        fc.property(mutated(samples, tokens), (text) => {
-          expectWellFormed(extract(extractor, filename, text), filename, text);
-        }),
-        { numRuns: 150 },
-      );
-    });
-  }
+  for (const subject of SUBJECTS) itNeverThrows(subject, { context, numRuns: 150 });
 });
 
 const word = fc.stringMatching(/^[a-z][a-z0-9]{0,6}(?:[-.][a-z0-9]{1,4})?$/);

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { gradleBuild } from '../../src/extractors/maven/gradle.js';
-import { extractWithIncludes, summarize } from './fixture-context.js';
+import { EXTRACTOR_FIXTURES, extractWithIncludes, summarize } from './fixture-context.js';
 
-const extract = (...parts: string[]) => extractWithIncludes(gradleBuild, 'maven-gradle', ...parts);
+const extract = (...parts: string[]) =>
+  extractWithIncludes(gradleBuild, ['maven-gradle', ...parts].join('/'), EXTRACTOR_FIXTURES);
 
 describe('maven/gradle', () => {
   it('reads the common Groovy declaration forms with their configurations and variables', () => {

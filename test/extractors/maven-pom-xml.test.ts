@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { pomXml } from '../../src/extractors/maven/pom-xml.js';
-import { extractWithIncludes, summarize } from './fixture-context.js';
+import { EXTRACTOR_FIXTURES, extractWithIncludes, summarize } from './fixture-context.js';
 
-const extract = (...parts: string[]) => extractWithIncludes(pomXml, 'maven-pom-xml', ...parts);
+const extract = (...parts: string[]) =>
+  extractWithIncludes(pomXml, ['maven-pom-xml', ...parts].join('/'), EXTRACTOR_FIXTURES);
 
 describe('maven/pom-xml', () => {
   it('reads dependencies with interpolated versions, scopes, profiles and managed versions', () => {

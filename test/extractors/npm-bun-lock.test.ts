@@ -1,20 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { bunLock } from '../../src/extractors/npm/bun-lock.js';
-import type { ExtractResult } from '../../src/extractors/types.js';
-import type { PackageRef } from '../../src/model/package-ref.js';
 import { extractFixture } from '../helpers.js';
-
-function find(out: ExtractResult, name: string, version?: string): PackageRef {
-  const ref = out.refs.find((r) => r.name === name && (version === undefined || r.version === version));
-  if (!ref) throw new Error(`no ref ${name}@${version ?? '*'} in ${out.refs.map((r) => r.name).join(', ')}`);
-  return ref;
-}
-
-function graph(out: ExtractResult) {
-  const fact = out.facts.find((f) => f.kind === 'dependency-graph');
-  if (fact?.kind !== 'dependency-graph') throw new Error('no dependency graph');
-  return fact;
-}
+import { dependencyGraph, findRef } from './fixture-context.js';
 
 describe('npm/bun-lock', () => {
   it('reads bun.lock, not the binary bun.lockb', () => {
@@ -27,28 +14,28 @@ describe('npm/bun-lock', () => {
 
     it('reports every tuple with its version and line, trailing commas and all', () => {
       expect(out.errors).toEqual([]);
-      expect(find(out, 'chalk')).toMatchObject({
+      expect(findRef(out, 'chalk')).toMatchObject({
         version: '4.1.2',
         source: 'locked',
         location: { line: 29 },
       });
-      expect(find(out, 'has-flag', '3.0.0').location.line).toBe(47);
+      expect(findRef(out, 'has-flag', '3.0.0').location.line).toBe(47);
       expect(out.refs).toHaveLength(13);
     });
 
     it('reads aliases, github and file: tuples, and workspace versions', () => {
-      expect(find(out, 'supports-color', '5.5.0').alias).toBe('supports-color-old');
-      const git = find(out, 'left-pad');
+      expect(findRef(out, 'supports-color', '5.5.0').alias).toBe('supports-color-old');
+      const git = findRef(out, 'left-pad');
       expect(git).toMatchObject({ origin: 'git', commit: '5b8e1b0' });
       expect(git.version).toBeUndefined();
-      const local = find(out, 'local-util');
+      const local = findRef(out, 'local-util');
       expect(local).toMatchObject({ origin: 'path', url: 'file:vendor/local-util' });
       expect(local.version).toBeUndefined();
-      expect(find(out, '@shop/web')).toMatchObject({ origin: 'workspace', version: '0.1.0' });
+      expect(findRef(out, '@shop/web')).toMatchObject({ origin: 'workspace', version: '0.1.0' });
     });
 
     it('takes roots from all workspaces and edges from each tuple, resolving nested and aliased keys', () => {
-      const fact = graph(out);
+      const fact = dependencyGraph(out);
       expect(fact.roots?.sort()).toEqual([
         'chalk',
         'left-pad',

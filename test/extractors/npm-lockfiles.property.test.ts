@@ -8,6 +8,7 @@ import { pnpmWorkspace } from '../../src/extractors/npm/pnpm-workspace.js';
 import { yarnLock } from '../../src/extractors/npm/yarn-lock.js';
 import type { Extractor, ExtractResult } from '../../src/extractors/types.js';
 import { fixturePath, testContext } from '../helpers.js';
+import { expectWellFormed, mutated, truncated } from '../property.js';
 
 const MIB = 1024 * 1024;
 
@@ -133,51 +134,24 @@ function run(subject: Subject, text: string): ExtractResult {
   return subject.extractor.extract({ path: subject.filename, text }, testContext());
 }
 
-/** Every ref names something and points at a line of the input; every error has a line. */
-function wellFormed(out: ExtractResult, text: string): void {
-  const lines = text.split('\n').length;
-  for (const ref of out.refs) {
-    expect(ref.name.length).toBeGreaterThan(0);
-    expect(ref.location.line).toBeGreaterThanOrEqual(1);
-    expect(ref.location.line).toBeLessThanOrEqual(lines);
-  }
-  for (const error of out.errors) {
-    expect(error.line).toBeGreaterThanOrEqual(1);
-    expect(error.line).toBeLessThanOrEqual(lines);
-  }
-}
-
-function mutated(subject: Subject) {
-  return fc
-    .tuple(
-      fc.constantFrom(...subject.samples),
-      fc.array(fc.tuple(fc.nat(), fc.constantFrom('', 'é', '\r\n', ...subject.significant), fc.nat(8)), {
-        maxLength: 12,
-      }),
-      fc.option(fc.nat(), { nil: undefined }),
-    )
-    .map(([sample, edits, truncateAt]) => {
-      const edited = edits.reduce((text, [at, insert, cut]) => {
-        const i = at % (text.length + 1);
-        return text.slice(0, i) + insert + text.slice(i + cut);
-      }, sample);
-      return truncateAt === undefined ? edited : edited.slice(0, truncateAt % (edited.length + 1));
-    });
+/** The YAML and JSON line counters count `\n` only. */
+function wellFormed(subject: Subject, out: ExtractResult, text: string): void {
+  expectWellFormed(out, subject.filename, text, '\n');
 }
 
 describe.each(SUBJECTS)('$extractor.id properties', (subject) => {
   it('never throws on arbitrary text', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'binary', maxLength: 400 }), (text) => {
-        wellFormed(run(subject, text), text);
+        wellFormed(subject, run(subject, text), text);
       }),
     );
   });
 
   it('never throws on truncated and edited fixtures', () => {
     fc.assert(
-      fc.property(mutated(subject), (text) => {
-        wellFormed(run(subject, text), text);
+      fc.property(truncated(mutated(subject.samples, ['é', '\r\n', ...subject.significant])), (text) => {
+        wellFormed(subject, run(subject, text), text);
       }),
       { numRuns: 300 },
     );
@@ -187,20 +161,20 @@ describe.each(SUBJECTS)('$extractor.id properties', (subject) => {
     const text = subject.large();
     expect(text.length).toBeGreaterThanOrEqual(MIB - 100);
     const out = run(subject, text);
-    wellFormed(out, text);
+    wellFormed(subject, out, text);
     if (subject.extractor !== pnpmWorkspace) expect(out.refs.length).toBeGreaterThan(1000);
   });
 
   it('reports input nested deeper than the parser can follow instead of throwing', () => {
     for (const text of ['['.repeat(200_000), `{"dependencies":${'{"a":{"dependencies":'.repeat(20_000)}`]) {
       const out = run(subject, text);
-      wellFormed(out, text);
+      wellFormed(subject, out, text);
       expect(out.errors).toContainEqual({ line: 1, message: 'nested too deeply to read' });
     }
   });
 
   it('survives 1 MiB of one pathological line', () => {
     const text = `${subject.significant.join('')}${'git+ssh://a@'.repeat(MIB / 12)}#${'a'.repeat(1000)}`;
-    wellFormed(run(subject, text), text);
+    wellFormed(subject, run(subject, text), text);
   });
 });

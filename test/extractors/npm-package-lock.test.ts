@@ -1,20 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { commitOfResolved, packageLock } from '../../src/extractors/npm/package-lock.js';
-import type { ExtractResult } from '../../src/extractors/types.js';
-import type { PackageRef } from '../../src/model/package-ref.js';
 import { extractFixture, testContext } from '../helpers.js';
-
-function find(out: ExtractResult, name: string, version?: string): PackageRef {
-  const ref = out.refs.find((r) => r.name === name && (version === undefined || r.version === version));
-  if (!ref) throw new Error(`no ref ${name}@${version ?? '*'} in ${out.refs.map((r) => r.name).join(', ')}`);
-  return ref;
-}
-
-function graph(out: ExtractResult) {
-  const fact = out.facts.find((f) => f.kind === 'dependency-graph');
-  if (fact?.kind !== 'dependency-graph') throw new Error('no dependency graph');
-  return fact;
-}
+import { dependencyGraph, findRef } from './fixture-context.js';
 
 describe('npm/package-lock', () => {
   it('reads package-lock.json and npm-shrinkwrap.json, not the hidden lockfile in node_modules', () => {
@@ -29,13 +16,13 @@ describe('npm/package-lock', () => {
 
     it('reports every installed copy once with its exact version and line', () => {
       expect(out.errors).toEqual([]);
-      expect(find(out, 'express')).toMatchObject({
+      expect(findRef(out, 'express')).toMatchObject({
         version: '4.18.2',
         source: 'locked',
         location: { line: 52 },
       });
-      expect(find(out, 'debug', '2.6.9').location.line).toBe(60);
-      expect(find(out, 'debug', '4.3.4').location.line).toBe(43);
+      expect(findRef(out, 'debug', '2.6.9').location.line).toBe(60);
+      expect(findRef(out, 'debug', '4.3.4').location.line).toBe(43);
       // The project itself and the link entries pointing at local folders are not packages of their own.
       expect(out.refs.map((r) => r.name)).not.toContain('shop');
       expect(out.refs.filter((r) => r.name === '@shop/web')).toHaveLength(1);
@@ -43,38 +30,38 @@ describe('npm/package-lock', () => {
     });
 
     it('maps dev, optional, devOptional and inBundle to groups; a production copy makes it production', () => {
-      expect(find(out, 'vitest').groups).toEqual(['dev']);
-      expect(find(out, 'fsevents').groups).toEqual(['optional']);
-      expect(find(out, '@esbuild/linux-x64').groups).toEqual(['dev', 'optional']);
-      expect(find(out, 'tinyspy').groups).toEqual(['bundled', 'dev']);
+      expect(findRef(out, 'vitest').groups).toEqual(['dev']);
+      expect(findRef(out, 'fsevents').groups).toEqual(['optional']);
+      expect(findRef(out, '@esbuild/linux-x64').groups).toEqual(['dev', 'optional']);
+      expect(findRef(out, 'tinyspy').groups).toEqual(['bundled', 'dev']);
       // js-tokens is installed for react (production) and again under vitest (dev).
-      expect(find(out, 'js-tokens')).toMatchObject({ version: '4.0.0', location: { line: 82 } });
-      expect(find(out, 'js-tokens').groups).toBeUndefined();
-      expect(find(out, 'express').groups).toBeUndefined();
+      expect(findRef(out, 'js-tokens')).toMatchObject({ version: '4.0.0', location: { line: 82 } });
+      expect(findRef(out, 'js-tokens').groups).toBeUndefined();
+      expect(findRef(out, 'express').groups).toBeUndefined();
     });
 
     it('reports an alias under the real name, git deps with their commit, local folders by origin', () => {
-      expect(find(out, 'lodash')).toMatchObject({ version: '3.10.1', alias: 'lodash-legacy' });
-      expect(find(out, 'left-pad')).toMatchObject({
+      expect(findRef(out, 'lodash')).toMatchObject({ version: '3.10.1', alias: 'lodash-legacy' });
+      expect(findRef(out, 'left-pad')).toMatchObject({
         version: '1.3.0',
         origin: 'git',
         commit: '5b8e1b0c1ba5b6c2d4f7e3d1c9a0b8f7e6d5c4b3',
       });
-      expect(find(out, '@shop/web')).toMatchObject({
+      expect(findRef(out, '@shop/web')).toMatchObject({
         version: '0.1.0',
         origin: 'workspace',
         url: 'packages/web',
       });
-      expect(find(out, 'local-util')).toMatchObject({
+      expect(findRef(out, 'local-util')).toMatchObject({
         version: '0.0.1',
         origin: 'path',
         url: 'vendor/local-util',
       });
-      expect(find(out, 'react').origin).toBe('registry');
+      expect(findRef(out, 'react').origin).toBe('registry');
     });
 
     it('builds the graph with npm resolution: nested copies, aliases, workspace roots', () => {
-      const fact = graph(out);
+      const fact = dependencyGraph(out);
       expect(fact.roots?.sort()).toEqual(
         ['express', 'fsevents', 'left-pad', 'local-util', 'lodash', 'react', 'typescript', 'vitest'].sort(),
       );
@@ -93,24 +80,27 @@ describe('npm/package-lock', () => {
 
     it('reads nested dependencies with their lines and groups', () => {
       expect(out.errors).toEqual([]);
-      expect(find(out, 'supports-color', '5.5.0').location.line).toBe(16);
-      expect(find(out, 'supports-color', '7.2.0')).toMatchObject({ groups: ['dev'], location: { line: 36 } });
-      expect(find(out, 'has-flag', '4.0.0')).toMatchObject({ groups: ['dev'], location: { line: 45 } });
+      expect(findRef(out, 'supports-color', '5.5.0').location.line).toBe(16);
+      expect(findRef(out, 'supports-color', '7.2.0')).toMatchObject({
+        groups: ['dev'],
+        location: { line: 36 },
+      });
+      expect(findRef(out, 'has-flag', '4.0.0')).toMatchObject({ groups: ['dev'], location: { line: 45 } });
       expect(out.refs).toHaveLength(10);
     });
 
     it('reads npm: aliases, git versions and file: versions', () => {
-      expect(find(out, 'strip-ansi')).toMatchObject({ version: '6.0.1', alias: 'strip-ansi-cjs' });
-      const git = find(out, 'wrap-text');
+      expect(findRef(out, 'strip-ansi')).toMatchObject({ version: '6.0.1', alias: 'strip-ansi-cjs' });
+      const git = findRef(out, 'wrap-text');
       expect(git).toMatchObject({ origin: 'git', commit: '0f4b6c2a9d8e7f1a2b3c4d5e6f708192a3b4c5d6' });
       expect(git.version).toBeUndefined();
-      const local = find(out, 'local-config');
+      const local = findRef(out, 'local-config');
       expect(local).toMatchObject({ origin: 'path', url: 'file:../local-config', groups: ['optional'] });
       expect(local.version).toBeUndefined();
     });
 
     it('builds edges from requires (aliases resolved) and nested dependencies; v1 records no roots', () => {
-      const fact = graph(out);
+      const fact = dependencyGraph(out);
       expect(fact.roots).toBeUndefined();
       expect(fact.edges.chalk?.sort()).toEqual(['ansi-styles', 'supports-color']);
       expect(fact.edges['wrap-text']).toEqual(['strip-ansi']);

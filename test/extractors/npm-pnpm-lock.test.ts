@@ -1,20 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { pnpmLock } from '../../src/extractors/npm/pnpm-lock.js';
 import type { ExtractResult } from '../../src/extractors/types.js';
-import type { PackageRef } from '../../src/model/package-ref.js';
 import { extractFixture, testContext } from '../helpers.js';
-
-function find(out: ExtractResult, name: string): PackageRef {
-  const ref = out.refs.find((r) => r.name === name);
-  if (!ref) throw new Error(`no ref ${name} in ${out.refs.map((r) => r.name).join(', ')}`);
-  return ref;
-}
-
-function graph(out: ExtractResult) {
-  const fact = out.facts.find((f) => f.kind === 'dependency-graph');
-  if (fact?.kind !== 'dependency-graph') throw new Error('no dependency graph');
-  return fact;
-}
+import { dependencyGraph, findRef } from './fixture-context.js';
 
 const summary = (out: ExtractResult) => out.refs.map((r) => `${r.name}@${r.version}:${r.location.line}`);
 
@@ -44,14 +32,14 @@ describe('npm/pnpm-lock', () => {
     });
 
     it('takes a git package version from its fields and the commit from the codeload tarball', () => {
-      expect(find(out, 'tiny-emitter')).toMatchObject({
+      expect(findRef(out, 'tiny-emitter')).toMatchObject({
         origin: 'git',
         commit: '9e3c3b1f2a4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f',
       });
     });
 
     it('takes roots from every importer (aliases resolved) and edges from snapshots', () => {
-      const fact = graph(out);
+      const fact = dependencyGraph(out);
       expect(fact.roots?.sort()).toEqual([
         '@shop/ui',
         'acorn-jsx',
@@ -79,13 +67,13 @@ describe('npm/pnpm-lock', () => {
         'react@18.2.0:48',
         'string-width@4.2.3:55',
       ]);
-      expect(find(out, '@types/react').groups).toEqual(['dev']);
-      expect(find(out, 'csstype').groups).toEqual(['dev']);
-      expect(find(out, 'react-dom').groups).toBeUndefined();
+      expect(findRef(out, '@types/react').groups).toEqual(['dev']);
+      expect(findRef(out, 'csstype').groups).toEqual(['dev']);
+      expect(findRef(out, 'react-dom').groups).toBeUndefined();
     });
 
     it('takes roots from the top-level dependency maps, resolving an alias to the real name', () => {
-      const fact = graph(out);
+      const fact = dependencyGraph(out);
       expect(fact.roots?.sort()).toEqual(['@types/react', 'react-dom', 'string-width']);
       expect(fact.edges['react-dom']?.sort()).toEqual(['loose-envify', 'react']);
       expect(fact.edges['@types/react']).toEqual(['csstype']);
@@ -103,8 +91,8 @@ describe('npm/pnpm-lock', () => {
         'ms@2.1.2:48',
         'typescript@4.6.2:52',
       ]);
-      expect(find(out, '@typescript-eslint/parser').groups).toBeUndefined();
-      expect(find(out, 'debug').groups).toEqual(['dev']);
+      expect(findRef(out, '@typescript-eslint/parser').groups).toBeUndefined();
+      expect(findRef(out, 'debug').groups).toEqual(['dev']);
     });
 
     it('reports an invalid dependency path with its line and goes on', () => {
@@ -112,7 +100,7 @@ describe('npm/pnpm-lock', () => {
     });
 
     it('builds edges from the packages and roots from devDependencies', () => {
-      const fact = graph(out);
+      const fact = dependencyGraph(out);
       expect(fact.roots?.sort()).toEqual(['@typescript-eslint/parser', 'eslint', 'typescript']);
       expect(fact.edges['@typescript-eslint/parser']?.sort()).toEqual(['debug', 'eslint', 'typescript']);
       expect(fact.edges.debug).toEqual(['ms']);

@@ -1,14 +1,12 @@
 import { readFileSync } from 'node:fs';
-import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { jsImports } from '../../src/extractors/npm/imports.js';
 import { packageJson } from '../../src/extractors/npm/package-json.js';
 import { tsconfig } from '../../src/extractors/npm/tsconfig.js';
-import type { Extractor } from '../../src/extractors/types.js';
 import { fixturePath, testContext } from '../helpers.js';
-import { expectWellFormed, mutated } from '../property.js';
+import { expectWellFormed, itNeverThrows, type PropertySubject } from '../property.js';
 
-const SUBJECTS: { extractor: Extractor; filename: string; samples: string[]; tokens: string[] }[] = [
+const SUBJECTS: PropertySubject[] = [
   {
     extractor: packageJson,
     filename: 'package.json',
@@ -33,23 +31,7 @@ const SUBJECTS: { extractor: Extractor; filename: string; samples: string[]; tok
 
 describe('npm manifest and source extractors: properties', () => {
   for (const { extractor, filename, samples, tokens } of SUBJECTS) {
-    it(`${extractor.id} never throws on arbitrary text`, () => {
-      fc.assert(
-        fc.property(fc.string({ unit: 'binary', maxLength: 300 }), (text) => {
-          expectWellFormed(extractor.extract({ path: filename, text }, testContext()), filename, text);
-        }),
-        { numRuns: 200 },
-      );
-    });
-
-    it(`${extractor.id} never throws on mutated fixtures`, () => {
-      fc.assert(
-        fc.property(mutated(samples, tokens), (text) => {
-          expectWellFormed(extractor.extract({ path: filename, text }, testContext()), filename, text);
-        }),
-        { numRuns: 200 },
-      );
-    });
+    itNeverThrows({ extractor, filename, samples, tokens }, { numRuns: 200 });
 
     it(`${extractor.id} reads a 1 MiB input to the end`, () => {
       const sample = samples[0]!;

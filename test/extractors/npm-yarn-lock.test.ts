@@ -1,20 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { yarnLock } from '../../src/extractors/npm/yarn-lock.js';
-import type { ExtractResult } from '../../src/extractors/types.js';
-import type { PackageRef } from '../../src/model/package-ref.js';
 import { extractFixture, testContext } from '../helpers.js';
-
-function find(out: ExtractResult, name: string): PackageRef {
-  const ref = out.refs.find((r) => r.name === name);
-  if (!ref) throw new Error(`no ref ${name} in ${out.refs.map((r) => r.name).join(', ')}`);
-  return ref;
-}
-
-function graph(out: ExtractResult) {
-  const fact = out.facts.find((f) => f.kind === 'dependency-graph');
-  if (fact?.kind !== 'dependency-graph') throw new Error('no dependency graph');
-  return fact;
-}
+import { dependencyGraph, findRef } from './fixture-context.js';
 
 describe('npm/yarn-lock', () => {
   it('reads yarn.lock files only', () => {
@@ -42,17 +29,17 @@ describe('npm/yarn-lock', () => {
     });
 
     it('reports aliases under the real name, git entries with their commit, file: entries as paths', () => {
-      expect(find(out, 'strip-ansi').alias).toBe('strip-ansi-cjs');
-      expect(find(out, 'left-pad')).toMatchObject({
+      expect(findRef(out, 'strip-ansi').alias).toBe('strip-ansi-cjs');
+      expect(findRef(out, 'left-pad')).toMatchObject({
         origin: 'git',
         commit: '5b8e1b0c1ba5b6c2d4f7e3d1c9a0b8f7e6d5c4b3',
       });
-      expect(find(out, 'local-util')).toMatchObject({ origin: 'path', url: 'file:./vendor/local-util' });
-      expect(find(out, 'chalk').origin).toBe('registry');
+      expect(findRef(out, 'local-util')).toMatchObject({ origin: 'path', url: 'file:./vendor/local-util' });
+      expect(findRef(out, 'chalk').origin).toBe('registry');
     });
 
     it('builds edges from dependencies and optionalDependencies; classic records no roots', () => {
-      const fact = graph(out);
+      const fact = dependencyGraph(out);
       expect(fact.roots).toBeUndefined();
       expect(fact.edges['@babel/code-frame']).toEqual(['@babel/highlight', 'chalk']);
       expect(fact.edges['local-util']).toEqual(['strip-ansi']);
@@ -66,7 +53,7 @@ describe('npm/yarn-lock', () => {
     it('skips __metadata and the root workspace, keeps other workspaces with their version', () => {
       expect(out.errors).toEqual([]);
       expect(out.refs.map((r) => r.name)).not.toContain('shop');
-      expect(find(out, '@shop/web')).toMatchObject({
+      expect(findRef(out, '@shop/web')).toMatchObject({
         version: '0.0.0-use.local',
         origin: 'workspace',
         url: 'workspace:packages/web',
@@ -76,18 +63,18 @@ describe('npm/yarn-lock', () => {
     });
 
     it('reads npm: aliases, plain npm: ranges and git resolutions', () => {
-      expect(find(out, 'lodash')).toMatchObject({
+      expect(findRef(out, 'lodash')).toMatchObject({
         version: '3.10.1',
         alias: 'lodash-legacy',
         location: { line: 23 },
       });
-      expect(find(out, 'react')).toMatchObject({
+      expect(findRef(out, 'react')).toMatchObject({
         version: '18.2.0',
         origin: 'registry',
         location: { line: 41 },
       });
-      expect(find(out, 'react').alias).toBeUndefined();
-      expect(find(out, 'tiny-emitter')).toMatchObject({
+      expect(findRef(out, 'react').alias).toBeUndefined();
+      expect(findRef(out, 'tiny-emitter')).toMatchObject({
         version: '2.1.0',
         origin: 'git',
         commit: '9e3c3b1f2a4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f',
@@ -95,7 +82,7 @@ describe('npm/yarn-lock', () => {
     });
 
     it('takes the roots from the workspaces and strips npm: aliases in edges', () => {
-      const fact = graph(out);
+      const fact = dependencyGraph(out);
       expect(fact.roots?.sort()).toEqual(['@shop/web', 'lodash', 'react', 'tiny-emitter']);
       expect(fact.edges.react).toEqual(['loose-envify']);
       expect(fact.edges['loose-envify']).toEqual(['js-tokens']);

@@ -4,11 +4,11 @@ import { directoryPackages } from '../../src/extractors/nuget/directory-packages
 import { packagesConfig } from '../../src/extractors/nuget/packages-config.js';
 import { packagesLock } from '../../src/extractors/nuget/packages-lock.js';
 import { extractFixture } from '../helpers.js';
-import { extractWithIncludes, summarize } from './fixture-context.js';
+import { EXTRACTOR_FIXTURES, extractWithIncludes, summarize } from './fixture-context.js';
 
 describe('nuget/csproj', () => {
   it('reads PackageReference versions as attributes, child elements and properties', () => {
-    const out = extractWithIncludes(csproj, 'nuget-csproj', 'basic', 'Shop.csproj');
+    const out = extractWithIncludes(csproj, 'nuget-csproj/basic/Shop.csproj', EXTRACTOR_FIXTURES);
     expect(out.errors).toEqual([]);
     expect(summarize(out)).toEqual([
       'Newtonsoft.Json 12.0.1 Shop.csproj:7',
@@ -24,7 +24,7 @@ describe('nuget/csproj', () => {
   });
 
   it('takes versions from the nearest Directory.Packages.props, unless VersionOverride says otherwise', () => {
-    const out = extractWithIncludes(csproj, 'nuget-csproj', 'central', 'src', 'Api', 'Api.csproj');
+    const out = extractWithIncludes(csproj, 'nuget-csproj/central/src/Api/Api.csproj', EXTRACTOR_FIXTURES);
     expect(out.errors).toEqual([]);
     expect(summarize(out)).toEqual([
       'Microsoft.EntityFrameworkCore 6.0.1 Api.csproj:3',

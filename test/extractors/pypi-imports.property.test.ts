@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { pythonImports } from '../../src/extractors/pypi/imports.js';
 import type { ExtractResult } from '../../src/extractors/types.js';
 import { fixturePath, testContext } from '../helpers.js';
+import { expectWellFormed, itNeverThrows, type PropertySubject } from '../property.js';
 
 const SAMPLES = [
   'basic/app.py',
@@ -14,58 +15,25 @@ const SAMPLES = [
 ].map((name) => readFileSync(fixturePath('extractors/pypi-imports', name), 'utf8'));
 
 function extract(text: string): ExtractResult {
-  return pythonImports.extract({ path: 'prop.py', text }, testContext());
+  return pythonImports.extract({ path: SUBJECT.filename, text }, testContext());
 }
 
-/** Every ref and error points at a line of the input, and every ref names a module that could exist. */
-function wellFormed(out: ExtractResult, text: string): void {
-  const lines = text.split('\n').length;
-  for (const ref of out.refs) {
-    expect(ref.name.length).toBeGreaterThan(0);
+/** What holds besides being well formed: each ref names a module that could exist, a file has one error at most. */
+function expectPlausible(out: ExtractResult): void {
+  for (const ref of out.refs)
     expect(ref.importName).toMatch(/^[\p{L}_][\p{L}\p{N}_]*(?:\.[\p{L}_][\p{L}\p{N}_]*)*$/u);
-    expect(ref.location.line).toBeGreaterThanOrEqual(1);
-    expect(ref.location.line).toBeLessThanOrEqual(lines);
-  }
   expect(out.errors.length).toBeLessThanOrEqual(1);
-  for (const error of out.errors) expect(error.line).toBeGreaterThanOrEqual(1);
 }
 
-/** Deletions, insertions of Python-significant characters, and duplications at random places. */
-const mutated = fc
-  .tuple(
-    fc.constantFrom(...SAMPLES),
-    fc.array(
-      fc.tuple(
-        fc.nat(),
-        fc.constantFrom(
-          '',
-          '(',
-          ')',
-          ':',
-          '\n',
-          '    ',
-          '"',
-          "'",
-          '\\',
-          'import ',
-          'from ',
-          '.',
-          ',',
-          '#',
-          'try:',
-          'é',
-        ),
-        fc.nat(8),
-      ),
-      { maxLength: 12 },
-    ),
-  )
-  .map(([sample, edits]) =>
-    edits.reduce((text, [at, insert, cut]) => {
-      const i = at % (text.length + 1);
-      return text.slice(0, i) + insert + text.slice(i + cut);
-    }, sample),
-  );
+/** tree-sitter counts rows at `\n` only. */
+const LINE_BREAK = '\n';
+
+const SUBJECT: PropertySubject = {
+  extractor: pythonImports,
+  filename: 'prop.py',
+  samples: SAMPLES,
+  tokens: ['(', ')', ':', '\n', '    ', '"', "'", '\\', 'import ', 'from ', '.', ',', '#', 'try:', 'é'],
+};
 
 /** Module names no table maps and the standard library does not hold. */
 const moduleName = fc
@@ -94,21 +62,7 @@ describe('pypi/imports properties', () => {
     await pythonImports.init!();
   });
 
-  it('never throws on arbitrary text', () => {
-    fc.assert(
-      fc.property(fc.string({ unit: 'binary', maxLength: 400 }), (text) => {
-        wellFormed(extract(text), text);
-      }),
-    );
-  });
-
-  it('never throws on mutated Python, and keeps line numbers inside the file', () => {
-    fc.assert(
-      fc.property(mutated, (text) => {
-        wellFormed(extract(text), text);
-      }),
-    );
-  });
+  itNeverThrows(SUBJECT, { lineBreak: LINE_BREAK, expectAlso: expectPlausible });
 
   it('finds every generated import, in order, with the module as written', () => {
     fc.assert(
@@ -127,7 +81,8 @@ describe('pypi/imports properties', () => {
     // A break in the middle must not lose the imports after it.
     text = `${text.slice(0, 500_000)}def broken(:\n${text.slice(500_000)}`;
     const out = extract(text);
-    wellFormed(out, text);
+    expectWellFormed(out, SUBJECT.filename, text, LINE_BREAK);
+    expectPlausible(out);
     expect(out.errors).toHaveLength(1);
     expect(out.refs.length).toBeGreaterThan(10_000);
     expect(out.refs.at(-1)!.location.line).toBeGreaterThan(text.slice(0, 500_000).split('\n').length);

@@ -1,21 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isRequirementsFile, requirementsTxt } from '../../src/extractors/pypi/requirements.js';
 import type { ExtractResult } from '../../src/extractors/types.js';
-import { FIXTURES, fixturePath, testContext } from '../helpers.js';
+import { extractWithIncludes } from './fixture-context.js';
 
-/** Extracts a fixture with includes read from disk, relative to the including fixture. */
 function extract(...parts: string[]): ExtractResult {
-  const path = parts.join('/');
-  const ctx = testContext({
-    readRelative(from, relativePath) {
-      const abs = resolve(dirname(fixturePath(from.path)), relativePath);
-      if (!existsSync(abs)) return undefined;
-      return { path: relative(FIXTURES, abs), text: readFileSync(abs, 'utf8') };
-    },
-  });
-  return requirementsTxt.extract({ path, text: readFileSync(fixturePath(path), 'utf8') }, ctx);
+  return extractWithIncludes(requirementsTxt, parts.join('/'));
 }
 
 const BASIC = 'extractors/pypi-requirements/basic';

@@ -1,19 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { setupCfg } from '../../src/extractors/pypi/setup-cfg.js';
 import type { ExtractResult } from '../../src/extractors/types.js';
-import { FIXTURES, fixturePath, testContext } from '../helpers.js';
+import { extractWithIncludes } from './fixture-context.js';
 
 function extract(scenario: string): ExtractResult {
-  const path = `extractors/pypi-setup-cfg/${scenario}/setup.cfg`;
-  const ctx = testContext({
-    readRelative(from, relativePath) {
-      const abs = resolve(dirname(fixturePath(from.path)), relativePath);
-      return existsSync(abs) ? { path: relative(FIXTURES, abs), text: readFileSync(abs, 'utf8') } : undefined;
-    },
-  });
-  return setupCfg.extract({ path, text: readFileSync(fixturePath(path), 'utf8') }, ctx);
+  return extractWithIncludes(setupCfg, `extractors/pypi-setup-cfg/${scenario}/setup.cfg`);
 }
 
 describe('pypi/setup-cfg', () => {

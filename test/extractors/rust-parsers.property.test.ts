@@ -5,9 +5,8 @@ import { cargoLock } from '../../src/extractors/rust/cargo-lock.js';
 import { cargoToml } from '../../src/extractors/rust/cargo-toml.js';
 import { rustImports } from '../../src/extractors/rust/imports.js';
 import { extractShellCommands } from '../../src/extractors/shell/index.js';
-import type { Extractor } from '../../src/extractors/types.js';
 import { fixturePath, testContext } from '../helpers.js';
-import { expectWellFormed, mutated } from '../property.js';
+import { itNeverThrows, type PropertySubject } from '../property.js';
 
 beforeAll(async () => {
   await rustImports.init?.();
@@ -15,7 +14,7 @@ beforeAll(async () => {
 
 const read = (...parts: string[]) => readFileSync(fixturePath('extractors', ...parts), 'utf8');
 
-const SUBJECTS: { extractor: Extractor; filename: string; samples: string[]; tokens: string[] }[] = [
+const SUBJECTS: PropertySubject[] = [
   {
     extractor: cargoToml,
     filename: 'Cargo.toml',
@@ -46,22 +45,8 @@ const requirement = fc.oneof(
   fc.constantFrom('*', '>=1, <2', '~0.4'),
 );
 
-describe.each(SUBJECTS)('$extractor.id: properties', ({ extractor, filename, samples, tokens }) => {
-  it('never throws on arbitrary text', () => {
-    fc.assert(
-      fc.property(fc.string({ unit: 'binary', maxLength: 400 }), (text) => {
-        expectWellFormed(extractor.extract({ path: filename, text }, testContext()), filename, text);
-      }),
-    );
-  });
-
-  it('never throws on truncated and edited fixtures, and every ref and error points at a line', () => {
-    fc.assert(
-      fc.property(mutated(samples, tokens), (text) => {
-        expectWellFormed(extractor.extract({ path: filename, text }, testContext()), filename, text);
-      }),
-    );
-  });
+describe('Rust parsers: properties', () => {
+  for (const subject of SUBJECTS) itNeverThrows(subject);
 });
 
 describe('rust/cargo-toml: generated manifests', () => {

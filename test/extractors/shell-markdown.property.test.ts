@@ -3,8 +3,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { llmMarkdown } from '../../src/extractors/llm/markdown.js';
 import { extractShellCommands, shellScript } from '../../src/extractors/shell/index.js';
-import type { ExtractContext, ExtractResult } from '../../src/extractors/types.js';
+import type { ExtractContext } from '../../src/extractors/types.js';
 import { fixturePath } from '../helpers.js';
+import { expectWellFormed } from '../property.js';
 
 /** Shell snippets go to the shell extractor; other languages belong to other extractors and are not tested here. */
 const context: ExtractContext = {
@@ -32,18 +33,6 @@ function shellFixtures(): string[] {
   return readdirSync(root).flatMap((scenario) =>
     readdirSync(`${root}/${scenario}`).map((file) => readFileSync(`${root}/${scenario}/${file}`, 'utf8')),
   );
-}
-
-/** Every ref points at a line of the input; nothing escapes as an exception. */
-function expectWellFormed(result: ExtractResult, text: string): void {
-  const lines = text.split(/\r\n?|\n/).length;
-  for (const ref of result.refs) {
-    expect(ref.location.line).toBeGreaterThanOrEqual(1);
-    expect(ref.location.line).toBeLessThanOrEqual(lines);
-    expect(ref.name.length).toBeGreaterThan(0);
-  }
-  for (const error of result.errors)
-    if (error.line !== undefined) expect(error.line).toBeLessThanOrEqual(lines);
 }
 
 const SHELL_PIECES = [
@@ -138,7 +127,9 @@ describe('shell and llm/markdown never throw', () => {
     );
     fc.assert(
       fc.property(inputs, (text) => {
-        expectWellFormed(extractShellCommands(text, 'fuzz.sh'), text);
+        const result = extractShellCommands(text, 'fuzz.sh');
+        expectWellFormed(result, 'fuzz.sh', text);
+        expect(result.refs.every((r) => r.location.file === 'fuzz.sh')).toBe(true);
       }),
       { numRuns: 400 },
     );
@@ -162,8 +153,8 @@ describe('shell and llm/markdown never throw', () => {
     fc.assert(
       fc.property(inputs, (text) => {
         const result = llmMarkdown.extract({ path: 'fuzz.md', text }, context);
-        expectWellFormed(result, text);
-        expect(result.refs.every((r) => r.scope === 'fuzz.md')).toBe(true);
+        expectWellFormed(result, 'fuzz.md', text);
+        expect(result.refs.every((r) => r.location.file === 'fuzz.md' && r.scope === 'fuzz.md')).toBe(true);
       }),
       { numRuns: 400 },
     );

@@ -1,12 +1,12 @@
-import type { Node, Parser } from 'web-tree-sitter';
+import type { Node } from 'web-tree-sitter';
 import type { PackageRef } from '../../model/package-ref.js';
-import { treeSitterParser } from '../tree-sitter.js';
-import { firstSyntaxError } from '../tree-sitter-errors.js';
-import type { Extractor, ExtractResult } from '../types.js';
+import { TreeSitterGrammar } from '../tree-sitter.js';
+import { nodeStart } from '../tree-sitter-errors.js';
+import type { Extractor } from '../types.js';
 
 const ID = 'go/imports';
 
-let parser: Parser | undefined;
+const grammar = new TreeSitterGrammar('tree-sitter-go/tree-sitter-go.wasm', 'Go');
 
 /**
  * Whether an import path can name a module from the module proxy. The go command's own rule for the standard
@@ -32,20 +32,10 @@ export const goImports: Extractor = {
   ecosystem: 'Go',
   kind: 'source',
   matches: (path) => path.endsWith('.go'),
-  async init() {
-    parser ??= await treeSitterParser('tree-sitter-go/tree-sitter-go.wasm');
-  },
+  init: () => grammar.load(),
   extract(file) {
-    const result: ExtractResult = { refs: [], errors: [], facts: [] };
-    const tree = parser?.parse(file.text);
-    if (!tree) {
-      result.errors.push({ line: 1, message: 'the Go parser is not initialised' });
-      return result;
-    }
-    try {
-      const error = firstSyntaxError(tree.rootNode, file.text);
-      if (error) result.errors.push(error);
-      for (const spec of importSpecs(tree.rootNode)) {
+    return grammar.read(file.text, (root, result) => {
+      for (const spec of importSpecs(root)) {
         const literal = spec.childForFieldName('path');
         const path = literal ? stringContent(literal) : undefined;
         if (!literal || path === undefined || !isModulePath(path)) continue;
@@ -54,20 +44,13 @@ export const goImports: Extractor = {
           name: path,
           source: 'imported',
           extractor: ID,
-          location: {
-            file: file.path,
-            line: literal.startPosition.row + 1,
-            column: literal.startPosition.column + 1,
-          },
+          location: { file: file.path, ...nodeStart(literal) },
           importName: path,
           inferred: true,
         };
         result.refs.push(ref);
       }
-    } finally {
-      tree.delete();
-    }
-    return result;
+    });
   },
 };
 

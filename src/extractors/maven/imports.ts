@@ -1,8 +1,8 @@
-import type { Node, Parser } from 'web-tree-sitter';
+import type { Node } from 'web-tree-sitter';
 import type { PackageRef } from '../../model/package-ref.js';
-import { treeSitterParser } from '../tree-sitter.js';
-import { firstSyntaxError } from '../tree-sitter-errors.js';
-import type { Extractor, ExtractResult } from '../types.js';
+import { TreeSitterGrammar } from '../tree-sitter.js';
+import { nodeStart } from '../tree-sitter-errors.js';
+import type { Extractor } from '../types.js';
 
 const ID = 'maven/imports';
 /** Segments of a package that name the artifact closely enough to report: `org.apache.logging` of log4j. */
@@ -26,7 +26,7 @@ const PLATFORM_PREFIXES = [
   'dalvik.',
 ];
 
-let parser: Parser | undefined;
+const grammar = new TreeSitterGrammar('tree-sitter-java/tree-sitter-java.wasm', 'Java');
 
 /**
  * Imports of Java sources, parsed with tree-sitter. No table maps a Java package to the artifact that ships
@@ -41,20 +41,9 @@ export const javaImports: Extractor = {
   ecosystem: 'Maven',
   kind: 'source',
   matches: (path) => path.endsWith('.java'),
-  async init() {
-    parser ??= await treeSitterParser('tree-sitter-java/tree-sitter-java.wasm');
-  },
+  init: () => grammar.load(),
   extract(file) {
-    const result: ExtractResult = { refs: [], errors: [], facts: [] };
-    const tree = parser?.parse(file.text);
-    if (!tree) {
-      result.errors.push({ line: 1, message: 'the Java parser is not initialised' });
-      return result;
-    }
-    try {
-      const root = tree.rootNode;
-      const error = firstSyntaxError(root, file.text);
-      if (error) result.errors.push(error);
+    return grammar.read(file.text, (root, result) => {
       // Error recovery can wrap declarations in an ERROR node; imports stand at the top either way.
       const declarations = root.namedChildren.flatMap((node) =>
         node.type === 'ERROR' ? node.namedChildren : [node],
@@ -80,20 +69,13 @@ export const javaImports: Extractor = {
           name: prefix,
           source: 'imported',
           extractor: ID,
-          location: {
-            file: file.path,
-            line: name.startPosition.row + 1,
-            column: name.startPosition.column + 1,
-          },
+          location: { file: file.path, ...nodeStart(name) },
           importName: wildcard ? `${path}.*` : path,
           inferred: true,
         };
         result.refs.push(ref);
       }
-    } finally {
-      tree.delete();
-    }
-    return result;
+    });
   },
 };
 

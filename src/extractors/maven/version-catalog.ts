@@ -39,14 +39,11 @@ export function accessorKey(alias: string): string {
  */
 export function readVersionCatalog(text: string): VersionCatalog {
   const catalog: VersionCatalog = { libraries: new Map(), bundles: new Map(), errors: [] };
-  const parsed = parseToml(text);
-  if (!parsed.ok) {
-    catalog.errors.push(parsed.error);
-    return catalog;
-  }
+  const doc = parseToml(text, catalog.errors);
+  if (!doc) return catalog;
   const toml = new TomlLines(text);
-  const versions = asTable(parsed.doc.versions) ?? {};
-  for (const [alias, value] of Object.entries(asTable(parsed.doc.libraries) ?? {})) {
+  const versions = asTable(doc.versions) ?? {};
+  for (const [alias, value] of Object.entries(asTable(doc.libraries) ?? {})) {
     const line = toml.keyLocation(['libraries'], alias);
     const library = readLibrary(alias, value, versions);
     if ('error' in library) {
@@ -55,7 +52,7 @@ export function readVersionCatalog(text: string): VersionCatalog {
     }
     catalog.libraries.set(accessorKey(alias), { alias, ...library, line });
   }
-  for (const [bundle, members] of Object.entries(asTable(parsed.doc.bundles) ?? {})) {
+  for (const [bundle, members] of Object.entries(asTable(doc.bundles) ?? {})) {
     const libraries = asArray(members)
       .map((member) => (typeof member === 'string' ? catalog.libraries.get(accessorKey(member)) : undefined))
       .filter((library): library is CatalogLibrary => library !== undefined);

@@ -1,6 +1,6 @@
 import type { Node } from 'jsonc-parser';
 import type { PackageRef } from '../../model/package-ref.js';
-import { entries, lineOf, parseJson, property, stringValue } from '../json-tree.js';
+import { entries, lineOf, parseJson, property, rootObject, stringValue } from '../json-tree.js';
 import { basename, type Extractor, type ExtractResult, type SourceFile } from '../types.js';
 import { GraphBuilder, LockedRefs, reportDeepNesting } from './package-lock.js';
 import { classifyNpmSpec } from './spec.js';
@@ -26,18 +26,16 @@ export const bunLock: Extractor = {
 function extractBunLock(file: SourceFile): ExtractResult {
   const doc = parseJson(file.text, { allowTrailingComma: true });
   const result: ExtractResult = { refs: [], errors: doc.errors, facts: [] };
-  if (doc.root?.type !== 'object') {
-    if (doc.errors.length === 0) result.errors.push({ line: 1, message: 'bun.lock is not a JSON object' });
-    return result;
-  }
-  const workspaces = property(doc.root, 'workspaces');
+  const root = rootObject(doc, 'bun.lock', result.errors);
+  if (!root) return result;
+  const workspaces = property(root, 'workspaces');
   const collected = new LockedRefs();
   const graph = new GraphBuilder();
   /** Install path → real name, for resolving dependency keys (which may be aliases) as bun does. */
   const installed = new Map<string, string>();
   const dependents: { path: string[]; name: string; owner: Node | undefined; fields: string[] }[] = [];
 
-  for (const [key, tuple, offset] of entries(property(doc.root, 'packages'))) {
+  for (const [key, tuple, offset] of entries(property(root, 'packages'))) {
     const line = lineOf(doc, offset);
     const problem = tupleProblem(tuple);
     if (problem) {

@@ -1,6 +1,6 @@
 import type { Node } from 'jsonc-parser';
 import type { PackageRef } from '../../model/package-ref.js';
-import { entries, lineOf, parseJson, property, stringValue } from '../json-tree.js';
+import { entries, lineOf, parseJson, property, rootObject, stringValue } from '../json-tree.js';
 import { basename, type Extractor, type ExtractResult, type ProjectFact } from '../types.js';
 import { classifyNpmSpec, isValidNpmName } from './spec.js';
 
@@ -22,12 +22,8 @@ export const packageJson: Extractor = {
   extract(file) {
     const doc = parseJson(file.text);
     const result: ExtractResult = { refs: [], errors: doc.errors, facts: [] };
-    if (doc.root?.type !== 'object') {
-      if (doc.errors.length === 0)
-        result.errors.push({ line: 1, message: 'package.json is not a JSON object' });
-      return result;
-    }
-    const root = doc.root;
+    const root = rootObject(doc, 'package.json', result.errors);
+    if (!root) return result;
     // A Unity package manifest lists Unity (UPM) packages, not npm ones.
     if (property(root, 'unity')) return result;
     /** Adds the ref a dependency entry names, or an error when the name is not a package name. */

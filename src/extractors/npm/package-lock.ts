@@ -1,7 +1,15 @@
 import ignore from 'ignore';
 import type { Node } from 'jsonc-parser';
 import type { PackageRef } from '../../model/package-ref.js';
-import { entries, type JsonDocument, lineOf, parseJson, property, stringValue } from '../json-tree.js';
+import {
+  entries,
+  type JsonDocument,
+  lineOf,
+  parseJson,
+  property,
+  rootObject,
+  stringValue,
+} from '../json-tree.js';
 import { basename, type Extractor, type ExtractResult, type SourceFile } from '../types.js';
 
 const ID = 'npm/package-lock';
@@ -24,15 +32,12 @@ export const packageLock: Extractor = {
 function extractPackageLock(file: SourceFile): ExtractResult {
   const doc = parseJson(file.text);
   const result: ExtractResult = { refs: [], errors: doc.errors, facts: [] };
-  if (doc.root?.type !== 'object') {
-    if (doc.errors.length === 0)
-      result.errors.push({ line: 1, message: `${basename(file.path)} is not a JSON object` });
-    return result;
-  }
+  const root = rootObject(doc, basename(file.path), result.errors);
+  if (!root) return result;
   const collected = new LockedRefs();
   const graph = new GraphBuilder();
-  const packages = property(doc.root, 'packages');
-  const dependencies = property(doc.root, 'dependencies');
+  const packages = property(root, 'packages');
+  const dependencies = property(root, 'dependencies');
   if (packages !== undefined) {
     if (packages.type === 'object') readPackages(doc, packages, file.path, collected, graph, result);
     else result.errors.push({ line: lineOf(doc, packages.offset), message: '"packages" is not an object' });

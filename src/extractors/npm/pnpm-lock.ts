@@ -1,10 +1,11 @@
-import type { Document, LineCounter, YAMLMap } from 'yaml';
+import type { YAMLMap } from 'yaml';
 import { lazy } from '../../core/lazy.js';
 
 const yaml = lazy<typeof import('yaml')>('yaml');
 
 import type { PackageRef } from '../../model/package-ref.js';
-import { basename, type ExtractError, type Extractor, type ExtractResult } from '../types.js';
+import { basename, type Extractor, type ExtractResult } from '../types.js';
+import { parseYamlMapping } from '../yaml-tree.js';
 import { commitOfResolved, GraphBuilder, LockedRefs } from './package-lock.js';
 
 const ID = 'npm/pnpm-lock';
@@ -23,21 +24,9 @@ export const pnpmLock: Extractor = {
   matches: (path) => basename(path) === 'pnpm-lock.yaml',
   extract(file) {
     const result: ExtractResult = { refs: [], errors: [], facts: [] };
-    const tooDeep = tooDeeplyNested(file.text);
-    if (tooDeep) return { ...result, errors: [tooDeep] };
-    const lineCounter = new (yaml().LineCounter)();
-    // Failsafe: every scalar is a string, so that `version: 1.10` stays `1.10`.
-    const doc = yaml().parseDocument(file.text, { lineCounter, schema: 'failsafe', uniqueKeys: false });
-    result.errors.push(...firstYamlError(doc, lineCounter));
-    const root = doc.contents;
-    if (root === null) return result;
-    if (!yaml().isMap(root)) {
-      if (doc.errors.length === 0)
-        result.errors.push({ line: 1, message: 'pnpm-lock.yaml is not a YAML mapping' });
-      return result;
-    }
-    const lineOf = (offset: number | undefined) =>
-      offset === undefined ? 1 : lineCounter.linePos(offset).line;
+    const mapping = parseYamlMapping(file.text, 'pnpm-lock.yaml', result.errors);
+    if (!mapping) return result;
+    const { root, lineOf } = mapping;
 
     const versionText = text(root.get('lockfileVersion', true)) ?? '0';
     let major = Math.floor(Number.parseFloat(versionText));
@@ -198,50 +187,5 @@ function text(node: unknown): string | undefined {
 function keyOffset(map: YAMLMap, key: string): number | undefined {
   for (const pair of map.items)
     if (yaml().isScalar(pair.key) && pair.key.value === key) return pair.key.range?.[0];
-  return undefined;
-}
-
-/** The first YAML error with its line; the ones after it are mostly echoes of it. */
-export function firstYamlError(doc: Document, lineCounter: LineCounter): ExtractError[] {
-  const [first] = doc.errors;
-  if (!first) return [];
-  const line = first.linePos?.[0]?.line ?? lineCounter.linePos(first.pos[0]).line;
-  const reason = (first.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
-  const more = doc.errors.length > 1 ? ` (and ${doc.errors.length - 1} more)` : '';
-  return [{ line, message: `invalid YAML: ${reason}${more}` }];
-}
-
-const MAX_INDENT = 200;
-const MAX_FLOW_DEPTH = 100;
-
-/**
- * YAML parsers recurse once per nesting level, and V8 aborts the whole process (no catchable error) when it
- * compiles a regular expression that deep in the stack. Lockfiles nest a handful of levels, so a text nested
- * by hundreds (by indentation, or by `[`/`{`) is refused before it reaches the parser.
- */
-export function tooDeeplyNested(text: string): ExtractError | undefined {
-  let line = 1;
-  let indent = 0;
-  let atLineStart = true;
-  let flowDepth = 0;
-  for (let i = 0; i < text.length; i++) {
-    const char = text[i];
-    if (char === '\n') {
-      line++;
-      indent = 0;
-      atLineStart = true;
-      continue;
-    }
-    if (atLineStart && (char === ' ' || char === '\t')) {
-      if (++indent > MAX_INDENT) return { line, message: 'nested too deeply to read' };
-      continue;
-    }
-    atLineStart = false;
-    if (char === '[' || char === '{') {
-      if (++flowDepth > MAX_FLOW_DEPTH) return { line, message: 'nested too deeply to read' };
-    } else if ((char === ']' || char === '}') && flowDepth > 0) {
-      flowDepth--;
-    }
-  }
   return undefined;
 }

@@ -3,7 +3,7 @@ import { lazy } from '../../core/lazy.js';
 const yaml = lazy<typeof import('yaml')>('yaml');
 
 import { basename, type Extractor, type ExtractResult } from '../types.js';
-import { firstYamlError, tooDeeplyNested } from './pnpm-lock.js';
+import { parseYamlMapping } from '../yaml-tree.js';
 
 const ID = 'npm/pnpm-workspace';
 
@@ -18,24 +18,14 @@ export const pnpmWorkspace: Extractor = {
   matches: (path) => basename(path) === 'pnpm-workspace.yaml',
   extract(file) {
     const result: ExtractResult = { refs: [], errors: [], facts: [] };
-    const tooDeep = tooDeeplyNested(file.text);
-    if (tooDeep) return { ...result, errors: [tooDeep] };
-    const lineCounter = new (yaml().LineCounter)();
-    const doc = yaml().parseDocument(file.text, { lineCounter, schema: 'failsafe', uniqueKeys: false });
-    result.errors.push(...firstYamlError(doc, lineCounter));
-    const root = doc.contents;
-    if (root === null) return result;
-    if (!yaml().isMap(root)) {
-      if (doc.errors.length === 0)
-        result.errors.push({ line: 1, message: 'pnpm-workspace.yaml is not a YAML mapping' });
-      return result;
-    }
-    const packages = root.get('packages', true);
+    const mapping = parseYamlMapping(file.text, 'pnpm-workspace.yaml', result.errors);
+    if (!mapping) return result;
+    const packages = mapping.root.get('packages', true);
     if (packages === undefined || packages === null) return result;
     if (!yaml().isSeq(packages)) {
       const offset = yaml().isScalar(packages) || yaml().isMap(packages) ? packages.range?.[0] : undefined;
       result.errors.push({
-        line: offset === undefined ? 1 : lineCounter.linePos(offset).line,
+        line: mapping.lineOf(offset),
         message: '"packages" is not a list of globs',
       });
       return result;

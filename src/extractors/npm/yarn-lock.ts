@@ -4,8 +4,8 @@ const yarnParsers = lazy<typeof import('@yarnpkg/parsers')>('@yarnpkg/parsers');
 
 import type { PackageRef } from '../../model/package-ref.js';
 import { basename, type ExtractError, type Extractor, type ExtractResult } from '../types.js';
+import { tooDeeplyNested } from '../yaml-tree.js';
 import { commitOfResolved, GraphBuilder, LockedRefs } from './package-lock.js';
-import { tooDeeplyNested } from './pnpm-lock.js';
 import { classifyNpmSpec } from './spec.js';
 
 const ID = 'npm/yarn-lock';

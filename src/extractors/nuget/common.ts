@@ -1,4 +1,5 @@
-import type { ExtractContext, SourceFile } from '../types.js';
+import type { PackageRef } from '../../model/package-ref.js';
+import type { ExtractContext, ExtractError, SourceFile } from '../types.js';
 import { attribute, childElements, parseXml, type XmlElement } from '../xml-tree.js';
 
 /** Folders above a project that central package management may be configured in. */
@@ -16,6 +17,55 @@ export function nugetVersionTarget(written: string): { version?: string; spec?: 
   if (exact) return { version: exact };
   if (/[[\](),*$\s]/.test(text)) return { spec: text };
   return { version: text };
+}
+
+/**
+ * The root element of a NuGet XML file when it is `<expected>`; otherwise undefined, with why in `errors`:
+ * the XML error, or `not <description>: the root element is <…>`.
+ */
+export function rootElement(
+  text: string,
+  expected: string,
+  description: string,
+  errors: ExtractError[],
+): XmlElement | undefined {
+  const doc = parseXml(text);
+  errors.push(...doc.errors);
+  const root = doc.root;
+  if (!root) return undefined;
+  if (root.name === expected) return root;
+  if (doc.errors.length === 0)
+    errors.push({ line: root.line, message: `not ${description}: the root element is <${root.name}>` });
+  return undefined;
+}
+
+/** A package an element of a NuGet XML file declares, at the element's position. */
+export function declaredRef(extractor: string, file: string, element: XmlElement, name: string): PackageRef {
+  return {
+    ecosystem: 'NuGet',
+    name,
+    source: 'declared',
+    extractor,
+    location: { file, line: element.line, column: element.column },
+    origin: 'registry',
+  };
+}
+
+/** A package an MSBuild item declares, with the version written there (`$(Property)` expanded) and groups. */
+export function itemRef(options: {
+  extractor: string;
+  file: string;
+  item: XmlElement;
+  name: string;
+  version: string | undefined;
+  properties: ReadonlyMap<string, string>;
+  groups: string[];
+}): PackageRef {
+  const ref = declaredRef(options.extractor, options.file, options.item, options.name);
+  if (options.version !== undefined)
+    Object.assign(ref, nugetVersionTarget(expandProperties(options.version, options.properties)));
+  if (options.groups.length > 0) ref.groups = options.groups;
+  return ref;
 }
 
 /** MSBuild properties of a project file's `<PropertyGroup>`s (later definitions win), for `$(Name)`. */

@@ -1,14 +1,13 @@
-import type { PackageRef } from '../../model/package-ref.js';
 import { basename, type Extractor, type ExtractResult, type ProjectFact } from '../types.js';
-import { parseXml, type XmlElement } from '../xml-tree.js';
+import type { XmlElement } from '../xml-tree.js';
 import {
   centralVersions,
-  expandProperties,
   itemMetadata,
   itemNames,
+  itemRef,
   items,
   msbuildProperties,
-  nugetVersionTarget,
+  rootElement,
 } from './common.js';
 
 const ID = 'nuget/csproj';
@@ -35,34 +34,12 @@ export const csproj: Extractor = {
   },
   extract(file, ctx) {
     const result: ExtractResult = { refs: [], errors: [], facts: [] };
-    const doc = parseXml(file.text);
-    result.errors.push(...doc.errors);
-    const root = doc.root;
+    const root = rootElement(file.text, 'Project', 'an MSBuild project', result.errors);
     if (!root) return result;
-    if (root.name !== 'Project') {
-      if (doc.errors.length === 0)
-        result.errors.push({
-          line: root.line,
-          message: `not an MSBuild project: the root element is <${root.name}>`,
-        });
-      return result;
-    }
     const properties = msbuildProperties(root);
     let central: Map<string, string> | undefined;
-    const push = (element: XmlElement, name: string, written: string | undefined, groups: string[]) => {
-      const ref: PackageRef = {
-        ecosystem: 'NuGet',
-        name,
-        source: 'declared',
-        extractor: ID,
-        location: { file: file.path, line: element.line, column: element.column },
-        origin: 'registry',
-      };
-      if (written !== undefined)
-        Object.assign(ref, nugetVersionTarget(expandProperties(written, properties)));
-      if (groups.length > 0) ref.groups = groups;
-      result.refs.push(ref);
-    };
+    const push = (item: XmlElement, name: string, version: string | undefined, groups: string[]) =>
+      result.refs.push(itemRef({ extractor: ID, file: file.path, item, name, version, properties, groups }));
     for (const reference of items(root, 'PackageReference')) {
       const privateAssets = itemMetadata(reference, 'PrivateAssets')?.toLowerCase();
       const groups = privateAssets === 'all' ? ['dev'] : [];

@@ -1,14 +1,5 @@
-import type { PackageRef } from '../../model/package-ref.js';
 import { basename, type Extractor, type ExtractResult } from '../types.js';
-import { parseXml } from '../xml-tree.js';
-import {
-  expandProperties,
-  itemMetadata,
-  itemNames,
-  items,
-  msbuildProperties,
-  nugetVersionTarget,
-} from './common.js';
+import { itemMetadata, itemNames, itemRef, items, msbuildProperties, rootElement } from './common.js';
 
 const ID = 'nuget/directory-packages';
 
@@ -24,18 +15,8 @@ export const directoryPackages: Extractor = {
   matches: (path) => basename(path) === 'Directory.Packages.props',
   extract(file) {
     const result: ExtractResult = { refs: [], errors: [], facts: [] };
-    const doc = parseXml(file.text);
-    result.errors.push(...doc.errors);
-    const root = doc.root;
+    const root = rootElement(file.text, 'Project', 'an MSBuild project', result.errors);
     if (!root) return result;
-    if (root.name !== 'Project') {
-      if (doc.errors.length === 0)
-        result.errors.push({
-          line: root.line,
-          message: `not an MSBuild project: the root element is <${root.name}>`,
-        });
-      return result;
-    }
     const properties = msbuildProperties(root);
     const kinds: [string, string[]][] = [
       ['PackageVersion', ['managed']],
@@ -44,20 +25,10 @@ export const directoryPackages: Extractor = {
     for (const [kind, groups] of kinds) {
       for (const item of items(root, kind)) {
         const version = itemMetadata(item, 'Version');
-        for (const name of itemNames(item, 'Include')) {
-          const ref: PackageRef = {
-            ecosystem: 'NuGet',
-            name,
-            source: 'declared',
-            extractor: ID,
-            location: { file: file.path, line: item.line, column: item.column },
-            origin: 'registry',
-          };
-          if (version !== undefined)
-            Object.assign(ref, nugetVersionTarget(expandProperties(version, properties)));
-          if (groups.length > 0) ref.groups = groups;
-          result.refs.push(ref);
-        }
+        for (const name of itemNames(item, 'Include'))
+          result.refs.push(
+            itemRef({ extractor: ID, file: file.path, item, name, version, properties, groups }),
+          );
       }
     }
     return result;

@@ -1,6 +1,6 @@
-import type { PackageRef } from '../../model/package-ref.js';
 import { basename, type Extractor, type ExtractResult } from '../types.js';
-import { attribute, childElements, parseXml } from '../xml-tree.js';
+import { attribute, childElements } from '../xml-tree.js';
+import { declaredRef, rootElement } from './common.js';
 
 const ID = 'nuget/packages-config';
 
@@ -16,18 +16,8 @@ export const packagesConfig: Extractor = {
   matches: (path) => basename(path).toLowerCase() === 'packages.config',
   extract(file) {
     const result: ExtractResult = { refs: [], errors: [], facts: [] };
-    const doc = parseXml(file.text);
-    result.errors.push(...doc.errors);
-    const root = doc.root;
+    const root = rootElement(file.text, 'packages', 'a packages.config', result.errors);
     if (!root) return result;
-    if (root.name !== 'packages') {
-      if (doc.errors.length === 0)
-        result.errors.push({
-          line: root.line,
-          message: `not a packages.config: the root element is <${root.name}>`,
-        });
-      return result;
-    }
     for (const element of childElements(root, 'package')) {
       const name = attribute(element, 'id')?.trim();
       const version = attribute(element, 'version')?.trim();
@@ -35,14 +25,7 @@ export const packagesConfig: Extractor = {
         result.errors.push({ line: element.line, column: element.column, message: 'a <package> has no id' });
         continue;
       }
-      const ref: PackageRef = {
-        ecosystem: 'NuGet',
-        name,
-        source: 'declared',
-        extractor: ID,
-        location: { file: file.path, line: element.line, column: element.column },
-        origin: 'registry',
-      };
+      const ref = declaredRef(ID, file.path, element, name);
       if (version) ref.version = version;
       if (attribute(element, 'developmentDependency')?.toLowerCase() === 'true') ref.groups = ['dev'];
       result.refs.push(ref);

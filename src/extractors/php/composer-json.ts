@@ -1,5 +1,5 @@
 import type { PackageRef } from '../../model/package-ref.js';
-import { entries, lineOf, parseJson, property, stringValue } from '../json-tree.js';
+import { entries, lineOf, parseJson, property, rootObject, stringValue } from '../json-tree.js';
 import { basename, type Extractor, type ExtractResult, type ProjectFact } from '../types.js';
 import { composerConstraint, isPlatformPackage } from './common.js';
 
@@ -22,13 +22,10 @@ export const composerJson: Extractor = {
   extract(file) {
     const doc = parseJson(file.text);
     const result: ExtractResult = { refs: [], errors: doc.errors, facts: [] };
-    if (doc.root?.type !== 'object') {
-      if (doc.errors.length === 0)
-        result.errors.push({ line: 1, message: 'composer.json is not a JSON object' });
-      return result;
-    }
+    const root = rootObject(doc, 'composer.json', result.errors);
+    if (!root) return result;
     for (const [field, groups] of FIELDS) {
-      const requirements = property(doc.root, field);
+      const requirements = property(root, field);
       if (requirements && requirements.type !== 'object') {
         result.errors.push({
           line: lineOf(doc, requirements.offset),
@@ -57,7 +54,7 @@ export const composerJson: Extractor = {
       }
     }
     const fact: ProjectFact = { kind: 'manifest', ecosystem: 'Packagist' };
-    const name = stringValue(property(doc.root, 'name'));
+    const name = stringValue(property(root, 'name'));
     if (name) fact.name = name;
     result.facts.push(fact);
     return result;

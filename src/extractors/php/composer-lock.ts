@@ -1,6 +1,6 @@
 import type { Node } from 'jsonc-parser';
 import type { PackageRef } from '../../model/package-ref.js';
-import { entries, lineOf, parseJson, property, stringValue } from '../json-tree.js';
+import { entries, lineOf, parseJson, property, rootObject, stringValue } from '../json-tree.js';
 import { isCommitHash } from '../pypi/common.js';
 import { basename, type Extractor, type ExtractResult } from '../types.js';
 import { isPlatformPackage } from './common.js';
@@ -24,14 +24,11 @@ export const composerLock: Extractor = {
   extract(file) {
     const doc = parseJson(file.text);
     const result: ExtractResult = { refs: [], errors: doc.errors, facts: [] };
-    if (doc.root?.type !== 'object') {
-      if (doc.errors.length === 0)
-        result.errors.push({ line: 1, message: 'composer.lock is not a JSON object' });
-      return result;
-    }
+    const root = rootObject(doc, 'composer.lock', result.errors);
+    if (!root) return result;
     const edges: Record<string, string[]> = {};
     for (const [section, groups] of SECTIONS) {
-      const list = property(doc.root, section);
+      const list = property(root, section);
       if (list === undefined) continue;
       if (list.type !== 'array') {
         result.errors.push({ line: lineOf(doc, list.offset), message: `"${section}" is not an array` });

@@ -1,7 +1,10 @@
-import { parse, TomlError } from 'smol-toml';
+import { lazy } from '../../core/lazy.js';
+
+const smolToml = lazy<typeof import('smol-toml')>('smol-toml');
+
 import type { Location } from '../../model/location.js';
 import type { PackageRef, RefSource } from '../../model/package-ref.js';
-import type { ExtractError } from '../types.js';
+import type { ExtractError, ExtractResult, SourceFile } from '../types.js';
 import type { PypiTarget } from './requirement.js';
 
 /** Helpers shared by the PyPI manifest and lockfile extractors. */
@@ -24,20 +27,16 @@ export function asTable(value: unknown): Table | undefined {
   return isTable(value) ? value : undefined;
 }
 
-export type TomlParse = { ok: true; doc: Table } | { ok: false; error: ExtractError };
-
-export function parseToml(text: string): TomlParse {
+/** The parsed document; undefined when the text is not TOML, with where and why added to `errors`. */
+export function parseToml(text: string, errors: ExtractError[]): Table | undefined {
   try {
-    return { ok: true, doc: parse(text) as Table };
+    return smolToml().parse(text) as Table;
   } catch (error) {
-    if (error instanceof TomlError) {
+    if (error instanceof smolToml().TomlError) {
       const message = (error.message.split('\n')[0] ?? '').replace(/^Invalid TOML document: /, '');
-      return {
-        ok: false,
-        error: { line: error.line, column: error.column, message: `invalid TOML: ${message}` },
-      };
-    }
-    return { ok: false, error: { line: 1, message: `invalid TOML: ${String(error)}` } };
+      errors.push({ line: error.line, column: error.column, message: `invalid TOML: ${message}` });
+    } else errors.push({ line: 1, message: `invalid TOML: ${String(error)}` });
+    return undefined;
   }
 }
 
@@ -69,7 +68,7 @@ function headerOf(line: string): { path: string[]; array: boolean } | undefined 
   let value: unknown;
   try {
     // The header alone is a valid document, so the real parser reads its quoting and dotted keys.
-    value = parse(trimmed);
+    value = smolToml().parse(trimmed);
   } catch {
     return undefined;
   }
@@ -326,7 +325,7 @@ export function stripExtras(name: string): string {
  * 1-based lines of the `[[package]]` entries of a lockfile, by index: the entry's `name = …` line. Entries
  * written as an inline array have no headers; their names are searched for in order instead.
  */
-export function packageLines(toml: TomlLines, names: string[]): number[] {
+function packageLines(toml: TomlLines, names: string[]): number[] {
   const blocks = toml.arrayBlocks(['package']);
   let from = 0;
   return names.map((name, i) => {
@@ -338,6 +337,83 @@ export function packageLines(toml: TomlLines, names: string[]): number[] {
     from = found + 1;
     return found + 1;
   });
+}
+
+/** A `[[package]]` entry of a TOML lockfile that has a name. */
+export interface LockedPackage {
+  entry: Table;
+  name: string;
+  /** 1-based: the entry's `name = …` line. */
+  line: number;
+}
+
+/**
+ * The `[[package]]` entries of a TOML lockfile (Cargo.lock, poetry.lock, pdm.lock, uv.lock) that have a
+ * name, in order, each with its line. An entry without a name is reported at its line and left out.
+ */
+export function namedPackages(entries: unknown[], text: string, errors: ExtractError[]): LockedPackage[] {
+  const lines = packageLines(
+    new TomlLines(text),
+    entries.map((entry) => (isTable(entry) ? (asString(entry.name) ?? '') : '')),
+  );
+  const named: LockedPackage[] = [];
+  for (const [i, entry] of entries.entries()) {
+    const line = lines[i] ?? 1;
+    const name = isTable(entry) ? asString(entry.name) : undefined;
+    if (!isTable(entry) || !name) errors.push({ line, message: 'a [[package]] entry has no name' });
+    else named.push({ entry, name, line });
+  }
+  return named;
+}
+
+/** The ref of a package a PyPI lockfile pins: the entry's version, where it comes from, its groups. */
+export function lockedRef(options: {
+  locked: LockedPackage;
+  from: Omit<SourcedTarget, 'name'>;
+  groups: string[];
+  extractor: string;
+  file: string;
+}): PackageRef {
+  const { locked } = options;
+  const target: SourcedTarget = { name: locked.name, ...options.from };
+  const version = asString(locked.entry.version);
+  if (version) target.version = version;
+  return makeRef({
+    target,
+    extractor: options.extractor,
+    source: 'locked',
+    location: { file: options.file, line: locked.line },
+    groups: options.groups,
+  });
+}
+
+/**
+ * A PyPI lockfile whose `[[package]]` entries each say where the package comes from, its groups and the
+ * names it depends on (pdm.lock, poetry.lock): a locked ref per entry, and the dependency graph.
+ */
+export function readPypiLock(
+  file: SourceFile,
+  extractor: string,
+  read: {
+    from: (entry: Table) => Omit<SourcedTarget, 'name'>;
+    groups: (entry: Table) => string[];
+    dependencies: (entry: Table) => string[];
+  },
+): ExtractResult {
+  const result: ExtractResult = { refs: [], errors: [], facts: [] };
+  const doc = parseToml(file.text, result.errors);
+  if (!doc) return result;
+  const entries = asArray(doc.package);
+  const edges: Record<string, string[]> = {};
+  for (const locked of namedPackages(entries, file.text, result.errors)) {
+    const { entry } = locked;
+    result.refs.push(
+      lockedRef({ locked, from: read.from(entry), groups: read.groups(entry), extractor, file: file.path }),
+    );
+    addEdges(edges, locked.name, read.dependencies(entry));
+  }
+  if (entries.length > 0) result.facts.push({ kind: 'dependency-graph', ecosystem: 'PyPI', edges });
+  return result;
 }
 
 /** Adds `to` to the names `from` depends on, once each. */

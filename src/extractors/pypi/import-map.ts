@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
+import { dataPath } from '../../core/package-root.js';
 import { normalizePypiName } from '../../model/ecosystem.js';
 
 // Both src/extractors/pypi/ and dist/extractors/pypi/ sit three levels below the project root.
-const DATA_DIR = new URL('../../../data/', import.meta.url);
 
 let builtinMap: ReadonlyMap<string, string> | undefined;
 let stdlib: ReadonlySet<string> | undefined;
@@ -11,7 +11,7 @@ let alternatives: ReadonlyMap<string, string[]> | undefined;
 function builtinImportMap(): ReadonlyMap<string, string> {
   builtinMap ??= new Map(
     Object.entries(
-      JSON.parse(readFileSync(new URL('python-import-map.json', DATA_DIR), 'utf8')) as Record<string, string>,
+      JSON.parse(readFileSync(dataPath('python-import-map.json'), 'utf8')) as Record<string, string>,
     ),
   );
   return builtinMap;
@@ -19,7 +19,7 @@ function builtinImportMap(): ReadonlyMap<string, string> {
 
 function stdlibModules(): ReadonlySet<string> {
   if (!stdlib) {
-    const data = JSON.parse(readFileSync(new URL('python-stdlib.json', DATA_DIR), 'utf8')) as {
+    const data = JSON.parse(readFileSync(dataPath('python-stdlib.json'), 'utf8')) as {
       modules: string[];
     };
     stdlib = new Set(data.modules);
@@ -33,7 +33,7 @@ function stdlibModules(): ReadonlySet<string> {
  */
 export function alternativeDistributions(name: string): string[] {
   if (!alternatives) {
-    const data = JSON.parse(readFileSync(new URL('python-alternatives.json', DATA_DIR), 'utf8')) as {
+    const data = JSON.parse(readFileSync(dataPath('python-alternatives.json'), 'utf8')) as {
       groups: string[][];
     };
     const byName = new Map<string, string[]>();

@@ -1,7 +1,8 @@
-import type { Node, Parser } from 'web-tree-sitter';
+import type { Node } from 'web-tree-sitter';
 import type { PackageRef } from '../../model/package-ref.js';
-import { treeSitterParser } from '../tree-sitter.js';
-import type { ExtractError, Extractor, ExtractResult } from '../types.js';
+import { TreeSitterGrammar } from '../tree-sitter.js';
+import { nodeStart } from '../tree-sitter-errors.js';
+import type { Extractor } from '../types.js';
 import {
   alternativeDistributions,
   isStdlibModule,
@@ -26,7 +27,7 @@ const HANDLES_MISSING_MODULE = new Set(['ImportError', 'ModuleNotFoundError', 'E
 const IMPORT_FUNCTIONS = new Set(['__import__', 'import_module', 'importorskip']);
 const MODULE_NAME = /^[\p{L}_][\p{L}\p{N}_]*(?:\.[\p{L}_][\p{L}\p{N}_]*)*$/u;
 
-let parser: Parser | undefined;
+const grammar = new TreeSitterGrammar('tree-sitter-python/tree-sitter-python.wasm', 'Python');
 
 /** What the statements around an import say about it. */
 interface Scope {
@@ -63,19 +64,9 @@ export const pythonImports: Extractor = {
   ecosystem: 'PyPI',
   kind: 'source',
   matches: (path) => SOURCE_EXTENSION.test(path),
-  async init() {
-    parser ??= await treeSitterParser('tree-sitter-python/tree-sitter-python.wasm');
-  },
+  init: () => grammar.load(),
   extract(file, ctx) {
-    const result: ExtractResult = { refs: [], errors: [], facts: [] };
-    const tree = parser?.parse(file.text);
-    if (!tree) {
-      result.errors.push({ line: 1, message: 'the Python parser is not initialised' });
-      return result;
-    }
-    try {
-      const error = syntaxError(tree.rootNode, file.text);
-      if (error) result.errors.push(error);
+    return grammar.read(file.text, (root, result) => {
       const resolve = (module: string) => resolveImport(module, ctx.pythonImportMap);
       const refOf = (use: ModuleUse, resolved: ResolvedImport): PackageRef => {
         const ref: PackageRef = {
@@ -83,11 +74,7 @@ export const pythonImports: Extractor = {
           name: resolved.name,
           source: 'imported',
           extractor: ID,
-          location: {
-            file: file.path,
-            line: use.at.startPosition.row + 1,
-            column: use.at.startPosition.column + 1,
-          },
+          location: { file: file.path, ...nodeStart(use.at) },
           importName: use.module,
         };
         if (use.optional) ref.optional = true;
@@ -98,7 +85,7 @@ export const pythonImports: Extractor = {
         return ref;
       };
       const top = file.path.endsWith('.pyi') ? STUB_SCOPE : MODULE_SCOPE;
-      collectImports(tree.rootNode, file.text, top, {
+      collectImports(root, file.text, top, {
         module(use) {
           if (isPackageModule(use.module)) result.refs.push(refOf(use, resolve(use.module)));
         },
@@ -119,10 +106,7 @@ export const pythonImports: Extractor = {
           if (!named) result.refs.push(refOf(use, resolve(use.module)));
         },
       });
-    } finally {
-      tree.delete();
-    }
-    return result;
+    });
   },
 };
 
@@ -326,38 +310,4 @@ function isTypeCheckingTest(condition: Node | null): boolean {
   if (condition?.type === 'attribute')
     return condition.childForFieldName('attribute')?.text === 'TYPE_CHECKING';
   return false;
-}
-
-/**
- * tree-sitter recovers from syntax errors with ERROR and MISSING nodes; the file is reported once, at the
- * first of them, and the imports around the break are kept.
- */
-function syntaxError(root: Node, text: string): ExtractError | undefined {
-  if (!root.hasError) return undefined;
-  const cursor = root.walk();
-  try {
-    descend: for (;;) {
-      if (cursor.nodeType === 'ERROR' || cursor.nodeIsMissing) {
-        const { row, column } = cursor.startPosition;
-        const missing = cursor.nodeIsNamed ? cursor.nodeType : JSON.stringify(cursor.nodeType);
-        const message = cursor.nodeIsMissing
-          ? `syntax error: missing ${missing}`
-          : unexpectedText(text.slice(cursor.startIndex, Math.min(cursor.endIndex, cursor.startIndex + 40)));
-        return { line: row + 1, column: column + 1, message };
-      }
-      if (!cursor.gotoFirstChild()) break;
-      do {
-        if (cursor.currentNode.hasError) continue descend;
-      } while (cursor.gotoNextSibling());
-      break;
-    }
-  } finally {
-    cursor.delete();
-  }
-  return { line: 1, message: 'syntax error' };
-}
-
-function unexpectedText(snippet: string): string {
-  const first = snippet.split('\n')[0]?.trim() ?? '';
-  return first ? `syntax error: unexpected ${JSON.stringify(first)}` : 'syntax error';
 }

@@ -1,16 +1,5 @@
-import { basename, type Extractor, type ExtractResult } from '../types.js';
-import {
-  addEdges,
-  asArray,
-  asString,
-  isTable,
-  makeRef,
-  packageLines,
-  parseToml,
-  type SourcedTarget,
-  type Table,
-  TomlLines,
-} from './common.js';
+import { basename, type Extractor } from '../types.js';
+import { asArray, asString, readPypiLock, type SourcedTarget, type Table } from './common.js';
 import { parseRequirement } from './requirement.js';
 
 const ID = 'pypi/pdm-lock';
@@ -37,6 +26,21 @@ function pdmSource(entry: Table): Omit<SourcedTarget, 'name'> {
   return { origin: 'registry' };
 }
 
+/** The names in `dependencies` (PEP 508 strings). */
+function pdmDependencies(entry: Table): string[] {
+  const dependencies: string[] = [];
+  for (const dependency of asArray(entry.dependencies)) {
+    if (typeof dependency !== 'string') continue;
+    const requirement = parseRequirement(dependency);
+    // PDM writes local paths as `lib @ file:///${PROJECT_ROOT}/lib`, which PEP 508 does not allow.
+    const dependencyName = requirement.ok
+      ? requirement.requirement.name
+      : /^\s*([A-Za-z0-9][A-Za-z0-9._-]*)/.exec(dependency)?.[1];
+    if (dependencyName) dependencies.push(dependencyName);
+  }
+  return dependencies;
+}
+
 /**
  * pdm.lock: every `[[package]]` with its version, groups, git revision, and the dependency graph from each
  * package's `dependencies` (PEP 508 strings).
@@ -46,52 +50,6 @@ export const pdmLock: Extractor = {
   ecosystem: 'PyPI',
   kind: 'lockfile',
   matches: (path) => basename(path) === 'pdm.lock',
-  extract(file) {
-    const result: ExtractResult = { refs: [], errors: [], facts: [] };
-    const parsed = parseToml(file.text);
-    if (!parsed.ok) {
-      result.errors.push(parsed.error);
-      return result;
-    }
-    const entries = asArray(parsed.doc.package);
-    const toml = new TomlLines(file.text);
-    const lines = packageLines(
-      toml,
-      entries.map((entry) => (isTable(entry) ? (asString(entry.name) ?? '') : '')),
-    );
-    const edges: Record<string, string[]> = {};
-    for (const [i, entry] of entries.entries()) {
-      const line = lines[i] ?? 1;
-      const name = isTable(entry) ? asString(entry.name) : undefined;
-      if (!isTable(entry) || !name) {
-        result.errors.push({ line, message: 'a [[package]] entry has no name' });
-        continue;
-      }
-      const target: SourcedTarget = { name, ...pdmSource(entry) };
-      const version = asString(entry.version);
-      if (version) target.version = version;
-      result.refs.push(
-        makeRef({
-          target,
-          extractor: ID,
-          source: 'locked',
-          location: { file: file.path, line },
-          groups: pdmGroups(entry),
-        }),
-      );
-      const dependencies: string[] = [];
-      for (const dependency of asArray(entry.dependencies)) {
-        if (typeof dependency !== 'string') continue;
-        const requirement = parseRequirement(dependency);
-        // PDM writes local paths as `lib @ file:///${PROJECT_ROOT}/lib`, which PEP 508 does not allow.
-        const dependencyName = requirement.ok
-          ? requirement.requirement.name
-          : /^\s*([A-Za-z0-9][A-Za-z0-9._-]*)/.exec(dependency)?.[1];
-        if (dependencyName) dependencies.push(dependencyName);
-      }
-      addEdges(edges, name, dependencies);
-    }
-    if (entries.length > 0) result.facts.push({ kind: 'dependency-graph', ecosystem: 'PyPI', edges });
-    return result;
-  },
+  extract: (file) =>
+    readPypiLock(file, ID, { from: pdmSource, groups: pdmGroups, dependencies: pdmDependencies }),
 };

@@ -1,5 +1,5 @@
 import type { PackageRef } from '../../model/package-ref.js';
-import { entries, lineOf, parseJson, property, stringValue } from '../json-tree.js';
+import { entries, lineOf, parseJson, property, rootObject, stringValue } from '../json-tree.js';
 import { basename, type Extractor, type ExtractResult } from '../types.js';
 import { makeRef, type SourcedTarget, sourceOfTable, type Table } from './common.js';
 
@@ -21,13 +21,10 @@ export const pipfileLock: Extractor = {
     if (file.text.trim() === '') return result;
     const doc = parseJson(file.text);
     result.errors.push(...doc.errors);
-    if (doc.root?.type !== 'object') {
-      if (doc.errors.length === 0)
-        result.errors.push({ line: 1, message: 'Pipfile.lock is not a JSON object' });
-      return result;
-    }
+    const root = rootObject(doc, 'Pipfile.lock', result.errors);
+    if (!root) return result;
     const seen = new Set<string>();
-    const sections = [...entries(doc.root)].filter(([key]) => key !== '_meta');
+    const sections = [...entries(root)].filter(([key]) => key !== '_meta');
     // `default` first, so that production wins over a duplicate in `develop`.
     sections.sort(([a], [b]) => Number(b === 'default') - Number(a === 'default'));
     for (const [section, packages, offset] of sections) {

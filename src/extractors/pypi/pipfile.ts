@@ -34,13 +34,10 @@ export const pipfile: Extractor = {
   matches: (path) => basename(path) === 'Pipfile',
   extract(file) {
     const result: ExtractResult = { refs: [], errors: [], facts: [] };
-    const parsed = parseToml(file.text);
-    if (!parsed.ok) {
-      result.errors.push(parsed.error);
-      return result;
-    }
+    const doc = parseToml(file.text, result.errors);
+    if (!doc) return result;
     const toml = new TomlLines(file.text);
-    for (const [category, packages] of Object.entries(parsed.doc)) {
+    for (const [category, packages] of Object.entries(doc)) {
       if (NOT_CATEGORIES.has(category) || !isTable(packages)) continue;
       const groups = category === 'packages' ? [] : category === 'dev-packages' ? ['dev'] : [category];
       for (const [name, value] of Object.entries(packages)) {

@@ -1,17 +1,5 @@
-import { basename, type Extractor, type ExtractResult } from '../types.js';
-import {
-  addEdges,
-  asArray,
-  asString,
-  asTable,
-  isTable,
-  makeRef,
-  packageLines,
-  parseToml,
-  type SourcedTarget,
-  type Table,
-  TomlLines,
-} from './common.js';
+import { basename, type Extractor } from '../types.js';
+import { asArray, asString, asTable, readPypiLock, type SourcedTarget, type Table } from './common.js';
 
 const ID = 'pypi/poetry-lock';
 
@@ -55,42 +43,10 @@ export const poetryLock: Extractor = {
   ecosystem: 'PyPI',
   kind: 'lockfile',
   matches: (path) => basename(path) === 'poetry.lock',
-  extract(file) {
-    const result: ExtractResult = { refs: [], errors: [], facts: [] };
-    const parsed = parseToml(file.text);
-    if (!parsed.ok) {
-      result.errors.push(parsed.error);
-      return result;
-    }
-    const entries = asArray(parsed.doc.package);
-    const toml = new TomlLines(file.text);
-    const lines = packageLines(
-      toml,
-      entries.map((entry) => (isTable(entry) ? (asString(entry.name) ?? '') : '')),
-    );
-    const edges: Record<string, string[]> = {};
-    for (const [i, entry] of entries.entries()) {
-      const line = lines[i] ?? 1;
-      const name = isTable(entry) ? asString(entry.name) : undefined;
-      if (!isTable(entry) || !name) {
-        result.errors.push({ line, message: 'a [[package]] entry has no name' });
-        continue;
-      }
-      const target: SourcedTarget = { name, ...poetrySource(entry) };
-      const version = asString(entry.version);
-      if (version) target.version = version;
-      result.refs.push(
-        makeRef({
-          target,
-          extractor: ID,
-          source: 'locked',
-          location: { file: file.path, line },
-          groups: poetryGroups(entry),
-        }),
-      );
-      addEdges(edges, name, Object.keys(asTable(entry.dependencies) ?? {}));
-    }
-    if (entries.length > 0) result.facts.push({ kind: 'dependency-graph', ecosystem: 'PyPI', edges });
-    return result;
-  },
+  extract: (file) =>
+    readPypiLock(file, ID, {
+      from: poetrySource,
+      groups: poetryGroups,
+      dependencies: (entry) => Object.keys(asTable(entry.dependencies) ?? {}),
+    }),
 };

@@ -48,12 +48,8 @@ export const pyprojectToml: Extractor = {
   matches: (path) => basename(path) === 'pyproject.toml',
   extract(file) {
     const result: ExtractResult = { refs: [], errors: [], facts: [] };
-    const parsed = parseToml(file.text);
-    if (!parsed.ok) {
-      result.errors.push(parsed.error);
-      return result;
-    }
-    const doc = parsed.doc;
+    const doc = parseToml(file.text, result.errors);
+    if (!doc) return result;
     const toml = new TomlLines(file.text);
     const project = asTable(doc.project);
     const tool = asTable(doc.tool);

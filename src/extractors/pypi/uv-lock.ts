@@ -6,12 +6,11 @@ import {
   asString,
   asTable,
   isTable,
-  makeRef,
-  packageLines,
+  lockedRef,
+  namedPackages,
   parseToml,
   type SourcedTarget,
   type Table,
-  TomlLines,
 } from './common.js';
 
 const ID = 'pypi/uv-lock';
@@ -73,21 +72,13 @@ export const uvLock: Extractor = {
   matches: (path) => basename(path) === 'uv.lock',
   extract(file) {
     const result: ExtractResult = { refs: [], errors: [], facts: [] };
-    const parsed = parseToml(file.text);
-    if (!parsed.ok) {
-      result.errors.push(parsed.error);
-      return result;
-    }
-    const entries = asArray(parsed.doc.package);
+    const doc = parseToml(file.text, result.errors);
+    if (!doc) return result;
+    const entries = asArray(doc.package);
     const members = new Set(
-      asArray(asTable(parsed.doc.manifest)?.members)
+      asArray(asTable(doc.manifest)?.members)
         .filter((m): m is string => typeof m === 'string')
         .map(normalizePypiName),
-    );
-    const toml = new TomlLines(file.text);
-    const lines = packageLines(
-      toml,
-      entries.map((entry) => (isTable(entry) ? (asString(entry.name) ?? '') : '')),
     );
 
     const production = new Set<string>();
@@ -108,13 +99,8 @@ export const uvLock: Extractor = {
     }
 
     const edges: Record<string, string[]> = {};
-    for (const [i, entry] of entries.entries()) {
-      const line = lines[i] ?? 1;
-      const name = isTable(entry) ? asString(entry.name) : undefined;
-      if (!isTable(entry) || !name) {
-        result.errors.push({ line, message: 'a [[package]] entry has no name' });
-        continue;
-      }
+    for (const locked of namedPackages(entries, file.text, result.errors)) {
+      const { entry, name } = locked;
       addEdges(
         edges,
         name,
@@ -122,12 +108,9 @@ export const uvLock: Extractor = {
       );
       if (isProjectItself(entry)) continue;
       const key = normalizePypiName(name);
-      const target: SourcedTarget = { name, ...uvSource(entry, members) };
-      const version = asString(entry.version);
-      if (version) target.version = version;
       const groups = production.has(key) ? [] : [...(groupsOf.get(key) ?? [])].sort();
       result.refs.push(
-        makeRef({ target, extractor: ID, source: 'locked', location: { file: file.path, line }, groups }),
+        lockedRef({ locked, from: uvSource(entry, members), groups, extractor: ID, file: file.path }),
       );
     }
     if (entries.length > 0) {

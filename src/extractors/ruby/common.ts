@@ -1,4 +1,6 @@
 import type { Node } from 'web-tree-sitter';
+import type { PackageRef } from '../../model/package-ref.js';
+import { nodeStart } from '../tree-sitter-errors.js';
 
 /** A Gem::Version: dot-separated segments of digits and letters, optionally after a `-` pre-release part. */
 const GEM_VERSION = /^[0-9]+(?:\.[0-9a-zA-Z]+)*(?:-[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?$/;
@@ -15,6 +17,29 @@ export function gemRequirement(requirements: string[]): { version?: string; spec
     if (exact && GEM_VERSION.test(exact)) return { version: exact };
   }
   return { spec: clauses.join(', ') };
+}
+
+/**
+ * The gem a `gem` or `add_dependency` call declares, from the registry: the first argument names it, the
+ * strings after it (or arrays of them) are its requirements. Undefined when the name is not a literal.
+ */
+export function declaredGem(args: Node[], extractor: string, file: string): PackageRef | undefined {
+  const nameNode = args[0];
+  const name = rubyString(nameNode);
+  if (!nameNode || !name) return undefined;
+  const requirements = args
+    .slice(1)
+    .flatMap((arg) => (arg.type === 'array' ? arg.namedChildren.map(rubyString) : [rubyString(arg)]))
+    .filter((text): text is string => text !== undefined);
+  return {
+    ecosystem: 'RubyGems',
+    name,
+    source: 'declared',
+    extractor,
+    location: { file, ...nodeStart(nameNode) },
+    ...gemRequirement(requirements),
+    origin: 'registry',
+  };
 }
 
 /**

@@ -1,10 +1,9 @@
-import type { Node, Parser } from 'web-tree-sitter';
+import type { Node } from 'web-tree-sitter';
 import type { PackageRef, RefOrigin } from '../../model/package-ref.js';
 import { isCommitHash } from '../pypi/common.js';
-import { treeSitterParser } from '../tree-sitter.js';
-import { firstSyntaxError } from '../tree-sitter-errors.js';
-import { basename, type Extractor, type ExtractResult } from '../types.js';
-import { bundlerGroups, gemRequirement, rubyNames, rubyOptions, rubyString } from './common.js';
+import { TreeSitterGrammar } from '../tree-sitter.js';
+import { basename, type Extractor } from '../types.js';
+import { bundlerGroups, declaredGem, rubyNames, rubyOptions, rubyString } from './common.js';
 
 const ID = 'ruby/gemfile';
 /** Deeper nesting than this is no Gemfile anyone wrote; it is not followed (and the stack is safe). */
@@ -18,7 +17,7 @@ const GIT_HOSTS: Readonly<Record<string, (repo: string) => string>> = {
 /** Blocks whose gems are ordinary declarations. */
 const TRANSPARENT_BLOCKS = new Set(['source', 'platforms', 'platform', 'install_if', 'env']);
 
-let parser: Parser | undefined;
+const grammar = new TreeSitterGrammar('tree-sitter-ruby/tree-sitter-ruby.wasm', 'Ruby');
 
 /** Where the gems of a block come from and which groups they are in. */
 interface Context {
@@ -41,19 +40,9 @@ export const gemfile: Extractor = {
     const name = basename(path);
     return name === 'Gemfile' || name === 'gems.rb' || name.endsWith('.gemfile');
   },
-  async init() {
-    parser ??= await treeSitterParser('tree-sitter-ruby/tree-sitter-ruby.wasm');
-  },
+  init: () => grammar.load(),
   extract(file) {
-    const result: ExtractResult = { refs: [], errors: [], facts: [] };
-    const tree = parser?.parse(file.text);
-    if (!tree) {
-      result.errors.push({ line: 1, message: 'the Ruby parser is not initialised' });
-      return result;
-    }
-    try {
-      const error = firstSyntaxError(tree.rootNode, file.text);
-      if (error) result.errors.push(error);
+    return grammar.read(file.text, (root, result) => {
       const visit = (node: Node, context: Context, depth: number) => {
         if (depth > MAX_DEPTH) {
           if (!result.errors.some((e) => e.message.includes('nested')))
@@ -78,12 +67,9 @@ export const gemfile: Extractor = {
           visit(block, inner ?? context, depth + 1);
         }
       };
-      visit(tree.rootNode, { groups: [] }, 0);
-    } finally {
-      tree.delete();
-    }
-    result.facts.push({ kind: 'manifest', ecosystem: 'RubyGems' });
-    return result;
+      visit(root, { groups: [] }, 0);
+      result.facts.push({ kind: 'manifest', ecosystem: 'RubyGems' });
+    });
   },
 };
 
@@ -111,24 +97,10 @@ function gitOrigin(url: string, options: Map<string, Node>): NonNullable<Context
 }
 
 function gemRef(args: Node[], context: Context, file: string): PackageRef | undefined {
-  const nameNode = args[0];
-  const name = rubyString(nameNode);
-  if (!nameNode || !name) return undefined;
-  const requirements = args
-    .slice(1)
-    .filter((arg) => arg.type !== 'pair')
-    .flatMap((arg) => (arg.type === 'array' ? arg.namedChildren.map(rubyString) : [rubyString(arg)]))
-    .filter((text): text is string => text !== undefined);
+  // `key: value` options are not strings, so declaredGem never reads them as requirements.
+  const ref = declaredGem(args, ID, file);
+  if (!ref) return undefined;
   const options = rubyOptions(args);
-  const ref: PackageRef = {
-    ecosystem: 'RubyGems',
-    name,
-    source: 'declared',
-    extractor: ID,
-    location: { file, line: nameNode.startPosition.row + 1, column: nameNode.startPosition.column + 1 },
-    ...gemRequirement(requirements),
-    origin: 'registry',
-  };
   const origin = optionOrigin(options) ?? context.origin;
   if (origin) {
     ref.origin = origin.origin;

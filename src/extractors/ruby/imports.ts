@@ -1,20 +1,20 @@
 import { readFileSync } from 'node:fs';
-import type { Node, Parser } from 'web-tree-sitter';
+import type { Node } from 'web-tree-sitter';
+import { dataPath } from '../../core/package-root.js';
 import type { PackageRef } from '../../model/package-ref.js';
-import { treeSitterParser } from '../tree-sitter.js';
-import { firstSyntaxError } from '../tree-sitter-errors.js';
-import type { Extractor, ExtractResult } from '../types.js';
+import { TreeSitterGrammar } from '../tree-sitter.js';
+import { nodeStart } from '../tree-sitter-errors.js';
+import type { Extractor } from '../types.js';
 import { rubyString } from './common.js';
 
 const ID = 'ruby/imports';
 // Both src/extractors/ruby/ and dist/extractors/ruby/ sit three levels below the project root.
-const DATA_DIR = new URL('../../../data/', import.meta.url);
 /** Exceptions whose `rescue` makes a failing require harmless (a bare `rescue` does not catch LoadError). */
 const CATCHES_LOAD_ERROR = /\b(?:LoadError|ScriptError|Exception)\b/;
 /** Loading code by path: the project's own files, or a file anywhere, never a gem by name. */
 const PATH_LIKE = /^(?:\.{1,2}\/|\/|~|[A-Za-z]:[\\/])/;
 
-let parser: Parser | undefined;
+const grammar = new TreeSitterGrammar('tree-sitter-ruby/tree-sitter-ruby.wasm', 'Ruby');
 
 interface RequireTables {
   stdlib: ReadonlySet<string>;
@@ -26,10 +26,10 @@ let tables: RequireTables | undefined;
 
 function requireTables(): RequireTables {
   if (!tables) {
-    const stdlib = JSON.parse(readFileSync(new URL('ruby-stdlib.json', DATA_DIR), 'utf8')) as {
+    const stdlib = JSON.parse(readFileSync(dataPath('ruby-stdlib.json'), 'utf8')) as {
       libraries: string[];
     };
-    const map = JSON.parse(readFileSync(new URL('ruby-require-map.json', DATA_DIR), 'utf8')) as {
+    const map = JSON.parse(readFileSync(dataPath('ruby-require-map.json'), 'utf8')) as {
       paths: Record<string, string | string[]>;
       namespaces: Record<string, number>;
     };
@@ -82,21 +82,10 @@ export const rubyImports: Extractor = {
   ecosystem: 'RubyGems',
   kind: 'source',
   matches: (path) => path.endsWith('.rb') || path.endsWith('.rake') || /(?:^|\/)Rakefile$/.test(path),
-  async init() {
-    parser ??= await treeSitterParser('tree-sitter-ruby/tree-sitter-ruby.wasm');
-  },
+  init: () => grammar.load(),
   extract(file) {
-    const result: ExtractResult = { refs: [], errors: [], facts: [] };
-    const tree = parser?.parse(file.text);
-    if (!tree) {
-      result.errors.push({ line: 1, message: 'the Ruby parser is not initialised' });
-      return result;
-    }
-    try {
-      const root = tree.rootNode;
-      const error = firstSyntaxError(root, file.text);
-      if (error) result.errors.push(error);
-      if (!file.text.includes('require')) return result;
+    return grammar.read(file.text, (root, result) => {
+      if (!file.text.includes('require')) return;
       for (const call of root.descendantsOfType('call')) {
         if (call?.childForFieldName('method')?.text !== 'require') continue;
         const receiver = call.childForFieldName('receiver')?.text;
@@ -113,11 +102,7 @@ export const rubyImports: Extractor = {
           name: gem.name,
           source: 'imported',
           extractor: ID,
-          location: {
-            file: file.path,
-            line: argument.startPosition.row + 1,
-            column: argument.startPosition.column + 1,
-          },
+          location: { file: file.path, ...nodeStart(argument) },
           importName: written,
         };
         if (gem.inferred) ref.inferred = true;
@@ -125,10 +110,7 @@ export const rubyImports: Extractor = {
         if (gem.alternatives.length > 0) ref.alternatives = gem.alternatives;
         result.refs.push(ref);
       }
-    } finally {
-      tree.delete();
-    }
-    return result;
+    });
   },
 };
 

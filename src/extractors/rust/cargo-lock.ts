@@ -1,5 +1,5 @@
 import type { PackageRef } from '../../model/package-ref.js';
-import { addEdges, asArray, asString, isTable, packageLines, parseToml, TomlLines } from '../pypi/common.js';
+import { addEdges, asArray, asString, namedPackages, parseToml } from '../pypi/common.js';
 import { basename, type Extractor, type ExtractResult, type ProjectFact } from '../types.js';
 
 const ID = 'rust/cargo-lock';
@@ -31,25 +31,12 @@ export const cargoLock: Extractor = {
   matches: (path) => basename(path) === 'Cargo.lock',
   extract(file) {
     const result: ExtractResult = { refs: [], errors: [], facts: [] };
-    const parsed = parseToml(file.text);
-    if (!parsed.ok) {
-      result.errors.push(parsed.error);
-      return result;
-    }
-    const entries = asArray(parsed.doc.package);
-    const lines = packageLines(
-      new TomlLines(file.text),
-      entries.map((entry) => (isTable(entry) ? (asString(entry.name) ?? '') : '')),
-    );
+    const doc = parseToml(file.text, result.errors);
+    if (!doc) return result;
+    const entries = asArray(doc.package);
     const edges: Record<string, string[]> = {};
     const roots = new Set<string>();
-    for (const [i, entry] of entries.entries()) {
-      const line = lines[i] ?? 1;
-      const name = isTable(entry) ? asString(entry.name) : undefined;
-      if (!isTable(entry) || !name) {
-        result.errors.push({ line, message: 'a [[package]] entry has no name' });
-        continue;
-      }
+    for (const { entry, name, line } of namedPackages(entries, file.text, result.errors)) {
       const source = asString(entry.source);
       const ref: PackageRef = {
         ecosystem: 'crates.io',

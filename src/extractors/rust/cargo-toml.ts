@@ -55,12 +55,8 @@ export const cargoToml: Extractor = {
   matches: (path) => basename(path) === 'Cargo.toml',
   extract(file) {
     const result: ExtractResult = { refs: [], errors: [], facts: [] };
-    const parsed = parseToml(file.text);
-    if (!parsed.ok) {
-      result.errors.push(parsed.error);
-      return result;
-    }
-    const doc = parsed.doc;
+    const doc = parseToml(file.text, result.errors);
+    if (!doc) return result;
     const toml = new TomlLines(file.text);
     const workspace = asTable(doc.workspace);
     const inherited = asTable(workspace?.dependencies);

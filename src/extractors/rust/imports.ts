@@ -1,12 +1,12 @@
-import type { Node, Parser } from 'web-tree-sitter';
+import type { Node } from 'web-tree-sitter';
 import type { PackageRef } from '../../model/package-ref.js';
-import { treeSitterParser } from '../tree-sitter.js';
-import { firstSyntaxError } from '../tree-sitter-errors.js';
-import type { Extractor, ExtractResult } from '../types.js';
+import { TreeSitterGrammar } from '../tree-sitter.js';
+import { nodeStart } from '../tree-sitter-errors.js';
+import type { Extractor } from '../types.js';
 
 const ID = 'rust/imports';
 
-let parser: Parser | undefined;
+const grammar = new TreeSitterGrammar('tree-sitter-rust/tree-sitter-rust.wasm', 'Rust');
 
 /** Crates every Rust program has (the sysroot), and path keywords that name the current crate or module. */
 const NOT_PACKAGES = new Set([
@@ -49,20 +49,9 @@ export const rustImports: Extractor = {
   ecosystem: 'crates.io',
   kind: 'source',
   matches: (path) => path.endsWith('.rs'),
-  async init() {
-    parser ??= await treeSitterParser('tree-sitter-rust/tree-sitter-rust.wasm');
-  },
+  init: () => grammar.load(),
   extract(file) {
-    const result: ExtractResult = { refs: [], errors: [], facts: [] };
-    const tree = parser?.parse(file.text);
-    if (!tree) {
-      result.errors.push({ line: 1, message: 'the Rust parser is not initialised' });
-      return result;
-    }
-    try {
-      const root = tree.rootNode;
-      const error = firstSyntaxError(root, file.text);
-      if (error) result.errors.push(error);
+    return grammar.read(file.text, (root, result) => {
       const declarations = root.descendantsOfType(['use_declaration', 'extern_crate_declaration']);
       const local = new Set<string>();
       for (const item of root.descendantsOfType(ITEMS)) {
@@ -96,21 +85,14 @@ export const rustImports: Extractor = {
             name,
             source: 'imported',
             extractor: ID,
-            location: {
-              file: file.path,
-              line: node.startPosition.row + 1,
-              column: node.startPosition.column + 1,
-            },
+            location: { file: file.path, ...nodeStart(node) },
             importName: name,
             inferred: true,
           };
           result.refs.push(ref);
         }
       }
-    } finally {
-      tree.delete();
-    }
-    return result;
+    });
   },
 };
 

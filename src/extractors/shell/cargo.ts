@@ -81,15 +81,8 @@ function add(parsed: ParsedArgs): ShellPackage[] {
   // `cargo add --git URL` or `--path DIR` without a crate name adds the one crate found there.
   if (named.length === 0 && source) return located(source, 'installed', groups);
   return named.flatMap((word) => {
-    const target = crateTarget(word.value, (requirement) => cargoRequirement(requirement));
-    if (!target) return [];
-    const pkg: ShellPackage = {
-      ecosystem: 'crates.io',
-      source: 'installed',
-      word,
-      ...target,
-      ...source?.target,
-    };
+    const pkg = namedCrate(word, cargoRequirement, source);
+    if (!pkg) return [];
     if (rename && named.length === 1 && rename !== pkg.name) pkg.alias = rename;
     if (groups.length > 0) pkg.groups = groups;
     return [pkg];
@@ -102,15 +95,8 @@ function install(parsed: ParsedArgs): ShellPackage[] {
   const named = parsed.positionals.filter((w) => !w.dynamic);
   if (named.length === 0 && source) return located(source, 'installed', ['global']);
   return named.flatMap((word) => {
-    const target = crateTarget(word.value, installRequirement);
-    if (!target) return [];
-    const pkg: ShellPackage = {
-      ecosystem: 'crates.io',
-      source: 'installed',
-      word,
-      ...target,
-      ...source?.target,
-    };
+    const pkg = namedCrate(word, installRequirement, source);
+    if (!pkg) return [];
     if (version !== undefined && pkg.version === undefined && pkg.spec === undefined)
       Object.assign(pkg, installRequirement(version));
     pkg.groups = ['global'];
@@ -126,19 +112,26 @@ function installRequirement(requirement: string): Pick<ShellPackage, 'version' |
     : cargoRequirement(text);
 }
 
-type CrateTarget = Pick<ShellPackage, 'name' | 'version' | 'spec' | 'origin'>;
-
-/** `name` or `name@requirement`. */
-function crateTarget(
-  arg: string,
+/** The crate a word names (`name` or `name@requirement`), from `--git`/`--path` when given. */
+function namedCrate(
+  word: ShellWord,
   requirement: (text: string) => Pick<ShellPackage, 'version' | 'spec'>,
-): CrateTarget | undefined {
-  const at = arg.indexOf('@');
-  const name = at === -1 ? arg : arg.slice(0, at);
+  source: Location | undefined,
+): ShellPackage | undefined {
+  const at = word.value.indexOf('@');
+  const name = at === -1 ? word.value : word.value.slice(0, at);
   if (!CRATE_NAME.test(name)) return undefined;
-  if (at === -1) return { name, origin: 'registry' };
-  const text = arg.slice(at + 1);
-  return text === '' ? undefined : { name, origin: 'registry', ...requirement(text) };
+  const text = at === -1 ? undefined : word.value.slice(at + 1);
+  if (text === '') return undefined;
+  return {
+    ecosystem: 'crates.io',
+    source: 'installed',
+    word,
+    name,
+    origin: 'registry',
+    ...(text === undefined ? {} : requirement(text)),
+    ...source?.target,
+  };
 }
 
 interface Location {
