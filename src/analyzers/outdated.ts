@@ -16,8 +16,9 @@ const YEAR_MS = 365.25 * 86_400_000;
 
 /**
  * The pinned version, or the one a range installs today, is behind the latest by a major version or was
- * published long before it (default two years): stale training data. Both need the registry's real
- * publish dates; without them the check is `unchecked`.
+ * published long before it (default two years): stale training data. The age needs the registry's real
+ * publish dates (a mirror may trim or re-stamp them); without them only a major-version gap is reported,
+ * and otherwise the check is `unchecked`.
  */
 export const outdated: Analyzer = {
   id: 'outdated',
@@ -34,33 +35,40 @@ export const outdated: Analyzer = {
       const latest = facts.latest ? facts.versions[facts.latest] : undefined;
       if (!version || !latest || compareVersions(ref.ecosystem, version.version, latest.version) >= 0)
         continue;
-      if (!facts.datesTrusted || !version.published || !latest.published) {
-        unchecked.add(ref, 'outdated', UNTRUSTED_DATES, version.version);
-        continue;
-      }
       const from = majorOf(ref.ecosystem, version.version);
       const to = majorOf(ref.ecosystem, latest.version);
       const majors = from !== undefined && to !== undefined ? to - from : 0;
-      const gap = Date.parse(latest.published) - Date.parse(version.published);
-      if (majors < 1 && gap <= outdatedMs) continue;
+      // A major version behind needs no dates; the age needs real ones.
+      const dated = facts.datesTrusted && version.published !== undefined && latest.published !== undefined;
+      if (!dated && majors < 1) {
+        unchecked.add(ref, 'outdated', UNTRUSTED_DATES, version.version);
+        continue;
+      }
+      const gap = dated ? Date.parse(latest.published!) - Date.parse(version.published!) : undefined;
+      if (majors < 1 && (gap === undefined || gap <= outdatedMs)) continue;
       const behind: string[] = [];
       if (majors >= 1) behind.push(`${majors} major version${majors === 1 ? '' : 's'}`);
-      if (gap > outdatedMs) behind.push(`${(gap / YEAR_MS).toFixed(1)} years`);
+      if (gap !== undefined && gap > outdatedMs) behind.push(`${(gap / YEAR_MS).toFixed(1)} years`);
       const which = ref.version === undefined ? `${ref.spec} installs ${version.version}` : version.version;
+      const when = (published: string | undefined) => (dated ? ` (${day(published!)})` : '');
       findings.push(
         registryFinding(
           ref,
           {
             kind: 'outdated',
             severity: 'low',
-            message: `'${ref.name}' ${which} (${day(version.published)}) is behind the latest ${latest.version} (${day(latest.published)}) by ${behind.join(' and ')}`,
+            message: `'${ref.name}' ${which}${when(version.published)} is behind the latest ${latest.version}${when(latest.published)} by ${behind.join(' and ')}${dated ? '' : ' (publish dates unknown)'}`,
             evidence: {
               version: version.version,
-              published: version.published,
               latest: latest.version,
-              latestPublished: latest.published,
               majorsBehind: majors,
-              daysBehind: Math.round(gap / 86_400_000),
+              ...(dated
+                ? {
+                    published: version.published,
+                    latestPublished: latest.published,
+                    daysBehind: Math.round(gap! / 86_400_000),
+                  }
+                : {}),
               ...(ref.spec !== undefined && ref.version === undefined ? { spec: ref.spec } : {}),
               ...sourceEvidence(answer),
             },

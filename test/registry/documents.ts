@@ -230,6 +230,16 @@ export function serveDemo(registry: Served): void {
       withoutTime: true,
     }),
   );
+  npm(
+    'trimmed-major',
+    packument('trimmed-major', {
+      versions: [
+        { version: '1.0.0', published: '2020-01-01T00:00:00.000Z' },
+        { version: '2.0.0', published: '2021-01-01T00:00:00.000Z' },
+      ],
+      withoutTime: true,
+    }),
+  );
   npm('@acme/widgets', packument('@acme/widgets', { versions: matureVersions(4, 2019) }));
   npm(
     'brand-new-lib',

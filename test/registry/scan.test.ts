@@ -166,6 +166,16 @@ describe('registry checks in a scan', () => {
     });
   });
 
+  it('reports a major version behind without dates, and says the dates are unknown', async () => {
+    const result = await scan(['.'], options());
+    const behind = finding(result, 'outdated', 'trimmed-major');
+    expect(behind.message).toBe(
+      "'trimmed-major' 1.0.0 is behind the latest 2.0.0 by 1 major version (publish dates unknown)",
+    );
+    expect(behind.evidence).toMatchObject({ version: '1.0.0', latest: '2.0.0', majorsBehind: 1 });
+    expect(behind.evidence).not.toHaveProperty('published');
+  });
+
   it('asks for scoped names URL-encoded and for each package once', async () => {
     await scan(['.'], options());
     const paths = registry.requests.map((r) => r.path);
@@ -254,7 +264,7 @@ describe('a registry that fails', () => {
     );
     expect(result.findings.filter((f) => f.kind === 'nonexistent')).toEqual([]);
     const reasons = result.unchecked.filter((u) => u.check === 'registry');
-    expect(reasons.length).toBe(17);
+    expect(reasons.length).toBe(18);
     expect(reasons[0]!.reason).toMatch(/^http:\/\/127\.0\.0\.1:9\/(npm|simple)\/: connection refused/);
   });
 });
