@@ -1,4 +1,4 @@
-import { packageKey } from '../model/ecosystem.js';
+import { type Ecosystem, packageKey } from '../model/ecosystem.js';
 import type { Finding } from '../model/finding.js';
 import type { PackageRef, RefSource } from '../model/package-ref.js';
 import type { Unchecked } from '../model/result.js';
@@ -44,11 +44,22 @@ export const ALL_SOURCES: readonly RefSource[] = ['declared', 'locked', 'importe
 export const DIRECT_SOURCES: readonly RefSource[] = ['declared', 'imported', 'installed', 'executed'];
 export const VERSIONED_SOURCES: readonly RefSource[] = ['declared', 'locked', 'installed', 'executed'];
 
+const REGISTRY_KIND: Record<Ecosystem, string> = {
+  npm: 'the npm registry',
+  PyPI: 'the PyPI index',
+  Maven: 'the Maven repository',
+  Go: 'the Go module proxy',
+  'crates.io': 'the crates.io index',
+  RubyGems: 'the RubyGems source',
+  Packagist: 'the Composer repository',
+  NuGet: 'the NuGet source',
+};
+
 /** `the npm registry (https://…/)`, `the imported list of PyPI names`. */
 export function whereFrom(answer: Sourced<PackageFacts>): string {
   const ecosystem = answer.facts.ecosystem;
   if (answer.via === 'snapshot') return `the imported list of ${ecosystem} names`;
-  return `${ecosystem === 'PyPI' ? 'the PyPI index' : `the ${ecosystem} registry`} (${answer.registry})`;
+  return `${REGISTRY_KIND[ecosystem]} (${answer.registry})`;
 }
 
 export function sourceEvidence(answer: Sourced<PackageFacts>): Record<string, unknown> {

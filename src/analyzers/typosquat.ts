@@ -1,5 +1,6 @@
 import type { Finding } from '../model/finding.js';
 import type { Severity } from '../model/severity.js';
+import { POPULAR_ECOSYSTEMS } from '../registry/popular.js';
 import { CONFUSION_TEXT, lookalikes, suggestions } from '../registry/similar.js';
 import type { ExistingPackage } from '../registry/types.js';
 import {
@@ -29,7 +30,8 @@ export const typosquat: Analyzer = {
     if (!registry) return { findings, unchecked: [] };
     for (const { ref, answer } of registryRefs(refs, registry, DIRECT_SOURCES)) {
       // A name guessed from an import is not what anyone typed: its likeness to another proves nothing.
-      if (answer.facts.status === 'missing' || ref.inferred) continue;
+      if (answer.facts.status === 'missing' || ref.inferred || !POPULAR_ECOSYSTEMS.has(ref.ecosystem))
+        continue;
       const popular = registry.popular(ref.ecosystem);
       if ('reason' in popular) {
         unchecked.add(ref, 'typosquat', popular.reason);

@@ -7,6 +7,15 @@ import { npmAuthHeader, npmConfig, pipConfig } from '../registry/config.js';
 import { redactUrl } from '../registry/http.js';
 import type { RegistryOptions } from '../registry/resolve.js';
 import { importSnapshot } from '../registry/snapshot.js';
+import {
+  composerSources,
+  cratesSources,
+  goSources,
+  mavenSources,
+  nugetSources,
+  type RegistrySources,
+  rubygemsSources,
+} from '../registry/sources.js';
 import type { CliIO } from './io.js';
 
 export interface RegistryFlags {
@@ -15,6 +24,12 @@ export interface RegistryFlags {
   registryMode?: CacheMode;
   npmRegistry?: string;
   pypiIndex?: string;
+  mavenRepository?: string;
+  goProxy?: string;
+  cratesIndex?: string;
+  rubygemsSource?: string;
+  packagistRepository?: string;
+  nugetSource?: string;
   newPackageDays?: number;
   outdatedDays?: number;
 }
@@ -42,6 +57,24 @@ export function addRegistryScanOptions(command: Command): Command {
     .option('--npm-registry <url>', "npm registry to ask (default: the one npm's configuration names)")
     .option('--pypi-index <url>', "PyPI index to ask (default: the one pip's configuration names)")
     .option(
+      '--maven-repository <url>',
+      "Maven repository to ask (default: the mirror of central in Maven's settings.xml, else the installed Maven's central)",
+    )
+    .option('--go-proxy <url>', 'Go module proxy to ask (default: GOPROXY, as `go env` resolves it)')
+    .option(
+      '--crates-index <url>',
+      "sparse crates.io index to ask (default: the sparse registry Cargo's configuration replaces crates-io with)",
+    )
+    .option(
+      '--rubygems-source <url>',
+      "RubyGems source to ask (default: :sources: of the gemrc, else RubyGems' own)",
+    )
+    .option(
+      '--packagist-repository <url>',
+      'Composer repository to ask (default: the composer repositories of composer.json and COMPOSER_HOME)',
+    )
+    .option('--nuget-source <url>', 'NuGet v3 source to ask (default: the v3 sources of NuGet.Config)')
+    .option(
       '--new-package-days <days>',
       'suspicious-new: first published fewer days ago (default: 30)',
       positiveDays,
@@ -60,6 +93,12 @@ export function registryScanOptions(flags: RegistryFlags, io: CliIO): RegistryOp
   else if (flags.registryMode) options.mode = flags.registryMode;
   if (flags.npmRegistry) options.npmRegistry = flags.npmRegistry;
   if (flags.pypiIndex) options.pypiIndex = flags.pypiIndex;
+  if (flags.mavenRepository) options.mavenRepository = flags.mavenRepository;
+  if (flags.goProxy) options.goProxy = flags.goProxy;
+  if (flags.cratesIndex) options.cratesIndex = flags.cratesIndex;
+  if (flags.rubygemsSource) options.rubygemsSource = flags.rubygemsSource;
+  if (flags.packagistRepository) options.packagistRepository = flags.packagistRepository;
+  if (flags.nugetSource) options.nugetSource = flags.nugetSource;
   if (flags.newPackageDays !== undefined) options.newPackageDays = flags.newPackageDays;
   if (flags.outdatedDays !== undefined) options.outdatedDays = flags.outdatedDays;
   return options;
@@ -117,6 +156,25 @@ export function registerRegistryCommands(program: Command, io: CliIO, setExit: (
         `PyPI index:   ${pip.index ? `${redactUrl(pip.index)} (from ${pip.source})` : 'none configured'}`,
       );
       for (const extra of pip.extra) lines.push(`  extra index: ${redactUrl(extra)}`);
+      const others: [string, RegistrySources][] = [
+        ['Maven:       ', await mavenSources(io.env)],
+        ['Go proxy:    ', goSources(io.env)],
+        ['crates.io:   ', await cratesSources(io.cwd, io.env)],
+        ['RubyGems:    ', await rubygemsSources(io.env)],
+        ['Composer:    ', composerSources(io.cwd, io.env)],
+        ['NuGet:       ', nugetSources(io.cwd, io.env)],
+      ];
+      for (const [label, config] of others) {
+        if (config.sources.length === 0) {
+          lines.push(`${label}none (${config.reason})`);
+          continue;
+        }
+        lines.push(
+          `${label}${config.sources.map((s) => redactUrl(s.url)).join(', ')} (from ${config.origin})`,
+        );
+        if (config.sources.some((s) => s.auth)) lines.push('  credentials: configured');
+        if (config.inconclusive) lines.push(`  note: ${config.inconclusive}`);
+      }
       lines.push(`cache:        ${registryCachePath(io.env)}`);
       io.stdout.write(`${lines.join('\n')}\n`);
       setExit(EXIT.clean);

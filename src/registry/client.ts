@@ -11,8 +11,16 @@ import {
   type RegistryCache,
   type Validators,
 } from './cache.js';
-import { type HttpClient, RegistryHttpError } from './http.js';
-import type { PackageFacts, Sourced } from './types.js';
+import { type HttpClient, RegistryHttpError, redactUrl } from './http.js';
+import type { RegistrySource, RegistrySources } from './sources.js';
+import type {
+  ExistingPackage,
+  PackageFacts,
+  RegistryClient,
+  Sourced,
+  VersionAnswer,
+  VersionFacts,
+} from './types.js';
 
 export interface ClientContext {
   http: HttpClient;
@@ -43,14 +51,41 @@ export async function lookupFacts(
     );
     return { facts: answer.value, registry, via: answer.via };
   } catch (error) {
-    const reason =
-      error instanceof RegistryHttpError
-        ? error.message
-        : `internal error: ${error instanceof Error ? error.message : String(error)}`;
+    const reason = failureReason(error);
     return (
       snapshotAnswer(context, ecosystem, name) ??
       unchecked(ecosystem, name, `${registry}: ${reason}`, registry)
     );
+  }
+}
+
+/** What an `unchecked` answer says of a failed lookup. */
+function failureReason(error: unknown): string {
+  return error instanceof RegistryHttpError
+    ? error.message
+    : `internal error: ${error instanceof Error ? error.message : String(error)}`;
+}
+
+/** One version's facts by the cache's rules (`fetcher` resolves undefined when the registry says there is none). */
+export async function lookupVersion(
+  context: ClientContext,
+  key: string,
+  fetcher: () => Promise<VersionFacts | undefined>,
+): Promise<VersionAnswer> {
+  try {
+    const answer = await cachedLookup<VersionFacts | null>(
+      context.cache,
+      key,
+      { mode: context.mode, lifetimes: context.lifetimes, now: context.now },
+      async () => {
+        const found = await fetcher();
+        return found ? { status: 'found', value: found } : { status: 'missing', value: null };
+      },
+    );
+    return answer.value ? { status: 'found', facts: answer.value } : { status: 'missing' };
+  } catch (error) {
+    const reason = failureReason(error);
+    return { status: 'unchecked', reason };
   }
 }
 
@@ -109,4 +144,129 @@ export function datesLookReal(times: readonly string[]): boolean {
   if (times.length < 3) return true;
   const seconds = new Set(times.map((t) => t.slice(0, 19)));
   return seconds.size > 1;
+}
+
+/**
+ * Asks each source in turn for something (`ask` resolves undefined for "not found" and throws
+ * RegistryHttpError when the source could not be asked): the first source that has it answers. Undefined
+ * only when every source said "not found" and nothing else could have the package (`inconclusive` says
+ * what else the tool would ask); otherwise a failure is thrown, which makes the package `unchecked`.
+ */
+export async function firstFound<T>(
+  sources: readonly RegistrySource[],
+  ask: (source: RegistrySource) => Promise<T | undefined>,
+  inconclusive?: string,
+): Promise<T | undefined> {
+  const failures: string[] = [];
+  let invalid = false;
+  for (const source of sources) {
+    try {
+      const found = await ask(source);
+      if (found !== undefined) return found;
+    } catch (error) {
+      if (!(error instanceof RegistryHttpError)) throw error;
+      if (error.kind === 'invalid') invalid = true;
+      failures.push(sources.length > 1 ? `${redactUrl(source.url)}: ${error.message}` : error.message);
+    }
+  }
+  if (failures.length > 0)
+    throw new RegistryHttpError(
+      invalid && failures.length === 1 ? 'invalid' : 'unavailable',
+      failures.join('; '),
+    );
+  if (inconclusive)
+    throw new RegistryHttpError(
+      'unavailable',
+      `not found in the ${sources.length === 1 ? 'registry' : `${sources.length} registries`} configured, but ${inconclusive}`,
+    );
+  return undefined;
+}
+
+/** The headers of a request to a source: its credentials, and what the caller adds. */
+export function sourceHeaders(
+  source: RegistrySource,
+  headers: Record<string, string> = {},
+): Record<string, string> {
+  return source.auth ? { ...headers, authorization: source.auth } : headers;
+}
+
+/** A GET to a source: the body, or undefined when the source answers that there is no such thing. */
+export async function fetchText(
+  http: HttpClient,
+  source: RegistrySource,
+  url: string,
+  accept?: string,
+  notFound: readonly number[] = [],
+): Promise<string | undefined> {
+  const answer = await http.get(url, sourceHeaders(source, accept ? { accept } : {}), notFound);
+  if (answer.status === 404) return undefined;
+  if (answer.status === 304) throw new RegistryHttpError('invalid', 'HTTP 304 to an unconditional request');
+  return answer.body;
+}
+
+/**
+ * A client for the registries configured as a list of sources (Maven, Go, crates.io, RubyGems, Packagist,
+ * NuGet): no source configured → the snapshot or `unchecked` with the configuration's reason; a name the
+ * registry cannot be asked about → `unchecked`; else the first source that has the package answers, and
+ * it is missing only when every source says so (`firstFound`). A subclass reads one source.
+ */
+export abstract class SourcesClient<Config extends RegistrySources = RegistrySources>
+  implements RegistryClient
+{
+  abstract readonly ecosystem: Ecosystem;
+  /** The first source, as shown to the user; undefined when none is configured. */
+  readonly registry: string | undefined;
+
+  constructor(
+    protected readonly config: Config,
+    protected readonly context: ClientContext,
+  ) {
+    this.registry = config.sources[0] ? redactUrl(config.sources[0].url) : undefined;
+  }
+
+  /** The package as one source has it; undefined when that source does not have it. */
+  protected abstract fromSource(source: RegistrySource, name: string): Promise<ExistingPackage | undefined>;
+
+  /** Why the registry cannot be asked about `name` (not a name of the ecosystem, a private module), if so. */
+  protected refusal(_name: string): string | undefined {
+    return undefined;
+  }
+
+  /** The name as the registry folds it (case, separators): one cache entry for its spellings. */
+  protected cacheName(name: string): string {
+    return name;
+  }
+
+  async facts(name: string): Promise<Sourced<PackageFacts>> {
+    const { ecosystem, registry } = this;
+    if (!registry)
+      return (
+        snapshotAnswer(this.context, ecosystem, name) ??
+        unchecked(ecosystem, name, this.config.reason ?? `no ${ecosystem} registry configured`)
+      );
+    const refusal = this.refusal(name);
+    if (refusal) return unchecked(ecosystem, name, refusal, registry);
+    const key = `${ecosystem}:${registry}:${this.cacheName(name)}`;
+    return lookupFacts(this.context, ecosystem, name, key, registry, async () => {
+      const facts = await this.fromSources((source) => this.fromSource(source, name));
+      return facts
+        ? { status: 'found', value: facts }
+        : { status: 'missing', value: { status: 'missing', ecosystem, name, why: 'not-found' } };
+    });
+  }
+
+  /** `firstFound` over the configured sources. */
+  protected fromSources<T>(ask: (source: RegistrySource) => Promise<T | undefined>): Promise<T | undefined> {
+    return firstFound(this.config.sources, ask, this.config.inconclusive);
+  }
+
+  /** `fetchText` with this client's HTTP client. */
+  protected fetchText(
+    source: RegistrySource,
+    url: string,
+    accept?: string,
+    notFound?: readonly number[],
+  ): Promise<string | undefined> {
+    return fetchText(this.context.http, source, url, accept, notFound);
+  }
 }

@@ -37,7 +37,7 @@ export interface PipConfig {
   extra: string[];
 }
 
-function homeOf(env: Env): string {
+export function homeOf(env: Env): string {
   return env.HOME || env.USERPROFILE || homedir();
 }
 

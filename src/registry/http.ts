@@ -192,10 +192,30 @@ export class HttpResponse {
     return parseRetryAfter(this.header('retry-after'));
   }
 
+  /** The body as text, decompressed when the server encoded it (NuGet's registrations always are). */
   async text(maxBytes: number): Promise<string> {
     const chunks: Buffer[] = [];
     for await (const chunk of this.chunks(maxBytes)) chunks.push(chunk);
-    return Buffer.concat(chunks).toString('utf8');
+    return (await this.decoded(Buffer.concat(chunks), maxBytes)).toString('utf8');
+  }
+
+  private async decoded(body: Buffer, maxBytes: number): Promise<Buffer> {
+    const encoding = this.header('content-encoding')?.trim().toLowerCase();
+    if (!encoding || encoding === 'identity') return body;
+    const zlib = await import('node:zlib');
+    // The limit applies to what the body expands to: a small compressed answer may be a bomb.
+    const options = { maxOutputLength: maxBytes };
+    return new Promise((resolve, reject) => {
+      const done = (error: Error | null, result: Buffer) => {
+        if (!error) resolve(result);
+        else if (error instanceof RangeError) reject(new InvalidBodyError(tooLarge(maxBytes)));
+        else reject(new InvalidBodyError(`the answer could not be decompressed (${error.message})`));
+      };
+      if (encoding === 'gzip' || encoding === 'x-gzip') zlib.gunzip(body, options, done);
+      else if (encoding === 'deflate') zlib.inflate(body, options, done);
+      else if (encoding === 'br') zlib.brotliDecompress(body, options, done);
+      else reject(new InvalidBodyError(`the answer is in an encoding Vouch does not read (${encoding})`));
+    });
   }
 
   /** Writes the body to `path` as it arrives, hashing it on the way. */
@@ -345,9 +365,15 @@ export class HttpClient {
 
   /**
    * GET with retries. Resolves with 200 (body as text), 304 (the caller's copy is current) or 404; throws
-   * RegistryHttpError for anything else once the attempts are used up.
+   * RegistryHttpError for anything else once the attempts are used up. `notFound` names further statuses
+   * that a protocol defines as "no such package" (the Go module proxy's 410, the sparse index's 410 and
+   * 451); they resolve as 404.
    */
-  async get(url: string, headers: Record<string, string> = {}): Promise<HttpAnswer> {
+  async get(
+    url: string,
+    headers: Record<string, string> = {},
+    notFound: readonly number[] = [],
+  ): Promise<HttpAnswer> {
     const { target, auth } = splitCredentials(url);
     const allHeaders = { ...headers };
     if (auth && !('authorization' in allHeaders)) allHeaders.authorization = auth;
@@ -363,7 +389,7 @@ export class HttpClient {
         );
       const started = performance.now();
       try {
-        const answer = await this.attempt(target, allHeaders);
+        const answer = await this.attempt(target, allHeaders, notFound);
         this.silence.delete(origin);
         this.logger?.debug(
           `GET ${shown} → ${answer.status} in ${Math.round(performance.now() - started)} ms`,
@@ -391,7 +417,11 @@ export class HttpClient {
   }
 
   /** Throws NetworkError or a retryable HttpStatusError for what another attempt may fix. */
-  private async attempt(url: string, headers: Record<string, string>): Promise<HttpAnswer> {
+  private async attempt(
+    url: string,
+    headers: Record<string, string>,
+    notFound: readonly number[],
+  ): Promise<HttpAnswer> {
     const response = await this.pool.send(url, {
       headers,
       headersTimeoutMs: this.timeoutMs,
@@ -413,7 +443,7 @@ export class HttpClient {
     }
     await response.discard();
     if (status === 304) return { status: 304 };
-    if (status === 404) return { status: 404 };
+    if (status === 404 || notFound.includes(status)) return { status: 404 };
     if (isRetryableStatus(status)) throw new HttpStatusError(response);
     if (status === 401 || status === 403)
       throw new RegistryHttpError(

@@ -2,7 +2,9 @@
  * Versions a requirement admits among those a registry has, and the one a fresh install picks today:
  * npm's rule (the `latest` dist-tag when the range admits it and it is not deprecated, else the highest
  * admitted version, non-deprecated first) and pip's (the highest admitted version that is neither yanked
- * nor a pre-release, pre-releases only when nothing else is admitted or the specifier names one).
+ * nor a pre-release, pre-releases only when nothing else is admitted or the specifier names one), which
+ * the other ecosystems' tools share for a bare name (Go's `@latest`, cargo, gem, Composer, NuGet: the
+ * highest release that is not yanked, unlisted or a pre-release).
  */
 import { lazy } from '../core/lazy.js';
 import type { Ecosystem } from '../model/ecosystem.js';
@@ -34,10 +36,34 @@ function requirementOf(ecosystem: Ecosystem, spec: string | undefined): Requirem
   };
 }
 
-function isPrerelease(ecosystem: Ecosystem, version: string): boolean {
-  if (ecosystem === 'npm') return (semver().prerelease(version, { loose: true })?.length ?? 0) > 0;
-  const parsed = pep440().explain(version);
-  return parsed ? parsed.is_prerelease || parsed.is_devrelease : false;
+/** Maven qualifiers that mark a version as not yet released (`1.0-beta-2`, `2.0.0.RC1`, `3.0-M1`). */
+const MAVEN_PRERELEASE =
+  /(?:^|[-._\d])(?:(?:alpha|beta|rc|cr|milestone|snapshot|preview|ea)(?=[-._\d]|$)|[abm]\d)/i;
+/** Composer stabilities below stable (`1.0.0-beta1`, `2.0-RC`, `dev-main`). */
+const COMPOSER_PRERELEASE = /(?:^dev-|[-._\d](?:dev|alpha|beta|rc|a|b)(?:[.-]?\d+)?$)/i;
+
+/** Whether a version is a pre-release by its ecosystem's rules: what a bare install passes over. */
+export function isPrerelease(ecosystem: Ecosystem, version: string): boolean {
+  switch (ecosystem) {
+    case 'npm':
+      return (semver().prerelease(version, { loose: true })?.length ?? 0) > 0;
+    case 'PyPI': {
+      const parsed = pep440().explain(version);
+      return parsed ? parsed.is_prerelease || parsed.is_devrelease : false;
+    }
+    // SemVer: a `-` before any build metadata starts the pre-release (Go pseudo-versions are ones too).
+    case 'Go':
+    case 'crates.io':
+    case 'NuGet':
+      return version.split('+')[0]!.includes('-');
+    // Gem::Version#prerelease?: any letter.
+    case 'RubyGems':
+      return /[a-zA-Z]/.test(version);
+    case 'Maven':
+      return MAVEN_PRERELEASE.test(version);
+    case 'Packagist':
+      return COMPOSER_PRERELEASE.test(version);
+  }
 }
 
 function descending(ecosystem: Ecosystem, versions: VersionFacts[]): VersionFacts[] {
@@ -85,6 +111,23 @@ export function installedToday(facts: ExistingPackage, spec: string | undefined)
   return (wantsPre ? installable[0] : (finals[0] ?? installable[0])) ?? undefined;
 }
 
+/**
+ * The version a bare install picks among those a registry lists (cargo, gem, Composer, NuGet, Go's
+ * `@latest`): the highest release that is neither yanked nor a pre-release, else the highest that is not
+ * yanked, else the highest.
+ */
+export function latestRelease(
+  ecosystem: Ecosystem,
+  versions: Readonly<Record<string, VersionFacts>>,
+): string | undefined {
+  const all = descending(ecosystem, Object.values(versions));
+  return (
+    all.find((v) => !v.yanked && !isPrerelease(ecosystem, v.version)) ??
+    all.find((v) => !v.yanked) ??
+    all[0]
+  )?.version;
+}
+
 /** The registry's version equal to `version` by the ecosystem's rules (`1.0` is PyPI's `1.0.0`). */
 export function findVersion(facts: ExistingPackage, version: string): VersionFacts | undefined {
   if (!facts.versions) return undefined;
@@ -99,6 +142,10 @@ export function findVersion(facts: ExistingPackage, version: string): VersionFac
 export function majorOf(ecosystem: Ecosystem, version: string): number | undefined {
   let major: number | undefined;
   if (ecosystem === 'npm') major = semver().parse(version, { loose: true })?.major;
-  else major = pep440().explain(version)?.release[0];
+  else if (ecosystem === 'PyPI') major = pep440().explain(version)?.release[0];
+  else {
+    const leading = /^v?(\d+)/.exec(version)?.[1];
+    major = leading === undefined ? undefined : Number(leading);
+  }
   return major !== undefined && major < 1000 ? major : undefined;
 }

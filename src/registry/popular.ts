@@ -51,6 +51,12 @@ export class PopularNames {
 
 export type PopularLoad = PopularNames | { reason: string };
 
+/**
+ * The ecosystems with lists of popular names, and so with typosquat checks. The others have no maintained
+ * list to compare names with, so their names are not checked for look-alikes at all.
+ */
+export const POPULAR_ECOSYSTEMS: ReadonlySet<Ecosystem> = new Set(['npm', 'PyPI']);
+
 /** npm's high-impact names from the installed `npm-high-impact` package. */
 export async function loadPopularNpm(): Promise<PopularLoad> {
   // A variable specifier: the package is optional, and its absence is a reason, not a build error.

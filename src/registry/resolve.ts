@@ -18,12 +18,29 @@ import {
 } from './cache.js';
 import type { ClientContext } from './client.js';
 import { type NpmConfig, npmConfig, type PipConfig, pipConfig } from './config.js';
+import { CratesClient } from './crates.js';
+import { GoProxyClient } from './go-proxy.js';
 import { HttpClient, type HttpSettings } from './http.js';
+import { MavenClient } from './maven.js';
 import { NpmClient, type NpmDocument } from './npm.js';
+import { NugetClient } from './nuget.js';
+import { PackagistClient } from './packagist.js';
 import { findVersion, installedToday } from './pick.js';
 import { loadPopularNpm, loadPopularPypi, type PopularLoad, popularPypiPath } from './popular.js';
 import { PypiClient } from './pypi.js';
-import type { PackageFacts, RegistryClient, Sourced, VersionFacts } from './types.js';
+import { RubygemsClient } from './rubygems.js';
+import {
+  composerSources,
+  cratesSources,
+  type GoSources,
+  goSources,
+  mavenSources,
+  nugetServiceIndex,
+  nugetSources,
+  type RegistrySources,
+  rubygemsSources,
+} from './sources.js';
+import type { ExistingPackage, PackageFacts, RegistryClient, Sourced, VersionFacts } from './types.js';
 
 const DAY_MS = 86_400_000;
 export const DEFAULT_NEW_PACKAGE_DAYS = 30;
@@ -37,12 +54,24 @@ export interface RegistryOptions {
   npmRegistry?: string;
   /** Overrides the PyPI index of pip's configuration. */
   pypiIndex?: string;
+  /** Overrides the Maven repository of Maven's settings (a mirror of central, or the super POM's central). */
+  mavenRepository?: string;
+  /** Overrides GOPROXY (GOPRIVATE/GONOPROXY still apply). */
+  goProxy?: string;
+  /** A sparse crates.io index (`sparse+` optional), over Cargo's source replacement. */
+  cratesIndex?: string;
+  /** Overrides the RubyGems sources of the gemrc files. */
+  rubygemsSource?: string;
+  /** A Composer repository to ask instead of the ones composer.json and COMPOSER_HOME name. */
+  packagistRepository?: string;
+  /** A NuGet v3 source (its service index, or a base under which `v3/index.json` is) over NuGet.Config. */
+  nugetSource?: string;
   /** The cache file, or false to keep answers for this scan only. Default `<cache>/registry.sqlite`. */
   cache?: string | false;
   cacheDir?: string;
   /** npm and pip configuration, proxies and home folders are read from it. Default process.env. */
   env?: Env;
-  /** The project folder whose `.npmrc` applies. Default process.cwd(). */
+  /** The project folder whose `.npmrc`, composer.json, NuGet.Config and .cargo/config.toml apply. Default process.cwd(). */
   cwd?: string;
   http?: HttpSettings;
   /** Packages asked about at once. Default 16. */
@@ -86,9 +115,61 @@ export interface RegistryStage {
   warnings: string[];
 }
 
-/** References a registry is asked about: from the registry (not git, URL, path or workspace). */
+/**
+ * References a registry is asked about: from the registry (not git, URL, path or workspace), and not a
+ * package name guessed from an import (a Java package, a Ruby require, a Rust `use`, a Go import no module
+ * covers), whose absence from the registry would prove nothing. Python's guesses are the exception: an
+ * import name is most often the distribution's, and a missing one is reported as a guess (low severity).
+ */
 export function registryEligible(ref: PackageRef): boolean {
-  return ref.origin === undefined || ref.origin === 'registry';
+  return (ref.origin === undefined || ref.origin === 'registry') && !guessedFromImport(ref);
+}
+
+function guessedFromImport(ref: PackageRef): boolean {
+  return ref.source === 'imported' && ref.inferred === true && ref.ecosystem !== 'PyPI';
+}
+
+const GUESSED =
+  'not asked: the package name is guessed from an import, and no manifest or install command in the scan names the package';
+
+interface OtherSources {
+  Maven?: RegistrySources;
+  Go?: GoSources;
+  'crates.io'?: RegistrySources;
+  RubyGems?: RegistrySources;
+  Packagist?: RegistrySources;
+  NuGet?: RegistrySources;
+}
+
+/** Sources for the ecosystems asked about: the option, else the tool's configuration. */
+async function otherSources(
+  ecosystems: Set<Ecosystem>,
+  options: RegistryOptions,
+  cwd: string,
+  env: Env,
+): Promise<OtherSources> {
+  const given = (url: string | undefined): RegistrySources | undefined =>
+    url
+      ? { sources: [{ url: url.endsWith('/') || url.endsWith('.json') ? url : `${url}/` }], origin: 'option' }
+      : undefined;
+  const out: OtherSources = {};
+  if (ecosystems.has('Maven')) out.Maven = given(options.mavenRepository) ?? (await mavenSources(env));
+  if (ecosystems.has('Go')) {
+    const configured = goSources(env);
+    const option = given(options.goProxy);
+    out.Go = option ? { ...option, private: configured.private } : configured;
+  }
+  if (ecosystems.has('crates.io'))
+    out['crates.io'] =
+      given(options.cratesIndex?.replace(/^sparse\+/, '')) ?? (await cratesSources(cwd, env));
+  if (ecosystems.has('RubyGems'))
+    out.RubyGems = given(options.rubygemsSource) ?? (await rubygemsSources(env));
+  if (ecosystems.has('Packagist'))
+    out.Packagist = given(options.packagistRepository) ?? composerSources(cwd, env);
+  if (ecosystems.has('NuGet'))
+    out.NuGet =
+      given(options.nugetSource && nugetServiceIndex(options.nugetSource)) ?? nugetSources(cwd, env);
+  return out;
 }
 
 function idOf(ecosystem: Ecosystem, name: string): string {
@@ -121,6 +202,12 @@ export async function resolveRegistry(
     if (!names.has(id)) names.set(id, { ecosystem: ref.ecosystem, name: ref.name });
   }
   const ecosystems = new Set([...names.values()].map((n) => n.ecosystem));
+  const guesses = new Map<string, PackageRef>();
+  for (const ref of refs) {
+    const id = idOf(ref.ecosystem, ref.name);
+    if ((ref.origin === undefined || ref.origin === 'registry') && guessedFromImport(ref) && !names.has(id))
+      guesses.set(id, ref);
+  }
 
   let npm: NpmConfig | undefined;
   if (ecosystems.has('npm')) {
@@ -136,10 +223,16 @@ export async function resolveRegistry(
       ? { index: options.pypiIndex, source: 'option', extra: [] }
       : await pipConfig(env);
 
+  const others = await otherSources(ecosystems, options, cwd, env);
+
   const cachePath =
     options.cache === false ? undefined : (options.cache ?? registryCachePath(env, options.cacheDir));
   // Nothing will be fetched without a registry or in offline mode: then an absent cache is not created.
-  const willFetch = mode !== 'offline' && (npm?.registry !== undefined || pip?.index !== undefined);
+  const willFetch =
+    mode !== 'offline' &&
+    (npm?.registry !== undefined ||
+      pip?.index !== undefined ||
+      Object.values(others).some((o) => o.sources.length > 0));
   const cache = cachePath ? RegistryCache.open(cachePath, { create: willFetch, logger }) : undefined;
   const http = new HttpClient({ ...options.http, env, logger });
   const context: ClientContext = {
@@ -152,9 +245,20 @@ export async function resolveRegistry(
   const clients = new Map<Ecosystem, RegistryClient>();
   if (npm) clients.set('npm', new NpmClient(npm, context, options.npmDocument ?? 'full'));
   if (pip) clients.set('PyPI', new PypiClient(pip, context));
+  if (others.Maven) clients.set('Maven', new MavenClient(others.Maven, context));
+  if (others.Go) clients.set('Go', new GoProxyClient(others.Go, context));
+  if (others['crates.io']) clients.set('crates.io', new CratesClient(others['crates.io'], context));
+  if (others.RubyGems) clients.set('RubyGems', new RubygemsClient(others.RubyGems, context));
+  if (others.Packagist) clients.set('Packagist', new PackagistClient(others.Packagist, context));
+  if (others.NuGet) clients.set('NuGet', new NugetClient(others.NuGet, context));
 
   const answers = new Map<string, Sourced<PackageFacts>>();
-  const unchecked: Unchecked[] = [];
+  const unchecked: Unchecked[] = [...guesses.values()].map((ref) => ({
+    ecosystem: ref.ecosystem,
+    name: ref.name,
+    check: 'registry',
+    reason: GUESSED,
+  }));
   const failures = new Map<string, number>();
   const work = [...names.entries()];
   let done = 0;
@@ -184,6 +288,13 @@ export async function resolveRegistry(
         }
         logger.progress({ task: 'registry', done: ++done, total: work.length, detail: name });
       },
+    );
+    await completeVersions(
+      eligible,
+      answers,
+      clients,
+      unchecked,
+      options.concurrency ?? DEFAULT_REGISTRY_CONCURRENCY,
     );
 
     const installs = new Map<PackageRef, VersionFacts | undefined>();
@@ -234,6 +345,72 @@ export async function resolveRegistry(
     cache?.close();
     await http.close();
   }
+}
+
+/** Sources whose versions are dated for the `outdated` check (lockfiles list transitive packages too). */
+const DATED_SOURCES: ReadonlySet<PackageRef['source']> = new Set(['declared', 'installed', 'executed']);
+
+/**
+ * Asks the clients that describe some versions one at a time (`RegistryClient.version`) about the versions
+ * the references name that the package facts do not list or do not date, and about the latest version when
+ * it is undated; the answers are merged into the facts. A version the registry could not be asked about and
+ * that the facts do not list is kept as known, so that it is not called a hallucinated version, and is
+ * listed as `unchecked` for `unknown-version`.
+ */
+async function completeVersions(
+  refs: readonly PackageRef[],
+  answers: Map<string, Sourced<PackageFacts>>,
+  clients: Map<Ecosystem, RegistryClient>,
+  unchecked: Unchecked[],
+  concurrency: number,
+): Promise<void> {
+  const wanted = new Map<string, { id: string; ref: PackageRef; version: string }>();
+  const want = (id: string, ref: PackageRef, version: string) => {
+    const key = `${id}\0${version}`;
+    if (!wanted.has(key)) wanted.set(key, { id, ref, version });
+  };
+  for (const ref of refs) {
+    if (!clients.get(ref.ecosystem)?.version) continue;
+    const id = idOf(ref.ecosystem, ref.name);
+    const facts = answers.get(id)?.facts;
+    if (facts?.status !== 'exists' || !facts.versions) continue;
+    const latest = facts.latest ? facts.versions[facts.latest] : undefined;
+    if (latest && !latest.published && DATED_SOURCES.has(ref.source)) want(id, ref, latest.version);
+    if (ref.version === undefined) continue;
+    const known = findVersion(facts, ref.version);
+    if (!known || (!known.published && DATED_SOURCES.has(ref.source))) want(id, ref, ref.version);
+  }
+  const copied = new Set<string>();
+  await pool([...wanted.values()], concurrency, async ({ id, ref, version }) => {
+    const answer = answers.get(id)!;
+    const facts = answer.facts as ExistingPackage;
+    const reply = await clients.get(ref.ecosystem)!.version!(facts.name, version);
+    const known = findVersion(facts, version);
+    if (reply.status === 'missing' || (reply.status === 'unchecked' && known)) return;
+    // The facts may be shared with other lookups: they are changed on a copy.
+    if (!copied.has(id)) {
+      copied.add(id);
+      answers.set(id, { ...answer, facts: { ...facts, versions: { ...facts.versions } } });
+    }
+    const current = answers.get(id)!.facts as ExistingPackage;
+    const versions = current.versions!;
+    if (reply.status === 'unchecked') {
+      versions[version] = { version };
+      unchecked.push({
+        ecosystem: ref.ecosystem,
+        name: ref.name,
+        version,
+        check: 'unknown-version',
+        reason: reply.reason,
+      });
+      return;
+    }
+    const key = known?.version ?? reply.facts.version;
+    versions[key] = { ...versions[key], ...reply.facts, version: key };
+    const published = reply.facts.published;
+    if (published && current.datesTrusted && (!current.created || published < current.created))
+      current.created = published;
+  });
 }
 
 /** For answers with undeclared imports: the dependencies of each package the answer declares. */

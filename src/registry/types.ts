@@ -1,7 +1,7 @@
 /**
  * What Vouch asks of a package registry, whatever the ecosystem: one `RegistryClient` per registry kind
- * (npm, PyPI, later others) answering with normalised `PackageFacts`. Analyzers read these facts only;
- * they never see a registry's own document format.
+ * (npm, PyPI, Maven, the Go module proxy, crates.io, RubyGems, Packagist, NuGet) answering with normalised
+ * `PackageFacts`. Analyzers read these facts only; they never see a registry's own document format.
  */
 import type { Ecosystem } from '../model/ecosystem.js';
 
@@ -9,9 +9,12 @@ export interface VersionFacts {
   version: string;
   /** ISO 8601 publish (upload) time, when the document has one. */
   published?: string;
-  /** npm: the maintainers' deprecation message. */
+  /** The maintainers' deprecation message (npm, NuGet), or Composer's "abandoned" notice. */
   deprecated?: string;
-  /** PyPI: every file of the release is yanked (PEP 592). */
+  /**
+   * The release was withdrawn but stays installable when named exactly: PyPI's yanked files (PEP 592), a
+   * yanked crate, a NuGet version unlisted from the feed.
+   */
   yanked?: boolean;
   yankedReason?: string;
   /** Registry names of the packages this version depends on at run time; undefined when the document does not say. */
@@ -92,4 +95,17 @@ export interface RegistryClient {
    * per release). Undefined when unknown.
    */
   dependencies?(name: string, version: string): Promise<string[] | undefined>;
+  /**
+   * One version the package facts do not describe in full: a version the package document does not list
+   * (the Go module proxy lists tagged versions only, not pseudo-versions; a Maven repository's metadata may
+   * lag behind its files) or a version without a publish date (the Go proxy and Maven repositories date
+   * one version per request). Never throws.
+   */
+  version?(name: string, version: string): Promise<VersionAnswer>;
 }
+
+export type VersionAnswer =
+  | { status: 'found'; facts: VersionFacts }
+  /** The registry says the package has no such version. */
+  | { status: 'missing' }
+  | { status: 'unchecked'; reason: string };

@@ -33,6 +33,45 @@ export interface FakeRegistry {
   close(): Promise<void>;
 }
 
+/**
+ * Answers a request the way the test asked the server to misbehave for its path (or with a 503 once the
+ * registry is down); false when the request is to be served normally. Shared by the fake registries.
+ */
+export function misbehaved(
+  state: { misbehave: Map<string, Misbehaviour>; downAfter?: number; requests: unknown[] },
+  used: WeakMap<Misbehaviour, number>,
+  path: string,
+  res: ServerResponse,
+  serve: () => void,
+): boolean {
+  if (state.downAfter !== undefined && state.requests.length > state.downAfter) {
+    res.writeHead(503, { 'content-type': 'text/plain' });
+    res.end('down');
+    return true;
+  }
+  const trouble = state.misbehave.get(path);
+  if (!trouble) return false;
+  const count = (used.get(trouble) ?? 0) + 1;
+  used.set(trouble, count);
+  if (trouble.times !== undefined && count > trouble.times) return false;
+  if ('status' in trouble) {
+    res.writeHead(trouble.status, trouble.retryAfter ? { 'retry-after': trouble.retryAfter } : {});
+    res.end();
+  } else if ('delayMs' in trouble) setTimeout(serve, trouble.delayMs).unref();
+  else if ('truncate' in trouble) {
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': 1000 });
+    res.write('{"name": "trunc');
+    setTimeout(() => res.destroy(), 20).unref();
+  } else if ('invalidJson' in trouble) {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end('{"name": "broken", "versions": {');
+  } else {
+    res.writeHead(200, { 'content-type': trouble.contentType ?? 'application/json' });
+    res.end(trouble.body);
+  }
+  return true;
+}
+
 function etagOf(body: string): string {
   return `"${createHash('sha1').update(body).digest('hex').slice(0, 16)}"`;
 }
@@ -102,41 +141,7 @@ export async function startFakeRegistry(): Promise<FakeRegistry> {
   const server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
     state.requests.push({ path, headers: req.headers });
-    if (state.downAfter !== undefined && state.requests.length > state.downAfter) {
-      res.writeHead(503, { 'content-type': 'text/plain' });
-      res.end('down');
-      return;
-    }
-    const trouble = state.misbehave.get(path);
-    if (trouble) {
-      const count = (used.get(trouble) ?? 0) + 1;
-      used.set(trouble, count);
-      if (trouble.times === undefined || count <= trouble.times) {
-        if ('status' in trouble) {
-          res.writeHead(trouble.status, trouble.retryAfter ? { 'retry-after': trouble.retryAfter } : {});
-          res.end();
-          return;
-        }
-        if ('delayMs' in trouble) {
-          setTimeout(() => route(req, res, path), trouble.delayMs).unref();
-          return;
-        }
-        if ('truncate' in trouble) {
-          res.writeHead(200, { 'content-type': 'application/json', 'content-length': 1000 });
-          res.write('{"name": "trunc');
-          setTimeout(() => res.destroy(), 20).unref();
-          return;
-        }
-        if ('invalidJson' in trouble) {
-          res.writeHead(200, { 'content-type': 'application/json' });
-          res.end('{"name": "broken", "versions": {');
-          return;
-        }
-        res.writeHead(200, { 'content-type': trouble.contentType ?? 'application/json' });
-        res.end(trouble.body);
-        return;
-      }
-    }
+    if (misbehaved(state, used, path, res, () => route(req, res, path))) return;
     route(req, res, path);
   });
 

@@ -1,0 +1,203 @@
+/**
+ * The NuGet v3 client. A source is its service index (`…/v3/index.json`), which names the resources: the
+ * flat container (`PackageBaseAddress/3.0.0`: `<base>/<lower-case id>/index.json`, every version, listed or
+ * not) answers existence and versions; the registration (`RegistrationsBaseUrl`, SemVer 2.0 flavour first)
+ * adds publish dates, whether a version is listed, deprecations, descriptions and dependencies. A source
+ * without a registration, or one that fails, leaves those out (and the checks that need dates `unchecked`).
+ */
+import { compareVersions } from '../vulndb/versions/index.js';
+import { datesLookReal, isObject, isoTime, parseJson, SourcesClient } from './client.js';
+import { RegistryHttpError } from './http.js';
+import { latestRelease } from './pick.js';
+import { type RegistrySource, withSlash } from './sources.js';
+import type { ExistingPackage, VersionFacts } from './types.js';
+
+const FLAT_CONTAINER = 'PackageBaseAddress/3.0.0';
+/** Registration flavours, best first: 3.6.0 includes SemVer 2.0 packages, the others leave them out. */
+const REGISTRATIONS = [
+  'RegistrationsBaseUrl/3.6.0',
+  'RegistrationsBaseUrl/3.4.0',
+  'RegistrationsBaseUrl/3.0.0-rc',
+  'RegistrationsBaseUrl/3.0.0-beta',
+  'RegistrationsBaseUrl',
+];
+/** Registration pages fetched for one package, at most (nuget.org inlines pages up to 128 versions). */
+const MAX_PAGES = 20;
+/** NuGet's publish date of an unlisted version. */
+const UNLISTED_DATE = /^1900-01-01/;
+
+interface ServiceIndex {
+  flatContainer: string;
+  registrations?: string;
+}
+
+export class NugetClient extends SourcesClient {
+  readonly ecosystem = 'NuGet' as const;
+  /** Each source's service index, asked once per scan. */
+  private readonly indexes = new Map<string, Promise<ServiceIndex>>();
+
+  protected override refusal(name: string): string | undefined {
+    return /^[A-Za-z0-9_.-]+$/.test(name) ? undefined : `'${name}' is not a package id`;
+  }
+
+  protected override cacheName(name: string): string {
+    return name.toLowerCase();
+  }
+
+  protected async fromSource(source: RegistrySource, name: string): Promise<ExistingPackage | undefined> {
+    const id = name.toLowerCase();
+    const index = await this.serviceIndex(source);
+    const flat = await this.getJson(source, `${index.flatContainer}${id}/index.json`);
+    if (!flat) return undefined;
+    const listed = isObject(flat) && Array.isArray(flat.versions) ? flat.versions : undefined;
+    if (!listed)
+      throw new RegistryHttpError(
+        'invalid',
+        'the source answered with something that is not a list of versions',
+      );
+    const versions: Record<string, VersionFacts> = {};
+    for (const version of listed) if (typeof version === 'string') versions[version] = { version };
+    const facts: ExistingPackage = {
+      status: 'exists',
+      ecosystem: 'NuGet',
+      name,
+      versions,
+      datesTrusted: false,
+    };
+    const registration = index.registrations
+      ? await this.registration(source, `${index.registrations}${id}/index.json`).catch(() => undefined)
+      : undefined;
+    if (registration) applyRegistration(facts, registration);
+    else facts.trimmed = ['publish dates', 'listed', 'deprecation', 'description'];
+    const latest = latestRelease('NuGet', versions);
+    if (latest) facts.latest = latest;
+    return facts;
+  }
+
+  private serviceIndex(source: RegistrySource): Promise<ServiceIndex> {
+    let index = this.indexes.get(source.url);
+    if (!index) {
+      index = this.readServiceIndex(source);
+      // A failure is not remembered: the next package asks again.
+      index.catch(() => this.indexes.delete(source.url));
+      this.indexes.set(source.url, index);
+    }
+    return index;
+  }
+
+  private async readServiceIndex(source: RegistrySource): Promise<ServiceIndex> {
+    const doc = await this.getJson(source, source.url);
+    if (doc === undefined)
+      throw new RegistryHttpError(
+        'unavailable',
+        'the service index is not there (HTTP 404): is this a v3 source?',
+      );
+    const resources =
+      isObject(doc) && Array.isArray(doc.resources) ? doc.resources.filter(isObject) : undefined;
+    if (!resources)
+      throw new RegistryHttpError(
+        'invalid',
+        'the source answered with something that is not a service index',
+      );
+    const of = (type: string) => {
+      const found = resources.find((r) => r['@type'] === type && typeof r['@id'] === 'string');
+      return found ? withSlash(found['@id'] as string) : undefined;
+    };
+    const flatContainer = of(FLAT_CONTAINER);
+    if (!flatContainer)
+      throw new RegistryHttpError('unavailable', `the service index names no ${FLAT_CONTAINER} resource`);
+    const index: ServiceIndex = { flatContainer };
+    const registrations = REGISTRATIONS.map(of).find((url) => url !== undefined);
+    if (registrations) index.registrations = registrations;
+    return index;
+  }
+
+  /** The registration's leaves (catalog entries), from the index and the pages it does not inline. */
+  private async registration(
+    source: RegistrySource,
+    url: string,
+  ): Promise<Record<string, unknown>[] | undefined> {
+    const doc = await this.getJson(source, url);
+    if (!isObject(doc) || !Array.isArray(doc.items)) return undefined;
+    const entries: Record<string, unknown>[] = [];
+    let fetched = 0;
+    for (const page of doc.items) {
+      if (!isObject(page)) continue;
+      let items = page.items;
+      if (!Array.isArray(items)) {
+        if (typeof page['@id'] !== 'string' || ++fetched > MAX_PAGES) return undefined;
+        const full = await this.getJson(source, page['@id']);
+        items = isObject(full) ? full.items : undefined;
+        if (!Array.isArray(items)) return undefined;
+      }
+      for (const leaf of items as unknown[])
+        if (isObject(leaf) && isObject(leaf.catalogEntry)) entries.push(leaf.catalogEntry);
+    }
+    return entries;
+  }
+
+  /** A JSON document, or undefined for a 404. */
+  private async getJson(source: RegistrySource, url: string): Promise<unknown> {
+    const body = await this.fetchText(source, url, 'application/json');
+    return body === undefined ? undefined : parseJson(body);
+  }
+}
+
+/** Dates, listing, deprecations, descriptions and dependencies from registration catalog entries. */
+export function applyRegistration(facts: ExistingPackage, entries: readonly Record<string, unknown>[]): void {
+  const versions = facts.versions ?? {};
+  const byLower = new Map(Object.keys(versions).map((v) => [v.toLowerCase(), v]));
+  const times: string[] = [];
+  let description: { version: string; text: string } | undefined;
+  for (const entry of entries) {
+    if (typeof entry.version !== 'string') continue;
+    // The flat container lists normalised lower-case versions; the catalog keeps the author's spelling.
+    const key =
+      byLower.get(entry.version.toLowerCase()) ?? byLower.get(entry.version.split('+')[0]!.toLowerCase());
+    if (key === undefined) continue;
+    const version = versions[key]!;
+    const published = typeof entry.published === 'string' ? entry.published : undefined;
+    if (published && !UNLISTED_DATE.test(published)) {
+      const iso = isoTime(published);
+      if (iso) {
+        version.published = iso;
+        times.push(iso);
+      }
+    }
+    if (entry.listed === false || (published !== undefined && UNLISTED_DATE.test(published))) {
+      version.yanked = true;
+      version.yankedReason = 'unlisted from the feed by its owners';
+    }
+    const deprecation = deprecationNotice(entry.deprecation);
+    if (deprecation) version.deprecated = deprecation;
+    version.dependencies = dependencyIds(entry.dependencyGroups);
+    if (!description || compareVersions('NuGet', key, description.version) > 0)
+      description = { version: key, text: typeof entry.description === 'string' ? entry.description : '' };
+  }
+  facts.datesTrusted = datesLookReal(times);
+  const created = times.sort()[0];
+  if (created) facts.created = created;
+  if (description) facts.description = description.text;
+}
+
+/** `Legacy, CriticalBugs: <message>; use <alternate> instead`. */
+function deprecationNotice(value: unknown): string | undefined {
+  if (!isObject(value)) return undefined;
+  const reasons = Array.isArray(value.reasons) ? value.reasons.filter((r) => typeof r === 'string') : [];
+  const message = typeof value.message === 'string' && value.message !== '' ? value.message : undefined;
+  const alternate = isObject(value.alternatePackage) ? value.alternatePackage.id : undefined;
+  const parts = [message ?? (reasons.length > 0 ? reasons.join(', ') : 'deprecated')];
+  if (typeof alternate === 'string') parts.push(`use ${alternate} instead`);
+  return parts.join('; ');
+}
+
+/** Dependencies of every target framework: what an install of the version may bring in. */
+function dependencyIds(groups: unknown): string[] {
+  const ids = new Set<string>();
+  if (Array.isArray(groups))
+    for (const group of groups)
+      if (isObject(group) && Array.isArray(group.dependencies))
+        for (const dep of group.dependencies)
+          if (isObject(dep) && typeof dep.id === 'string') ids.add(dep.id);
+  return [...ids];
+}

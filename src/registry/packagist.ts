@@ -1,0 +1,143 @@
+/**
+ * The Composer repository client (Packagist and its mirrors, Private Packagist, Satis with metadata): the
+ * repository's `packages.json` names where Composer 2 metadata lives (`metadata-url`, `/p2/%package%.json`
+ * on Packagist); that file lists the tagged versions of one package, minified (each entry only what changed
+ * since the previous one, `"__unset"` for a key dropped), with `time`, `abandoned`, `require`. Development
+ * branches (`~dev.json`) are not read: references name releases.
+ */
+import { compareVersions } from '../vulndb/versions/index.js';
+import { datesLookReal, isObject, isoTime, parseJson, SourcesClient } from './client.js';
+import { RegistryHttpError } from './http.js';
+import { latestRelease } from './pick.js';
+import type { RegistrySource } from './sources.js';
+import type { ExistingPackage, VersionFacts } from './types.js';
+
+export class PackagistClient extends SourcesClient {
+  readonly ecosystem = 'Packagist' as const;
+  /** Each repository's metadata URL template, asked once per scan. */
+  private readonly templates = new Map<string, Promise<string>>();
+
+  protected override refusal(name: string): string | undefined {
+    return /^[a-z0-9]([_.-]?[a-z0-9]+)*\/[a-z0-9](([_.]|-{1,2})?[a-z0-9]+)*$/.test(name.toLowerCase())
+      ? undefined
+      : `'${name}' is not a vendor/package name`;
+  }
+
+  protected override cacheName(name: string): string {
+    return name.toLowerCase();
+  }
+
+  protected async fromSource(source: RegistrySource, name: string): Promise<ExistingPackage | undefined> {
+    const key = name.toLowerCase();
+    const template = await this.template(source);
+    const body = await this.fetchText(source, template.replace('%package%', key), 'application/json');
+    return body === undefined ? undefined : readComposerMetadata(name, key, parseJson(body));
+  }
+
+  private template(source: RegistrySource): Promise<string> {
+    let template = this.templates.get(source.url);
+    if (!template) {
+      template = this.readRoot(source);
+      // A failure is not remembered: the next package asks again.
+      template.catch(() => this.templates.delete(source.url));
+      this.templates.set(source.url, template);
+    }
+    return template;
+  }
+
+  private async readRoot(source: RegistrySource): Promise<string> {
+    const body = await this.fetchText(source, `${source.url}packages.json`, 'application/json');
+    if (body === undefined)
+      throw new RegistryHttpError('unavailable', 'not a Composer repository (it has no packages.json)');
+    const root = parseJson(body);
+    const url = isObject(root) ? root['metadata-url'] : undefined;
+    if (typeof url !== 'string' || !url.includes('%package%'))
+      throw new RegistryHttpError(
+        'unavailable',
+        'the repository serves no Composer 2 metadata (its packages.json has no metadata-url)',
+      );
+    // Composer reads a metadata-url that starts with `/` from the repository's host.
+    return new URL(url, source.url).toString().replace('%25package%25', '%package%');
+  }
+}
+
+/** Composer's MetadataMinifier::expand: each entry carries only what changed since the one before. */
+export function expandMinified(entries: readonly unknown[]): Record<string, unknown>[] {
+  const out: Record<string, unknown>[] = [];
+  let current: Record<string, unknown> | undefined;
+  for (const entry of entries) {
+    if (!isObject(entry)) continue;
+    if (!current) current = { ...entry };
+    else {
+      current = { ...current };
+      for (const [key, value] of Object.entries(entry)) {
+        if (value === '__unset') delete current[key];
+        else current[key] = value;
+      }
+    }
+    out.push(current);
+  }
+  return out;
+}
+
+/** Normalises a Composer 2 metadata file; throws RegistryHttpError when it is not one. */
+export function readComposerMetadata(name: string, key: string, doc: unknown): ExistingPackage {
+  const packages = isObject(doc) && isObject(doc.packages) ? doc.packages : undefined;
+  const listed = packages?.[key] ?? (packages ? Object.values(packages)[0] : undefined);
+  if (!Array.isArray(listed))
+    throw new RegistryHttpError(
+      'invalid',
+      'the repository answered with something that is not package metadata',
+    );
+  const entries =
+    isObject(doc) && doc.minified === 'composer/2.0' ? expandMinified(listed) : listed.filter(isObject);
+  const versions: Record<string, VersionFacts> = {};
+  let canonical: string | undefined;
+  let description: { version: string; text: string } | undefined;
+  let repository: string | undefined;
+  for (const entry of entries) {
+    if (typeof entry.version !== 'string') continue;
+    const version = entry.version;
+    canonical ??= typeof entry.name === 'string' ? entry.name : undefined;
+    const facts: VersionFacts = { version, dependencies: packageRequirements(entry.require) };
+    const published = isoTime(entry.time);
+    if (published) facts.published = published;
+    const abandoned = abandonedNotice(entry.abandoned);
+    if (abandoned) facts.deprecated = abandoned;
+    versions[version] = facts;
+    if (!description || compareVersions('Packagist', version, description.version) > 0) {
+      description = { version, text: typeof entry.description === 'string' ? entry.description : '' };
+      const sourceInfo = isObject(entry.source) ? entry.source.url : undefined;
+      repository = typeof sourceInfo === 'string' ? sourceInfo : '';
+    }
+  }
+  const times = Object.values(versions)
+    .map((v) => v.published)
+    .filter((t): t is string => t !== undefined);
+  const latest = latestRelease('Packagist', versions);
+  const facts: ExistingPackage = {
+    status: 'exists',
+    ecosystem: 'Packagist',
+    name: canonical ?? name,
+    versions,
+    datesTrusted: datesLookReal(times),
+  };
+  if (latest) facts.latest = latest;
+  const created = times.sort()[0];
+  if (created) facts.created = created;
+  if (description) facts.description = description.text;
+  if (repository !== undefined) facts.repository = repository;
+  return facts;
+}
+
+/** Composer marks a package abandoned with `true` or the name of its replacement. */
+function abandonedNotice(value: unknown): string | undefined {
+  if (value === true) return 'abandoned by its maintainers';
+  if (typeof value === 'string' && value !== '') return `abandoned by its maintainers; use ${value} instead`;
+  return undefined;
+}
+
+/** Package requirements, without platform ones (`php`, `ext-json`, `composer-runtime-api`). */
+function packageRequirements(value: unknown): string[] {
+  return isObject(value) ? Object.keys(value).filter((n) => n.includes('/')) : [];
+}
