@@ -1,0 +1,23 @@
+// `npm run bundle`: the command line as one module, dist/vouch.js, which bin/vouch.js loads. One file
+// instead of a few hundred, with the small pure-JavaScript dependencies it loads at start-up (commander,
+// ignore, jsonc-parser, picocolors, ini, yauzl) inside it: start-up is most of the time of a small scan.
+// Packages with native code or WebAssembly files stay outside, and so does every package the code loads
+// on first use (core/lazy.ts requires them at run time, by name).
+import { build } from 'esbuild';
+
+await build({
+  entryPoints: ['src/cli/main.ts'],
+  outfile: 'dist/vouch.js',
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  // ESM builds where a package has one (jsonc-parser's UMD build requires its own files by relative path).
+  mainFields: ['module', 'main'],
+  external: ['better-sqlite3', 'oxc-parser', 'web-tree-sitter', 'tree-sitter-*', 'undici', 'npm-high-impact'],
+  // The CommonJS packages inside call require() for Node's own modules.
+  banner: {
+    js: "import { createRequire as vouchCreateRequire } from 'node:module';\nconst require = vouchCreateRequire(import.meta.url);",
+  },
+  logLevel: 'warning',
+});
