@@ -182,7 +182,7 @@ function explain(name, pkg, ours, knip, depcheck, tool) {
   return `imported in ${files.slice(0, 3).join(', ')}`;
 }
 
-/** Whether every mention of the package name in a file stands in a comment line (JSDoc). */
+/** Whether every import of the package (`import('x')`, `from 'x'`, `require('x')`) in a file stands in a comment line (JSDoc). */
 function onlyInComments(path, name) {
   let text;
   try {
@@ -190,7 +190,8 @@ function onlyInComments(path, name) {
   } catch {
     return false;
   }
-  const quoted = new RegExp(`['"\`]${name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}['"\`]`);
+  const escaped = name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  const quoted = new RegExp(`(?:import\\s*\\(|require\\s*\\(|from)\\s*['"\`]${escaped}['"\`]`);
   const lines = text.split('\n').filter((line) => quoted.test(line));
   return lines.length > 0 && lines.every((line) => /^\s*(\*|\/\/|\/\*)/.test(line));
 }
