@@ -14,7 +14,17 @@ await build({
   target: 'node20',
   // ESM builds where a package has one (jsonc-parser's UMD build requires its own files by relative path).
   mainFields: ['module', 'main'],
-  external: ['better-sqlite3', 'oxc-parser', 'web-tree-sitter', 'tree-sitter-*', 'undici', 'npm-high-impact'],
+  // yaml and smol-toml are imported only where a file needs them: inside, they would be parsed at every start.
+  external: [
+    'better-sqlite3',
+    'oxc-parser',
+    'web-tree-sitter',
+    'tree-sitter-*',
+    'undici',
+    'npm-high-impact',
+    'yaml',
+    'smol-toml',
+  ],
   // The CommonJS packages inside call require() for Node's own modules.
   banner: {
     js: "import { createRequire as vouchCreateRequire } from 'node:module';\nconst require = vouchCreateRequire(import.meta.url);",

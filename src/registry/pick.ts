@@ -6,13 +6,14 @@
  * the other ecosystems' tools share for a bare name (Go's `@latest`, cargo, gem, Composer, NuGet: the
  * highest release that is not yanked, unlisted or a pre-release).
  */
+
+import semver from 'semver';
 import { lazy } from '../core/lazy.js';
 import type { Ecosystem } from '../model/ecosystem.js';
 import { compareVersions } from '../vulndb/versions/index.js';
 import { readRange } from '../vulndb/versions/ranges.js';
 import type { ExistingPackage, VersionFacts } from './types.js';
 
-const semver = lazy<typeof import('semver')>('semver');
 const pep440 = lazy<typeof import('@renovatebot/pep440')>('@renovatebot/pep440');
 
 /** What a requirement asks for: any version, a dist-tag (npm), or a range; undefined when unreadable. */
@@ -46,7 +47,7 @@ const COMPOSER_PRERELEASE = /(?:^dev-|[-._\d](?:dev|alpha|beta|rc|a|b)(?:[.-]?\d
 export function isPrerelease(ecosystem: Ecosystem, version: string): boolean {
   switch (ecosystem) {
     case 'npm':
-      return (semver().prerelease(version, { loose: true })?.length ?? 0) > 0;
+      return (semver.prerelease(version, { loose: true })?.length ?? 0) > 0;
     case 'PyPI': {
       const parsed = pep440().explain(version);
       return parsed ? parsed.is_prerelease || parsed.is_devrelease : false;
@@ -141,7 +142,7 @@ export function findVersion(facts: ExistingPackage, version: string): VersionFac
 /** The major version of a release, or undefined for calendar versions (2024.1), where majors are years. */
 export function majorOf(ecosystem: Ecosystem, version: string): number | undefined {
   let major: number | undefined;
-  if (ecosystem === 'npm') major = semver().parse(version, { loose: true })?.major;
+  if (ecosystem === 'npm') major = semver.parse(version, { loose: true })?.major;
   else if (ecosystem === 'PyPI') major = pep440().explain(version)?.release[0];
   else {
     const leading = /^v?(\d+)/.exec(version)?.[1];

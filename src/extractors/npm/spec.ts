@@ -1,4 +1,4 @@
-import { lazy } from '../../core/lazy.js';
+import semver from 'semver';
 import type { RefOrigin } from '../../model/package-ref.js';
 
 export interface NpmTarget {
@@ -9,8 +9,6 @@ export interface NpmTarget {
   url?: string;
   alias?: string;
 }
-
-const semver = lazy<typeof import('semver')>('semver');
 
 const GIT_PREFIXES = ['git+', 'git:', 'git@', 'github:', 'gitlab:', 'bitbucket:', 'gist:'];
 
@@ -41,7 +39,7 @@ export function classifyNpmSpec(name: string, rawSpec: string): NpmTarget {
   // `user/repo` and `user/repo#ref` are GitHub shorthands.
   if (/^[\w.-]+\/[\w.-]+(#.*)?$/.test(spec)) return gitTarget(name, spec);
   if (spec === '' || spec === '*') return { name, spec: spec || undefined, origin: 'registry' };
-  const exact = semver().valid(spec, { loose: true });
+  const exact = semver.valid(spec, { loose: true });
   if (exact && !/^[=v\s]*[<>~^]/.test(spec)) return { name, version: exact, origin: 'registry' };
   return { name, spec, origin: 'registry' };
 }

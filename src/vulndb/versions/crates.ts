@@ -1,15 +1,12 @@
 import type { SemVer } from 'semver';
-import { lazy } from '../../core/lazy.js';
+import semver from 'semver';
 import { compareSemverKeys, keyFromSemVer, lenientSemverKey } from './semver-order.js';
-
-const semver = lazy<typeof import('semver')>('semver');
-
 import { defineScheme } from './shared.js';
 
 /** Cargo's `semver` crate takes plain SemVer 2.0 only: no `v` prefix, no surrounding spaces. */
 function parseCrate(version: string): SemVer | undefined {
   if (!/^[0-9]/.test(version) || version.trim() !== version) return undefined;
-  return semver().parse(version) ?? undefined;
+  return semver.parse(version) ?? undefined;
 }
 
 /** crates.io orders versions by SemVer 2.0 precedence, exactly as npm does. */

@@ -1,13 +1,10 @@
 import type { SemVer } from 'semver';
-import { lazy } from '../../core/lazy.js';
+import semver from 'semver';
 import { compareSemverKeys, keyFromSemVer, lenientSemverKey } from './semver-order.js';
-
-const semver = lazy<typeof import('semver')>('semver');
-
 import { defineScheme } from './shared.js';
 
 function parseNpm(version: string): SemVer | undefined {
-  return semver().parse(version) ?? undefined;
+  return semver.parse(version) ?? undefined;
 }
 
 /**

@@ -1,7 +1,7 @@
+import semver from 'semver';
 import { lazy } from '../../core/lazy.js';
 import type { Ecosystem } from '../../model/ecosystem.js';
 
-const semver = lazy<typeof import('semver')>('semver');
 const pep440 = lazy<typeof import('@renovatebot/pep440')>('@renovatebot/pep440');
 const pep440Specifier = lazy<typeof import('@renovatebot/pep440/lib/specifier.js')>(
   '@renovatebot/pep440/lib/specifier.js',
@@ -42,7 +42,7 @@ export function readRange(ecosystem: Ecosystem, spec: string | undefined): ReadR
 function readNpmRange(text: string): ReadRange {
   let range: import('semver').Range;
   try {
-    range = new (semver().Range)(text, { loose: true });
+    range = new semver.Range(text, { loose: true });
   } catch {
     return /^[A-Za-z][\w.-]*$/.test(text)
       ? { tag: text }
@@ -50,15 +50,15 @@ function readNpmRange(text: string): ReadRange {
   }
   const lows: string[] = [];
   for (const set of range.set) {
-    const low = semver().minVersion(new (semver().Range)(set.map((c) => c.value).join(' ') || '*'));
+    const low = semver.minVersion(new semver.Range(set.map((c) => c.value).join(' ') || '*'));
     if (low) lows.push(low.version);
   }
   const namesPrerelease = range.set.some((set) => set.some((c) => c.semver.prerelease.length > 0));
   return {
     range: {
       admits: (version, options) =>
-        semver().valid(version, { loose: true }) !== null &&
-        semver().satisfies(version, range, { loose: true, includePrerelease: options?.prereleases === true }),
+        semver.valid(version, { loose: true }) !== null &&
+        semver.satisfies(version, range, { loose: true, includePrerelease: options?.prereleases === true }),
       lows,
       namesPrerelease,
     },
