@@ -177,14 +177,15 @@ function idOf(ecosystem: Ecosystem, name: string): string {
 }
 
 /**
- * Resolves every eligible reference. `wantsDependencies(ref)` marks the imports of answers that need the
- * declared packages' dependencies (undeclared imports that may come in transitively).
+ * Resolves every eligible reference. `isUndeclared(ref)` marks the imports no manifest covers: in answers,
+ * they need the declared packages' dependencies (they may come in transitively); guessed names among them
+ * are listed as not asked about.
  */
 export async function resolveRegistry(
   refs: readonly PackageRef[],
   options: RegistryOptions,
   logger: Logger,
-  wantsDependencies: (ref: PackageRef) => boolean = () => false,
+  isUndeclared: (ref: PackageRef) => boolean = () => false,
 ): Promise<RegistryStage> {
   const env = options.env ?? process.env;
   const cwd = options.cwd ?? process.cwd();
@@ -205,8 +206,9 @@ export async function resolveRegistry(
   const guesses = new Map<string, PackageRef>();
   for (const ref of refs) {
     const id = idOf(ref.ecosystem, ref.name);
-    if ((ref.origin === undefined || ref.origin === 'registry') && guessedFromImport(ref) && !names.has(id))
-      guesses.set(id, ref);
+    // Only a phantom's guess is worth listing: an import a declared package covers needs no registry.
+    const listed = ref.origin === undefined || ref.origin === 'registry';
+    if (listed && guessedFromImport(ref) && !names.has(id) && isUndeclared(ref)) guesses.set(id, ref);
   }
 
   let npm: NpmConfig | undefined;
@@ -309,7 +311,7 @@ export async function resolveRegistry(
       return pick;
     };
 
-    const dependencies = await answerDependencies(eligible, answers, clients, installsOf, wantsDependencies);
+    const dependencies = await answerDependencies(eligible, answers, clients, installsOf, isUndeclared);
 
     const popular = new Map<Ecosystem, PopularLoad>();
     for (const ecosystem of ecosystems) {
@@ -419,11 +421,11 @@ async function answerDependencies(
   answers: Map<string, Sourced<PackageFacts>>,
   clients: Map<Ecosystem, RegistryClient>,
   installsOf: (ref: PackageRef) => VersionFacts | undefined,
-  wantsDependencies: (ref: PackageRef) => boolean,
+  isUndeclared: (ref: PackageRef) => boolean,
 ): Promise<Map<string, string[]>> {
   const scopes = new Set<string>();
   for (const ref of refs)
-    if (ref.scope !== undefined && ref.source === 'imported' && wantsDependencies(ref))
+    if (ref.scope !== undefined && ref.source === 'imported' && isUndeclared(ref))
       scopes.add(`${ref.scope}\0${ref.ecosystem}`);
   const out = new Map<string, string[]>();
   for (const ref of refs) {
