@@ -157,14 +157,15 @@ export function registerRegistryCommands(program: Command, io: CliIO, setExit: (
       );
       for (const extra of pip.extra) lines.push(`  extra index: ${redactUrl(extra)}`);
       const others: [string, RegistrySources][] = [
-        ['Maven:       ', await mavenSources(io.env)],
-        ['Go proxy:    ', goSources(io.env)],
-        ['crates.io:   ', await cratesSources(io.cwd, io.env)],
-        ['RubyGems:    ', await rubygemsSources(io.env)],
-        ['Composer:    ', composerSources(io.cwd, io.env)],
-        ['NuGet:       ', nugetSources(io.cwd, io.env)],
+        ['Maven:', await mavenSources(io.env)],
+        ['Go proxy:', goSources(io.env)],
+        ['crates.io:', await cratesSources(io.cwd, io.env)],
+        ['RubyGems:', await rubygemsSources(io.env)],
+        ['Composer:', composerSources(io.cwd, io.env)],
+        ['NuGet:', nugetSources(io.cwd, io.env)],
       ];
-      for (const [label, config] of others) {
+      for (const [name, config] of others) {
+        const label = name.padEnd('npm registry: '.length);
         if (config.sources.length === 0) {
           lines.push(`${label}none (${config.reason})`);
           continue;

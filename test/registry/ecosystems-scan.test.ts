@@ -350,7 +350,7 @@ describe('the command line', () => {
       GOPROXY: 'https://bob:hunter2@goproxy.example.org,direct',
       GOPRIVATE: 'git.example.org',
     });
-    expect(out.stdout).toMatch(/Go proxy: {4}https:\/\/goproxy\.example\.org\/ \(from GOPROXY\)/);
+    expect(out.stdout).toMatch(/Go proxy: {5}https:\/\/goproxy\.example\.org\/ \(from GOPROXY\)/);
     expect(out.stdout).toMatch(/crates\.io: {3}none \(no crates\.io index configured/);
     expect(out.stdout).not.toMatch(/hunter2|bob/);
   });
