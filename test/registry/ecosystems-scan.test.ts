@@ -351,7 +351,7 @@ describe('the command line', () => {
       GOPRIVATE: 'git.example.org',
     });
     expect(out.stdout).toMatch(/Go proxy: {5}https:\/\/goproxy\.example\.org\/ \(from GOPROXY\)/);
-    expect(out.stdout).toMatch(/crates\.io: {3}none \(no crates\.io index configured/);
+    expect(out.stdout).toMatch(/crates\.io: {4}none \(no crates\.io index configured/);
     expect(out.stdout).not.toMatch(/hunter2|bob/);
   });
 });
