@@ -22,6 +22,8 @@ export interface AnalysisContext {
 export interface AnalysisOutput {
   findings: Finding[];
   unchecked: Unchecked[];
+  /** What the check could not do for the scan as a whole (shown once, as a warning). */
+  warnings?: string[];
 }
 
 export interface Analyzer {

@@ -28,10 +28,14 @@ export const typosquat: Analyzer = {
     const findings: Finding[] = [];
     const unchecked = new UncheckedList();
     if (!registry) return { findings, unchecked: [] };
+    const unlisted = new Set<string>();
     for (const { ref, answer } of registryRefs(refs, registry, DIRECT_SOURCES)) {
       // A name guessed from an import is not what anyone typed: its likeness to another proves nothing.
-      if (answer.facts.status === 'missing' || ref.inferred || !POPULAR_ECOSYSTEMS.has(ref.ecosystem))
+      if (answer.facts.status === 'missing' || ref.inferred) continue;
+      if (!POPULAR_ECOSYSTEMS.has(ref.ecosystem)) {
+        unlisted.add(ref.ecosystem);
         continue;
+      }
       const popular = registry.popular(ref.ecosystem);
       if ('reason' in popular) {
         unchecked.add(ref, 'typosquat', popular.reason);
@@ -63,7 +67,13 @@ export const typosquat: Analyzer = {
         }),
       );
     }
-    return { findings, unchecked: unchecked.list() };
+    const warnings =
+      unlisted.size > 0
+        ? [
+            `typosquat: ${[...unlisted].sort().join(', ')} names were not compared with popular ones (Vouch has lists of popular npm and PyPI names only)`,
+          ]
+        : [];
+    return { findings, unchecked: unchecked.list(), warnings };
   },
 };
 

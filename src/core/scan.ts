@@ -222,6 +222,7 @@ export async function scan(inputs: readonly string[], options: ScanOptions = {})
   const findings: Finding[] = [];
   const unchecked: Unchecked[] = [];
   const checks: CheckRun[] = [];
+  const analyzerWarnings: string[] = [];
   const registryOptions = options.registry || (options.offline ? {} : undefined);
   const phantomWithoutRegistry = new PhantomResolver(index);
   const registry = registryOptions
@@ -268,6 +269,10 @@ export async function scan(inputs: readonly string[], options: ScanOptions = {})
     );
     findings.push(...out.findings.filter((f) => targetFiles.has(f.location.file)));
     unchecked.push(...out.unchecked);
+    for (const warning of out.warnings ?? []) {
+      logger.warn(warning);
+      analyzerWarnings.push(warning);
+    }
     checks.push({ id: analyzer.id, status: 'ran' });
   }
 
@@ -281,8 +286,8 @@ export async function scan(inputs: readonly string[], options: ScanOptions = {})
     skipped,
     unchecked,
     checks,
-    ...(advisories.warnings.length + (registry?.warnings.length ?? 0) > 0
-      ? { warnings: [...advisories.warnings, ...(registry?.warnings ?? [])] }
+    ...(advisories.warnings.length + (registry?.warnings.length ?? 0) + analyzerWarnings.length > 0
+      ? { warnings: [...advisories.warnings, ...(registry?.warnings ?? []), ...analyzerWarnings] }
       : {}),
     stats: {
       filesScanned: targetFiles.size,

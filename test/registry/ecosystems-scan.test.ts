@@ -197,6 +197,10 @@ describe('the example answers against their registries', () => {
   it('PHP: guzzle 7.4.0 is outdated', async () => {
     const result = await scan(['answers/php-guzzle.md'], options(EXAMPLES));
     expect(findingsOf(result)).toEqual(['outdated guzzlehttp/guzzle@7.4.0 answers/php-guzzle.md:6']);
+    // No list of popular Composer packages: said once for the scan, not hidden.
+    expect(result.warnings).toContain(
+      'typosquat: Packagist names were not compared with popular ones (Vouch has lists of popular npm and PyPI names only)',
+    );
     expect(result.findings.find((f) => f.kind === 'outdated')?.message).toMatch(/by 2\.8 years/);
   });
 
