@@ -216,6 +216,7 @@ export abstract class SourcesClient<Config extends RegistrySources = RegistrySou
   abstract readonly ecosystem: Ecosystem;
   /** The first source, as shown to the user; undefined when none is configured. */
   readonly registry: string | undefined;
+  private readonly perSource = new Map<string, Promise<unknown>>();
 
   constructor(
     protected readonly config: Config,
@@ -253,6 +254,23 @@ export abstract class SourcesClient<Config extends RegistrySources = RegistrySou
         ? { status: 'found', value: facts }
         : { status: 'missing', value: { status: 'missing', ecosystem, name, why: 'not-found' } };
     });
+  }
+
+  /**
+   * What `load` reads from a source (a service index, a root document), once per source and scan; a
+   * failure is not remembered: the next package asks again.
+   */
+  protected oncePerSource<T>(
+    source: RegistrySource,
+    load: (source: RegistrySource) => Promise<T>,
+  ): Promise<T> {
+    let loaded = this.perSource.get(source.url) as Promise<T> | undefined;
+    if (!loaded) {
+      loaded = load(source);
+      loaded.catch(() => this.perSource.delete(source.url));
+      this.perSource.set(source.url, loaded);
+    }
+    return loaded;
   }
 
   /** `firstFound` over the configured sources. */

@@ -33,8 +33,6 @@ interface ServiceIndex {
 
 export class NugetClient extends SourcesClient {
   readonly ecosystem = 'NuGet' as const;
-  /** Each source's service index, asked once per scan. */
-  private readonly indexes = new Map<string, Promise<ServiceIndex>>();
 
   protected override refusal(name: string): string | undefined {
     return /^[A-Za-z0-9_.-]+$/.test(name) ? undefined : `'${name}' is not a package id`;
@@ -46,7 +44,7 @@ export class NugetClient extends SourcesClient {
 
   protected async fromSource(source: RegistrySource, name: string): Promise<ExistingPackage | undefined> {
     const id = name.toLowerCase();
-    const index = await this.serviceIndex(source);
+    const index = await this.oncePerSource(source, (s) => this.readServiceIndex(s));
     const flat = await this.getJson(source, `${index.flatContainer}${id}/index.json`);
     if (!flat) return undefined;
     const listed = isObject(flat) && Array.isArray(flat.versions) ? flat.versions : undefined;
@@ -72,17 +70,6 @@ export class NugetClient extends SourcesClient {
     const latest = latestRelease('NuGet', versions);
     if (latest) facts.latest = latest;
     return facts;
-  }
-
-  private serviceIndex(source: RegistrySource): Promise<ServiceIndex> {
-    let index = this.indexes.get(source.url);
-    if (!index) {
-      index = this.readServiceIndex(source);
-      // A failure is not remembered: the next package asks again.
-      index.catch(() => this.indexes.delete(source.url));
-      this.indexes.set(source.url, index);
-    }
-    return index;
   }
 
   private async readServiceIndex(source: RegistrySource): Promise<ServiceIndex> {

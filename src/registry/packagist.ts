@@ -14,8 +14,6 @@ import type { ExistingPackage, VersionFacts } from './types.js';
 
 export class PackagistClient extends SourcesClient {
   readonly ecosystem = 'Packagist' as const;
-  /** Each repository's metadata URL template, asked once per scan. */
-  private readonly templates = new Map<string, Promise<string>>();
 
   protected override refusal(name: string): string | undefined {
     return /^[a-z0-9]([_.-]?[a-z0-9]+)*\/[a-z0-9](([_.]|-{1,2})?[a-z0-9]+)*$/.test(name.toLowerCase())
@@ -29,20 +27,9 @@ export class PackagistClient extends SourcesClient {
 
   protected async fromSource(source: RegistrySource, name: string): Promise<ExistingPackage | undefined> {
     const key = name.toLowerCase();
-    const template = await this.template(source);
+    const template = await this.oncePerSource(source, (s) => this.readRoot(s));
     const body = await this.fetchText(source, template.replace('%package%', key), 'application/json');
     return body === undefined ? undefined : readComposerMetadata(name, key, parseJson(body));
-  }
-
-  private template(source: RegistrySource): Promise<string> {
-    let template = this.templates.get(source.url);
-    if (!template) {
-      template = this.readRoot(source);
-      // A failure is not remembered: the next package asks again.
-      template.catch(() => this.templates.delete(source.url));
-      this.templates.set(source.url, template);
-    }
-    return template;
   }
 
   private async readRoot(source: RegistrySource): Promise<string> {
