@@ -3,7 +3,9 @@
  * Anthropic Messages response or messages array, an Ollama chat response, a `{messages: [...]}` record, or
  * JSON lines of any of these. Only assistant turns are answers; user and system turns are what they answer.
  */
+
 import { type ParseError, parse as parseTolerant, printParseErrorCode } from 'jsonc-parser';
+import { isJson, isObject } from '../core/json.js';
 import type { ExtractError, SourceFile } from '../extractors/types.js';
 import { basename } from '../extractors/types.js';
 import { LineIndex } from '../model/location.js';
@@ -81,15 +83,6 @@ export function detectFormat(file: SourceFile): ConversationFormat {
   return json ? 'json' : 'markdown';
 }
 
-function isJson(text: string): boolean {
-  try {
-    JSON.parse(text);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * `JSON.parse` for speed (a run of thousands of answers); on failure the tolerant parser says where the text
  * goes wrong, and the value is not used.
@@ -112,10 +105,6 @@ function parseJson(text: string, fail: (error: ExtractError) => void): unknown {
 }
 
 type Json = Record<string, unknown>;
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 const SHAPES =
   'expected a messages array ([{role, content}]), an OpenAI chat completion ({choices}), an Anthropic ' +

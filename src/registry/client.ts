@@ -124,10 +124,6 @@ export function parseJson(body: string): unknown {
   }
 }
 
-export function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** An ISO time when the value is one a Date can read; anything else counts as unknown. */
 export function isoTime(value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined;

@@ -5,7 +5,9 @@
  * Cargo treats 404, 410 and 451 as "no such crate"; `-` and `_` are one crate name for cargo, so a name
  * not found is tried with the other separator before it is called missing.
  */
-import { isObject, SourcesClient } from './client.js';
+
+import { isObject } from '../core/json.js';
+import { SourcesClient } from './client.js';
 import { RegistryHttpError } from './http.js';
 import { latestRelease } from './pick.js';
 import type { RegistrySource } from './sources.js';

@@ -7,9 +7,11 @@
  * a package inside a module (`golang.org/x/text/language`), so a name the proxy does not know as a module
  * is looked up by its parent paths, as the go command does, and answers with the module that contains it.
  */
+
+import { isObject } from '../core/json.js';
 import { goScheme } from '../vulndb/versions/go.js';
 import { compareVersions } from '../vulndb/versions/index.js';
-import { datesLookReal, isObject, isoTime, lookupVersion, parseJson, SourcesClient } from './client.js';
+import { datesLookReal, isoTime, lookupVersion, parseJson, SourcesClient } from './client.js';
 import { RegistryHttpError } from './http.js';
 import { isPrerelease } from './pick.js';
 import { type GoSources, matchesGoPrivate, type RegistrySource } from './sources.js';

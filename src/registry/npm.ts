@@ -4,11 +4,12 @@
  * deprecations and dependencies are needed, the full document when publish times, descriptions,
  * repositories and maintainers are.
  */
+
+import { isObject } from '../core/json.js';
 import type { FetchOutcome } from './cache.js';
 import {
   type ClientContext,
   datesLookReal,
-  isObject,
   isoTime,
   lookupFacts,
   parseJson,

@@ -5,8 +5,10 @@
  * adds publish dates, whether a version is listed, deprecations, descriptions and dependencies. A source
  * without a registration, or one that fails, leaves those out (and the checks that need dates `unchecked`).
  */
+
+import { isObject } from '../core/json.js';
 import { compareVersions } from '../vulndb/versions/index.js';
-import { datesLookReal, isObject, isoTime, parseJson, SourcesClient } from './client.js';
+import { datesLookReal, isoTime, parseJson, SourcesClient } from './client.js';
 import { RegistryHttpError } from './http.js';
 import { latestRelease } from './pick.js';
 import { type RegistrySource, withSlash } from './sources.js';

@@ -5,8 +5,10 @@
  * since the previous one, `"__unset"` for a key dropped), with `time`, `abandoned`, `require`. Development
  * branches (`~dev.json`) are not read: references name releases.
  */
+
+import { isObject } from '../core/json.js';
 import { compareVersions } from '../vulndb/versions/index.js';
-import { datesLookReal, isObject, isoTime, parseJson, SourcesClient } from './client.js';
+import { datesLookReal, isoTime, parseJson, SourcesClient } from './client.js';
 import { RegistryHttpError } from './http.js';
 import { latestRelease } from './pick.js';
 import type { RegistrySource } from './sources.js';

@@ -7,6 +7,7 @@
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { isObject } from '../core/json.js';
 import { lazy } from '../core/lazy.js';
 import { parseRequirement } from '../extractors/pypi/requirement.js';
 import { normalizePypiName } from '../model/ecosystem.js';
@@ -15,7 +16,6 @@ import { cachedLookup } from './cache.js';
 import {
   type ClientContext,
   datesLookReal,
-  isObject,
   isoTime,
   lookupFacts,
   parseJson,

@@ -4,8 +4,10 @@
  * (gem mirrors and proxies often serve only what Bundler needs) answer it 404 for every gem, so a 404 is
  * confirmed with the compact index Bundler reads (`<source>/info/<name>`) before a gem is called missing.
  */
+
+import { isObject } from '../core/json.js';
 import { compareVersions } from '../vulndb/versions/index.js';
-import { datesLookReal, isObject, isoTime, parseJson, SourcesClient } from './client.js';
+import { datesLookReal, isoTime, parseJson, SourcesClient } from './client.js';
 import { RegistryHttpError } from './http.js';
 import { latestRelease } from './pick.js';
 import type { RegistrySource } from './sources.js';

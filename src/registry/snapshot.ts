@@ -6,9 +6,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { VouchError } from '../core/errors.js';
+import { isObject } from '../core/json.js';
 import { type Ecosystem, packageKey } from '../model/ecosystem.js';
 import { RegistryCache } from './cache.js';
-import { isObject } from './client.js';
 
 export interface SnapshotReport {
   ecosystem: Ecosystem;

@@ -8,6 +8,7 @@
  */
 import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
+import { isObject } from '../core/json.js';
 import type { Env } from '../core/paths.js';
 import { treeSitterParser } from '../extractors/tree-sitter.js';
 import { attribute, childElement, childElements, childText, parseXml } from '../extractors/xml-tree.js';
@@ -313,16 +314,12 @@ function globToRegExp(glob: string): RegExp {
 
 type TomlTable = Record<string, unknown>;
 
-function isTable(value: unknown): value is TomlTable {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** A JSON object from a configuration file's text; undefined for anything else (the file is skipped). */
 function jsonTable(text: string | undefined): TomlTable | undefined {
   if (text === undefined) return undefined;
   try {
     const doc: unknown = JSON.parse(text);
-    return isTable(doc) ? doc : undefined;
+    return isObject(doc) ? doc : undefined;
   } catch {
     return undefined;
   }
@@ -369,9 +366,9 @@ export async function cratesSources(cwd: string, env: Env): Promise<RegistrySour
       ['registries', registries],
     ] as const) {
       const entries = toml[table];
-      if (!isTable(entries)) continue;
+      if (!isObject(entries)) continue;
       for (const [name, value] of Object.entries(entries))
-        if (isTable(value)) {
+        if (isObject(value)) {
           into[name] = { ...into[name], ...value };
           origins[`${table}.${name}`] = file;
         }
@@ -419,8 +416,8 @@ export async function cratesSources(cwd: string, env: Env): Promise<RegistrySour
 async function cargoCredential(file: string, name: string): Promise<string | undefined> {
   const toml = await readToml(file);
   const registries = toml?.registries;
-  const entry = isTable(registries) ? registries[name] : undefined;
-  return isTable(entry) && typeof entry.token === 'string' ? entry.token : undefined;
+  const entry = isObject(registries) ? registries[name] : undefined;
+  return isObject(entry) && typeof entry.token === 'string' ? entry.token : undefined;
 }
 
 // -------------------------------------------------------------------------------------------- RubyGems
@@ -458,7 +455,7 @@ export async function gemrcSources(text: string): Promise<string[] | undefined> 
   try {
     const { parse } = await import('yaml');
     const doc = parse(text) as unknown;
-    if (!isTable(doc)) return undefined;
+    if (!isObject(doc)) return undefined;
     const list = doc[':sources'] ?? doc.sources;
     return Array.isArray(list)
       ? list.filter((s): s is string => typeof s === 'string' && isHttpUrl(s))
@@ -544,12 +541,12 @@ export function composerSources(cwd: string, env: Env): RegistrySources {
     const repositories = doc.repositories;
     const entries: [string | undefined, unknown][] = Array.isArray(repositories)
       ? repositories.map((r) => [undefined, r])
-      : isTable(repositories)
+      : isObject(repositories)
         ? Object.entries(repositories)
         : [];
     for (const [key, entry] of entries) {
       if ((key === 'packagist.org' || key === 'packagist') && entry === false) defaultOff = true;
-      if (!isTable(entry)) continue;
+      if (!isObject(entry)) continue;
       if (entry['packagist.org'] === false || entry.packagist === false) {
         defaultOff = true;
         continue;
@@ -591,11 +588,11 @@ function composerAuth(texts: (string | undefined)[]): (url: string) => string | 
   for (const text of texts) {
     const doc = jsonTable(text);
     if (!doc) continue;
-    if (isTable(doc['http-basic']))
+    if (isObject(doc['http-basic']))
       for (const [host, value] of Object.entries(doc['http-basic']))
-        if (isTable(value) && typeof value.username === 'string' && typeof value.password === 'string')
+        if (isObject(value) && typeof value.username === 'string' && typeof value.password === 'string')
           if (!basic.has(host)) basic.set(host, basicAuth(value.username, value.password));
-    if (isTable(doc.bearer))
+    if (isObject(doc.bearer))
       for (const [host, token] of Object.entries(doc.bearer))
         if (typeof token === 'string' && !bearer.has(host)) bearer.set(host, `Bearer ${token}`);
   }

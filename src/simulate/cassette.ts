@@ -4,8 +4,10 @@
  * without headers, and the answer or the reason it failed). A later line for the same sample wins, so a
  * resumed recording appends.
  */
+
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { VouchError } from '../core/errors.js';
+import { isJson, isObject } from '../core/json.js';
 import type { RunPlan } from './store.js';
 
 const CASSETTE_VERSION = 1;
@@ -85,7 +87,7 @@ export class Cassette {
       }
     };
     const header = lines[0] ? parse(0) : undefined;
-    if (!isRecord(header) || header.cassette !== CASSETTE_VERSION || !isRecord(header.plan))
+    if (!isObject(header) || header.cassette !== CASSETTE_VERSION || !isObject(header.plan))
       return fail(1, `not a Vouch cassette (version ${CASSETTE_VERSION}): the first line must hold the plan`);
     const entries = new Map<string, CassetteEntry>();
     const last = lines.findLastIndex((line) => line.trim() !== '');
@@ -95,7 +97,7 @@ export class Cassette {
       if (i === last && !isJson(lines[i]!)) break;
       const entry = parse(i);
       if (
-        !isRecord(entry) ||
+        !isObject(entry) ||
         typeof entry.key !== 'string' ||
         (entry.answer === undefined) === (entry.failure === undefined)
       )
@@ -108,17 +110,4 @@ export class Cassette {
   get(key: string): CassetteEntry | undefined {
     return this.entries.get(key);
   }
-}
-
-function isJson(text: string): boolean {
-  try {
-    JSON.parse(text);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -8,8 +8,10 @@
  *   prices:                       # USD per million tokens
  *     openai:gpt-4o: { input: 2.5, output: 10 }
  */
+
 import { readFileSync } from 'node:fs';
 import { VouchError } from '../core/errors.js';
+import { isObject } from '../core/json.js';
 import { lazy } from '../core/lazy.js';
 import type { ProviderConnection } from './providers/index.js';
 import { isProviderType } from './providers/index.js';
@@ -91,27 +93,27 @@ export function parseSimulateConfig(data: unknown, shown: string): SimulateConfi
   const fail = (field: string, message: string): never => {
     throw new VouchError('CONFIG', `${shown}: ${field}: ${message}`);
   };
-  if (!isRecord(data)) return fail('(file)', 'must be a mapping with "providers" and/or "prices"');
+  if (!isObject(data)) return fail('(file)', 'must be a mapping with "providers" and/or "prices"');
   for (const key of Object.keys(data))
     if (key !== 'providers' && key !== 'prices') fail(key, 'unknown setting (expected providers, prices)');
   const config: SimulateConfig = { providers: {}, prices: {} };
   if (data.providers !== undefined) {
-    if (!isRecord(data.providers)) fail('providers', 'must map provider names to settings');
+    if (!isObject(data.providers)) fail('providers', 'must map provider names to settings');
     for (const [name, raw] of Object.entries(data.providers as Record<string, unknown>)) {
       const at = `providers.${name}`;
       if (!/^[a-z0-9][a-z0-9_-]*$/i.test(name)) fail(at, 'a provider name is letters, digits, "_" and "-"');
-      if (!isRecord(raw)) fail(at, 'must be a mapping');
+      if (!isObject(raw)) fail(at, 'must be a mapping');
       config.providers[name] = providerSettings(raw as Record<string, unknown>, at, fail);
       if (!isProviderType(name) && config.providers[name]!.type === undefined)
         fail(`${at}.type`, 'is required for a name that is not openai, anthropic or ollama');
     }
   }
   if (data.prices !== undefined) {
-    if (!isRecord(data.prices)) fail('prices', 'must map PROVIDER:MODEL to { input, output }');
+    if (!isObject(data.prices)) fail('prices', 'must map PROVIDER:MODEL to { input, output }');
     for (const [model, raw] of Object.entries(data.prices as Record<string, unknown>)) {
       const at = `prices.${model}`;
       if (!model.includes(':')) fail(at, 'the key is PROVIDER:MODEL');
-      if (!isRecord(raw) || !isPrice(raw.input) || !isPrice(raw.output) || Object.keys(raw).length !== 2)
+      if (!isObject(raw) || !isPrice(raw.input) || !isPrice(raw.output) || Object.keys(raw).length !== 2)
         fail(at, 'must be { input: USD per million tokens, output: USD per million tokens }');
       const price = raw as { input: number; output: number };
       config.prices[model] = { input: price.input, output: price.output };
@@ -185,8 +187,4 @@ function providerSettings(
 
 function isPrice(value: unknown): value is number {
   return typeof value === 'number' && Number.isFinite(value) && value >= 0;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -3,10 +3,12 @@
  * reads too): a list of scenarios, or a mapping with `scenarios:` and defaults (`system`, `language`,
  * `ecosystem`, `tags`) that every scenario of the file inherits. The built-in pack is data/scenarios/.
  */
+
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Document, LineCounter } from 'yaml';
 import { VouchError } from '../core/errors.js';
+import { isObject } from '../core/json.js';
 import { lazy } from '../core/lazy.js';
 import { dataPath } from '../core/package-root.js';
 import type { Ecosystem } from '../model/ecosystem.js';
@@ -118,7 +120,7 @@ export function parseScenarios(text: string, shown: string): Scenario[] {
   if (Array.isArray(data)) {
     list = data;
     listPath = [];
-  } else if (isRecord(data)) {
+  } else if (isObject(data)) {
     for (const key of Object.keys(data))
       if (!FILE_KEYS.has(key)) fail([key], `is not a file setting (expected ${[...FILE_KEYS].join(', ')})`);
     if (!Array.isArray(data.scenarios)) fail(['scenarios'], 'must be a list of scenarios');
@@ -137,7 +139,7 @@ export function parseScenarios(text: string, shown: string): Scenario[] {
   const scenarios: Scenario[] = [];
   for (const [index, raw] of (list as unknown[]).entries()) {
     const at = (key?: string) => (key === undefined ? [...listPath, index] : [...listPath, index, key]);
-    if (!isRecord(raw)) fail(at(), 'must be a mapping with at least "id" and "request"');
+    if (!isObject(raw)) fail(at(), 'must be a mapping with at least "id" and "request"');
     const entry = raw as Record<string, unknown>;
     for (const key of Object.keys(entry))
       if (!SCENARIO_KEYS.has(key))
@@ -196,10 +198,6 @@ function tags(value: unknown, path: (string | number)[], fail: Fail): string[] |
   if (!Array.isArray(value) || value.some((t) => typeof t !== 'string' || t.trim() === ''))
     return fail(path, 'must be a list of words');
   return (value as string[]).map((t) => t.trim());
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** `scenarios[3].request: ` for messages; empty for the whole file. */

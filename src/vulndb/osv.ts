@@ -2,6 +2,7 @@
  * The parts of an OSV record (https://ossf.github.io/osv-schema/) that Vouch reads, and the shape checks a
  * record must pass before it is stored. Anything else in a record is ignored.
  */
+import { isObject } from '../core/json.js';
 import { type Ecosystem, isEcosystem } from '../model/ecosystem.js';
 
 export interface OsvEvent {
@@ -111,10 +112,6 @@ function severityShapeProblem(value: unknown, where: string): string | undefined
   )
     return `"${where}" is not a list of {type, score}`;
   return undefined;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function isStringArray(value: unknown): value is string[] {

@@ -1,3 +1,4 @@
+import { isObject } from '../../core/json.js';
 import { lazy } from '../../core/lazy.js';
 
 const yarnParsers = lazy<typeof import('@yarnpkg/parsers')>('@yarnpkg/parsers');
@@ -48,7 +49,7 @@ export const yarnLock: Extractor = {
       parseEachBlock(preamble, blocks, result.errors)) {
       const first = descriptors[0];
       if (first === undefined || first === '__metadata') continue;
-      if (!isRecord(value)) {
+      if (!isObject(value)) {
         result.errors.push({ line, message: `"${first}" is not a lockfile entry` });
         continue;
       }
@@ -59,7 +60,7 @@ export const yarnLock: Extractor = {
       }
       const dependencyNames = DEPENDENCY_FIELDS.flatMap((field) => {
         const deps = value[field];
-        return isRecord(deps)
+        return isObject(deps)
           ? Object.entries(deps).map(
               ([key, spec]) => aliasTarget(typeof spec === 'string' ? spec : '') ?? key,
             )
@@ -99,14 +100,14 @@ function parseWhole(text: string, blocks: Block[]): Entry[] | undefined {
   const byValue = new Map<object, Entry>();
   for (const [key, value] of Object.entries(parsed)) {
     const descriptors = key.split(/,\s*/);
-    const shared = isRecord(value) ? byValue.get(value) : undefined;
+    const shared = isObject(value) ? byValue.get(value) : undefined;
     if (shared) {
       shared.descriptors.push(...descriptors);
       continue;
     }
     const entry: Entry = { descriptors, value, line: headerLines.get(descriptors[0] ?? '') ?? 1 };
     entries.push(entry);
-    if (isRecord(value)) byValue.set(value, entry);
+    if (isObject(value)) byValue.set(value, entry);
   }
   return entries;
 }
@@ -227,7 +228,7 @@ function splitBlocks(text: string): { preamble: string; blocks: Block[] } {
 function isClassic(preamble: string): boolean {
   try {
     const probe = yarnParsers().parseSyml(`${preamble}\nprobe:\n  key "value"\n`);
-    return isRecord(probe.probe);
+    return isObject(probe.probe);
   } catch {
     return false;
   }
@@ -246,7 +247,7 @@ function parseBlock(
     const offset = at === undefined ? 0 : Math.min(Math.max(0, at - 1 - prefixLines), block.lines.length - 1);
     const line = block.start + 1 + offset;
     // The YAML parser's `reason` is its message without a position, which would be relative to the entry.
-    const reason = isRecord(error) && typeof error.reason === 'string' ? error.reason : undefined;
+    const reason = isObject(error) && typeof error.reason === 'string' ? error.reason : undefined;
     const message = reason ?? (error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error));
     return { error: { line, message: `invalid yarn.lock entry: ${message}` } };
   }
@@ -254,15 +255,11 @@ function parseBlock(
 
 /** 1-based line of a parse error: the classic parser reports `location`, the YAML parser a 0-based `mark`. */
 function errorLine(error: unknown): number | undefined {
-  if (!isRecord(error)) return undefined;
+  if (!isObject(error)) return undefined;
   const location = error.location;
-  if (isRecord(location) && isRecord(location.start) && typeof location.start.line === 'number')
+  if (isObject(location) && isObject(location.start) && typeof location.start.line === 'number')
     return location.start.line;
   const mark = error.mark;
-  if (isRecord(mark) && typeof mark.line === 'number') return mark.line + 1;
+  if (isObject(mark) && typeof mark.line === 'number') return mark.line + 1;
   return undefined;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -3,7 +3,9 @@
  * 2023-06-01`; non-streaming, or server-sent events message_start, content_block_start/delta/stop,
  * message_delta, message_stop (plus ping and error).
  */
-import { errorMessageIn, isObject, optionalNumber, parseJsonBody } from './json.js';
+
+import { isObject } from '../../core/json.js';
+import { errorMessageIn, optionalNumber, parseJsonBody } from './json.js';
 import { parseServerSentEvents } from './streams.js';
 import {
   type ChatPrompt,

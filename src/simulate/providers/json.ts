@@ -1,3 +1,4 @@
+import { isObject } from '../../core/json.js';
 import { MalformedAnswerError } from './types.js';
 
 /** The body as JSON, or a MalformedAnswerError that says which provider sent what. */
@@ -7,10 +8,6 @@ export function parseJsonBody(body: string, what: string): unknown {
   } catch {
     throw new MalformedAnswerError(`${what} is not JSON (${describeBody(body)})`);
   }
-}
-
-export function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 export function optionalNumber(value: unknown): number | undefined {

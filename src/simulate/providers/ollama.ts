@@ -2,7 +2,9 @@
  * Ollama's native chat API: `POST {host}/api/chat`; one JSON object with `"stream": false`, otherwise
  * newline-delimited JSON objects, the last with `"done": true` and the token counts.
  */
-import { errorMessageIn, isObject, optionalNumber, parseJsonBody } from './json.js';
+
+import { isObject } from '../../core/json.js';
+import { errorMessageIn, optionalNumber, parseJsonBody } from './json.js';
 import { parseJsonLines } from './streams.js';
 import {
   type ChatPrompt,

@@ -3,7 +3,9 @@
  * LM Studio, OpenRouter, Ollama's /v1): `POST {base}/chat/completions`, non-streaming, or streaming as
  * server-sent events of `chat.completion.chunk` objects ending with `data: [DONE]`.
  */
-import { errorMessageIn, isObject, optionalNumber, parseJsonBody } from './json.js';
+
+import { isObject } from '../../core/json.js';
+import { errorMessageIn, optionalNumber, parseJsonBody } from './json.js';
 import { parseServerSentEvents } from './streams.js';
 import {
   type ChatPrompt,
