@@ -3,7 +3,7 @@ import type { PackageRef } from '../../model/package-ref.js';
 import { entries, lineOf, parseJson, property, rootObject, stringValue } from '../json-tree.js';
 import { basename, type Extractor, type ExtractResult, type SourceFile } from '../types.js';
 import { GraphBuilder, LockedRefs, reportDeepNesting } from './package-lock.js';
-import { classifyNpmSpec } from './spec.js';
+import { classifyNpmSpec, installedName } from './spec.js';
 
 const ID = 'npm/bun-lock';
 
@@ -95,7 +95,7 @@ function extractBunLock(file: SourceFile): ExtractResult {
       const found = installed.get([...fromPath.slice(0, depth), key].join('/'));
       if (found !== undefined) return found;
     }
-    return aliasTarget(spec) ?? key;
+    return installedName(key, spec);
   };
   for (const [key, workspace] of entries(workspaces)) {
     // Versions that only one workspace needs are nested under that workspace's name.
@@ -141,11 +141,4 @@ function dependencyNames(
   return fields.flatMap((field) =>
     [...entries(property(owner, field))].map(([key, value]) => resolve(key, stringValue(value) ?? '')),
   );
-}
-
-/** `npm:real@range` installs `real`. */
-function aliasTarget(spec: string): string | undefined {
-  if (!spec.startsWith('npm:')) return undefined;
-  const at = spec.lastIndexOf('@');
-  return at > 4 ? spec.slice(4, at) : undefined;
 }

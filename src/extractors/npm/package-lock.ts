@@ -11,6 +11,7 @@ import {
   stringValue,
 } from '../json-tree.js';
 import { basename, type Extractor, type ExtractResult, type SourceFile } from '../types.js';
+import { installedName } from './spec.js';
 
 const ID = 'npm/package-lock';
 
@@ -123,7 +124,7 @@ function readPackages(
           : undefined;
         return (linked ?? target).name;
       }
-      if (base === '') return aliasTarget(spec) ?? key;
+      if (base === '') return installedName(key, spec);
       const parent = base.lastIndexOf('/node_modules/');
       base = parent === -1 ? '' : base.slice(0, parent);
     }
@@ -270,18 +271,10 @@ function resolveV1Name(scopes: Node[], key: string, spec: string | undefined): s
     const found = index.get(key);
     if (found) return v1Target(key, stringValue(property(found, 'version')) ?? '').name;
   }
-  return aliasTarget(spec) ?? key;
+  return installedName(key, spec);
 }
 
 // ─── shared ──────────────────────────────────────────────────────────────────────────────────────────
-
-/** `npm:string-width@^4.2.0` → `string-width`. */
-function aliasTarget(spec: string | undefined): string | undefined {
-  if (!spec?.startsWith('npm:')) return undefined;
-  const target = spec.slice(4);
-  const at = target.lastIndexOf('@');
-  return at > 0 ? target.slice(0, at) : target;
-}
 
 function stringList(node: Node | undefined): string[] {
   // `workspaces` is an array, or (yarn classic style) an object with a `packages` array.

@@ -44,6 +44,14 @@ export function classifyNpmSpec(name: string, rawSpec: string): NpmTarget {
   return { name, spec, origin: 'registry' };
 }
 
+/**
+ * The package a dependency listed under `key` installs: the target of an `npm:` alias (`npm:real@range`
+ * installs `real`; berry writes a plain range as `npm:^1.0.0`, which names `key` itself), else `key`.
+ */
+export function installedName(key: string, spec: string | undefined): string {
+  return spec?.startsWith('npm:') ? classifyNpmSpec(key, spec).name : key;
+}
+
 function gitTarget(name: string, spec: string): NpmTarget {
   const hash = spec.indexOf('#');
   const ref = hash === -1 ? undefined : spec.slice(hash + 1);

@@ -7,7 +7,7 @@ import type { PackageRef } from '../../model/package-ref.js';
 import { basename, type ExtractError, type Extractor, type ExtractResult } from '../types.js';
 import { tooDeeplyNested } from '../yaml-tree.js';
 import { commitOfResolved, GraphBuilder, LockedRefs } from './package-lock.js';
-import { classifyNpmSpec } from './spec.js';
+import { classifyNpmSpec, installedName } from './spec.js';
 
 const ID = 'npm/yarn-lock';
 
@@ -61,8 +61,8 @@ export const yarnLock: Extractor = {
       const dependencyNames = DEPENDENCY_FIELDS.flatMap((field) => {
         const deps = value[field];
         return isObject(deps)
-          ? Object.entries(deps).map(
-              ([key, spec]) => aliasTarget(typeof spec === 'string' ? spec : '') ?? key,
+          ? Object.entries(deps).map(([key, spec]) =>
+              installedName(key, typeof spec === 'string' ? spec : undefined),
             )
           : [];
       });
@@ -193,14 +193,6 @@ function parseDescriptor(descriptor: string): { name: string; range: string; ali
     return real.name === name ? real : { ...real, alias: name };
   }
   return { name, range };
-}
-
-/** A dependency written `npm:real@range` installs `real`; berry writes plain ranges as `npm:^1.0.0`. */
-function aliasTarget(spec: string): string | undefined {
-  if (!spec.startsWith('npm:')) return undefined;
-  const rest = spec.slice(4);
-  const at = rest.lastIndexOf('@');
-  return at > 0 ? rest.slice(0, at) : undefined;
 }
 
 function splitBlocks(text: string): { preamble: string; blocks: Block[] } {
