@@ -53,7 +53,12 @@ export function expandEnv(text: string, env: Env): string {
   );
 }
 
-function withSlash(url: string): string {
+/** The folders of PATH (`Path` on Windows), in order. */
+export function pathDirs(env: Env): string[] {
+  return (env.PATH ?? env.Path ?? '').split(delimiter).filter(Boolean);
+}
+
+export function withSlash(url: string): string {
   return url.endsWith('/') ? url : `${url}/`;
 }
 
@@ -85,8 +90,7 @@ function localPrefix(cwd: string): string {
 export function findNpmInstall(env: Env): string | undefined {
   const candidates: string[] = [];
   if (env.npm_execpath) candidates.push(env.npm_execpath);
-  for (const dir of (env.PATH ?? env.Path ?? '').split(delimiter)) {
-    if (!dir) continue;
+  for (const dir of pathDirs(env)) {
     candidates.push(join(dir, 'npm'));
     // Windows installs keep npm beside node: <dir>/node_modules/npm.
     candidates.push(join(dir, 'node_modules', 'npm', 'bin', 'npm-cli.js'));
@@ -334,8 +338,7 @@ function pipUnder(prefix: string): string[] {
 export function findPipInstall(env: Env): string | undefined {
   const prefixes: string[] = [];
   if (env.VIRTUAL_ENV) prefixes.push(env.VIRTUAL_ENV);
-  for (const dir of (env.PATH ?? env.Path ?? '').split(delimiter)) {
-    if (!dir) continue;
+  for (const dir of pathDirs(env)) {
     if (!['pip', 'pip3', 'python3', 'python', 'pip.exe', 'python.exe'].some((n) => existsSync(join(dir, n))))
       continue;
     if (dir.endsWith(join('pyenv', 'shims')) || dir.endsWith(join('.pyenv', 'shims'))) {

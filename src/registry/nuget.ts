@@ -9,9 +9,10 @@
 import { isObject } from '../core/json.js';
 import { compareVersions } from '../vulndb/versions/index.js';
 import { datesLookReal, isoTime, parseJson, SourcesClient } from './client.js';
+import { withSlash } from './config.js';
 import { RegistryHttpError } from './http.js';
 import { latestRelease } from './pick.js';
-import { type RegistrySource, withSlash } from './sources.js';
+import type { RegistrySource } from './sources.js';
 import type { ExistingPackage, VersionFacts } from './types.js';
 
 const FLAT_CONTAINER = 'PackageBaseAddress/3.0.0';

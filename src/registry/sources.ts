@@ -12,7 +12,7 @@ import { isObject } from '../core/json.js';
 import type { Env } from '../core/paths.js';
 import { treeSitterParser } from '../extractors/tree-sitter.js';
 import { attribute, childElement, childElements, childText, parseXml } from '../extractors/xml-tree.js';
-import { homeOf } from './config.js';
+import { homeOf, pathDirs, withSlash } from './config.js';
 
 export const NO_MAVEN_REPOSITORY =
   'no Maven repository configured (add a <mirror> of central to ~/.m2/settings.xml, or pass --maven-repository), and no installed Maven was found to take its default from';
@@ -53,10 +53,6 @@ export interface GoSources extends RegistrySources {
   private: string[];
 }
 
-export function withSlash(url: string): string {
-  return url.endsWith('/') ? url : `${url}/`;
-}
-
 function isHttpUrl(value: string): boolean {
   return /^https?:\/\//i.test(value);
 }
@@ -72,8 +68,7 @@ function readText(path: string): string | undefined {
 /** The real path of the first `name` on PATH (symlinks resolved), or undefined. */
 export function findExecutable(name: string, env: Env): string | undefined {
   const names = process.platform === 'win32' ? [`${name}.exe`, `${name}.cmd`, `${name}.bat`, name] : [name];
-  for (const dir of (env.PATH ?? env.Path ?? '').split(delimiter)) {
-    if (!dir) continue;
+  for (const dir of pathDirs(env)) {
     for (const candidate of names) {
       try {
         return realpathSync(join(dir, candidate));
@@ -467,7 +462,7 @@ export async function gemrcSources(text: string): Promise<string[] | undefined> 
 
 function rubygemsDefaultsFiles(env: Env): string[] {
   const prefixes: string[] = [];
-  for (const dir of (env.PATH ?? env.Path ?? '').split(delimiter)) {
+  for (const dir of pathDirs(env)) {
     if (!dir.endsWith(join('.rbenv', 'shims'))) continue;
     const root = env.RBENV_ROOT ?? dirname(dir);
     const version = env.RBENV_VERSION ?? readText(join(root, 'version'))?.split(/\s+/)[0];
