@@ -1,17 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { extractShellCommands } from '../../src/extractors/shell/index.js';
-import type { PackageRef } from '../../src/model/package-ref.js';
-
-/** `RubyGems:rails@7.0.4 installed [global] (git)`: what a user reads off one ref. */
-function summary(ref: PackageRef): string {
-  let text = `${ref.ecosystem}:${ref.name}`;
-  if (ref.version !== undefined) text += `@${ref.version}`;
-  if (ref.spec !== undefined) text += ` ${ref.spec}`;
-  text += ` ${ref.source}`;
-  if (ref.groups) text += ` [${ref.groups.join(',')}]`;
-  if (ref.origin && ref.origin !== 'registry') text += ` (${ref.origin})`;
-  return text;
-}
+import { refSummary } from '../helpers.js';
 
 const CASES: [string, string[]][] = [
   ['gem install nokogiri', ['RubyGems:nokogiri installed [global]']],
@@ -68,7 +57,7 @@ describe('shell: gem, bundle, composer, dotnet, Install-Package, mvn', () => {
   for (const [command, expected] of CASES) {
     it(command, () => {
       const out = extractShellCommands(command, 'install.sh');
-      expect(out.refs.map(summary)).toEqual(expected);
+      expect(out.refs.map(refSummary)).toEqual(expected);
     });
   }
 

@@ -1,19 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { extractShellCommands, shellScript } from '../../src/extractors/shell/index.js';
-import type { PackageRef } from '../../src/model/package-ref.js';
-import { extractFixture } from '../helpers.js';
-
-/** `npm:express@4.17.1 installed [dev] (git) as alias`: what a user reads off one ref. */
-function summary(ref: PackageRef): string {
-  let text = `${ref.ecosystem}:${ref.name}`;
-  if (ref.version !== undefined) text += `@${ref.version}`;
-  if (ref.spec !== undefined) text += ` ${ref.spec}`;
-  text += ` ${ref.source}`;
-  if (ref.groups) text += ` [${ref.groups.join(',')}]`;
-  if (ref.origin && ref.origin !== 'registry') text += ` (${ref.origin})`;
-  if (ref.alias) text += ` as ${ref.alias}`;
-  return text;
-}
+import { extractFixture, refSummary } from '../helpers.js';
 
 const NPM_CASES: [string, string[]][] = [
   ['npm install express', ['npm:express installed']],
@@ -217,7 +204,7 @@ describe('shell', () => {
   ])('%s', (_, cases) => {
     it.each(cases)('%s', (script, expected) => {
       const out = extractShellCommands(script, 'script.sh');
-      expect(out.refs.map(summary)).toEqual(expected);
+      expect(out.refs.map(refSummary)).toEqual(expected);
       expect(out.errors).toEqual([]);
     });
   });
@@ -240,7 +227,7 @@ describe('shell', () => {
   it('points every ref at the line and column of its argument', () => {
     const out = extractFixture(shellScript, 'extractors/shell/basic/setup.sh');
     expect(out.errors).toEqual([]);
-    expect(out.refs.map((r) => [summary(r), r.location.line, r.location.column])).toEqual([
+    expect(out.refs.map((r) => [refSummary(r), r.location.line, r.location.column])).toEqual([
       ['npm:pnpm@8.15.0 installed [global]', 6, 24],
       ['npm:typescript@5.4.2 installed [dev]', 9, 3],
       ['npm:@types/node installed [dev]', 10, 3],
