@@ -18,21 +18,23 @@ import {
 } from '../registry/sources.js';
 import type { CliIO } from './io.js';
 
-export interface RegistryFlags {
+/** The options naming a registry per ecosystem (`--npm-registry` → `npmRegistry`), passed on as given. */
+const REGISTRY_URL_OPTIONS = [
+  'npmRegistry',
+  'pypiIndex',
+  'mavenRepository',
+  'goProxy',
+  'cratesIndex',
+  'rubygemsSource',
+  'packagistRepository',
+  'nugetSource',
+] as const;
+
+export type RegistryFlags = {
   registry: boolean;
   offline?: boolean;
   registryMode?: CacheMode;
-  npmRegistry?: string;
-  pypiIndex?: string;
-  mavenRepository?: string;
-  goProxy?: string;
-  cratesIndex?: string;
-  rubygemsSource?: string;
-  packagistRepository?: string;
-  nugetSource?: string;
-  newPackageDays?: number;
-  outdatedDays?: number;
-}
+} & Pick<RegistryOptions, (typeof REGISTRY_URL_OPTIONS)[number] | 'newPackageDays' | 'outdatedDays'>;
 
 function positiveDays(text: string): number {
   const days = Number(text);
@@ -91,14 +93,10 @@ export function registryScanOptions(flags: RegistryFlags, io: CliIO): RegistryOp
   const options: RegistryOptions = { env: io.env, cwd: io.cwd };
   if (flags.offline) options.mode = 'offline';
   else if (flags.registryMode) options.mode = flags.registryMode;
-  if (flags.npmRegistry) options.npmRegistry = flags.npmRegistry;
-  if (flags.pypiIndex) options.pypiIndex = flags.pypiIndex;
-  if (flags.mavenRepository) options.mavenRepository = flags.mavenRepository;
-  if (flags.goProxy) options.goProxy = flags.goProxy;
-  if (flags.cratesIndex) options.cratesIndex = flags.cratesIndex;
-  if (flags.rubygemsSource) options.rubygemsSource = flags.rubygemsSource;
-  if (flags.packagistRepository) options.packagistRepository = flags.packagistRepository;
-  if (flags.nugetSource) options.nugetSource = flags.nugetSource;
+  for (const key of REGISTRY_URL_OPTIONS) {
+    const url = flags[key];
+    if (url) options[key] = url;
+  }
   if (flags.newPackageDays !== undefined) options.newPackageDays = flags.newPackageDays;
   if (flags.outdatedDays !== undefined) options.outdatedDays = flags.outdatedDays;
   return options;
