@@ -25,7 +25,7 @@ export interface ReportFlags extends RegistryFlags {
 }
 
 /** `10MB`, `512k`, `1048576` → bytes. */
-export function parseSize(text: string): number {
+function parseSize(text: string): number {
   const match = /^(\d+(?:\.\d+)?)\s*([kmg]i?b?|b)?$/i.exec(text.trim());
   if (!match) throw new InvalidArgumentError('expected a size such as 10MB, 512KB or 1048576');
   const unit = (match[2] ?? 'b').toLowerCase()[0];

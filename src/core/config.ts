@@ -14,7 +14,7 @@ export interface VouchConfig {
   pythonImportMap?: Record<string, string>;
 }
 
-export const CONFIG_FILE = 'vouch.config.json';
+const CONFIG_FILE = 'vouch.config.json';
 
 /** The configuration named, or the one in the working directory, or none. */
 export function loadConfig(cwd: string, explicit?: string): VouchConfig {

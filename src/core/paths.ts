@@ -7,7 +7,7 @@ export type Env = Readonly<Record<string, string | undefined>>;
 /** A scan warns when the vulnerability database was last built longer ago than this. */
 export const DEFAULT_MAX_DATABASE_AGE_MS = 7 * 24 * 60 * 60 * 1000;
 
-export const DATABASE_FILE = 'osv.sqlite';
+const DATABASE_FILE = 'osv.sqlite';
 
 /**
  * Vouch's cache folder: the explicit option, else `VOUCH_CACHE_DIR`, else `$XDG_CACHE_HOME/vouch`, else

@@ -24,7 +24,7 @@ import { adviseRefs } from '../vulndb/scan-advisories.js';
 import { describeError } from './errors.js';
 import { type Logger, silentLogger } from './log.js';
 
-export const DOCUMENT_EXTRACTOR_ID = 'llm/markdown';
+const DOCUMENT_EXTRACTOR_ID = 'llm/markdown';
 export const STDIN = '-';
 
 export interface ScanOptions {

@@ -76,10 +76,6 @@ export interface Extractor {
   extract(file: SourceFile, ctx: ExtractContext): ExtractResult;
 }
 
-export function emptyResult(): ExtractResult {
-  return { refs: [], errors: [], facts: [] };
-}
-
 export function basename(path: string): string {
   const slash = path.lastIndexOf('/');
   return slash === -1 ? path : path.slice(slash + 1);

@@ -7,7 +7,7 @@ import type { SkippedFile } from '../model/result.js';
  * Folders that hold other people's code or generated state, never the project's own: dependencies,
  * virtualenvs, VCS metadata, caches, vendored trees.
  */
-export const SKIPPED_DIRECTORIES = new Set([
+const SKIPPED_DIRECTORIES = new Set([
   'node_modules',
   'bower_components',
   'jspm_packages',
@@ -180,6 +180,6 @@ export function readTextFile(abs: string, maxFileSize: number): ReadOutcome {
   }
 }
 
-export function stripBom(text: string): string {
+function stripBom(text: string): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }

@@ -37,13 +37,13 @@ interface DocumentScope {
   ownNames: Set<string>;
 }
 
-export function dirOf(path: string): string {
+function dirOf(path: string): string {
   const slash = path.lastIndexOf('/');
   return slash === -1 ? '.' : path.slice(0, slash);
 }
 
 /** `a/b/c.py` → [`a/b`, `a`, `.`]; absolute paths end at `/`. */
-export function ancestorsOf(path: string): string[] {
+function ancestorsOf(path: string): string[] {
   const out: string[] = [];
   let dir = dirOf(path);
   for (;;) {

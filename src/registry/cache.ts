@@ -16,7 +16,7 @@ import { openDatabase } from '../core/sqlite.js';
 import type { Ecosystem } from '../model/ecosystem.js';
 import { RegistryHttpError } from './http.js';
 
-export const REGISTRY_CACHE_FILE = 'registry.sqlite';
+const REGISTRY_CACHE_FILE = 'registry.sqlite';
 
 /**
  * `offline`: never the network; `prefer-offline`: any cached answer however old, the network only for

@@ -148,7 +148,7 @@ export function datesLookReal(times: readonly string[]): boolean {
  * only when every source said "not found" and nothing else could have the package (`inconclusive` says
  * what else the tool would ask); otherwise a failure is thrown, which makes the package `unchecked`.
  */
-export async function firstFound<T>(
+async function firstFound<T>(
   sources: readonly RegistrySource[],
   ask: (source: RegistrySource) => Promise<T | undefined>,
   inconclusive?: string,
@@ -187,7 +187,7 @@ export function sourceHeaders(
 }
 
 /** A GET to a source: the body, or undefined when the source answers that there is no such thing. */
-export async function fetchText(
+async function fetchText(
   http: HttpClient,
   source: RegistrySource,
   url: string,

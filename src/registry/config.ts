@@ -239,7 +239,7 @@ export function parsePipConf(text: string): Record<string, Record<string, string
 }
 
 /** pip's configuration files, lowest priority first, as pip lists them for this platform. */
-export function pipConfigFiles(env: Env): string[] {
+function pipConfigFiles(env: Env): string[] {
   if (env.PIP_CONFIG_FILE === '/dev/null' || env.PIP_CONFIG_FILE === 'nul') return [];
   const home = homeOf(env);
   const files: string[] = [];
@@ -335,7 +335,7 @@ function pipUnder(prefix: string): string[] {
  * The installed pip's package folder, without running Python: the active virtualenv's, else the one beside
  * the first `pip`/`python3` on PATH (pyenv shims lead to the selected pyenv version).
  */
-export function findPipInstall(env: Env): string | undefined {
+function findPipInstall(env: Env): string | undefined {
   const prefixes: string[] = [];
   if (env.VIRTUAL_ENV) prefixes.push(env.VIRTUAL_ENV);
   for (const dir of pathDirs(env)) {
@@ -365,7 +365,7 @@ export function findPipInstall(env: Env): string | undefined {
 }
 
 /** The URL of `PyPI = PackageIndex("…")` in pip's own source, read with the Python grammar. */
-export async function pipDefaultIndex(pipDir: string): Promise<string | undefined> {
+async function pipDefaultIndex(pipDir: string): Promise<string | undefined> {
   let source: string;
   try {
     source = readFileSync(join(pipDir, '_internal', 'models', 'index.py'), 'utf8');

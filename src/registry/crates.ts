@@ -54,7 +54,7 @@ export class CratesClient extends SourcesClient {
 }
 
 /** Normalises an index file; throws RegistryHttpError when it is not one. */
-export function readIndexFile(name: string, text: string): ExistingPackage {
+function readIndexFile(name: string, text: string): ExistingPackage {
   const versions: Record<string, VersionFacts> = {};
   let canonical: string | undefined;
   for (const [index, line] of text.split('\n').entries()) {

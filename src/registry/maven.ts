@@ -26,7 +26,7 @@ export function mavenCoordinates(name: string): MavenCoordinates | undefined {
 }
 
 /** `org.apache.logging.log4j:log4j-core` → `org/apache/logging/log4j/log4j-core/`. */
-export function mavenArtifactPath({ groupId, artifactId }: MavenCoordinates): string {
+function mavenArtifactPath({ groupId, artifactId }: MavenCoordinates): string {
   return `${groupId.split('.').map(encodeURIComponent).join('/')}/${encodeURIComponent(artifactId)}/`;
 }
 
@@ -112,7 +112,7 @@ async function pomDate(
 }
 
 /** Normalises a maven-metadata.xml; throws RegistryHttpError when it is not one. */
-export function readMavenMetadata(name: string, text: string): ExistingPackage {
+function readMavenMetadata(name: string, text: string): ExistingPackage {
   const { root, errors } = parseXml(text);
   const versioning = childElement(root, 'versioning');
   if (root?.name !== 'metadata' || errors.length > 0)

@@ -134,7 +134,7 @@ export class NugetClient extends SourcesClient {
 }
 
 /** Dates, listing, deprecations, descriptions and dependencies from registration catalog entries. */
-export function applyRegistration(facts: ExistingPackage, entries: readonly Record<string, unknown>[]): void {
+function applyRegistration(facts: ExistingPackage, entries: readonly Record<string, unknown>[]): void {
   const versions = facts.versions ?? {};
   const byLower = new Map(Object.keys(versions).map((v) => [v.toLowerCase(), v]));
   const times: string[] = [];

@@ -70,7 +70,7 @@ export function expandMinified(entries: readonly unknown[]): Record<string, unkn
 }
 
 /** Normalises a Composer 2 metadata file; throws RegistryHttpError when it is not one. */
-export function readComposerMetadata(name: string, key: string, doc: unknown): ExistingPackage {
+function readComposerMetadata(name: string, key: string, doc: unknown): ExistingPackage {
   const packages = isObject(doc) && isObject(doc.packages) ? doc.packages : undefined;
   const listed = packages?.[key] ?? (packages ? Object.values(packages)[0] : undefined);
   if (!Array.isArray(listed))

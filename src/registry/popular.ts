@@ -12,8 +12,8 @@ import { type Ecosystem, packageKey } from '../model/ecosystem.js';
 import { type DownloadOptions, download } from '../vulndb/download.js';
 
 /** hugovk's monthly top-PyPI-packages list (a statistics site, not a package registry). */
-export const DEFAULT_TOP_PYPI_URL = 'https://hugovk.github.io/top-pypi-packages/top-pypi-packages.min.json';
-export const TOP_PYPI_FILE = 'top-pypi-packages.json';
+const DEFAULT_TOP_PYPI_URL = 'https://hugovk.github.io/top-pypi-packages/top-pypi-packages.min.json';
+const TOP_PYPI_FILE = 'top-pypi-packages.json';
 const NPM_POPULAR_PACKAGE = 'npm-high-impact';
 
 export class PopularNames {
@@ -86,7 +86,7 @@ export function loadPopularPypi(path: string): PopularLoad {
   }
 }
 
-export function parseTopPypi(text: string, source: string): PopularNames {
+function parseTopPypi(text: string, source: string): PopularNames {
   const doc = JSON.parse(text) as { rows?: unknown };
   if (!Array.isArray(doc.rows)) throw new Error('not a top-PyPI-packages list (no rows)');
   const rows = doc.rows

@@ -158,7 +158,7 @@ function requirementNames(value: unknown): string[] {
 }
 
 /** Normalises a JSON API document; throws RegistryHttpError when it is not one. */
-export function readJsonApi(name: string, doc: unknown): ExistingPackage {
+function readJsonApi(name: string, doc: unknown): ExistingPackage {
   if (!isObject(doc) || !isObject(doc.info))
     throw new RegistryHttpError(
       'invalid',
@@ -224,7 +224,7 @@ function sourceUrl(info: Record<string, unknown>): string | undefined {
 }
 
 /** Normalises a PEP 691 JSON project page (versions from PEP 700's list, else from the file names). */
-export function readSimpleJson(name: string, key: string, doc: unknown): ExistingPackage {
+function readSimpleJson(name: string, key: string, doc: unknown): ExistingPackage {
   if (!isObject(doc) || !Array.isArray(doc.files))
     throw new RegistryHttpError(
       'invalid',

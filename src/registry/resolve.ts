@@ -43,9 +43,9 @@ import {
 import type { ExistingPackage, PackageFacts, RegistryClient, Sourced, VersionFacts } from './types.js';
 
 const DAY_MS = 86_400_000;
-export const DEFAULT_NEW_PACKAGE_DAYS = 30;
-export const DEFAULT_OUTDATED_DAYS = 730;
-export const DEFAULT_REGISTRY_CONCURRENCY = 16;
+const DEFAULT_NEW_PACKAGE_DAYS = 30;
+const DEFAULT_OUTDATED_DAYS = 730;
+const DEFAULT_REGISTRY_CONCURRENCY = 16;
 
 export interface RegistryOptions {
   /** How the cache is used; `offline` never touches the network. Default `default`. */

@@ -30,7 +30,7 @@ export class RubygemsClient extends SourcesClient {
 }
 
 /** Normalises the versions API's answer; throws RegistryHttpError when it is not one. */
-export function readVersionsJson(name: string, doc: unknown): ExistingPackage {
+function readVersionsJson(name: string, doc: unknown): ExistingPackage {
   if (!Array.isArray(doc))
     throw new RegistryHttpError(
       'invalid',
@@ -65,7 +65,7 @@ export function readVersionsJson(name: string, doc: unknown): ExistingPackage {
  * Normalises a compact index `info` file: `---`, then `<version>[-<platform>] <dependencies>|<requirements>`
  * per line. It has versions only.
  */
-export function readCompactInfo(name: string, text: string): ExistingPackage {
+function readCompactInfo(name: string, text: string): ExistingPackage {
   const lines = text.split('\n').map((l) => l.trim());
   if (lines[0] !== '---')
     throw new RegistryHttpError(

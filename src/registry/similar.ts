@@ -37,7 +37,7 @@ export const CONFUSION_TEXT: Record<Confusion, string> = {
 export const SQUAT_TARGETS = 5000;
 
 /** Edits a name of this length may be away from a popular one: none below 5 characters, 2 from 12 on. */
-export function allowedEdits(length: number): number {
+function allowedEdits(length: number): number {
   if (length < 5) return 0;
   return length < 12 ? 1 : 2;
 }

@@ -18,7 +18,7 @@ export interface SnapshotReport {
 }
 
 /** The names in a snapshot file's text; throws a VouchError (`INPUT`) when it is not one. */
-export function snapshotNames(ecosystem: Ecosystem, text: string, file: string): string[] {
+function snapshotNames(ecosystem: Ecosystem, text: string, file: string): string[] {
   const trimmed = text.trimStart();
   if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
     let doc: unknown;

@@ -66,7 +66,7 @@ function readText(path: string): string | undefined {
 }
 
 /** The real path of the first `name` on PATH (symlinks resolved), or undefined. */
-export function findExecutable(name: string, env: Env): string | undefined {
+function findExecutable(name: string, env: Env): string | undefined {
   const names = process.platform === 'win32' ? [`${name}.exe`, `${name}.cmd`, `${name}.bat`, name] : [name];
   for (const dir of pathDirs(env)) {
     for (const candidate of names) {
@@ -119,7 +119,7 @@ function mavenHomeOnPath(env: Env): string | undefined {
 }
 
 /** The first mirror of central in a settings.xml, with its server's credentials when in plain text. */
-export function centralMirror(text: string): RegistrySource | undefined {
+function centralMirror(text: string): RegistrySource | undefined {
   const { root } = parseXml(text);
   for (const mirror of childElements(childElement(root, 'mirrors'), 'mirror')) {
     const url = childText(mirror, 'url');
@@ -186,7 +186,7 @@ async function zipEntry(path: string, wanted: string): Promise<string | undefine
 // ------------------------------------------------------------------------------------------------- Go
 
 /** A `go env` setting the way the go command resolves it: the variable, the GOENV file, `$GOROOT/go.env`. */
-export function goEnv(env: Env): { get(key: string): { value: string; origin: string } | undefined } {
+function goEnv(env: Env): { get(key: string): { value: string; origin: string } | undefined } {
   const layers: { values: Record<string, string>; origin: string }[] = [];
   const userFile = goEnvFile(env);
   if (userFile) {
@@ -231,7 +231,7 @@ function goRootOnPath(env: Env): string | undefined {
 }
 
 /** `KEY=VALUE` lines, as cmd/go/internal/cfg reads go.env and the GOENV file. */
-export function parseGoEnv(text: string): Record<string, string> {
+function parseGoEnv(text: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const raw of text.split(/\r?\n/)) {
     const line = raw.trim();
@@ -446,7 +446,7 @@ export async function rubygemsSources(env: Env): Promise<RegistrySources> {
 }
 
 /** The `:sources:` list of a gemrc (YAML whose keys are Ruby symbols). */
-export async function gemrcSources(text: string): Promise<string[] | undefined> {
+async function gemrcSources(text: string): Promise<string[] | undefined> {
   try {
     const { parse } = await import('yaml');
     const doc = parse(text) as unknown;

@@ -12,7 +12,3 @@ export const REPORTERS = {
 
 export type ReporterName = keyof typeof REPORTERS;
 export const REPORTER_NAMES = Object.keys(REPORTERS) as ReporterName[];
-
-export function isReporterName(name: string): name is ReporterName {
-  return Object.hasOwn(REPORTERS, name);
-}

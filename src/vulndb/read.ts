@@ -64,7 +64,7 @@ export class SourceError extends Error {}
 type FileKind = 'zip' | 'jsonl' | 'jsonl.gz' | 'json' | 'json.gz';
 
 /** The kind of an OSV file, from its name; the magic bytes of zip and gzip win over a misleading name. */
-export function fileKind(path: string): FileKind | undefined {
+function fileKind(path: string): FileKind | undefined {
   const name = basename(path).toLowerCase();
   const magic = readMagic(path);
   if (magic === 'zip') return 'zip';

@@ -14,7 +14,7 @@ import { type ImportLimits, type ImportSource, importOsv } from './import.js';
 import { type SourceStatus, VulnDatabase } from './store.js';
 
 /** OSV's public bucket of exports (OSV's own host, not a package registry). */
-export const DEFAULT_OSV_URL = 'https://osv-vulnerabilities.storage.googleapis.com';
+const DEFAULT_OSV_URL = 'https://osv-vulnerabilities.storage.googleapis.com';
 
 export interface UpdateOptions {
   /** Archives are fetched from `<baseUrl>/<Ecosystem>/all.zip`. Default: `VOUCH_OSV_URL`, else OSV's bucket. */
@@ -72,7 +72,7 @@ interface Plan {
   action: 'import' | 'touch' | 'none';
 }
 
-export function archiveSourceKey(ecosystem: Ecosystem): string {
+function archiveSourceKey(ecosystem: Ecosystem): string {
   return `osv-archive:${ecosystem}`;
 }
 

@@ -8,7 +8,7 @@ import { testContext } from '../helpers.js';
 
 /** ../shared beside the project root: present on the team's machines and in CI, absent elsewhere. */
 export const SHARED_DIR = resolve(fileURLToPath(new URL('../../', import.meta.url)), '../shared');
-export const CONFORMANCE_DIR = resolve(SHARED_DIR, 'conformance');
+const CONFORMANCE_DIR = resolve(SHARED_DIR, 'conformance');
 export const HAS_CONFORMANCE = existsSync(resolve(CONFORMANCE_DIR, 'lockfiles'));
 export const SKIP_MESSAGE = `skipped: ${CONFORMANCE_DIR} is absent (the conformance corpus lives in ../shared)`;
 
@@ -91,7 +91,7 @@ export interface CorpusFolder {
  * Runs every case of one corpus folder through `observe` and compares the packages as a multiset (name,
  * version; groups and commits when asked).
  */
-export function runConformance(options: CorpusFolder): ConformanceReport {
+function runConformance(options: CorpusFolder): ConformanceReport {
   const dir = extractorDir(options.ecosystem, options.folder);
   const cases = loadCases(options.ecosystem, options.folder);
   const report: ConformanceReport = { total: cases.length, passed: 0, deviated: [], failed: [] };
@@ -232,7 +232,7 @@ export function observeWith(
 }
 
 /** One line for the test log: `javascript/packagelockjson: 34/34 pass (2 deliberate deviations)`. */
-export function summary(name: string, report: ConformanceReport): string {
+function summary(name: string, report: ConformanceReport): string {
   const deviations = report.deviated.map((d) => `\n    deviation ${d.case}: ${d.reason}`).join('');
   return `conformance ${name}: ${report.passed}/${report.total} pass, ${report.deviated.length} deliberate deviation(s), ${report.failed.length} failure(s)${deviations}`;
 }

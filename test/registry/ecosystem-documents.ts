@@ -97,7 +97,7 @@ export interface CrateVersion {
   deps?: { name: string; kind?: 'normal' | 'dev' | 'build'; optional?: boolean; package?: string }[];
 }
 
-export function cratePath(name: string): string {
+function cratePath(name: string): string {
   const lower = name.toLowerCase();
   if (lower.length <= 2) return `${lower.length}/${lower}`;
   if (lower.length === 3) return `3/${lower[0]}/${lower}`;

@@ -77,7 +77,7 @@ function etagOf(body: string): string {
 }
 
 /** npm's abbreviated install document: no times, descriptions, repositories or maintainers. */
-export function abbreviate(doc: Record<string, unknown>): Record<string, unknown> {
+function abbreviate(doc: Record<string, unknown>): Record<string, unknown> {
   const versions: Record<string, unknown> = {};
   for (const [version, raw] of Object.entries(
     (doc.versions ?? {}) as Record<string, Record<string, unknown>>,

@@ -12,7 +12,7 @@ const BUILTINS = new Set(builtinModules);
 const oxc = lazy<typeof import('oxc-parser')>('oxc-parser');
 
 /** Node's own modules: `fs`, `node:fs`, `fs/promises`, and `node:`-only ones such as `node:test`. */
-export function isNodeBuiltin(specifier: string): boolean {
+function isNodeBuiltin(specifier: string): boolean {
   if (specifier.startsWith('node:')) return true;
   return BUILTINS.has(specifier) || BUILTINS.has(specifier.split('/')[0] ?? '');
 }

@@ -78,7 +78,7 @@ export function msbuildProperties(root: XmlElement): Map<string, string> {
 }
 
 /** `$(Name)` replaced by the property (case-insensitively, as MSBuild does); unknown ones stay as written. */
-export function expandProperties(text: string, properties: ReadonlyMap<string, string>): string {
+function expandProperties(text: string, properties: ReadonlyMap<string, string>): string {
   let current = text;
   for (let depth = 0; depth < 10 && current.includes('$('); depth++) {
     const next = current.replace(

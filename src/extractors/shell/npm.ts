@@ -290,7 +290,7 @@ function create(args: ShellWord[], valueOptions: ReadonlySet<string>): ShellPack
  * The package an initializer names, by npm's documented rules: `foo` → `create-foo`, `@usr/foo` →
  * `@usr/create-foo`, `@usr` → `@usr/create`, with any `@version` carried over.
  */
-export function initializerPackage(initializer: string): string | undefined {
+function initializerPackage(initializer: string): string | undefined {
   if (isNonRegistryArg(initializer)) return undefined;
   const [name, spec] = splitNameAndSpec(initializer);
   const version = spec === undefined ? '' : `@${spec}`;
