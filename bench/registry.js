@@ -92,7 +92,7 @@ async function timed(fn) {
 
 export async function run() {
   const { resolveRegistry } = await import('../dist/registry/resolve.js');
-  const { scan } = await import('../dist/core/scan.js');
+  const { scan } = await import('../dist/pipeline/scan.js');
   const { silentLogger } = await import('../dist/core/log.js');
   const registry = await startRegistry();
   const work = mkdtempSync(join(tmpdir(), 'vouch-bench-registry-'));

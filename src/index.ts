@@ -1,20 +1,21 @@
 /** Vouch's public API: the CLI, the servers and other programs use only what is exported here. */
 
 export { ANALYZERS } from './analyzers/registry.js';
-export { type CheckedAnswer, type CheckOptions, type CheckResult, check } from './core/check.js';
-export { loadConfig, type VouchConfig } from './core/config.js';
 export { VouchError, type VouchErrorCode } from './core/errors.js';
 export type { Logger, ProgressEvent } from './core/log.js';
-export { EXIT, exitCodeFor, type FailOn } from './core/policy.js';
-export { type ScanOptions, scan } from './core/scan.js';
 export { EXTRACTORS } from './extractors/registry.js';
-export type { Extractor, ExtractResult, ProjectFact, SourceFile } from './extractors/types.js';
+export type { Extractor, ExtractResult } from './extractors/types.js';
 export { ECOSYSTEMS, type Ecosystem } from './model/ecosystem.js';
 export { FINDING_KINDS, type Finding, type FindingKind } from './model/finding.js';
 export type { Location } from './model/location.js';
 export { type PackageRef, REF_SOURCES, type RefSource } from './model/package-ref.js';
 export { RESULT_SCHEMA_VERSION, type ScanResult } from './model/result.js';
 export { SEVERITIES, type Severity } from './model/severity.js';
+export type { ProjectFact, SourceFile } from './model/source.js';
+export { type CheckedAnswer, type CheckOptions, type CheckResult, check } from './pipeline/check.js';
+export { loadConfig, type VouchConfig } from './pipeline/config.js';
+export { EXIT, exitCodeFor, type FailOn } from './pipeline/policy.js';
+export { type ScanOptions, scan } from './pipeline/scan.js';
 export type { RegistryOptions } from './registry/resolve.js';
 export { REPORTERS, type ReporterName } from './reporters/registry.js';
 export { computeRunMetrics, type RunMetrics } from './simulate/metrics.js';

@@ -1,7 +1,7 @@
+import type { AdvisoryGroup } from '../model/advisory-facts.js';
 import type { Finding } from '../model/finding.js';
 import type { PackageRef } from '../model/package-ref.js';
 import { type Severity, severityRank } from '../model/severity.js';
-import type { AdvisoryGroup } from '../vulndb/store.js';
 
 /** How many ids a message names before it says "…". */
 const IDS_IN_MESSAGE = 3;

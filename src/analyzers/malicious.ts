@@ -1,5 +1,5 @@
 import type { Finding } from '../model/finding.js';
-import { affectsAllVersions } from '../vulndb/match.js';
+import { affectsAllVersions } from '../versions/osv-match.js';
 import { advisoryEvidence, idList, refFinding } from './advisory-common.js';
 import type { Analyzer } from './types.js';
 

@@ -1,8 +1,8 @@
 import type { Finding } from '../model/finding.js';
+import type { MissingPackage } from '../model/registry-facts.js';
 import type { Severity } from '../model/severity.js';
-import { suggestions } from '../registry/similar.js';
-import type { MissingPackage } from '../registry/types.js';
 import { ALL_SOURCES, registryFinding, registryRefs, sourceEvidence, whereFrom } from './registry-common.js';
+import { suggestions } from './similar-names.js';
 import type { Analyzer } from './types.js';
 
 /**

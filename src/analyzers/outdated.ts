@@ -1,6 +1,6 @@
 import type { Finding } from '../model/finding.js';
-import { majorOf } from '../registry/pick.js';
-import { compareVersions } from '../vulndb/versions/index.js';
+import { compareVersions } from '../versions/index.js';
+import { majorOf } from '../versions/pick.js';
 import {
   day,
   existing,

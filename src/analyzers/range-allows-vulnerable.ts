@@ -1,6 +1,6 @@
+import type { RangeAdvisories } from '../model/advisory-facts.js';
 import type { Finding } from '../model/finding.js';
 import { SEVERITIES, type Severity, severityRank } from '../model/severity.js';
-import type { RangeAdvisories } from '../vulndb/resolve.js';
 import { advisoryEvidence, idList, plural, refFinding, worstSeverity } from './advisory-common.js';
 import type { Analyzer } from './types.js';
 

@@ -1,9 +1,8 @@
 import { type Ecosystem, packageKey } from '../model/ecosystem.js';
 import type { Finding } from '../model/finding.js';
 import type { PackageRef, RefSource } from '../model/package-ref.js';
+import type { ExistingPackage, PackageFacts, RegistryFacts, Sourced } from '../model/registry-facts.js';
 import type { Unchecked } from '../model/result.js';
-import type { RegistryFacts } from '../registry/resolve.js';
-import type { ExistingPackage, PackageFacts, Sourced } from '../registry/types.js';
 
 export interface RegistryRef {
   ref: PackageRef;

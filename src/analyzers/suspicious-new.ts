@@ -1,7 +1,7 @@
 import type { Finding } from '../model/finding.js';
+import type { ExistingPackage } from '../model/registry-facts.js';
 import type { Severity } from '../model/severity.js';
-import { admittedVersions } from '../registry/pick.js';
-import type { ExistingPackage } from '../registry/types.js';
+import { admittedVersions } from '../versions/pick.js';
 import {
   ALL_SOURCES,
   day,

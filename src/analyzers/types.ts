@@ -1,9 +1,9 @@
+import type { AdvisoryFacts } from '../model/advisory-facts.js';
 import type { Finding, FindingKind } from '../model/finding.js';
 import type { PackageRef } from '../model/package-ref.js';
+import type { RegistryFacts } from '../model/registry-facts.js';
 import type { Unchecked } from '../model/result.js';
 import type { PhantomResolver } from '../project/phantom.js';
-import type { RegistryFacts } from '../registry/resolve.js';
-import type { AdvisoryFacts } from '../vulndb/resolve.js';
 
 /** Everything analyzers may look at: refs and facts resolved before them. Analyzers do no I/O. */
 export interface AnalysisContext {

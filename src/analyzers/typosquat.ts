@@ -1,8 +1,7 @@
 import type { Finding } from '../model/finding.js';
+import { POPULAR_ECOSYSTEMS } from '../model/popular.js';
+import type { ExistingPackage } from '../model/registry-facts.js';
 import type { Severity } from '../model/severity.js';
-import { POPULAR_ECOSYSTEMS } from '../registry/popular.js';
-import { CONFUSION_TEXT, lookalikes, suggestions } from '../registry/similar.js';
-import type { ExistingPackage } from '../registry/types.js';
 import {
   DIRECT_SOURCES,
   existing,
@@ -11,6 +10,7 @@ import {
   sourceEvidence,
   UncheckedList,
 } from './registry-common.js';
+import { CONFUSION_TEXT, lookalikes, suggestions } from './similar-names.js';
 import type { Analyzer } from './types.js';
 
 const YEAR_MS = 365.25 * 86_400_000;

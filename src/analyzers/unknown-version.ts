@@ -1,5 +1,5 @@
 import type { Finding } from '../model/finding.js';
-import { admittedVersions, findVersion } from '../registry/pick.js';
+import { admittedVersions, findVersion } from '../versions/pick.js';
 import {
   existing,
   registryFinding,

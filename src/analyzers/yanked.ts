@@ -1,5 +1,5 @@
 import type { Finding } from '../model/finding.js';
-import { findVersion } from '../registry/pick.js';
+import { findVersion } from '../versions/pick.js';
 import {
   existing,
   registryFinding,

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { check } from '../core/check.js';
-import { loadConfig } from '../core/config.js';
 import { usageError } from '../core/errors.js';
-import { STDIN } from '../core/scan.js';
+import { check } from '../pipeline/check.js';
+import { loadConfig } from '../pipeline/config.js';
+import { STDIN } from '../pipeline/scan.js';
 import type { CliIO } from './io.js';
 import { cliLogger } from './progress.js';
 import { addReportOptions, type ReportFlags, reportScanOptions, writeReport } from './scan-options.js';

@@ -1,6 +1,6 @@
 import { CommanderError } from 'commander';
 import { VouchError } from '../core/errors.js';
-import { EXIT } from '../core/policy.js';
+import { EXIT } from '../pipeline/policy.js';
 
 /** The one place that turns a thrown error into what the user reads and the exit code. */
 export function translateError(error: unknown): { message: string; exitCode: number } {

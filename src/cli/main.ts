@@ -1,8 +1,8 @@
 import { Command } from 'commander';
-import { loadConfig } from '../core/config.js';
 import { usageError } from '../core/errors.js';
-import { STDIN, scan } from '../core/scan.js';
-import { VERSION } from '../version.js';
+import { VERSION } from '../core/version.js';
+import { loadConfig } from '../pipeline/config.js';
+import { STDIN, scan } from '../pipeline/scan.js';
 import { registerCheckCommand } from './check.js';
 import { registerDbCommands } from './db.js';
 import { translateError } from './exit.js';

@@ -1,10 +1,10 @@
 import { resolve } from 'node:path';
 import { Argument, type Command, InvalidArgumentError, Option } from 'commander';
-import { EXIT } from '../core/policy.js';
+import { redactUrl } from '../core/http.js';
 import type { Ecosystem } from '../model/ecosystem.js';
+import { EXIT } from '../pipeline/policy.js';
 import { CACHE_MODES, type CacheMode, registryCachePath } from '../registry/cache.js';
 import { npmAuthHeader, npmConfig, pipConfig } from '../registry/config.js';
-import { redactUrl } from '../registry/http.js';
 import type { RegistryOptions } from '../registry/resolve.js';
 import { importSnapshot } from '../registry/snapshot.js';
 import {

@@ -1,13 +1,13 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import type { VouchConfig } from '../core/config.js';
 import type { Logger } from '../core/log.js';
 import { databasePath } from '../core/paths.js';
-import { exitCodeFor, type FailOn } from '../core/policy.js';
-import type { ScanOptions } from '../core/scan.js';
 import type { ScanResult } from '../model/result.js';
 import { SEVERITIES } from '../model/severity.js';
+import type { VouchConfig } from '../pipeline/config.js';
+import { exitCodeFor, type FailOn } from '../pipeline/policy.js';
+import type { ScanOptions } from '../pipeline/scan.js';
 import { REPORTER_NAMES, REPORTERS, type ReporterName } from '../reporters/registry.js';
 import { parseDays } from './db.js';
 import { type CliIO, useColor } from './io.js';

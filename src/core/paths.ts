@@ -30,3 +30,8 @@ export function databasePath(env: Env = process.env, explicitCacheDir?: string):
 export function archiveCacheDir(env: Env = process.env, explicitCacheDir?: string): string {
   return join(cacheDir(env, explicitCacheDir), 'osv');
 }
+/** The last segment of a `/`-separated path. */
+export function basename(path: string): string {
+  const slash = path.lastIndexOf('/');
+  return slash === -1 ? path : path.slice(slash + 1);
+}

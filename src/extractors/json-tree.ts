@@ -1,6 +1,6 @@
 import { type Node, type ParseError, parseTree, printParseErrorCode } from 'jsonc-parser';
 import { LineIndex } from '../model/location.js';
-import type { ExtractError } from './types.js';
+import type { ExtractError } from '../model/source.js';
 
 /** A JSON document with source positions, so that every ref can point at its line. */
 export interface JsonDocument {

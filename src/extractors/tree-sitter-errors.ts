@@ -1,5 +1,5 @@
 import type { Node } from 'web-tree-sitter';
-import type { ExtractError } from './types.js';
+import type { ExtractError } from '../model/source.js';
 
 /**
  * tree-sitter recovers from syntax errors with ERROR and MISSING nodes; a file is reported once, at the first

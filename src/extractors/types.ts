@@ -1,5 +1,6 @@
 import type { Ecosystem } from '../model/ecosystem.js';
 import type { PackageRef } from '../model/package-ref.js';
+import type { ExtractError, ProjectFact, SourceFile } from '../model/source.js';
 
 /**
  * manifest / lockfile: project files whose refs are declarations or locked versions.
@@ -7,34 +8,6 @@ import type { PackageRef } from '../model/package-ref.js';
  * document: a self-contained text (an assistant's answer) that forms its own scope.
  */
 export type ExtractorKind = 'manifest' | 'lockfile' | 'source' | 'document';
-
-export interface SourceFile {
-  /** Path as shown to the user: relative to the working directory, `/`-separated; `<stdin>` for stdin. */
-  path: string;
-  text: string;
-}
-
-/** A problem in one file. The file is the one being extracted; lines are 1-based. */
-export interface ExtractError {
-  line?: number;
-  column?: number;
-  message: string;
-}
-
-/**
- * Facts about the project that are not package references but that the phantom checks need.
- * The file a fact came from is known to the core; facts do not repeat it.
- */
-export type ProjectFact =
-  /** A manifest: the package's own name (never an import of a dependency) and its workspace globs. */
-  | { kind: 'manifest'; ecosystem: Ecosystem; name?: string; workspaces?: string[] }
-  /**
-   * A lockfile's dependency graph by package name: `edges[name]` are the names `name` depends on;
-   * `roots` the direct dependencies of the project (or of each importer), when the lockfile records them.
-   */
-  | { kind: 'dependency-graph'; ecosystem: Ecosystem; roots?: string[]; edges: Record<string, string[]> }
-  /** Import specifiers that are not packages: tsconfig `paths` patterns such as `@/*`. */
-  | { kind: 'import-aliases'; ecosystem: Ecosystem; patterns: string[] };
 
 export interface ExtractResult {
   refs: PackageRef[];
@@ -74,9 +47,4 @@ export interface Extractor {
   init?(): Promise<void>;
   /** Must not throw for bad input: problems go into `errors`. The core still guards against bugs. */
   extract(file: SourceFile, ctx: ExtractContext): ExtractResult;
-}
-
-export function basename(path: string): string {
-  const slash = path.lastIndexOf('/');
-  return slash === -1 ? path : path.slice(slash + 1);
 }

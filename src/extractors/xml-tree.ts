@@ -1,7 +1,7 @@
 import type { SaxesParser } from 'saxes';
 import { lazy } from '../core/lazy.js';
 import { LineIndex } from '../model/location.js';
-import type { ExtractError } from './types.js';
+import type { ExtractError } from '../model/source.js';
 
 const saxes = lazy<typeof import('saxes')>('saxes');
 

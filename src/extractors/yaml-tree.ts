@@ -3,7 +3,7 @@ import { lazy } from '../core/lazy.js';
 
 const yaml = lazy<typeof import('yaml')>('yaml');
 
-import type { ExtractError } from './types.js';
+import type { ExtractError } from '../model/source.js';
 
 /** The top-level mapping of a YAML file, and the 1-based line of an offset in the file. */
 export interface YamlMapping {

@@ -6,9 +6,9 @@
 
 import { type ParseError, parse as parseTolerant, printParseErrorCode } from 'jsonc-parser';
 import { isJson, isObject } from '../core/json.js';
-import type { ExtractError, SourceFile } from '../extractors/types.js';
-import { basename } from '../extractors/types.js';
+import { basename } from '../core/paths.js';
 import { LineIndex } from '../model/location.js';
+import type { ExtractError, SourceFile } from '../model/source.js';
 
 export interface Answer {
   /**

@@ -1,6 +1,6 @@
-import type { ProjectFact } from '../extractors/types.js';
 import { type Ecosystem, packageKey } from '../model/ecosystem.js';
 import type { PackageRef } from '../model/package-ref.js';
+import type { ProjectFact } from '../model/source.js';
 import { goModuleOf } from './go-modules.js';
 
 /** The facts one file contributed, with the file they came from. */

@@ -10,11 +10,11 @@
 import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
+import { RegistryHttpError } from '../core/http.js';
 import type { Logger } from '../core/log.js';
 import { cacheDir, type Env } from '../core/paths.js';
 import { openDatabase } from '../core/sqlite.js';
 import type { Ecosystem } from '../model/ecosystem.js';
-import { RegistryHttpError } from './http.js';
 
 const REGISTRY_CACHE_FILE = 'registry.sqlite';
 

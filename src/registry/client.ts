@@ -2,7 +2,10 @@
  * What every registry client shares: the HTTP client, the cache and its mode, and the rule that turns a
  * failure into `unchecked` (or into the imported snapshot's answer) and never into `missing`.
  */
+
+import { type HttpClient, RegistryHttpError, redactUrl } from '../core/http.js';
 import { type Ecosystem, packageKey } from '../model/ecosystem.js';
+import type { ExistingPackage, PackageFacts, Sourced, VersionFacts } from '../model/registry-facts.js';
 import {
   type CacheLifetimes,
   type CacheMode,
@@ -11,16 +14,8 @@ import {
   type RegistryCache,
   type Validators,
 } from './cache.js';
-import { type HttpClient, RegistryHttpError, redactUrl } from './http.js';
 import type { RegistrySource, RegistrySources } from './sources.js';
-import type {
-  ExistingPackage,
-  PackageFacts,
-  RegistryClient,
-  Sourced,
-  VersionAnswer,
-  VersionFacts,
-} from './types.js';
+import type { RegistryClient, VersionAnswer } from './types.js';
 
 export interface ClientContext {
   http: HttpClient;

@@ -6,12 +6,12 @@
  * not found is tried with the other separator before it is called missing.
  */
 
+import { RegistryHttpError } from '../core/http.js';
 import { isObject } from '../core/json.js';
+import type { ExistingPackage, VersionFacts } from '../model/registry-facts.js';
+import { latestRelease } from '../versions/pick.js';
 import { SourcesClient } from './client.js';
-import { RegistryHttpError } from './http.js';
-import { latestRelease } from './pick.js';
 import type { RegistrySource } from './sources.js';
-import type { ExistingPackage, VersionFacts } from './types.js';
 
 const NOT_FOUND = [410, 451];
 

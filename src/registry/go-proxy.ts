@@ -8,14 +8,15 @@
  * is looked up by its parent paths, as the go command does, and answers with the module that contains it.
  */
 
+import { RegistryHttpError } from '../core/http.js';
 import { isObject } from '../core/json.js';
-import { goScheme } from '../vulndb/versions/go.js';
-import { compareVersions } from '../vulndb/versions/index.js';
+import type { ExistingPackage, VersionFacts } from '../model/registry-facts.js';
+import { goScheme } from '../versions/go.js';
+import { compareVersions } from '../versions/index.js';
+import { isPrerelease } from '../versions/pick.js';
 import { datesLookReal, isoTime, lookupVersion, parseJson, SourcesClient } from './client.js';
-import { RegistryHttpError } from './http.js';
-import { isPrerelease } from './pick.js';
 import { type GoSources, matchesGoPrivate, type RegistrySource } from './sources.js';
-import type { ExistingPackage, VersionAnswer, VersionFacts } from './types.js';
+import type { VersionAnswer } from './types.js';
 
 /** The proxy's "no such module or version" statuses. */
 const NOT_FOUND = [410];

@@ -5,13 +5,15 @@
  * and for any other version a reference names through `version()`, which also finds a version whose pom
  * exists although the metadata (which mirrors may serve stale) does not list it.
  */
+
+import { RegistryHttpError } from '../core/http.js';
 import { childElement, childElements, childText, parseXml } from '../extractors/xml-tree.js';
-import { compareVersions } from '../vulndb/versions/index.js';
+import type { ExistingPackage, VersionFacts } from '../model/registry-facts.js';
+import { compareVersions } from '../versions/index.js';
+import { latestRelease } from '../versions/pick.js';
 import { type ClientContext, isoTime, lookupVersion, SourcesClient, sourceHeaders } from './client.js';
-import { RegistryHttpError } from './http.js';
-import { latestRelease } from './pick.js';
 import type { RegistrySource } from './sources.js';
-import type { ExistingPackage, VersionAnswer, VersionFacts } from './types.js';
+import type { VersionAnswer } from './types.js';
 
 export interface MavenCoordinates {
   groupId: string;

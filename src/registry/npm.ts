@@ -5,7 +5,9 @@
  * repositories and maintainers are.
  */
 
+import { RegistryHttpError, redactUrl } from '../core/http.js';
 import { isObject } from '../core/json.js';
+import type { ExistingPackage, PackageFacts, Sourced, VersionFacts } from '../model/registry-facts.js';
 import type { FetchOutcome } from './cache.js';
 import {
   type ClientContext,
@@ -17,8 +19,7 @@ import {
   unchecked,
 } from './client.js';
 import { NO_NPM_REGISTRY, type NpmConfig, npmAuthHeader, npmRegistryFor } from './config.js';
-import { RegistryHttpError, redactUrl } from './http.js';
-import type { ExistingPackage, PackageFacts, RegistryClient, Sourced, VersionFacts } from './types.js';
+import type { RegistryClient } from './types.js';
 
 export type NpmDocument = 'full' | 'abbreviated';
 

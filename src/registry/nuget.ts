@@ -6,14 +6,14 @@
  * without a registration, or one that fails, leaves those out (and the checks that need dates `unchecked`).
  */
 
+import { RegistryHttpError } from '../core/http.js';
 import { isObject } from '../core/json.js';
-import { compareVersions } from '../vulndb/versions/index.js';
+import type { ExistingPackage, VersionFacts } from '../model/registry-facts.js';
+import { compareVersions } from '../versions/index.js';
+import { latestRelease } from '../versions/pick.js';
 import { datesLookReal, isoTime, parseJson, SourcesClient } from './client.js';
 import { withSlash } from './config.js';
-import { RegistryHttpError } from './http.js';
-import { latestRelease } from './pick.js';
 import type { RegistrySource } from './sources.js';
-import type { ExistingPackage, VersionFacts } from './types.js';
 
 const FLAT_CONTAINER = 'PackageBaseAddress/3.0.0';
 /** Registration flavours, best first: 3.6.0 includes SemVer 2.0 packages, the others leave them out. */

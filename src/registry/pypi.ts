@@ -7,10 +7,12 @@
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { RegistryHttpError, redactUrl } from '../core/http.js';
 import { isObject } from '../core/json.js';
 import { lazy } from '../core/lazy.js';
 import { parseRequirement } from '../extractors/pypi/requirement.js';
 import { normalizePypiName } from '../model/ecosystem.js';
+import type { ExistingPackage, PackageFacts, Sourced, VersionFacts } from '../model/registry-facts.js';
 import type { FetchOutcome, Validators } from './cache.js';
 import { cachedLookup } from './cache.js';
 import {
@@ -23,8 +25,7 @@ import {
   unchecked,
 } from './client.js';
 import { NO_PYPI_INDEX, type PipConfig, type PypiEndpoints, pypiEndpoints } from './config.js';
-import { RegistryHttpError, redactUrl } from './http.js';
-import type { ExistingPackage, PackageFacts, RegistryClient, Sourced, VersionFacts } from './types.js';
+import type { RegistryClient } from './types.js';
 
 const pep440 = lazy<typeof import('@renovatebot/pep440')>('@renovatebot/pep440');
 

@@ -4,11 +4,23 @@
  * reference, the version a fresh install of a range picks today, popular names, and for answers the
  * dependencies of the packages they declare.
  */
+
+import { HttpClient, type HttpSettings } from '../core/http.js';
 import type { Logger } from '../core/log.js';
 import type { Env } from '../core/paths.js';
 import { type Ecosystem, packageKey } from '../model/ecosystem.js';
 import type { PackageRef } from '../model/package-ref.js';
+import type { PopularLoad } from '../model/popular.js';
+import type {
+  ExistingPackage,
+  PackageFacts,
+  RegistryFacts,
+  RegistrySettings,
+  Sourced,
+  VersionFacts,
+} from '../model/registry-facts.js';
 import type { Unchecked } from '../model/result.js';
+import { findVersion, installedToday } from '../versions/pick.js';
 import {
   type CacheLifetimes,
   type CacheMode,
@@ -20,13 +32,11 @@ import type { ClientContext } from './client.js';
 import { type NpmConfig, npmConfig, type PipConfig, pipConfig } from './config.js';
 import { CratesClient } from './crates.js';
 import { GoProxyClient } from './go-proxy.js';
-import { HttpClient, type HttpSettings } from './http.js';
 import { MavenClient } from './maven.js';
 import { NpmClient, type NpmDocument } from './npm.js';
 import { NugetClient } from './nuget.js';
 import { PackagistClient } from './packagist.js';
-import { findVersion, installedToday } from './pick.js';
-import { loadPopularNpm, loadPopularPypi, type PopularLoad, popularPypiPath } from './popular.js';
+import { loadPopularNpm, loadPopularPypi, popularPypiPath } from './popular.js';
 import { PypiClient } from './pypi.js';
 import { RubygemsClient } from './rubygems.js';
 import {
@@ -40,7 +50,7 @@ import {
   type RegistrySources,
   rubygemsSources,
 } from './sources.js';
-import type { ExistingPackage, PackageFacts, RegistryClient, Sourced, VersionFacts } from './types.js';
+import type { RegistryClient } from './types.js';
 
 const DAY_MS = 86_400_000;
 const DEFAULT_NEW_PACKAGE_DAYS = 30;
@@ -88,26 +98,6 @@ export interface RegistryOptions {
   /** Popular-name lists to use instead of the installed/downloaded ones (tests, embedders). */
   popular?: Partial<Record<Ecosystem, PopularLoad>>;
   now?: Date;
-}
-
-export interface RegistrySettings {
-  now: number;
-  newPackageMs: number;
-  outdatedMs: number;
-}
-
-export interface RegistryFacts {
-  /** What the registry says about the reference's package; undefined for references it is not asked about. */
-  forRef(ref: PackageRef): Sourced<PackageFacts> | undefined;
-  /** The version a fresh install of the reference picks today (its exact version when it has one). */
-  installs(ref: PackageRef): VersionFacts | undefined;
-  /** Popular names of an ecosystem, or why there are none. */
-  popular(ecosystem: Ecosystem): PopularLoad;
-  /** Dependency keys of a package an answer (`scope`) declares, per the registry. */
-  dependenciesIn(scope: string, ecosystem: Ecosystem, declaredKey: string): readonly string[] | undefined;
-  settings: RegistrySettings;
-  /** Packages the registry could not be asked about (check `registry`), with the reason. */
-  unchecked: Unchecked[];
 }
 
 export interface RegistryStage {

@@ -5,13 +5,13 @@
  * confirmed with the compact index Bundler reads (`<source>/info/<name>`) before a gem is called missing.
  */
 
+import { RegistryHttpError } from '../core/http.js';
 import { isObject } from '../core/json.js';
-import { compareVersions } from '../vulndb/versions/index.js';
+import type { ExistingPackage, VersionFacts } from '../model/registry-facts.js';
+import { compareVersions } from '../versions/index.js';
+import { latestRelease } from '../versions/pick.js';
 import { datesLookReal, isoTime, parseJson, SourcesClient } from './client.js';
-import { RegistryHttpError } from './http.js';
-import { latestRelease } from './pick.js';
 import type { RegistrySource } from './sources.js';
-import type { ExistingPackage, VersionFacts } from './types.js';
 
 export class RubygemsClient extends SourcesClient {
   readonly ecosystem = 'RubyGems' as const;

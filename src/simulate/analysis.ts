@@ -2,11 +2,12 @@
  * Each answer goes through the library's own scan, as an answer document, with the caller's vulnerability
  * database and registry settings. What the metrics need of the result is kept with the sample.
  */
-import { type ScanOptions, scan } from '../core/scan.js';
+
 import { type Ecosystem, packageKey } from '../model/ecosystem.js';
 import type { FindingKind } from '../model/finding.js';
 import type { ScanResult } from '../model/result.js';
 import type { Severity } from '../model/severity.js';
+import { type ScanOptions, scan } from '../pipeline/scan.js';
 import { registryEligible } from '../registry/resolve.js';
 
 export interface AnalysedPackage {

@@ -4,9 +4,10 @@
  * the answers. A sample that fails is stored as failed with the reason and the run goes on; a provider
  * that keeps failing has its remaining samples failed without being asked, and the run completes.
  */
+
+import { afterAttempts, backoffDelay, isRetryableStatus, redactUrl } from '../core/http.js';
 import type { Logger } from '../core/log.js';
 import { silentLogger } from '../core/log.js';
-import { afterAttempts, backoffDelay, isRetryableStatus, redactUrl } from '../registry/http.js';
 import { type AnalysisNotes, type AnalysisOptions, analyseAnswers } from './analysis.js';
 import type { Cassette, CassetteEntry, CassetteRecorder } from './cassette.js';
 import type { ProviderLimits } from './config.js';

@@ -18,11 +18,12 @@ import {
 } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
+import { type DownloadOptions, download } from '../core/download.js';
 import { describeError, VouchError } from '../core/errors.js';
 import { type Logger, silentLogger } from '../core/log.js';
 import { openDatabase } from '../core/sqlite.js';
-import { type DownloadOptions, download } from './download.js';
-import { type OsvRecord, osvShapeProblem } from './osv.js';
+import type { OsvRecord } from '../model/osv.js';
+import { osvShapeProblem } from './osv.js';
 import { DEFAULT_LIMITS, type ImportLimits, readPath, SourceError } from './read.js';
 import { DatabaseWriter, type ImportProblem, SCHEMA_VERSION, type SourceMeta } from './store.js';
 

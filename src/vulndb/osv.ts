@@ -5,46 +5,6 @@
 import { isObject } from '../core/json.js';
 import { type Ecosystem, isEcosystem } from '../model/ecosystem.js';
 
-export interface OsvEvent {
-  introduced?: string;
-  fixed?: string;
-  last_affected?: string;
-  limit?: string;
-}
-
-export interface OsvRange {
-  type: string;
-  repo?: string;
-  events: OsvEvent[];
-}
-
-export interface OsvSeverity {
-  type: string;
-  score: string;
-}
-
-export interface OsvAffected {
-  package?: { ecosystem: string; name: string; purl?: string };
-  severity?: OsvSeverity[];
-  ranges?: OsvRange[];
-  versions?: string[];
-  database_specific?: Record<string, unknown>;
-}
-
-export interface OsvRecord {
-  id: string;
-  modified: string;
-  published?: string;
-  withdrawn?: string;
-  aliases?: string[];
-  summary?: string;
-  details?: string;
-  severity?: OsvSeverity[];
-  affected?: OsvAffected[];
-  references?: { type?: string; url: string }[];
-  database_specific?: Record<string, unknown>;
-}
-
 const EVENT_KEYS = ['introduced', 'fixed', 'last_affected', 'limit'] as const;
 
 /** Why a parsed JSON value is not an OSV record Vouch can use, or undefined when it is one. */

@@ -3,9 +3,17 @@
  * or the affected versions its range admits, and whether the package itself is a known malicious one.
  * Pure given the database handle: lookups only.
  */
+
+import type {
+  AdvisoryFacts,
+  AffectedEntry,
+  RangeAdvisories,
+  RefAdvisories,
+} from '../model/advisory-facts.js';
 import type { Ecosystem } from '../model/ecosystem.js';
 import type { PackageRef } from '../model/package-ref.js';
 import type { Unchecked } from '../model/result.js';
+import { compareVersions } from '../versions/index.js';
 import {
   affectedIntervals,
   affectsAllVersions,
@@ -13,56 +21,12 @@ import {
   inInterval,
   isAffected,
   smallestFixingUpgrade,
-} from './match.js';
-import { type AdvisoryGroup, type AffectedEntry, groupAdvisories, type VulnDatabase } from './store.js';
-import { compareVersions } from './versions/index.js';
-import { readRange, type VersionRange } from './versions/ranges.js';
+} from '../versions/osv-match.js';
+import { readRange, type VersionRange } from '../versions/ranges.js';
+import { groupAdvisories, type VulnDatabase } from './store.js';
 
 /** What resolution needs of the database. */
 export type AdvisoryLookup = Pick<VulnDatabase, 'advisoriesFor' | 'affectedFor'>;
-
-export interface ExactAdvisories {
-  /** Every group affecting the version: vulnerabilities and malicious releases. */
-  groups: AdvisoryGroup[];
-  /** The smallest version above it that no advisory of the package affects, among the fixes the data names. */
-  upgrade?: string;
-}
-
-export interface RangeAdvisory {
-  group: AdvisoryGroup;
-  /** Affected versions inside the range, among the versions the advisories name, ascending. */
-  versions: string[];
-  /** The group's affected intervals that reach into the range: `>=4.0.0 <4.17.12`, `<2.20.0`. */
-  intervals: string[];
-}
-
-export interface RangeAdvisories {
-  /** The range as written; undefined for a bare name (any version). */
-  spec?: string;
-  advisories: RangeAdvisory[];
-  /** The smallest version from the range's lowest one up that no advisory affects. */
-  upgrade?: string;
-  /** Whether the range admits `upgrade`: if not, it can only install versions the data says are affected. */
-  admitsUpgrade: boolean;
-  /** The version a fresh install picks today (from the registry), with the advisories affecting it. */
-  installs?: { version: string; groups: AdvisoryGroup[] };
-}
-
-export interface RefAdvisories {
-  /** For a reference with an exact version. */
-  exact?: ExactAdvisories;
-  /** For a range or bare name (not for imports, which name no version at all). */
-  range?: RangeAdvisories;
-  /** Malicious-package records covering every version: the package itself is malicious. */
-  maliciousPackage?: AdvisoryGroup[];
-}
-
-export interface AdvisoryFacts {
-  /** Facts for a reference (by identity); undefined when no advisory concerns it. */
-  forRef(ref: PackageRef): RefAdvisories | undefined;
-  /** Ranges that could not be evaluated for packages that have advisories. */
-  unchecked: Unchecked[];
-}
 
 /**
  * `installs(ref)`, when given, names the version a fresh install of a range picks today (the registry

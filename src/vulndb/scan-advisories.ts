@@ -5,8 +5,9 @@
 import { VouchError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import { DEFAULT_MAX_DATABASE_AGE_MS, databasePath, type Env } from '../core/paths.js';
+import type { AdvisoryFacts } from '../model/advisory-facts.js';
 import type { PackageRef } from '../model/package-ref.js';
-import { type AdvisoryFacts, resolveAdvisories } from './resolve.js';
+import { resolveAdvisories } from './resolve.js';
 import { VulnDatabase } from './store.js';
 
 export const NO_DATABASE_REASON = 'no vulnerability database: run vouch db update (or vouch db import FILE)';

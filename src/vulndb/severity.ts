@@ -3,8 +3,9 @@
  * database's own label, else `medium`. Malicious-package records are always critical.
  */
 import { lazy } from '../core/lazy.js';
+import type { OsvRecord, OsvSeverity } from '../model/osv.js';
 import { type Severity, severityRank } from '../model/severity.js';
-import { isMaliciousId, type OsvRecord, type OsvSeverity } from './osv.js';
+import { isMaliciousId } from './osv.js';
 
 const cvss = lazy<typeof import('ae-cvss-calculator')>('ae-cvss-calculator');
 

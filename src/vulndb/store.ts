@@ -9,18 +9,14 @@ import { existsSync, statSync } from 'node:fs';
 import type BetterSqlite3 from 'better-sqlite3';
 import { VouchError } from '../core/errors.js';
 import { openDatabase } from '../core/sqlite.js';
+import type { AdvisoryGroup, AdvisoryRecord, AffectedEntry } from '../model/advisory-facts.js';
 import { type Ecosystem, packageKey } from '../model/ecosystem.js';
-import { type Severity, severityRank } from '../model/severity.js';
-import {
-  equalSpellings,
-  fixedVersions,
-  isAffected,
-  type PreparedAffected,
-  prepareAffected,
-} from './match.js';
-import { isMaliciousId, type OsvRecord, vouchEcosystem } from './osv.js';
+import type { OsvRecord } from '../model/osv.js';
+import { severityRank } from '../model/severity.js';
+import { compareVersions } from '../versions/index.js';
+import { equalSpellings, fixedVersions, isAffected, prepareAffected } from '../versions/osv-match.js';
+import { isMaliciousId, vouchEcosystem } from './osv.js';
 import { advisorySeverity, severityLabel } from './severity.js';
-import { compareVersions } from './versions/index.js';
 
 /** Bumped whenever the tables change; an older file is refused with advice to rebuild it. */
 export const SCHEMA_VERSION = 1;
@@ -121,51 +117,6 @@ export interface DatabaseStatus {
   withdrawn: number;
   ecosystems: EcosystemStatus[];
   sources: SourceStatus[];
-}
-
-/** One advisory as lookups return it. */
-export interface AdvisoryRecord {
-  id: string;
-  aliases: string[];
-  modified: string;
-  published?: string;
-  summary?: string;
-  severity: Severity;
-  score?: number;
-  vector?: string;
-  malicious: boolean;
-  references: string[];
-}
-
-/** One affected entry of one advisory for one package, ready for matching. */
-export interface AffectedEntry {
-  advisory: AdvisoryRecord;
-  /** The package name as the advisory spells it. */
-  name: string;
-  prepared: PreparedAffected;
-}
-
-/**
- * Advisories that describe one flaw (a CVE, its GHSA, its PYSEC or GO record): found by shared ids and
- * aliases, transitively, and reported once.
- */
-export interface AdvisoryGroup {
-  /** The id to show: the MAL id of a malicious release, else a CVE, else a GHSA, else a record id. */
-  id: string;
-  /** Every id and alias of the group, `id` first. */
-  ids: string[];
-  summary?: string;
-  severity: Severity;
-  score?: number;
-  vector?: string;
-  malicious: boolean;
-  /** Versions that fix the group's affected entries for this package, ascending. */
-  fixed: string[];
-  references: string[];
-  published?: string;
-  modified: string;
-  /** The entries that matched, for range descriptions. */
-  entries: AffectedEntry[];
 }
 
 interface AffectedRow {

@@ -6,10 +6,10 @@
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { type DownloadOptions, download } from '../core/download.js';
 import { type Logger, silentLogger } from '../core/log.js';
 import { archiveCacheDir, databasePath, type Env } from '../core/paths.js';
 import { ECOSYSTEMS, type Ecosystem } from '../model/ecosystem.js';
-import { type DownloadOptions, download } from './download.js';
 import { type ImportLimits, type ImportSource, importOsv } from './import.js';
 import { type SourceStatus, VulnDatabase } from './store.js';
 

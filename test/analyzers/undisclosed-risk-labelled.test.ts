@@ -9,10 +9,10 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { RISK_KINDS } from '../../src/analyzers/undisclosed-risk.js';
-import { type CheckResult, check } from '../../src/core/check.js';
 import { packageKey } from '../../src/model/ecosystem.js';
 import type { Finding } from '../../src/model/finding.js';
 import { severityRank } from '../../src/model/severity.js';
+import { type CheckResult, check } from '../../src/pipeline/check.js';
 import { ANSWERS, useAnswerFacts } from './answer-facts.js';
 
 interface LabelledRisk {

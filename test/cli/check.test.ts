@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { CliIO } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
-import type { CheckResult } from '../../src/core/check.js';
+import type { CheckResult } from '../../src/pipeline/check.js';
 import { fixturePath } from '../helpers.js';
 import { fixtureDatabase } from '../vulndb/helpers.js';
 

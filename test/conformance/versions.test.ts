@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Ecosystem } from '../../src/model/ecosystem.js';
-import { compareVersions } from '../../src/vulndb/versions/index.js';
+import { compareVersions } from '../../src/versions/index.js';
 import { SHARED_DIR } from './harness.js';
 
 const VERSIONS_DIR = resolve(SHARED_DIR, 'conformance', 'versions');

@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
-import type { Extractor, ExtractResult, ProjectFact, SourceFile } from '../../src/extractors/types.js';
+import type { Extractor, ExtractResult } from '../../src/extractors/types.js';
 import type { PackageRef } from '../../src/model/package-ref.js';
+import type { ProjectFact, SourceFile } from '../../src/model/source.js';
 import { FIXTURES, fixturePath, testContext } from '../helpers.js';
 
 export const EXTRACTOR_FIXTURES = fixturePath('extractors');

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { scan } from '../../src/core/scan.js';
 import { llmMarkdown } from '../../src/extractors/llm/markdown.js';
 import { EXTRACTORS, extractorById, extractorFor } from '../../src/extractors/registry.js';
 import type { ExtractContext, ExtractResult, Snippet } from '../../src/extractors/types.js';
 import type { PackageRef } from '../../src/model/package-ref.js';
+import { scan } from '../../src/pipeline/scan.js';
 import { fixturePath } from '../helpers.js';
 
 /** Python import and requirements extractors come from another part of the project; some checks need them. */

@@ -10,8 +10,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { scan } from '../../src/core/scan.js';
 import type { ScanResult } from '../../src/model/result.js';
+import { scan } from '../../src/pipeline/scan.js';
 import { npmConfig } from '../../src/registry/config.js';
 
 const EXAMPLES = new URL('../../examples/', import.meta.url).pathname;

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { RegistryHttpError } from '../../src/core/http.js';
 import { openDatabase } from '../../src/core/sqlite.js';
 import {
   type CacheMode,
@@ -13,7 +14,6 @@ import {
   RegistryCache,
   type Validators,
 } from '../../src/registry/cache.js';
-import { RegistryHttpError } from '../../src/registry/http.js';
 
 let dir: string;
 let cache: RegistryCache;

@@ -2,18 +2,19 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { HttpClient } from '../../src/core/http.js';
+import type { ExistingPackage, PackageFacts } from '../../src/model/registry-facts.js';
 import { DEFAULT_LIFETIMES, RegistryCache } from '../../src/registry/cache.js';
 import type { ClientContext } from '../../src/registry/client.js';
 import { CratesClient, sparseIndexPath } from '../../src/registry/crates.js';
 import { GoProxyClient, goEscape, modulePathCandidates } from '../../src/registry/go-proxy.js';
-import { HttpClient } from '../../src/registry/http.js';
 import { MavenClient, mavenCoordinates } from '../../src/registry/maven.js';
 import { NugetClient } from '../../src/registry/nuget.js';
 import { expandMinified, PackagistClient } from '../../src/registry/packagist.js';
-import { installedToday, isPrerelease, majorOf } from '../../src/registry/pick.js';
 import { RubygemsClient } from '../../src/registry/rubygems.js';
 import type { RegistrySources } from '../../src/registry/sources.js';
-import type { ExistingPackage, PackageFacts, RegistryClient } from '../../src/registry/types.js';
+import type { RegistryClient } from '../../src/registry/types.js';
+import { installedToday, isPrerelease, majorOf } from '../../src/versions/pick.js';
 import {
   minify,
   serveComposerRoot,

@@ -5,8 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { CliIO } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
-import { type ScanOptions, scan } from '../../src/core/scan.js';
 import type { ScanResult } from '../../src/model/result.js';
+import { type ScanOptions, scan } from '../../src/pipeline/scan.js';
 import type { RegistryOptions } from '../../src/registry/resolve.js';
 import { fixturePath } from '../helpers.js';
 import {

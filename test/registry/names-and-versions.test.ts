@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { admittedVersions, findVersion, installedToday, majorOf } from '../../src/registry/pick.js';
-import { PopularNames } from '../../src/registry/popular.js';
-import { editDistance, lookalikes, suggestions } from '../../src/registry/similar.js';
-import type { ExistingPackage, VersionFacts } from '../../src/registry/types.js';
+import { editDistance, lookalikes, suggestions } from '../../src/analyzers/similar-names.js';
+import { PopularNames } from '../../src/model/popular.js';
+import type { ExistingPackage, VersionFacts } from '../../src/model/registry-facts.js';
+import { admittedVersions, findVersion, installedToday, majorOf } from '../../src/versions/pick.js';
 
 const NPM = new PopularNames('npm', 'test', [
   'react',

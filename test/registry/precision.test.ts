@@ -9,9 +9,10 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { scan } from '../../src/core/scan.js';
-import { loadPopularNpm, loadPopularPypi, PopularNames } from '../../src/registry/popular.js';
-import { lookalikes, SQUAT_TARGETS } from '../../src/registry/similar.js';
+import { lookalikes, SQUAT_TARGETS } from '../../src/analyzers/similar-names.js';
+import { PopularNames } from '../../src/model/popular.js';
+import { scan } from '../../src/pipeline/scan.js';
+import { loadPopularNpm, loadPopularPypi } from '../../src/registry/popular.js';
 import { fixturePath } from '../helpers.js';
 import { matureVersions, NOW, packument, pypiProject } from './documents.js';
 import { type FakeRegistry, startFakeRegistry } from './fake-registry.js';

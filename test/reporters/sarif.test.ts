@@ -3,8 +3,8 @@ import { createRequire } from 'node:module';
 import * as ajvDraft04 from 'ajv-draft-04';
 import * as ajvFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
-import { scan } from '../../src/core/scan.js';
 import { FINDING_KIND_IDS } from '../../src/model/finding.js';
+import { scan } from '../../src/pipeline/scan.js';
 import { sarifReporter } from '../../src/reporters/sarif.js';
 import { fixturePath } from '../helpers.js';
 

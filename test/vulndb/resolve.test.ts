@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { AdvisoryFacts } from '../../src/model/advisory-facts.js';
 import type { PackageRef } from '../../src/model/package-ref.js';
-import { type AdvisoryFacts, resolveAdvisories } from '../../src/vulndb/resolve.js';
+import { resolveAdvisories } from '../../src/vulndb/resolve.js';
 import { VulnDatabase } from '../../src/vulndb/store.js';
 import { fixtureDatabase } from './helpers.js';
 

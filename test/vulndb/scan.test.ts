@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Logger } from '../../src/core/log.js';
-import { scan } from '../../src/core/scan.js';
 import type { ScanResult } from '../../src/model/result.js';
+import { scan } from '../../src/pipeline/scan.js';
 import { NO_DATABASE_REASON } from '../../src/vulndb/scan-advisories.js';
 import { fixturePath } from '../helpers.js';
 import { fixtureDatabase, tempDir } from './helpers.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { OsvRecord } from '../../src/vulndb/osv.js';
+import type { OsvRecord } from '../../src/model/osv.js';
 import {
   advisorySeverity,
   cvssBaseScore,

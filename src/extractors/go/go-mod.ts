@@ -1,6 +1,8 @@
+import { basename } from '../../core/paths.js';
 import type { PackageRef } from '../../model/package-ref.js';
-import { goScheme } from '../../vulndb/versions/go.js';
-import { basename, type ExtractError, type Extractor, type ExtractResult } from '../types.js';
+import type { ExtractError } from '../../model/source.js';
+import { goScheme } from '../../versions/go.js';
+import type { Extractor, ExtractResult } from '../types.js';
 
 const ID = 'go/go-mod';
 

@@ -1,5 +1,6 @@
+import { basename } from '../../core/paths.js';
 import type { PackageRef } from '../../model/package-ref.js';
-import { basename, type Extractor, type ExtractResult } from '../types.js';
+import type { Extractor, ExtractResult } from '../types.js';
 import { isGoVersion } from './go-mod.js';
 
 const ID = 'go/go-sum';

@@ -1,15 +1,11 @@
 import type { MarkdownIt, Token } from 'markdown-it';
 import { lazy } from '../../core/lazy.js';
+import { basename } from '../../core/paths.js';
 import { LineIndex } from '../../model/location.js';
 import type { PackageRef } from '../../model/package-ref.js';
+import type { SourceFile } from '../../model/source.js';
 import { extractShellCommands } from '../shell/index.js';
-import {
-  basename,
-  type ExtractContext,
-  type Extractor,
-  type ExtractResult,
-  type SourceFile,
-} from '../types.js';
+import type { ExtractContext, Extractor, ExtractResult } from '../types.js';
 
 const ID = 'llm/markdown';
 

@@ -1,12 +1,7 @@
+import { basename } from '../../core/paths.js';
 import type { PackageRef } from '../../model/package-ref.js';
-import {
-  basename,
-  type ExtractContext,
-  type ExtractError,
-  type Extractor,
-  type ExtractResult,
-  type SourceFile,
-} from '../types.js';
+import type { ExtractError, SourceFile } from '../../model/source.js';
+import type { ExtractContext, Extractor, ExtractResult } from '../types.js';
 import { mavenVersionTarget, parseCoordinate } from './coordinates.js';
 import {
   accessorKey,

@@ -1,5 +1,6 @@
 import type { PackageRef } from '../../model/package-ref.js';
-import type { ExtractContext, Extractor, ExtractResult, SourceFile } from '../types.js';
+import type { SourceFile } from '../../model/source.js';
+import type { ExtractContext, Extractor, ExtractResult } from '../types.js';
 import {
   childElement,
   childElements,

@@ -1,6 +1,7 @@
 import type { PackageRef } from '../../model/package-ref.js';
+import type { ExtractError } from '../../model/source.js';
 import { asArray, asString, asTable, parseToml, type Table, TomlLines } from '../pypi/common.js';
-import type { ExtractError, Extractor, ExtractResult } from '../types.js';
+import type { Extractor, ExtractResult } from '../types.js';
 import { type MavenVersionTarget, mavenVersionTarget } from './coordinates.js';
 
 const ID = 'maven/version-catalog';

@@ -1,7 +1,9 @@
 import type { Node } from 'jsonc-parser';
+import { basename } from '../../core/paths.js';
 import type { PackageRef } from '../../model/package-ref.js';
+import type { SourceFile } from '../../model/source.js';
 import { entries, lineOf, parseJson, property, rootObject, stringValue } from '../json-tree.js';
-import { basename, type Extractor, type ExtractResult, type SourceFile } from '../types.js';
+import type { Extractor, ExtractResult } from '../types.js';
 import { GraphBuilder, LockedRefs, reportDeepNesting } from './package-lock.js';
 import { classifyNpmSpec, installedName } from './spec.js';
 

@@ -1,7 +1,9 @@
 import type { Node } from 'jsonc-parser';
+import { basename } from '../../core/paths.js';
 import type { PackageRef } from '../../model/package-ref.js';
+import type { ProjectFact } from '../../model/source.js';
 import { entries, lineOf, parseJson, property, rootObject, stringValue } from '../json-tree.js';
-import { basename, type Extractor, type ExtractResult, type ProjectFact } from '../types.js';
+import type { Extractor, ExtractResult } from '../types.js';
 import { classifyNpmSpec, isValidNpmName } from './spec.js';
 
 const ID = 'npm/package-json';

@@ -1,6 +1,8 @@
 import ignore from 'ignore';
 import type { Node } from 'jsonc-parser';
+import { basename } from '../../core/paths.js';
 import type { PackageRef } from '../../model/package-ref.js';
+import type { SourceFile } from '../../model/source.js';
 import {
   entries,
   type JsonDocument,
@@ -10,7 +12,7 @@ import {
   rootObject,
   stringValue,
 } from '../json-tree.js';
-import { basename, type Extractor, type ExtractResult, type SourceFile } from '../types.js';
+import type { Extractor, ExtractResult } from '../types.js';
 import { installedName } from './spec.js';
 
 const ID = 'npm/package-lock';

@@ -3,8 +3,9 @@ import { lazy } from '../../core/lazy.js';
 
 const yaml = lazy<typeof import('yaml')>('yaml');
 
+import { basename } from '../../core/paths.js';
 import type { PackageRef } from '../../model/package-ref.js';
-import { basename, type Extractor, type ExtractResult } from '../types.js';
+import type { Extractor, ExtractResult } from '../types.js';
 import { parseYamlMapping } from '../yaml-tree.js';
 import { commitOfResolved, GraphBuilder, LockedRefs } from './package-lock.js';
 

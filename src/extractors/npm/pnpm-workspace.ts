@@ -2,7 +2,8 @@ import { lazy } from '../../core/lazy.js';
 
 const yaml = lazy<typeof import('yaml')>('yaml');
 
-import { basename, type Extractor, type ExtractResult } from '../types.js';
+import { basename } from '../../core/paths.js';
+import type { Extractor, ExtractResult } from '../types.js';
 import { parseYamlMapping } from '../yaml-tree.js';
 
 const ID = 'npm/pnpm-workspace';

@@ -1,5 +1,6 @@
+import { basename } from '../../core/paths.js';
 import { entries, parseJson, property } from '../json-tree.js';
-import { basename, type Extractor } from '../types.js';
+import type { Extractor } from '../types.js';
 
 /**
  * `compilerOptions.paths` of tsconfig.json / jsconfig.json: the patterns (`@/*`, `~utils`) that are aliases

@@ -3,8 +3,10 @@ import { lazy } from '../../core/lazy.js';
 
 const yarnParsers = lazy<typeof import('@yarnpkg/parsers')>('@yarnpkg/parsers');
 
+import { basename } from '../../core/paths.js';
 import type { PackageRef } from '../../model/package-ref.js';
-import { basename, type ExtractError, type Extractor, type ExtractResult } from '../types.js';
+import type { ExtractError } from '../../model/source.js';
+import type { Extractor, ExtractResult } from '../types.js';
 import { tooDeeplyNested } from '../yaml-tree.js';
 import { commitOfResolved, GraphBuilder, LockedRefs } from './package-lock.js';
 import { classifyNpmSpec, installedName } from './spec.js';

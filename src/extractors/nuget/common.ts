@@ -1,5 +1,6 @@
 import type { PackageRef } from '../../model/package-ref.js';
-import type { ExtractContext, ExtractError, SourceFile } from '../types.js';
+import type { ExtractError, SourceFile } from '../../model/source.js';
+import type { ExtractContext } from '../types.js';
 import { attribute, childElements, parseXml, type XmlElement } from '../xml-tree.js';
 
 /** Folders above a project that central package management may be configured in. */

@@ -1,4 +1,6 @@
-import { basename, type Extractor, type ExtractResult, type ProjectFact } from '../types.js';
+import { basename } from '../../core/paths.js';
+import type { ProjectFact } from '../../model/source.js';
+import type { Extractor, ExtractResult } from '../types.js';
 import type { XmlElement } from '../xml-tree.js';
 import {
   centralVersions,

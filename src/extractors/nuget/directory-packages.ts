@@ -1,4 +1,5 @@
-import { basename, type Extractor, type ExtractResult } from '../types.js';
+import { basename } from '../../core/paths.js';
+import type { Extractor, ExtractResult } from '../types.js';
 import { itemMetadata, itemNames, itemRef, items, msbuildProperties, rootElement } from './common.js';
 
 const ID = 'nuget/directory-packages';

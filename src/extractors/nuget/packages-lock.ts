@@ -1,6 +1,7 @@
+import { basename } from '../../core/paths.js';
 import type { PackageRef } from '../../model/package-ref.js';
 import { entries, lineOf, parseJson, property, stringValue } from '../json-tree.js';
-import { basename, type Extractor, type ExtractResult } from '../types.js';
+import type { Extractor, ExtractResult } from '../types.js';
 
 const ID = 'nuget/packages-lock';
 

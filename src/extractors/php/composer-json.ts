@@ -1,6 +1,8 @@
+import { basename } from '../../core/paths.js';
 import type { PackageRef } from '../../model/package-ref.js';
+import type { ProjectFact } from '../../model/source.js';
 import { entries, lineOf, parseJson, property, rootObject, stringValue } from '../json-tree.js';
-import { basename, type Extractor, type ExtractResult, type ProjectFact } from '../types.js';
+import type { Extractor, ExtractResult } from '../types.js';
 import { composerConstraint, isPlatformPackage } from './common.js';
 
 const ID = 'php/composer-json';

@@ -1,8 +1,9 @@
 import type { Node } from 'jsonc-parser';
+import { basename } from '../../core/paths.js';
 import type { PackageRef } from '../../model/package-ref.js';
 import { entries, lineOf, parseJson, property, rootObject, stringValue } from '../json-tree.js';
 import { isCommitHash } from '../pypi/common.js';
-import { basename, type Extractor, type ExtractResult } from '../types.js';
+import type { Extractor, ExtractResult } from '../types.js';
 import { isPlatformPackage } from './common.js';
 
 const ID = 'php/composer-lock';

@@ -4,7 +4,8 @@ const smolToml = lazy<typeof import('smol-toml')>('smol-toml');
 
 import type { Location } from '../../model/location.js';
 import type { PackageRef, RefSource } from '../../model/package-ref.js';
-import type { ExtractError, ExtractResult, SourceFile } from '../types.js';
+import type { ExtractError, SourceFile } from '../../model/source.js';
+import type { ExtractResult } from '../types.js';
 import type { PypiTarget } from './requirement.js';
 
 /** Helpers shared by the PyPI manifest and lockfile extractors. */

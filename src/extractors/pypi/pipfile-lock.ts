@@ -1,6 +1,7 @@
+import { basename } from '../../core/paths.js';
 import type { PackageRef } from '../../model/package-ref.js';
 import { entries, lineOf, parseJson, property, rootObject, stringValue } from '../json-tree.js';
-import { basename, type Extractor, type ExtractResult } from '../types.js';
+import type { Extractor, ExtractResult } from '../types.js';
 import { makeRef, type SourcedTarget, sourceOfTable, type Table } from './common.js';
 
 const ID = 'pypi/pipfile-lock';

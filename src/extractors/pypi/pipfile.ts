@@ -1,4 +1,5 @@
-import { basename, type Extractor, type ExtractResult } from '../types.js';
+import { basename } from '../../core/paths.js';
+import type { Extractor, ExtractResult } from '../types.js';
 import {
   asString,
   isTable,

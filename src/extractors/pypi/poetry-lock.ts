@@ -1,4 +1,5 @@
-import { basename, type Extractor } from '../types.js';
+import { basename } from '../../core/paths.js';
+import type { Extractor } from '../types.js';
 import { asArray, asString, asTable, readPypiLock, type SourcedTarget, type Table } from './common.js';
 
 const ID = 'pypi/poetry-lock';

@@ -2,9 +2,11 @@ import { lazy } from '../../core/lazy.js';
 
 const pep440 = lazy<typeof import('@renovatebot/pep440')>('@renovatebot/pep440');
 
+import { basename } from '../../core/paths.js';
 import { normalizePypiName } from '../../model/ecosystem.js';
 import type { PackageRef } from '../../model/package-ref.js';
-import { basename, type Extractor, type ExtractResult, type ProjectFact } from '../types.js';
+import type { ProjectFact } from '../../model/source.js';
+import type { Extractor, ExtractResult } from '../types.js';
 import {
   asArray,
   asString,

@@ -1,13 +1,7 @@
+import { basename } from '../../core/paths.js';
 import type { PackageRef } from '../../model/package-ref.js';
-import {
-  basename,
-  type ExtractContext,
-  type ExtractError,
-  type Extractor,
-  type ExtractResult,
-  type ProjectFact,
-  type SourceFile,
-} from '../types.js';
+import type { ExtractError, ProjectFact, SourceFile } from '../../model/source.js';
+import type { ExtractContext, Extractor, ExtractResult } from '../types.js';
 import { makeRef, stripExtras, vcsReference } from './common.js';
 import { type PypiTarget, parseRequirement, pypiTarget, specifierText } from './requirement.js';
 

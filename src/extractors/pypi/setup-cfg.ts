@@ -1,4 +1,6 @@
-import { basename, type Extractor, type ExtractResult, type ProjectFact, type SourceFile } from '../types.js';
+import { basename } from '../../core/paths.js';
+import type { ProjectFact, SourceFile } from '../../model/source.js';
+import type { Extractor, ExtractResult } from '../types.js';
 import { makeRef } from './common.js';
 import { parseRequirement, pypiTarget } from './requirement.js';
 

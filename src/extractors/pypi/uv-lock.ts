@@ -1,5 +1,7 @@
+import { basename } from '../../core/paths.js';
 import { normalizePypiName } from '../../model/ecosystem.js';
-import { basename, type Extractor, type ExtractResult, type ProjectFact } from '../types.js';
+import type { ProjectFact } from '../../model/source.js';
+import type { Extractor, ExtractResult } from '../types.js';
 import {
   addEdges,
   asArray,

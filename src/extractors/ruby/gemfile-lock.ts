@@ -1,6 +1,7 @@
+import { basename } from '../../core/paths.js';
 import type { PackageRef, RefOrigin } from '../../model/package-ref.js';
 import { isCommitHash } from '../pypi/common.js';
-import { basename, type Extractor, type ExtractResult } from '../types.js';
+import type { Extractor, ExtractResult } from '../types.js';
 
 const ID = 'ruby/gemfile-lock';
 /** Sections whose specs are installed gems, and where those come from. */

@@ -1,8 +1,9 @@
 import type { Node } from 'web-tree-sitter';
+import { basename } from '../../core/paths.js';
 import type { PackageRef, RefOrigin } from '../../model/package-ref.js';
 import { isCommitHash } from '../pypi/common.js';
 import { TreeSitterGrammar } from '../tree-sitter.js';
-import { basename, type Extractor } from '../types.js';
+import type { Extractor } from '../types.js';
 import { bundlerGroups, declaredGem, rubyNames, rubyOptions, rubyString } from './common.js';
 
 const ID = 'ruby/gemfile';

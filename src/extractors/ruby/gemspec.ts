@@ -1,7 +1,8 @@
 import type { Node } from 'web-tree-sitter';
 import type { PackageRef } from '../../model/package-ref.js';
+import type { ProjectFact } from '../../model/source.js';
 import { TreeSitterGrammar } from '../tree-sitter.js';
-import type { Extractor, ProjectFact } from '../types.js';
+import type { Extractor } from '../types.js';
 import { declaredGem, rubyString } from './common.js';
 
 const ID = 'ruby/gemspec';

@@ -1,6 +1,8 @@
+import { basename } from '../../core/paths.js';
 import type { PackageRef } from '../../model/package-ref.js';
+import type { ProjectFact } from '../../model/source.js';
 import { addEdges, asArray, asString, namedPackages, parseToml } from '../pypi/common.js';
-import { basename, type Extractor, type ExtractResult, type ProjectFact } from '../types.js';
+import type { Extractor, ExtractResult } from '../types.js';
 
 const ID = 'rust/cargo-lock';
 

@@ -1,5 +1,7 @@
+import { basename } from '../../core/paths.js';
 import type { PackageRef } from '../../model/package-ref.js';
-import { cratesScheme } from '../../vulndb/versions/crates.js';
+import type { ProjectFact } from '../../model/source.js';
+import { cratesScheme } from '../../versions/crates.js';
 import {
   asString,
   asTable,
@@ -9,7 +11,7 @@ import {
   type Table,
   TomlLines,
 } from '../pypi/common.js';
-import { basename, type Extractor, type ExtractResult, type ProjectFact } from '../types.js';
+import type { Extractor, ExtractResult } from '../types.js';
 
 const ID = 'rust/cargo-toml';
 

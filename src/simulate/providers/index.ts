@@ -4,8 +4,8 @@
  * providers' usual environment variables; keys are never taken from the command line.
  */
 import { usageError, VouchError } from '../../core/errors.js';
+import { redactUrl } from '../../core/http.js';
 import type { Env } from '../../core/paths.js';
-import { redactUrl } from '../../registry/http.js';
 import { ANTHROPIC_DEFAULT_BASE_URL, anthropicProvider, parseAnthropic } from './anthropic.js';
 import { OLLAMA_DEFAULT_HOST, ollamaBaseUrl, ollamaProvider, parseOllama } from './ollama.js';
 import { OPENAI_DEFAULT_BASE_URL, openAiProvider, parseOpenAi } from './openai.js';

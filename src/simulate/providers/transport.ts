@@ -4,7 +4,7 @@
  * every provider's state (it counts attempts against a provider's request rate, pauses the provider on a
  * 429 and records the final attempt in a cassette). The HTTP itself is `registry/http.ts`'s.
  */
-import { HttpPool, InvalidBodyError, NetworkError } from '../../registry/http.js';
+import { HttpPool, InvalidBodyError, NetworkError } from '../../core/http.js';
 import type { ProviderRequest } from './types.js';
 
 export { NetworkError };

@@ -10,9 +10,9 @@
 import semver from 'semver';
 import { lazy } from '../core/lazy.js';
 import type { Ecosystem } from '../model/ecosystem.js';
-import { compareVersions } from '../vulndb/versions/index.js';
-import { readRange } from '../vulndb/versions/ranges.js';
-import type { ExistingPackage, VersionFacts } from './types.js';
+import type { ExistingPackage, VersionFacts } from '../model/registry-facts.js';
+import { compareVersions } from './index.js';
+import { readRange } from './ranges.js';
 
 const pep440 = lazy<typeof import('@renovatebot/pep440')>('@renovatebot/pep440');
 

@@ -4,45 +4,14 @@
  * ranges need the repository's commit graph, so they are skipped and counted. Pure functions.
  */
 import type { Ecosystem } from '../model/ecosystem.js';
-import type { OsvAffected } from './osv.js';
-import { compareVersions } from './versions/index.js';
-
-type EventKind = 'introduced' | 'fixed' | 'last_affected';
-
-interface PreparedEvent {
-  kind: EventKind;
-  version: string;
-}
-
-interface PreparedRange {
-  /** Sorted by version, `introduced: "0"` first; ties keep the record's order, as a stable sort does. */
-  events: PreparedEvent[];
-  /** A version is in the range only below one of these; none means no limit (`*`). */
-  limits: string[];
-}
-
-/** An affected entry made ready for fast, repeated matching. */
-export interface PreparedAffected {
-  ecosystem: Ecosystem;
-  ranges: PreparedRange[];
-  /** The listed versions in ascending order, for matching spellings the ecosystem treats as equal. */
-  versions: string[];
-  versionSet: ReadonlySet<string>;
-  /** The versions that fix the ranges, ascending. */
-  fixed: string[];
-  /** GIT ranges, which only a clone of the repository could evaluate. */
-  gitRanges: number;
-  /** Every version matches: a malicious-package record that names no ranges and no versions. */
-  all: boolean;
-}
-
-/** One affected interval of a range, for messages: `introduced` absent means from the first version. */
-export interface AffectedInterval {
-  introduced?: string;
-  fixed?: string;
-  lastAffected?: string;
-  limit?: string;
-}
+import type {
+  AffectedInterval,
+  OsvAffected,
+  PreparedAffected,
+  PreparedEvent,
+  PreparedRange,
+} from '../model/osv.js';
+import { compareVersions } from './index.js';
 
 export interface PrepareOptions {
   /**

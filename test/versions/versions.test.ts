@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import semver from 'semver';
 import { describe, expect, it } from 'vitest';
 import { ECOSYSTEMS, type Ecosystem } from '../../src/model/ecosystem.js';
-import { compareVersions, schemeFor, VERSION_SCHEMES } from '../../src/vulndb/versions/index.js';
+import { compareVersions, schemeFor, VERSION_SCHEMES } from '../../src/versions/index.js';
 
 type Op = '<' | '=' | '>';
 const SIGN: Record<Op, number> = { '<': -1, '=': 0, '>': 1 };

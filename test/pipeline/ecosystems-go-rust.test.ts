@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { scan } from '../../src/core/scan.js';
 import type { ScanResult } from '../../src/model/result.js';
-import { compareVersions } from '../../src/vulndb/versions/index.js';
+import { scan } from '../../src/pipeline/scan.js';
+import { compareVersions } from '../../src/versions/index.js';
 import { fixturePath } from '../helpers.js';
 import { fixtureDatabase } from '../vulndb/helpers.js';
 

@@ -1,6 +1,6 @@
 import semver from 'semver';
-import { lazy } from '../../core/lazy.js';
-import type { Ecosystem } from '../../model/ecosystem.js';
+import { lazy } from '../core/lazy.js';
+import type { Ecosystem } from '../model/ecosystem.js';
 
 const pep440 = lazy<typeof import('@renovatebot/pep440')>('@renovatebot/pep440');
 const pep440Specifier = lazy<typeof import('@renovatebot/pep440/lib/specifier.js')>(

@@ -1,4 +1,4 @@
-import { lazy } from '../../core/lazy.js';
+import { lazy } from '../core/lazy.js';
 
 const pep440 = lazy<typeof import('@renovatebot/pep440')>('@renovatebot/pep440');
 

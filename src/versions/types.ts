@@ -1,4 +1,4 @@
-import type { Ecosystem } from '../../model/ecosystem.js';
+import type { Ecosystem } from '../model/ecosystem.js';
 
 /**
  * How one ecosystem orders its versions, for matching versions against OSV `ECOSYSTEM` ranges.

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Ecosystem } from '../../src/model/ecosystem.js';
+import type { OsvAffected, OsvEvent } from '../../src/model/osv.js';
 import {
   affectedIntervals,
   affectsAllVersions,
@@ -9,8 +10,7 @@ import {
   isAffected,
   prepareAffected,
   smallestFixingUpgrade,
-} from '../../src/vulndb/match.js';
-import type { OsvAffected, OsvEvent } from '../../src/vulndb/osv.js';
+} from '../../src/versions/osv-match.js';
 
 function ranges(type: string, ...events: OsvEvent[][]): Pick<OsvAffected, 'ranges'> {
   return { ranges: events.map((e) => ({ type, events: e })) };

@@ -1,4 +1,4 @@
-import type { Ecosystem } from '../../model/ecosystem.js';
+import type { Ecosystem } from '../model/ecosystem.js';
 import { cratesScheme } from './crates.js';
 import { goScheme } from './go.js';
 import { mavenScheme } from './maven.js';

@@ -1,4 +1,4 @@
-import type { Ecosystem } from '../../model/ecosystem.js';
+import type { Ecosystem } from '../model/ecosystem.js';
 import type { VersionScheme } from './types.js';
 
 /** Enough for the distinct versions of one scan's advisories; beyond it the oldest entries are dropped. */

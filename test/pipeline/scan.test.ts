@@ -2,8 +2,8 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { scan } from '../../src/core/scan.js';
 import type { ScanResult } from '../../src/model/result.js';
+import { scan } from '../../src/pipeline/scan.js';
 import { fixturePath } from '../helpers.js';
 
 function findingsOf(result: ScanResult): string[] {

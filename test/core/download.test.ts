@@ -4,9 +4,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { download } from '../../src/core/download.js';
 import { VouchError } from '../../src/core/errors.js';
-import { download } from '../../src/vulndb/download.js';
-import { tempDir } from './helpers.js';
+import { tempDir } from '../vulndb/helpers.js';
 
 const BODY = Buffer.from('x'.repeat(5000));
 const requests: string[] = [];

@@ -4,7 +4,7 @@
  * `py`/`python` affixes, a `js` suffix, and an npm scope dropped or added.
  */
 import { type Ecosystem, packageKey } from '../model/ecosystem.js';
-import type { PopularNames } from './popular.js';
+import type { PopularNames } from '../model/popular.js';
 
 export type Confusion =
   | 'edit-distance'

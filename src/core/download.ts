@@ -1,12 +1,11 @@
 /**
- * Downloads one file over HTTP(S) for the vulnerability database: conditional on a stored ETag, with
+ * Downloads one file over HTTP(S) (OSV archives, the popular-names lists): conditional on a stored ETag, with
  * timeouts, retries with backoff on network errors, 429 and 5xx (honouring Retry-After), a size limit, and
- * the sha256 of what was received. The HTTP itself is `registry/http.ts`'s; the limits are an archive's.
+ * the sha256 of what was received. The HTTP itself is `http.ts`'s.
  */
 import { rmSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { VouchError } from '../core/errors.js';
-import { type Logger, silentLogger } from '../core/log.js';
+import { VouchError } from './errors.js';
 import {
   afterAttempts,
   backoffDelay,
@@ -14,7 +13,8 @@ import {
   HttpStatusError,
   InvalidBodyError,
   redactUrl,
-} from '../registry/http.js';
+} from './http.js';
+import { type Logger, silentLogger } from './log.js';
 
 export interface DownloadOptions {
   /** No response headers within this long fails the attempt. Default 30 s. */

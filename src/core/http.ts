@@ -16,10 +16,10 @@ import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Dispatcher } from 'undici';
-import { lazy } from '../core/lazy.js';
-import type { Logger } from '../core/log.js';
-import type { Env } from '../core/paths.js';
-import { VERSION } from '../version.js';
+import { lazy } from './lazy.js';
+import type { Logger } from './log.js';
+import type { Env } from './paths.js';
+import { VERSION } from './version.js';
 
 const undici = lazy<typeof import('undici')>('undici');
 

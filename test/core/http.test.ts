@@ -7,7 +7,7 @@ import {
   parseRetryAfter,
   RegistryHttpError,
   redactUrl,
-} from '../../src/registry/http.js';
+} from '../../src/core/http.js';
 
 let close: (() => Promise<void>) | undefined;
 afterEach(async () => {

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { scan } from '../../src/core/scan.js';
 import type { ScanResult } from '../../src/model/result.js';
+import { scan } from '../../src/pipeline/scan.js';
 import { importOsv } from '../../src/vulndb/import.js';
 import { fixturePath } from '../helpers.js';
 

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { VouchError } from '../core/errors.js';
 import { isSeverity } from '../model/severity.js';
-import { VouchError } from './errors.js';
 import type { FailOn } from './policy.js';
 
 /** `vouch.config.json`: defaults for the command line, and data the user adds to Vouch's own. */

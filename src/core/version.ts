@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PACKAGE_ROOT } from './core/package-root.js';
+import { PACKAGE_ROOT } from './package-root.js';
 
 /** The package's own version, read once from its package.json (one level above src/ and dist/). */
 export const VERSION: string = (

@@ -1,0 +1,62 @@
+/** Stage 6, assemble: the scan's result, in a stable order (findings by severity, then place). */
+import { VERSION } from '../core/version.js';
+import type { Finding } from '../model/finding.js';
+import type { PackageRef } from '../model/package-ref.js';
+import { RESULT_SCHEMA_VERSION, type ScanResult } from '../model/result.js';
+import { severityRank } from '../model/severity.js';
+import type { Analysis } from './analyze.js';
+import type { Extraction } from './extract.js';
+import type { ScanPlan } from './plan.js';
+import type { ResolvedFacts } from './resolve.js';
+
+export function assemble(
+  inputs: readonly string[],
+  plan: ScanPlan,
+  extraction: Extraction,
+  refs: readonly PackageRef[],
+  facts: ResolvedFacts,
+  analysis: Analysis,
+  durationMs: number,
+): ScanResult {
+  const warnings = [...facts.warnings, ...analysis.warnings];
+  return {
+    schemaVersion: RESULT_SCHEMA_VERSION,
+    tool: { name: 'vouch', version: VERSION },
+    inputs: [...inputs],
+    packages: refs.filter((ref) => extraction.targetFiles.has(ref.location.file)).sort(compareRefs),
+    findings: analysis.findings.sort(compareFindings),
+    errors: [...plan.errors, ...extraction.errors],
+    skipped: plan.skipped,
+    unchecked: analysis.unchecked,
+    checks: analysis.checks,
+    ...(warnings.length > 0 ? { warnings } : {}),
+    stats: {
+      filesScanned: extraction.targetFiles.size,
+      bytesScanned: extraction.bytesScanned,
+      durationMs: Math.round(durationMs),
+    },
+  };
+}
+
+function compareRefs(a: PackageRef, b: PackageRef): number {
+  return (
+    cmp(a.location.file, b.location.file) ||
+    (a.location.line ?? 0) - (b.location.line ?? 0) ||
+    (a.location.column ?? 0) - (b.location.column ?? 0) ||
+    cmp(a.name, b.name)
+  );
+}
+
+function compareFindings(a: Finding, b: Finding): number {
+  return (
+    severityRank(b.severity) - severityRank(a.severity) ||
+    cmp(a.location.file, b.location.file) ||
+    (a.location.line ?? 0) - (b.location.line ?? 0) ||
+    cmp(a.kind, b.kind) ||
+    cmp(a.name, b.name)
+  );
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,142 @@
+/**
+ * Stage 2, extract: every planned file through its extractor, into package references and project facts.
+ * Includes (`-r other.txt`) are read through the context with the same limits as any input; an answer's
+ * code blocks go back through the extractor their file name selects. A throwing extractor costs its file,
+ * never the scan.
+ */
+import { dirname, join, resolve } from 'node:path';
+import { describeError } from '../core/errors.js';
+import type { Logger } from '../core/log.js';
+import { EXTRACTORS, extractorFor } from '../extractors/registry.js';
+import type { ExtractContext, Extractor, ExtractResult } from '../extractors/types.js';
+import { displayPath, readTextFile } from '../inputs/walk.js';
+import type { PackageRef } from '../model/package-ref.js';
+import type { FileError } from '../model/result.js';
+import type { SourceFile } from '../model/source.js';
+import type { FileFacts } from '../project/index.js';
+import type { ScanPlan } from './plan.js';
+
+export interface ExtractSettings {
+  cwd: string;
+  maxFileSize: number;
+  pythonImportMap: Record<string, string>;
+  logger: Logger;
+}
+
+export interface Extraction {
+  refs: PackageRef[];
+  facts: FileFacts[];
+  /** Files whose packages and findings are reported (not context). */
+  targetFiles: Set<string>;
+  pythonSources: string[];
+  /** The answers scanned, by path: their texts are evidence for the disclosure check. */
+  documents: Map<string, string>;
+  errors: FileError[];
+  bytesScanned: number;
+}
+
+export async function extractFiles(plan: ScanPlan, settings: ExtractSettings): Promise<Extraction> {
+  const { files } = plan;
+  const used = new Set(files.map((p) => p.extractor));
+  if (files.some((p) => p.extractor.kind === 'document')) for (const e of EXTRACTORS) used.add(e);
+  for (const extractor of used) await extractor.init?.();
+
+  const context = extractContext(plan, settings);
+  const out: Extraction = {
+    refs: [],
+    facts: [],
+    targetFiles: new Set(),
+    pythonSources: [],
+    documents: new Map(),
+    errors: [],
+    bytesScanned: 0,
+  };
+  for (const [i, file] of files.entries()) {
+    const result = runExtractor(file.extractor, file.source, context);
+    if (file.role === 'target') {
+      out.targetFiles.add(file.source.path);
+      out.bytesScanned += file.source.text.length;
+      if (file.extractor.kind === 'document') out.documents.set(file.source.path, file.source.text);
+    }
+    if (file.extractor.id === 'pypi/imports') out.pythonSources.push(file.source.path);
+    if (file.extractor.kind === 'document') for (const ref of result.refs) ref.scope ??= file.source.path;
+    for (const ref of result.refs) out.refs.push(ref);
+    if (result.facts.length > 0) out.facts.push({ file: file.source.path, facts: result.facts });
+    for (const error of result.errors)
+      out.errors.push({ file: file.source.path, ...error, extractor: file.extractor.id });
+    if (i % 200 === 0) settings.logger.progress({ task: 'scan', done: i + 1, total: files.length });
+  }
+  settings.logger.progress({ task: 'scan', done: files.length, total: files.length });
+  dedupeRefs(out.refs);
+  return out;
+}
+
+function extractContext(plan: ScanPlan, settings: ExtractSettings): ExtractContext {
+  const { cwd, maxFileSize } = settings;
+  const context: ExtractContext = {
+    pythonImportMap: new Map(Object.entries(settings.pythonImportMap)),
+    readRelative(from, relativePath) {
+      const base = plan.absByPath.get(from.path) ?? join(cwd, from.path);
+      const abs = resolve(dirname(base), relativePath);
+      const path = displayPath(abs, cwd);
+      const outcome = readTextFile(abs, maxFileSize);
+      if ('skip' in outcome) return undefined;
+      plan.absByPath.set(path, abs);
+      return { path, text: outcome.text };
+    },
+    extractSnippet(host, snippet) {
+      const extractor = extractorFor(snippet.filename);
+      if (!extractor || extractor.kind === 'document') return { refs: [], errors: [], facts: [] };
+      const inner = runExtractor(extractor, { path: snippet.filename, text: snippet.text }, context);
+      const shift = snippet.line - 1;
+      for (const ref of inner.refs) {
+        ref.location = { ...ref.location, file: host.path };
+        if (ref.location.line !== undefined) ref.location.line += shift;
+        if (ref.location.endLine !== undefined) ref.location.endLine += shift;
+        ref.scope ??= host.path;
+      }
+      for (const error of inner.errors) if (error.line !== undefined) error.line += shift;
+      return inner;
+    },
+  };
+  return context;
+}
+
+function runExtractor(extractor: Extractor, file: SourceFile, context: ExtractContext): ExtractResult {
+  try {
+    return extractor.extract(file, context);
+  } catch (error) {
+    // A bug in an extractor costs that file, never the scan.
+    return {
+      refs: [],
+      errors: [{ message: `internal error in ${extractor.id}: ${describeError(error)}` }],
+      facts: [],
+    };
+  }
+}
+
+/** A file included by another (`-r base.txt`) and also scanned itself yields the same refs twice. */
+function dedupeRefs(refs: PackageRef[]): void {
+  const seen = new Set<string>();
+  let kept = 0;
+  for (const ref of refs) {
+    const { file, line, column } = ref.location;
+    const key = [
+      ref.extractor,
+      ref.source,
+      file,
+      line,
+      column,
+      ref.ecosystem,
+      ref.name,
+      ref.version,
+      ref.spec,
+      ref.groups?.join(','),
+      ref.scope,
+    ].join('\0');
+    if (seen.has(key)) continue;
+    seen.add(key);
+    refs[kept++] = ref;
+  }
+  refs.length = kept;
+}

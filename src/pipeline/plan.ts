@@ -1,0 +1,165 @@
+/**
+ * Stage 1, plan: which files a scan reads and with which extractor. Inputs are files, folders (walked),
+ * standard input and in-memory answers; the manifests and lockfiles in the folders above an input are
+ * planned as context, which informs the checks without being reported.
+ */
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import ignore from 'ignore';
+import { extractorById, extractorFor } from '../extractors/registry.js';
+import type { Extractor } from '../extractors/types.js';
+import { displayPath, readTextFile, walk } from '../inputs/walk.js';
+import type { FileError, SkippedFile } from '../model/result.js';
+import type { SourceFile } from '../model/source.js';
+
+export const STDIN = '-';
+const DOCUMENT_EXTRACTOR_ID = 'llm/markdown';
+
+export interface PlanSettings {
+  cwd: string;
+  maxFileSize: number;
+  gitignore: boolean;
+  exclude: readonly string[];
+  includeDocuments: boolean;
+  stdin?: string;
+  stdinFilename?: string;
+  documents: readonly SourceFile[];
+}
+
+export interface PlannedFile {
+  source: SourceFile;
+  extractor: Extractor;
+  /** Context files (manifests above an input) inform the checks but are not reported themselves. */
+  role: 'target' | 'context';
+}
+
+export interface ScanPlan {
+  files: PlannedFile[];
+  /** Absolute paths of the planned files read from disk, by display path (for includes relative to them). */
+  absByPath: Map<string, string>;
+  errors: FileError[];
+  skipped: SkippedFile[];
+}
+
+export function planInputs(inputs: readonly string[], settings: PlanSettings): ScanPlan {
+  const { cwd, maxFileSize } = settings;
+  const plan: ScanPlan = { files: [], absByPath: new Map(), errors: [], skipped: [] };
+  const plannedPaths = new Set<string>();
+  const add = (
+    abs: string | undefined,
+    path: string,
+    text: string,
+    extractor: Extractor,
+    role: PlannedFile['role'],
+  ) => {
+    if (plannedPaths.has(path)) return;
+    plannedPaths.add(path);
+    if (abs) plan.absByPath.set(path, abs);
+    plan.files.push({ source: { path, text }, extractor, role });
+  };
+  const readAndAdd = (abs: string, path: string, extractor: Extractor, role: PlannedFile['role']) => {
+    if (plannedPaths.has(path)) return;
+    const outcome = readTextFile(abs, maxFileSize);
+    if ('skip' in outcome) plan.skipped.push({ file: path, reason: outcome.skip });
+    else add(abs, path, outcome.text, extractor, role);
+  };
+  const excluded = ignore().add([...settings.exclude]);
+  const isExcluded = (path: string) => {
+    const rel = path.startsWith('/') ? undefined : path.replace(/^\.\//, '');
+    return rel !== undefined && rel !== '.' && !rel.startsWith('..') && excluded.ignores(rel);
+  };
+  const wants = (path: string) => {
+    const extractor = extractorFor(path);
+    if (!extractor || isExcluded(path)) return false;
+    return extractor.kind !== 'document' || settings.includeDocuments;
+  };
+
+  const inputDirs: { dir: string; walked: boolean }[] = [];
+  for (const input of inputs) {
+    if (input === STDIN) {
+      if (settings.stdin === undefined) {
+        plan.errors.push({ file: '<stdin>', message: 'standard input was not provided' });
+        continue;
+      }
+      const name = settings.stdinFilename;
+      const extractor = (name && extractorFor(name)) || extractorById(DOCUMENT_EXTRACTOR_ID);
+      if (!extractor) {
+        plan.errors.push({ file: '<stdin>', message: 'no extractor can read standard input' });
+        continue;
+      }
+      add(undefined, name ?? '<stdin>', settings.stdin, extractor, 'target');
+      continue;
+    }
+    const abs = isAbsolute(input) ? input : resolve(cwd, input);
+    const path = displayPath(abs, cwd);
+    let isDir: boolean;
+    try {
+      isDir = statSync(abs).isDirectory();
+    } catch {
+      plan.errors.push({ file: path, message: 'no such file or directory' });
+      continue;
+    }
+    if (isDir) {
+      inputDirs.push({ dir: abs, walked: true });
+      const files = walk(abs, cwd, { maxFileSize, gitignore: settings.gitignore, wants }, plan.skipped);
+      for (const file of files) readAndAdd(file.abs, file.path, extractorFor(file.path)!, 'target');
+      continue;
+    }
+    // A file named explicitly is scanned whatever .gitignore says; an unknown kind is read as an answer.
+    const extractor = extractorFor(path) ?? extractorById(DOCUMENT_EXTRACTOR_ID);
+    if (!extractor) {
+      plan.errors.push({ file: path, message: 'Vouch does not know how to read this kind of file' });
+      continue;
+    }
+    // An answer is its own scope: the project around the file says nothing about it.
+    if (extractor.kind !== 'document') inputDirs.push({ dir: dirname(abs), walked: false });
+    readAndAdd(abs, path, extractor, 'target');
+  }
+  for (const document of settings.documents) {
+    add(undefined, document.path, document.text, extractorById(DOCUMENT_EXTRACTOR_ID)!, 'target');
+  }
+  for (const context of manifestsAbove(inputDirs, cwd)) {
+    const path = displayPath(context, cwd);
+    const extractor = extractorFor(path);
+    if (extractor && (extractor.kind === 'manifest' || extractor.kind === 'lockfile')) {
+      readAndAdd(context, path, extractor, 'context');
+    }
+  }
+  return plan;
+}
+
+/**
+ * Manifests and lockfiles beside a file input and in the folders above any input, up to the working
+ * directory (or, for inputs outside it, up to the repository's top), so that a single file or folder is
+ * checked against its project.
+ */
+function manifestsAbove(starts: { dir: string; walked: boolean }[], cwd: string): string[] {
+  const found = new Set<string>();
+  const seen = new Set<string>();
+  const within = (dir: string) => dir === cwd || dir.startsWith(`${cwd}/`);
+  for (const start of starts) {
+    const bounded = within(start.dir);
+    if (start.walked && (start.dir === cwd || existsSync(join(start.dir, '.git')))) continue;
+    let dir = start.walked ? dirname(start.dir) : start.dir;
+    while (!seen.has(dir) && (!bounded || within(dir))) {
+      seen.add(dir);
+      for (const name of safeReaddir(dir)) {
+        const extractor = extractorFor(name);
+        if (extractor && (extractor.kind === 'manifest' || extractor.kind === 'lockfile'))
+          found.add(join(dir, name));
+      }
+      const parent = dirname(dir);
+      if (dir === cwd || parent === dir || existsSync(join(dir, '.git'))) break;
+      dir = parent;
+    }
+  }
+  return [...found].sort();
+}
+
+function safeReaddir(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}

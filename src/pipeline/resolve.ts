@@ -1,0 +1,58 @@
+/**
+ * Stage 4, resolve facts: what the registries and the advisory database say about the packages of the
+ * scan. The only stage that does I/O beyond reading the scanned files; analyzers read its facts.
+ */
+import type { Logger } from '../core/log.js';
+import type { AdvisoryFacts } from '../model/advisory-facts.js';
+import type { PackageRef } from '../model/package-ref.js';
+import type { RegistryFacts } from '../model/registry-facts.js';
+import type { PhantomResolver } from '../project/phantom.js';
+import { type RegistryOptions, resolveRegistry } from '../registry/resolve.js';
+import { type AdvisoryStageOptions, adviseRefs } from '../vulndb/scan-advisories.js';
+
+export interface ResolveSettings extends AdvisoryStageOptions {
+  cwd: string;
+  registry?: RegistryOptions | false;
+  offline?: boolean;
+  logger: Logger;
+}
+
+export interface ResolvedFacts {
+  registry?: RegistryFacts;
+  advisories?: AdvisoryFacts;
+  /** Why the advisory checks could not run, when they could not. */
+  advisorySkipReason?: string;
+  warnings: string[];
+}
+
+/**
+ * `phantom` tells which refs are undeclared before the registry is asked: a guessed import name is asked
+ * about only when no manifest covers it.
+ */
+export async function resolveFacts(
+  refs: readonly PackageRef[],
+  phantom: PhantomResolver,
+  settings: ResolveSettings,
+): Promise<ResolvedFacts> {
+  const registryOptions = settings.registry || (settings.offline ? {} : undefined);
+  const registry = registryOptions
+    ? await resolveRegistry(
+        refs,
+        { cwd: settings.cwd, ...registryOptions, ...(settings.offline ? { mode: 'offline' } : {}) },
+        settings.logger,
+        (ref) => phantom.status(ref)?.status === 'undeclared',
+      )
+    : undefined;
+  const advisories = adviseRefs(
+    refs,
+    settings,
+    settings.logger,
+    registry ? (ref) => registry.facts.installs(ref)?.version : undefined,
+  );
+  return {
+    ...(registry ? { registry: registry.facts } : {}),
+    ...(advisories.facts ? { advisories: advisories.facts } : {}),
+    ...(advisories.skipReason ? { advisorySkipReason: advisories.skipReason } : {}),
+    warnings: [...advisories.warnings, ...(registry?.warnings ?? [])],
+  };
+}

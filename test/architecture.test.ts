@@ -1,0 +1,89 @@
+// The folder tree is the architecture drawing: a folder of src/ imports only from the floors below it,
+// and the analyzers and extractors never reach into the two I/O rooms (registry/, vulndb/).
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const SRC = fileURLToPath(new URL('../src', import.meta.url));
+
+/** Top to bottom. Folders on one floor do not import each other. */
+const FLOORS: readonly (readonly string[])[] = [
+  ['cli', 'mcp', 'hooks', 'guard', 'proxy'],
+  ['index.ts'],
+  ['simulate'],
+  ['pipeline'],
+  ['analyzers'],
+  ['registry', 'vulndb'],
+  ['extractors'],
+  ['project', 'inputs'],
+  ['reporters'],
+  ['versions'],
+  ['model'],
+  ['core'],
+];
+
+/** Imports that are forbidden although they run downwards. */
+const FORBIDDEN: Readonly<Record<string, readonly string[]>> = {
+  analyzers: ['registry', 'vulndb'],
+};
+
+function floorOf(unit: string): number {
+  const floor = FLOORS.findIndex((units) => units.includes(unit));
+  if (floor === -1) throw new Error(`src/${unit} is on no floor: add it to FLOORS`);
+  return floor;
+}
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory()
+      ? sourceFiles(join(dir, entry.name))
+      : entry.name.endsWith('.ts')
+        ? [join(dir, entry.name)]
+        : [],
+  );
+}
+
+/** The top-level folder (or file) of src/ a path belongs to. */
+function unitOf(path: string): string {
+  return relative(SRC, path).split('/')[0]!;
+}
+
+const IMPORT = /(?:from\s+|import\s*\(\s*)'(\.{1,2}\/[^']+)'/g;
+
+function crossings(): { from: string; to: string; file: string }[] {
+  const out: { from: string; to: string; file: string }[] = [];
+  for (const file of sourceFiles(SRC)) {
+    const text = readFileSync(file, 'utf8');
+    for (const match of text.matchAll(IMPORT)) {
+      const target = resolve(dirname(file), match[1]!);
+      const from = unitOf(file);
+      const to = unitOf(target);
+      if (from !== to) out.push({ from, to, file: relative(SRC, file) });
+    }
+  }
+  return out;
+}
+
+describe('architecture', () => {
+  const found = crossings();
+
+  it('finds the imports it checks (the reader works)', () => {
+    expect(found.some((c) => c.from === 'pipeline' && c.to === 'extractors')).toBe(true);
+    expect(found.length).toBeGreaterThan(100);
+  });
+
+  it('imports only run downwards, never across a floor', () => {
+    const upward = found
+      .filter((c) => floorOf(c.to) <= floorOf(c.from))
+      .map((c) => `${c.file}: ${c.from} → ${c.to}`);
+    expect([...new Set(upward)]).toEqual([]);
+  });
+
+  it('analyzers never import the registry or vulnerability-database rooms', () => {
+    const forbidden = found
+      .filter((c) => FORBIDDEN[c.from]?.includes(c.to))
+      .map((c) => `${c.file}: ${c.from} → ${c.to}`);
+    expect([...new Set(forbidden)]).toEqual([]);
+  });
+});
