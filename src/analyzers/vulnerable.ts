@@ -26,6 +26,6 @@ export const vulnerable: Analyzer = {
         }),
       );
     }
-    return { findings, unchecked: [] };
+    return { findings, unchecked: advisories.unchecked.filter((u) => u.check === 'vulnerable') };
   },
 };

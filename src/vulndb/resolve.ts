@@ -23,6 +23,7 @@ import {
   smallestFixingUpgrade,
 } from '../versions/osv-match.js';
 import { readRange, type VersionRange } from '../versions/ranges.js';
+import { invalidVersionReason } from '../versions/valid.js';
 import { groupAdvisories, type VulnDatabase } from './store.js';
 
 /** What resolution needs of the database. */
@@ -42,6 +43,19 @@ export function resolveAdvisories(
   const unchecked = new Map<string, Unchecked>();
   for (const ref of refs) {
     if (ref.origin !== undefined && ref.origin !== 'registry') continue;
+    const invalid = ref.version === undefined ? undefined : invalidVersionReason(ref.ecosystem, ref.version);
+    if (invalid !== undefined) {
+      // Ordered, it would sort before every release and match every `introduced: 0` range.
+      const key = `invalid\0${ref.ecosystem}\0${ref.name}\0${ref.version}`;
+      unchecked.set(key, {
+        ecosystem: ref.ecosystem,
+        name: ref.name,
+        version: ref.version!,
+        check: 'vulnerable',
+        reason: invalid,
+      });
+      continue;
+    }
     const rangeWanted = ref.version === undefined && ref.source !== 'imported';
     const installed = rangeWanted ? installs?.(ref) : undefined;
     const key = [

@@ -66,3 +66,27 @@ describe('vulnerable', () => {
     expect(vulnerable.needs).toBe('advisories');
   });
 });
+
+describe('invalid versions', () => {
+  it('never matches an invalid version as older than every release; it is unchecked, with the reason', () => {
+    const refs = [
+      ref({ ecosystem: 'PyPI', name: 'requests', version: 'latest', source: 'installed' }),
+      ref({ ecosystem: 'PyPI', name: 'requests', version: '2.2.x', source: 'installed' }),
+      ref({ ecosystem: 'npm', name: 'lodash', version: '1.0.0.0.0-garbage' }),
+    ];
+    const out = vulnerable.analyze(context(refs, db()));
+    expect(out.findings).toEqual([]);
+    expect(out.unchecked).toEqual([
+      {
+        ecosystem: 'PyPI',
+        name: 'requests',
+        version: 'latest',
+        check: 'vulnerable',
+        reason:
+          "'latest' is not a valid PyPI version: no release can have it, so no advisory is matched against it",
+      },
+      expect.objectContaining({ name: 'requests', version: '2.2.x', check: 'vulnerable' }),
+      expect.objectContaining({ name: 'lodash', version: '1.0.0.0.0-garbage', check: 'vulnerable' }),
+    ]);
+  });
+});
