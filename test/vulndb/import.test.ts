@@ -238,7 +238,8 @@ describe('atomic updates', () => {
     const lines: string[] = [];
     for (let i = 0; i < 300_000; i++) lines.push(npmRecord(`GHSA-big-${i}`, `pkg-${i % 5000}`, '1.0.0'));
     writeFileSync(big, `${lines.join('\n')}\n`);
-  });
+    // 300,000 records take seconds alone and far longer when other test files share the two cores.
+  }, 120_000);
 
   it('leaves the previous database intact and usable when an import is killed part-way', async () => {
     const before = readFileSync(path);
