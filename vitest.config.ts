@@ -13,5 +13,7 @@ export default defineConfig({
     pool: 'forks',
     setupFiles: ['test/setup.ts'],
     env: { VOUCH_CACHE_DIR: cache },
+    // The default summary, then every skipped test with its reason (test/prerequisites.ts).
+    reporters: ['default', './test/skip-reporter.ts'],
   },
 });

@@ -152,7 +152,7 @@ describe('undisclosed-risk on the labelled answers', () => {
       `precision ${ratio(s.tp, s.tp + s.fp).toFixed(3)}, recall ${ratio(s.tp, s.tp + s.fn).toFixed(3)}`;
     // biome-ignore lint/suspicious/noConsole: the labelled-set accuracy belongs in the test output
     console.log(
-      `undisclosed-risk, ${line(`${files.length} labelled answers`, all)}\n  ${line('held out', heldOut)}`,
+      `undisclosed-risk, ${line(`${files.length} labelled answers`, all)}\n  ${line('first held out, since tuned on', heldOut)}`,
     );
     expect(all.wrong).toEqual([]);
     expect(ratio(all.tp, all.tp + all.fp)).toBe(1);

@@ -1,24 +1,24 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parse } from 'smol-toml';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { goMod } from '../../src/extractors/go/go-mod.js';
 import { goSum } from '../../src/extractors/go/go-sum.js';
 import { cargoLock } from '../../src/extractors/rust/cargo-lock.js';
 import { cargoToml } from '../../src/extractors/rust/cargo-toml.js';
+import { describeWith } from '../prerequisites.js';
 import {
   asExpected,
+  CONFORMANCE_CORPUS,
   type ConformanceCase,
   type CorpusFolder,
   type Deviation,
   deviatingCases,
   type ExpectedPackage,
   expectDocumentedDifference,
-  HAS_CONFORMANCE,
   itConforms,
   type Observed,
   observeWith,
   runExtractor,
-  SKIP_MESSAGE,
 } from './harness.js';
 
 /**
@@ -119,7 +119,8 @@ const FOLDERS: CorpusFolder[] = [
   },
 ];
 
-describe.skipIf(!HAS_CONFORMANCE)(
+describeWith(
+  CONFORMANCE_CORPUS,
   'conformance: Go and Rust manifests and lockfiles (osv-scalibr corpus)',
   () => {
     for (const folder of FOLDERS) {
@@ -139,5 +140,3 @@ describe.skipIf(!HAS_CONFORMANCE)(
     }
   },
 );
-
-if (!HAS_CONFORMANCE) it.skip(SKIP_MESSAGE, () => {});

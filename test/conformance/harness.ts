@@ -1,16 +1,18 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
 import type { Extractor, ExtractResult } from '../../src/extractors/types.js';
 import type { PackageRef } from '../../src/model/package-ref.js';
 import { testContext } from '../helpers.js';
+import { sharedData, sharedPath } from '../prerequisites.js';
 
-/** ../shared beside the project root: present on the team's machines and in CI, absent elsewhere. */
-export const SHARED_DIR = resolve(fileURLToPath(new URL('../../', import.meta.url)), '../shared');
-const CONFORMANCE_DIR = resolve(SHARED_DIR, 'conformance');
-export const HAS_CONFORMANCE = existsSync(resolve(CONFORMANCE_DIR, 'lockfiles'));
-export const SKIP_MESSAGE = `skipped: ${CONFORMANCE_DIR} is absent (the conformance corpus lives in ../shared)`;
+/** osv-scalibr's corpus in ../shared: present on the team's machines and in CI, absent elsewhere. */
+const CONFORMANCE_DIR = sharedPath('conformance');
+export const CONFORMANCE_CORPUS = sharedData(
+  'the conformance corpus in ../shared',
+  'conformance',
+  'lockfiles',
+);
 
 export interface ExpectedPackage {
   name: string;

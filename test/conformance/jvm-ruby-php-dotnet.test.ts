@@ -1,4 +1,3 @@
-import { describe, it } from 'vitest';
 import { gradleLockfile } from '../../src/extractors/maven/gradle-lockfile.js';
 import { pomXml } from '../../src/extractors/maven/pom-xml.js';
 import { packagesLock } from '../../src/extractors/nuget/packages-lock.js';
@@ -6,15 +5,15 @@ import { composerLock } from '../../src/extractors/php/composer-lock.js';
 import { gemfileLock } from '../../src/extractors/ruby/gemfile-lock.js';
 import type { Extractor } from '../../src/extractors/types.js';
 import type { PackageRef } from '../../src/model/package-ref.js';
+import { describeWith } from '../prerequisites.js';
 import {
   asExpected,
+  CONFORMANCE_CORPUS,
   type Deviation,
   type ExpectedPackage,
-  HAS_CONFORMANCE,
   itConforms,
   itDeviatesAsDocumented,
   observeWith,
-  SKIP_MESSAGE,
 } from './harness.js';
 
 /**
@@ -106,7 +105,8 @@ const FOLDERS: {
   },
 ];
 
-describe.skipIf(!HAS_CONFORMANCE)(
+describeWith(
+  CONFORMANCE_CORPUS,
   'conformance: Maven, Gradle, RubyGems, Composer and NuGet lockfiles (osv-scalibr corpus)',
   () => {
     for (const { extractor, translate, ...folder } of FOLDERS) {
@@ -116,5 +116,3 @@ describe.skipIf(!HAS_CONFORMANCE)(
     }
   },
 );
-
-if (!HAS_CONFORMANCE) it.skip(SKIP_MESSAGE, () => {});

@@ -1,22 +1,21 @@
 import { readFileSync } from 'node:fs';
 import semver from 'semver';
-import { describe, it } from 'vitest';
 import { parseJson, property, stringValue } from '../../src/extractors/json-tree.js';
 import { bunLock } from '../../src/extractors/npm/bun-lock.js';
 import { packageJson } from '../../src/extractors/npm/package-json.js';
 import { packageLock } from '../../src/extractors/npm/package-lock.js';
 import { pnpmLock } from '../../src/extractors/npm/pnpm-lock.js';
 import { yarnLock } from '../../src/extractors/npm/yarn-lock.js';
+import { describeWith } from '../prerequisites.js';
 import {
+  CONFORMANCE_CORPUS,
   type ConformanceCase,
   type CorpusFolder,
   type ExpectedPackage,
-  HAS_CONFORMANCE,
   itConforms,
   type Observed,
   observeWith,
   runExtractor,
-  SKIP_MESSAGE,
 } from './harness.js';
 
 /**
@@ -78,8 +77,6 @@ const FOLDERS: Omit<CorpusFolder, 'ecosystem' | 'compareCommits'>[] = [
   },
 ];
 
-describe.skipIf(!HAS_CONFORMANCE)('conformance: npm lockfiles and package.json (osv-scalibr corpus)', () => {
+describeWith(CONFORMANCE_CORPUS, 'conformance: npm lockfiles and package.json (osv-scalibr corpus)', () => {
   for (const folder of FOLDERS) itConforms({ ecosystem: 'javascript', compareCommits: true, ...folder });
 });
-
-if (!HAS_CONFORMANCE) it.skip(SKIP_MESSAGE, () => {});

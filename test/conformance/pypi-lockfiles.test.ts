@@ -1,4 +1,3 @@
-import { describe, it } from 'vitest';
 import { pdmLock } from '../../src/extractors/pypi/pdm-lock.js';
 import { pipfileLock } from '../../src/extractors/pypi/pipfile-lock.js';
 import { poetryLock } from '../../src/extractors/pypi/poetry-lock.js';
@@ -7,14 +6,14 @@ import { requirementsTxt } from '../../src/extractors/pypi/requirements.js';
 import { uvLock } from '../../src/extractors/pypi/uv-lock.js';
 import type { Extractor } from '../../src/extractors/types.js';
 import type { PackageRef } from '../../src/model/package-ref.js';
+import { describeWith } from '../prerequisites.js';
 import {
   asExpected,
+  CONFORMANCE_CORPUS,
   type Deviation,
-  HAS_CONFORMANCE,
   itConforms,
   itDeviatesAsDocumented,
   observeWith,
-  SKIP_MESSAGE,
 } from './harness.js';
 
 /**
@@ -100,7 +99,7 @@ const FOLDERS: {
   { folder: 'uvlock', extractor: uvLock, specsAsBounds: false, compareGroups: true, deviations: {} },
 ];
 
-describe.skipIf(!HAS_CONFORMANCE)('conformance: PyPI manifests and lockfiles (osv-scalibr corpus)', () => {
+describeWith(CONFORMANCE_CORPUS, 'conformance: PyPI manifests and lockfiles (osv-scalibr corpus)', () => {
   for (const { folder, extractor, specsAsBounds, compareGroups, deviations } of FOLDERS) {
     const corpusFolder = {
       ecosystem: 'python',
@@ -116,5 +115,3 @@ describe.skipIf(!HAS_CONFORMANCE)('conformance: PyPI manifests and lockfiles (os
     itDeviatesAsDocumented(corpusFolder, extractor);
   }
 });
-
-if (!HAS_CONFORMANCE) it.skip(SKIP_MESSAGE, () => {});

@@ -1,11 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { Ecosystem } from '../../src/model/ecosystem.js';
 import { compareVersions } from '../../src/versions/index.js';
-import { SHARED_DIR } from './harness.js';
+import { describeWith, sharedData, sharedPath } from '../prerequisites.js';
 
-const VERSIONS_DIR = resolve(SHARED_DIR, 'conformance', 'versions');
+const VERSIONS_DIR = sharedPath('conformance', 'versions');
 
 /** osv-scalibr's semantic/testdata files and the ecosystems it tests each with; the others are out of scope. */
 const FILES: [file: string, ecosystems: Ecosystem[]][] = [
@@ -46,9 +46,9 @@ function readComparisons(file: string): Comparison[] {
   return comparisons;
 }
 
-const present = existsSync(VERSIONS_DIR);
+const CORPUS = sharedData('the version conformance corpus in ../shared', 'conformance', 'versions');
 
-describe.skipIf(!present)('version ordering conformance (osv-scalibr semantic/testdata)', () => {
+describeWith(CORPUS, 'version ordering conformance (osv-scalibr semantic/testdata)', () => {
   for (const [file, ecosystems] of FILES) {
     for (const ecosystem of ecosystems) {
       it(`${file} as ${ecosystem}: every comparison holds both ways`, () => {
@@ -72,9 +72,3 @@ describe.skipIf(!present)('version ordering conformance (osv-scalibr semantic/te
     }
   }
 });
-
-if (!present) {
-  describe('version ordering conformance', () => {
-    it.skip(`skipped: ${VERSIONS_DIR} is absent (the conformance corpus lives in ../shared)`, () => {});
-  });
-}

@@ -1,13 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { isStdlibModule, resolveImport } from '../../src/extractors/pypi/import-map.js';
 import { normalizePypiName } from '../../src/model/ecosystem.js';
+import { describeWith, sharedData, sharedPath, TOP_PYPI } from '../prerequisites.js';
 
-const SHARED_PYTHON = fileURLToPath(new URL('../../../shared/data/python/', import.meta.url));
-const PIPREQS = `${SHARED_PYTHON}pipreqs-mapping.json`;
-const TOP_PACKAGES = `${SHARED_PYTHON}top-pypi-packages.min.json`;
-const STDLIB_311 = `${SHARED_PYTHON}stdlib-module-names-py3.11.txt`;
+const PIPREQS = sharedPath('data', 'python', 'pipreqs-mapping.json');
+const STDLIB_311 = sharedPath('data', 'python', 'stdlib-module-names-py3.11.txt');
 const NO_OVERRIDES = new Map<string, string>();
 const IMPORT_MAP = JSON.parse(
   readFileSync(new URL('../../data/python-import-map.json', import.meta.url), 'utf8'),
@@ -111,7 +109,15 @@ describe('python import map', () => {
   });
 });
 
-describe.skipIf(!existsSync(PIPREQS))('python import map against pipreqs (../shared)', () => {
+const PIPREQS_MAPPING = sharedData("pipreqs' mapping in ../shared", 'data', 'python', 'pipreqs-mapping.json');
+const STDLIB_LIST = sharedData(
+  'the Python 3.11 standard library list in ../shared',
+  'data',
+  'python',
+  'stdlib-module-names-py3.11.txt',
+);
+
+describeWith(PIPREQS_MAPPING, 'python import map against pipreqs (../shared)', () => {
   it('covers a known share of the pipreqs mappings whose import differs from the distribution', () => {
     const pipreqs = JSON.parse(readFileSync(PIPREQS, 'utf8')) as Record<string, string[]>;
     const differing = Object.entries(pipreqs).filter(
@@ -125,8 +131,8 @@ describe.skipIf(!existsSync(PIPREQS))('python import map against pipreqs (../sha
 
     // "Most common" by download rank, where the rank is known.
     const rank = new Map<string, number>();
-    if (existsSync(TOP_PACKAGES)) {
-      const top = JSON.parse(readFileSync(TOP_PACKAGES, 'utf8')) as { rows: { project: string }[] };
+    if (existsSync(TOP_PYPI.path)) {
+      const top = JSON.parse(readFileSync(TOP_PYPI.path, 'utf8')) as { rows: { project: string }[] };
       for (const [i, row] of top.rows.entries()) rank.set(normalizePypiName(row.project), i);
     }
     const rankOf = (dists: string[]) =>
@@ -145,7 +151,7 @@ describe.skipIf(!existsSync(PIPREQS))('python import map against pipreqs (../sha
   });
 });
 
-describe.skipIf(!existsSync(STDLIB_311))('standard library against Python 3.11 (../shared)', () => {
+describeWith(STDLIB_LIST, 'standard library against Python 3.11 (../shared)', () => {
   it('knows every module of sys.stdlib_module_names in 3.11', () => {
     const names = readFileSync(STDLIB_311, 'utf8')
       .split('\n')
@@ -155,9 +161,3 @@ describe.skipIf(!existsSync(STDLIB_311))('standard library against Python 3.11 (
     expect(names.filter((name) => !isStdlibModule(name))).toEqual([]);
   });
 });
-
-if (!existsSync(PIPREQS) || !existsSync(STDLIB_311)) {
-  describe('python import map: shared data', () => {
-    it.skip(`skipped: ${SHARED_PYTHON} is absent (the reference lists live in ../shared)`, () => {});
-  });
-}

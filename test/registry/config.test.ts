@@ -14,6 +14,7 @@ import {
   pipConfig,
   pypiEndpoints,
 } from '../../src/registry/config.js';
+import { itWith, prerequisite } from '../prerequisites.js';
 
 let root: string;
 beforeEach(() => {
@@ -107,10 +108,14 @@ describe('npm configuration', () => {
     expect(npmConfig(root, env({ PATH: join(root, 'empty') })).registry).toBeUndefined();
   });
 
-  it.skipIf(!findNpmInstall(process.env))("reads the default registry of this machine's npm", () => {
-    const npmDir = findNpmInstall(process.env)!;
-    expect(npmDefaultRegistry(npmDir)).toMatch(/^https:\/\/[^/]+\/$/);
-  });
+  const machineNpm = findNpmInstall(process.env);
+  itWith(
+    prerequisite('npm on PATH', machineNpm === undefined ? 'no npm installation found on PATH' : undefined),
+    "reads the default registry of this machine's npm",
+    () => {
+      expect(npmDefaultRegistry(machineNpm!)).toMatch(/^https:\/\/[^/]+\/$/);
+    },
+  );
 });
 
 describe('pip configuration', () => {

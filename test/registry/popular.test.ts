@@ -1,8 +1,8 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CliIO } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
@@ -12,17 +12,14 @@ import {
   popularPypiPath,
   updatePopularPypi,
 } from '../../src/registry/popular.js';
+import { describeWith, TOP_PYPI } from '../prerequisites.js';
 
-const TOP_PYPI = resolve(process.cwd(), '../shared/data/python/top-pypi-packages.min.json');
-// biome-ignore lint/suspicious/noConsole: a skipped check says why
-if (!existsSync(TOP_PYPI)) console.log(`top-PyPI download tests skipped: ${TOP_PYPI} is absent`);
-
-describe.skipIf(!existsSync(TOP_PYPI))('the popular PyPI names that vouch db update downloads', () => {
+describeWith(TOP_PYPI, 'the popular PyPI names that vouch db update downloads', () => {
   let base: string;
   let cache: string;
   let close: () => Promise<void>;
   beforeAll(async () => {
-    const list = readFileSync(TOP_PYPI);
+    const list = readFileSync(TOP_PYPI.path);
     const server = createServer((req, res) => {
       if (req.url === '/top.json') {
         res.writeHead(200, { 'content-type': 'application/json' });

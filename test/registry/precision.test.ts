@@ -5,30 +5,26 @@
  * Popular names come from the same sources a user's scan reads: the top-PyPI-packages list (the shared
  * copy, as `vouch db update` would download it) and the installed npm-high-impact package.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { lookalikes, SQUAT_TARGETS } from '../../src/analyzers/similar-names.js';
 import { PopularNames } from '../../src/model/popular.js';
 import { scan } from '../../src/pipeline/scan.js';
 import { loadPopularNpm, loadPopularPypi } from '../../src/registry/popular.js';
 import { fixturePath } from '../helpers.js';
+import { describeWith, TOP_PYPI } from '../prerequisites.js';
 import { matureVersions, NOW, packument, pypiProject } from './documents.js';
 import { type FakeRegistry, startFakeRegistry } from './fake-registry.js';
 
-const TOP_PYPI = resolve(process.cwd(), '../shared/data/python/top-pypi-packages.min.json');
 const names = JSON.parse(readFileSync(fixturePath('registry/precision/names.json'), 'utf8')) as {
   npm: string[];
   PyPI: string[];
   hallucinated: { npm: string[]; PyPI: string[] };
 };
 
-if (!existsSync(TOP_PYPI))
-  // biome-ignore lint/suspicious/noConsole: a skipped check says why
-  console.log(`precision check skipped: ${TOP_PYPI} (the shared top-PyPI list) is absent`);
-
-describe.skipIf(!existsSync(TOP_PYPI))('precision on real and hallucinated names', () => {
+describeWith(TOP_PYPI, 'precision on real and hallucinated names', () => {
   let registry: FakeRegistry;
   let dir: string;
 
@@ -68,7 +64,7 @@ describe.skipIf(!existsSync(TOP_PYPI))('precision on real and hallucinated names
         cache: false,
         env: { HOME: dir },
         now: NOW,
-        popular: { npm: npmPopular, PyPI: loadPopularPypi(TOP_PYPI) },
+        popular: { npm: npmPopular, PyPI: loadPopularPypi(TOP_PYPI.path) },
       },
     });
     expect(result.unchecked.filter((u) => u.check === 'registry')).toEqual([]);
@@ -92,9 +88,9 @@ describe.skipIf(!existsSync(TOP_PYPI))('precision on real and hallucinated names
   });
 });
 
-describe.skipIf(!existsSync(TOP_PYPI))('look-alike rules on the long tail of real names', () => {
+describeWith(TOP_PYPI, 'look-alike rules on the long tail of real names', () => {
   it('flag under 5% of the real PyPI names ranked just below the squat targets', () => {
-    const list = loadPopularPypi(TOP_PYPI);
+    const list = loadPopularPypi(TOP_PYPI.path);
     if ('reason' in list) throw new Error(list.reason);
     const targets = new PopularNames('PyPI', 'top', list.names.slice(0, SQUAT_TARGETS));
     const tail = list.names.slice(SQUAT_TARGETS);

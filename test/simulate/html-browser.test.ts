@@ -1,14 +1,15 @@
 /**
  * The HTML report in a real browser: Debian's chromium driven by playwright-core. Skipped, saying why, where
- * either is missing (CI installs both).
+ * either is missing; in CI (which installs both) their absence fails the run.
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { computeRunMetrics } from '../../src/simulate/metrics.js';
 import { htmlReporter } from '../../src/simulate/report/html.js';
+import { describeWith, prerequisite } from '../prerequisites.js';
 import { tempDir } from './helpers.js';
 import { sampleRun } from './report-fixture.js';
 
@@ -24,14 +25,18 @@ function playwrightInstalled(): boolean {
   }
 }
 
-const missing = !existsSync(CHROMIUM)
-  ? `${CHROMIUM} is not installed (apt-get install chromium)`
-  : !playwrightInstalled()
-    ? 'playwright-core is not installed (a devDependency: npm install)'
-    : undefined;
-if (missing) it.skip(`skipped: the HTML report is not opened in a browser: ${missing}`, () => {});
+const BROWSER = [
+  prerequisite(
+    'Chromium',
+    existsSync(CHROMIUM) ? undefined : `${CHROMIUM} is not installed (apt-get install chromium)`,
+  ),
+  prerequisite(
+    'playwright-core',
+    playwrightInstalled() ? undefined : 'not installed (a devDependency: npm install)',
+  ),
+];
 
-describe.skipIf(missing !== undefined)('the HTML report in headless Chromium', () => {
+describeWith(BROWSER, 'the HTML report in headless Chromium', () => {
   it('renders its charts offline with no console errors', async () => {
     const { chromium } = await import('playwright-core');
     const { plan, samples } = sampleRun();

@@ -1,16 +1,17 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { crc32, deflateRawSync } from 'node:zlib';
 import { afterAll } from 'vitest';
 import { importOsv } from '../../src/vulndb/import.js';
 import { fixturePath } from '../helpers.js';
+import { sharedData, sharedPath } from '../prerequisites.js';
 
 export const OSV_FIXTURES = fixturePath('vulndb/osv');
 
-/** The shared real data (../shared/data/osv relative to the project root), when this checkout has it. */
-export const SHARED_OSV = resolve(process.cwd(), '../shared/data/osv');
-export const HAS_SHARED_OSV = existsSync(SHARED_OSV);
+/** The shared real data (../shared/data/osv beside the project root), when this checkout has it. */
+export const SHARED_OSV = sharedPath('data', 'osv');
+export const SHARED_OSV_DATA = sharedData('the real OSV data in ../shared', 'data', 'osv');
 
 const created: string[] = [];
 // Registered when a test file imports this module, so it also covers folders made inside hooks and tests.

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { vulnerable } from '../../src/analyzers/vulnerable.js';
 import type { Ecosystem } from '../../src/model/ecosystem.js';
 import { ProjectIndex } from '../../src/project/index.js';
@@ -9,10 +9,8 @@ import { PhantomResolver } from '../../src/project/phantom.js';
 import { type ImportReport, importOsv } from '../../src/vulndb/import.js';
 import { resolveAdvisories } from '../../src/vulndb/resolve.js';
 import { VulnDatabase } from '../../src/vulndb/store.js';
-import { HAS_SHARED_OSV, SHARED_OSV, tempDir } from './helpers.js';
-
-if (!HAS_SHARED_OSV)
-  it.skip(`skipped: ${SHARED_OSV} is absent (the real OSV data lives in ../shared)`, () => {});
+import { describeWith } from '../prerequisites.js';
+import { SHARED_OSV, SHARED_OSV_DATA, tempDir } from './helpers.js';
 
 /** Records in the shared data, counted without Vouch's readers: JSON lines, plus one record per ghsa/ file. */
 function recordsOnDisk(): number {
@@ -25,7 +23,7 @@ function recordsOnDisk(): number {
   return count + readdirSync(join(SHARED_OSV, 'ghsa')).filter((n) => n.endsWith('.json')).length;
 }
 
-describe.skipIf(!HAS_SHARED_OSV)('the real OSV data in ../shared/data/osv', () => {
+describeWith(SHARED_OSV_DATA, 'the real OSV data in ../shared/data/osv', () => {
   let report: ImportReport;
   let db: VulnDatabase;
 
