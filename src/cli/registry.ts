@@ -16,6 +16,7 @@ import {
   type RegistrySources,
   rubygemsSources,
 } from '../registry/sources.js';
+import { scanTrust } from '../registry/trust.js';
 import type { CliIO } from './io.js';
 
 /** The options naming a registry per ecosystem (`--npm-registry` → `npmRegistry`), passed on as given. */
@@ -33,6 +34,7 @@ const REGISTRY_URL_OPTIONS = [
 export type RegistryFlags = {
   registry: boolean;
   offline?: boolean;
+  trustProjectConfig?: boolean;
   registryMode?: CacheMode;
 } & Pick<RegistryOptions, (typeof REGISTRY_URL_OPTIONS)[number] | 'newPackageDays' | 'outdatedDays'>;
 
@@ -77,6 +79,10 @@ export function addRegistryScanOptions(command: Command): Command {
     )
     .option('--nuget-source <url>', 'NuGet v3 source to ask (default: the v3 sources of NuGet.Config)')
     .option(
+      '--trust-project-config',
+      "give the project's registry configuration (.npmrc, .cargo/config.toml, NuGet.Config, auth.json) your credentials and environment variables, as the package managers would; off by default because a scanned repository could send them to its own host",
+    )
+    .option(
       '--new-package-days <days>',
       'suspicious-new: first published fewer days ago (default: 30)',
       positiveDays,
@@ -92,6 +98,7 @@ export function registryScanOptions(flags: RegistryFlags, io: CliIO): RegistryOp
   if (!flags.registry) return false;
   const options: RegistryOptions = { env: io.env, cwd: io.cwd };
   if (flags.offline) options.mode = 'offline';
+  if (flags.trustProjectConfig) options.trustProjectConfig = true;
   else if (flags.registryMode) options.mode = flags.registryMode;
   for (const key of REGISTRY_URL_OPTIONS) {
     const url = flags[key];
@@ -138,9 +145,14 @@ export function registerRegistryCommands(program: Command, io: CliIO, setExit: (
     .description(
       'which registries a scan here would ask, and where that comes from (credentials are never shown)',
     )
-    .action(async () => {
-      const npm = npmConfig(io.cwd, io.env);
-      const pip = await pipConfig(io.env);
+    .option(
+      '--trust-project-config',
+      "as a scan with --trust-project-config would read the project's configuration",
+    )
+    .action(async (flags: { trustProjectConfig?: boolean }) => {
+      const trust = scanTrust(io.cwd, io.env, [], flags.trustProjectConfig === true);
+      const npm = npmConfig(io.cwd, io.env, trust);
+      const pip = await pipConfig(io.env, trust);
       const lines = [
         `npm registry: ${npm.registry ? `${redactUrl(npm.registry)} (from ${npm.source})` : 'none configured'}`,
       ];
@@ -155,13 +167,14 @@ export function registerRegistryCommands(program: Command, io: CliIO, setExit: (
       );
       for (const extra of pip.extra) lines.push(`  extra index: ${redactUrl(extra)}`);
       const others: [string, RegistrySources][] = [
-        ['Maven:', await mavenSources(io.env)],
-        ['Go proxy:', goSources(io.env)],
-        ['crates.io:', await cratesSources(io.cwd, io.env)],
-        ['RubyGems:', await rubygemsSources(io.env)],
+        ['Maven:', await mavenSources(io.env, trust)],
+        ['Go proxy:', goSources(io.env, trust)],
+        ['crates.io:', await cratesSources(io.cwd, io.env, trust)],
+        ['RubyGems:', await rubygemsSources(io.env, trust)],
         ['Composer:', composerSources(io.cwd, io.env)],
-        ['NuGet:', nugetSources(io.cwd, io.env)],
+        ['NuGet:', nugetSources(io.cwd, io.env, trust)],
       ];
+      const ignored = [...(npm.ignored ?? []), ...others.flatMap(([, config]) => config.ignored ?? [])];
       for (const [name, config] of others) {
         const label = name.padEnd('npm registry: '.length);
         if (config.sources.length === 0) {
@@ -174,6 +187,7 @@ export function registerRegistryCommands(program: Command, io: CliIO, setExit: (
         if (config.sources.some((s) => s.auth)) lines.push('  credentials: configured');
         if (config.inconclusive) lines.push(`  note: ${config.inconclusive}`);
       }
+      for (const note of new Set(ignored)) lines.push(`note: ${note}`);
       lines.push(`cache:        ${registryCachePath(io.env)}`);
       io.stdout.write(`${lines.join('\n')}\n`);
       setExit(EXIT.clean);

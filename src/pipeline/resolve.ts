@@ -12,6 +12,8 @@ import { type AdvisoryStageOptions, adviseRefs } from '../vulndb/scan-advisories
 
 export interface ResolveSettings extends AdvisoryStageOptions {
   cwd: string;
+  /** The scanned folders (and the folders of scanned files): the scanned code, never a tool to trust. */
+  scanRoots: readonly string[];
   registry?: RegistryOptions | false;
   offline?: boolean;
   logger: Logger;
@@ -38,7 +40,12 @@ export async function resolveFacts(
   const registry = registryOptions
     ? await resolveRegistry(
         refs,
-        { cwd: settings.cwd, ...registryOptions, ...(settings.offline ? { mode: 'offline' } : {}) },
+        {
+          cwd: settings.cwd,
+          ...registryOptions,
+          untrustedRoots: [...(registryOptions.untrustedRoots ?? []), ...settings.scanRoots],
+          ...(settings.offline ? { mode: 'offline' } : {}),
+        },
         settings.logger,
         (ref) => phantom.status(ref)?.status === 'undeclared',
       )

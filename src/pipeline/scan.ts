@@ -2,7 +2,8 @@
  * `scan()`, the library's one entry point: the pipeline as named stages, each in its own module —
  * plan the inputs → extract → index the project → resolve facts → analyze → assemble.
  */
-import { resolve } from 'node:path';
+import { statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { type Logger, silentLogger } from '../core/log.js';
 import { DEFAULT_MAX_FILE_SIZE } from '../inputs/walk.js';
 import type { ScanResult } from '../model/result.js';
@@ -13,7 +14,7 @@ import type { RegistryOptions } from '../registry/resolve.js';
 import { analyze } from './analyze.js';
 import { assemble } from './assemble.js';
 import { extractFiles } from './extract.js';
-import { planInputs } from './plan.js';
+import { planInputs, STDIN } from './plan.js';
 import { resolveFacts } from './resolve.js';
 
 export { STDIN } from './plan.js';
@@ -81,7 +82,12 @@ export async function scan(inputs: readonly string[], options: ScanOptions = {})
   const index = new ProjectIndex(extraction.refs, extraction.facts, extraction.pythonSources);
   const refs = extraction.refs.filter((ref) => !index.isLocal(ref));
   const phantomWithoutRegistry = new PhantomResolver(index);
-  const facts = await resolveFacts(refs, phantomWithoutRegistry, { ...options, cwd, logger });
+  const facts = await resolveFacts(refs, phantomWithoutRegistry, {
+    ...options,
+    cwd,
+    scanRoots: scanRoots(inputs, cwd),
+    logger,
+  });
   const analysis = analyze(
     {
       refs,
@@ -97,4 +103,18 @@ export async function scan(inputs: readonly string[], options: ScanOptions = {})
     logger,
   );
   return assemble(inputs, plan, extraction, refs, facts, analysis, performance.now() - started);
+}
+
+/** The folders the inputs name: a folder itself, a file's folder. */
+function scanRoots(inputs: readonly string[], cwd: string): string[] {
+  return inputs
+    .filter((input) => input !== STDIN)
+    .map((input) => {
+      const path = resolve(cwd, input);
+      try {
+        return statSync(path).isDirectory() ? path : dirname(path);
+      } catch {
+        return dirname(path);
+      }
+    });
 }

@@ -3,16 +3,23 @@
  * mirror or private registry (Artifactory, Nexus, Verdaccio, devpi) with the same credentials that
  * `npm install` and `pip install` would use. Vouch names no registry host of its own: when no
  * configuration names one, the package manager's built-in default is read from its installed files
- * (npm's `@npmcli/config` definitions, pip's `pip/_internal/models/index.py`), found through PATH without
- * running anything. Credentials are kept in headers and never shown.
+ * (npm's `@npmcli/config` definitions, pip's `pip/_internal/models/index.py`), found through PATH and parsed
+ * as text: nothing of an installed tool ever runs, and installs inside the scanned code are not looked at
+ * (`trust.ts`). Credentials are kept in headers and never shown.
  */
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
-import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import ini from 'ini';
+import { lazy } from '../core/lazy.js';
 import type { Env } from '../core/paths.js';
 import { treeSitterParser } from '../extractors/tree-sitter.js';
+import { isUntrustedPath, PROJECT_CONFIG_HINT, scanTrust, type Trust, trustedPathDirs } from './trust.js';
+
+const oxc = lazy<typeof import('oxc-parser')>('oxc-parser');
+
+/** An installed tool's file read for its defaults is larger than this only if it is not that file. */
+const MAX_TOOL_FILE_BYTES = 4 * 1024 ** 2;
 
 export const NO_NPM_REGISTRY =
   'no npm registry configured (set registry in .npmrc or npm_config_registry), and no installed npm was found to take its default from';
@@ -26,8 +33,10 @@ export interface NpmConfig {
   source?: string;
   /** `@scope` → registry URL. */
   scopes: Record<string, string>;
-  /** Every setting read, later layers over earlier ones, `${VAR}` expanded. */
+  /** Every setting read, later layers over earlier ones, `${VAR}` expanded (except in untrusted files). */
   settings: Record<string, string>;
+  /** What was not used of project-level configuration, once per file (`trust.ts`). */
+  ignored?: string[];
 }
 
 export interface PipConfig {
@@ -53,29 +62,53 @@ export function expandEnv(text: string, env: Env): string {
   );
 }
 
-/** The folders of PATH (`Path` on Windows), in order. */
-export function pathDirs(env: Env): string[] {
-  return (env.PATH ?? env.Path ?? '').split(delimiter).filter(Boolean);
-}
-
 export function withSlash(url: string): string {
   return url.endsWith('/') ? url : `${url}/`;
 }
 
-function readNpmrc(path: string, env: Env): Record<string, string> {
-  let text: string;
+/** A small text file, or undefined when it is missing, unreadable, not a regular file or too large. */
+export function readSmallFile(path: string, maxBytes = MAX_TOOL_FILE_BYTES): string | undefined {
   try {
-    text = readFileSync(path, 'utf8');
+    const stat = statSync(path);
+    if (!stat.isFile() || stat.size > maxBytes) return undefined;
+    return readFileSync(path, 'utf8');
   } catch {
-    return {};
+    return undefined;
   }
+}
+
+/** An .npmrc's settings, `${VAR}` expanded when `env` is given. */
+function readNpmrc(path: string, env: Env | undefined): Record<string, string> {
+  const text = readSmallFile(path);
+  if (text === undefined) return {};
+  const expand = (t: string) => (env ? expandEnv(t, env) : t);
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(ini.parse(text))) {
-    if (typeof value === 'string') out[expandEnv(key, env)] = expandEnv(value, env);
-    else if (typeof value === 'boolean' || typeof value === 'number')
-      out[expandEnv(key, env)] = String(value);
+    if (typeof value === 'string') out[expand(key)] = expand(value);
+    else if (typeof value === 'boolean' || typeof value === 'number') out[expand(key)] = String(value);
   }
   return out;
+}
+
+/**
+ * The settings of a project `.npmrc` that may be used without trusting it: all but those that name an
+ * environment variable, which would otherwise put the user's secrets (`${GITHUB_TOKEN}`) into a header for
+ * a host the file chose. Credentials written out in the file are the project's own; the user's credentials
+ * are bound to their registry's URL (`//host/path/:_authToken`), which a project cannot re-point.
+ */
+function untrustedNpmrc(values: Record<string, string>): { kept: Record<string, string>; dropped: string[] } {
+  const kept: Record<string, string> = {};
+  const dropped: string[] = [];
+  for (const [key, value] of Object.entries(values)) {
+    if (key.includes('${') || value.includes('${')) dropped.push(key);
+    else kept[key] = value;
+  }
+  return { kept, dropped };
+}
+
+/** What is said once about a project file whose settings were not all used. */
+export function ignoredNote(file: string, what: string): string {
+  return `${file}: ${what} (registry configuration inside the scanned project is not trusted with credentials; ${PROJECT_CONFIG_HINT})`;
 }
 
 /** npm's local prefix: the nearest folder from cwd up with a package.json or node_modules. */
@@ -86,11 +119,14 @@ function localPrefix(cwd: string): string {
   }
 }
 
-/** The installed npm's package folder, from npm_execpath or the `npm` found on PATH. */
-export function findNpmInstall(env: Env): string | undefined {
+/**
+ * The installed npm's package folder, from npm_execpath or the `npm` found on PATH: never a relative entry
+ * nor one inside the scanned code, and never an install that resolves into it.
+ */
+export function findNpmInstall(env: Env, trust: Trust = scanTrust(process.cwd(), env)): string | undefined {
   const candidates: string[] = [];
-  if (env.npm_execpath) candidates.push(env.npm_execpath);
-  for (const dir of pathDirs(env)) {
+  if (env.npm_execpath && isAbsolute(env.npm_execpath)) candidates.push(env.npm_execpath);
+  for (const dir of trustedPathDirs(env, trust)) {
     candidates.push(join(dir, 'npm'));
     // Windows installs keep npm beside node: <dir>/node_modules/npm.
     candidates.push(join(dir, 'node_modules', 'npm', 'bin', 'npm-cli.js'));
@@ -103,31 +139,54 @@ export function findNpmInstall(env: Env): string | undefined {
       continue;
     }
     const npmDir = dirname(dirname(real));
+    if (isUntrustedPath(candidate, trust) || isUntrustedPath(npmDir, trust)) continue;
     if (existsSync(join(npmDir, 'package.json')) && existsSync(join(npmDir, 'bin', 'npm-cli.js')))
       return npmDir;
   }
   return undefined;
 }
 
-/** npm's built-in default registry, read from the installed npm's config definitions. */
+const NPM_DEFINITIONS = join('node_modules', '@npmcli', 'config', 'lib', 'definitions', 'definitions.js');
+
+/**
+ * npm's built-in default registry: the `default` of `new Definition('registry', { default: '…' })` in the
+ * installed npm's config definitions, read from the parsed source. The file is never loaded as code: an
+ * "npm" found on PATH may be anyone's.
+ */
 export function npmDefaultRegistry(npmDir: string): string | undefined {
-  try {
-    const require = createRequire(join(npmDir, 'package.json'));
-    const definitions = require(require.resolve('@npmcli/config/lib/definitions/index.js')) as {
-      definitions?: Record<string, { default?: unknown }>;
-    };
-    const value = definitions.definitions?.registry?.default;
-    return typeof value === 'string' && /^https?:\/\//.test(value) ? withSlash(value) : undefined;
-  } catch {
-    return undefined;
-  }
+  const source = readSmallFile(join(npmDir, NPM_DEFINITIONS));
+  if (source === undefined) return undefined;
+  const { parseSync, Visitor } = oxc();
+  const parsed = parseSync('definitions.js', source, { lang: 'js', sourceType: 'script' });
+  let found: string | undefined;
+  new Visitor({
+    NewExpression(node) {
+      const [name, options] = node.arguments;
+      if (found !== undefined || node.callee.type !== 'Identifier' || node.callee.name !== 'Definition')
+        return;
+      if (name?.type !== 'Literal' || name.value !== 'registry' || options?.type !== 'ObjectExpression')
+        return;
+      for (const property of options.properties) {
+        if (property.type !== 'Property' || property.computed) continue;
+        const key = property.key.type === 'Identifier' ? property.key.name : undefined;
+        if (
+          key === 'default' &&
+          property.value.type === 'Literal' &&
+          typeof property.value.value === 'string'
+        )
+          found = property.value.value;
+      }
+    },
+  }).visit(parsed.program);
+  return found !== undefined && /^https?:\/\//.test(found) ? withSlash(found) : undefined;
 }
 
 /**
  * npm's configuration, lowest layer first: npm's own `npmrc`, the global `<prefix>/etc/npmrc`, the user's
  * `~/.npmrc`, the project's `.npmrc`, then `npm_config_*` variables; npm's built-in default registry last.
+ * Unless `trust.projectConfig`, the project's `.npmrc` gives registry URLs only (`untrustedNpmrc`).
  */
-export function npmConfig(cwd: string, env: Env): NpmConfig {
+export function npmConfig(cwd: string, env: Env, trust: Trust = scanTrust(cwd, env)): NpmConfig {
   const settings: Record<string, string> = {};
   const sources: Record<string, string> = {};
   const layer = (values: Record<string, string>, source: string) => {
@@ -136,7 +195,8 @@ export function npmConfig(cwd: string, env: Env): NpmConfig {
       sources[key] = source;
     }
   };
-  const npmDir = findNpmInstall(env);
+  const ignored: string[] = [];
+  const npmDir = findNpmInstall(env, trust);
   if (npmDir) layer(readNpmrc(join(npmDir, 'npmrc'), env), join(npmDir, 'npmrc'));
   const globalFile =
     env.npm_config_globalconfig ??
@@ -145,7 +205,14 @@ export function npmConfig(cwd: string, env: Env): NpmConfig {
   const userFile = env.npm_config_userconfig ?? join(homeOf(env), '.npmrc');
   layer(readNpmrc(userFile, env), userFile);
   const projectFile = join(localPrefix(cwd), '.npmrc');
-  if (projectFile !== userFile) layer(readNpmrc(projectFile, env), projectFile);
+  if (projectFile !== userFile) {
+    if (trust.projectConfig) layer(readNpmrc(projectFile, env), projectFile);
+    else {
+      const { kept, dropped } = untrustedNpmrc(readNpmrc(projectFile, undefined));
+      layer(kept, projectFile);
+      if (dropped.length > 0) ignored.push(ignoredNote(projectFile, `ignored ${dropped.join(', ')}`));
+    }
+  }
   for (const [name, value] of Object.entries(env)) {
     if (value === undefined || !/^npm_config_/i.test(name)) continue;
     const key = name.slice('npm_config_'.length);
@@ -153,7 +220,7 @@ export function npmConfig(cwd: string, env: Env): NpmConfig {
     // Variables other than these are npm's flags (cache, prefix, …), not registry settings.
     if (lower === 'registry' || lower.endsWith(':registry')) layer({ [lower]: value }, name);
   }
-  const config: NpmConfig = { scopes: {}, settings };
+  const config: NpmConfig = { scopes: {}, settings, ...(ignored.length > 0 ? { ignored } : {}) };
   for (const [key, value] of Object.entries(settings)) {
     const scope = /^(@[^:]+):registry$/.exec(key)?.[1];
     if (scope && value) config.scopes[scope] = withSlash(value);
@@ -265,16 +332,12 @@ function pipConfigFiles(env: Env): string[] {
 }
 
 /** pip's index: PIP_INDEX_URL, else `index-url` of the config files ([install] over [global]), else pip's default. */
-export async function pipConfig(env: Env): Promise<PipConfig> {
+export async function pipConfig(env: Env, trust: Trust = scanTrust(process.cwd(), env)): Promise<PipConfig> {
   const config: PipConfig = { extra: [] };
   const split = (value: string) => value.split(/\s+/).filter(Boolean);
   for (const file of pipConfigFiles(env)) {
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch {
-      continue;
-    }
+    const text = readSmallFile(file);
+    if (text === undefined) continue;
     const sections = parsePipConf(text);
     for (const name of ['global', 'install']) {
       const section = sections[name];
@@ -292,7 +355,7 @@ export async function pipConfig(env: Env): Promise<PipConfig> {
   }
   if (env.PIP_EXTRA_INDEX_URL) config.extra = split(env.PIP_EXTRA_INDEX_URL);
   if (!config.index) {
-    const pip = findPipInstall(env);
+    const pip = findPipInstall(env, trust);
     const fallback = pip ? await pipDefaultIndex(pip) : undefined;
     if (fallback) {
       config.index = fallback;
@@ -333,12 +396,13 @@ function pipUnder(prefix: string): string[] {
 
 /**
  * The installed pip's package folder, without running Python: the active virtualenv's, else the one beside
- * the first `pip`/`python3` on PATH (pyenv shims lead to the selected pyenv version).
+ * the first `pip`/`python3` on PATH (pyenv shims lead to the selected pyenv version); never one inside the
+ * scanned code.
  */
-function findPipInstall(env: Env): string | undefined {
+function findPipInstall(env: Env, trust: Trust): string | undefined {
   const prefixes: string[] = [];
   if (env.VIRTUAL_ENV) prefixes.push(env.VIRTUAL_ENV);
-  for (const dir of pathDirs(env)) {
+  for (const dir of trustedPathDirs(env, trust)) {
     if (!['pip', 'pip3', 'python3', 'python', 'pip.exe', 'python.exe'].some((n) => existsSync(join(dir, n))))
       continue;
     if (dir.endsWith(join('pyenv', 'shims')) || dir.endsWith(join('.pyenv', 'shims'))) {
@@ -357,8 +421,14 @@ function findPipInstall(env: Env): string | undefined {
     prefixes.push(dirname(dir));
   }
   for (const prefix of prefixes) {
+    if (isUntrustedPath(prefix, trust)) continue;
     for (const pip of pipUnder(prefix)) {
-      if (isDir(pip) && existsSync(join(pip, '_internal', 'models', 'index.py'))) return pip;
+      if (
+        isDir(pip) &&
+        !isUntrustedPath(pip, trust) &&
+        existsSync(join(pip, '_internal', 'models', 'index.py'))
+      )
+        return pip;
     }
   }
   return undefined;
@@ -366,12 +436,8 @@ function findPipInstall(env: Env): string | undefined {
 
 /** The URL of `PyPI = PackageIndex("…")` in pip's own source, read with the Python grammar. */
 async function pipDefaultIndex(pipDir: string): Promise<string | undefined> {
-  let source: string;
-  try {
-    source = readFileSync(join(pipDir, '_internal', 'models', 'index.py'), 'utf8');
-  } catch {
-    return undefined;
-  }
+  const source = readSmallFile(join(pipDir, '_internal', 'models', 'index.py'));
+  if (source === undefined) return undefined;
   const parser = await treeSitterParser('tree-sitter-python/tree-sitter-python.wasm');
   const tree = parser.parse(source);
   if (!tree) return undefined;

@@ -50,6 +50,7 @@ import {
   type RegistrySources,
   rubygemsSources,
 } from './sources.js';
+import { scanTrust, type Trust } from './trust.js';
 import type { RegistryClient } from './types.js';
 
 const DAY_MS = 86_400_000;
@@ -83,6 +84,17 @@ export interface RegistryOptions {
   env?: Env;
   /** The project folder whose `.npmrc`, composer.json, NuGet.Config and .cargo/config.toml apply. Default process.cwd(). */
   cwd?: string;
+  /**
+   * The scanned folders: installed tools inside them (or inside the working directory) are never used to
+   * find a registry (`trust.ts`).
+   */
+  untrustedRoots?: readonly string[];
+  /**
+   * Use project-level registry configuration (a project `.npmrc`, `.cargo/config.toml`, `NuGet.Config`,
+   * `auth.json`) with the user's credentials and environment variables. Default false: such files may
+   * choose registry URLs, but never receive the user's credentials.
+   */
+  trustProjectConfig?: boolean;
   http?: HttpSettings;
   /** Packages asked about at once. Default 16. */
   concurrency?: number;
@@ -137,28 +149,29 @@ async function otherSources(
   options: RegistryOptions,
   cwd: string,
   env: Env,
+  trust: Trust,
 ): Promise<OtherSources> {
   const given = (url: string | undefined): RegistrySources | undefined =>
     url
       ? { sources: [{ url: url.endsWith('/') || url.endsWith('.json') ? url : `${url}/` }], origin: 'option' }
       : undefined;
   const out: OtherSources = {};
-  if (ecosystems.has('Maven')) out.Maven = given(options.mavenRepository) ?? (await mavenSources(env));
+  if (ecosystems.has('Maven')) out.Maven = given(options.mavenRepository) ?? (await mavenSources(env, trust));
   if (ecosystems.has('Go')) {
-    const configured = goSources(env);
+    const configured = goSources(env, trust);
     const option = given(options.goProxy);
     out.Go = option ? { ...option, private: configured.private } : configured;
   }
   if (ecosystems.has('crates.io'))
     out['crates.io'] =
-      given(options.cratesIndex?.replace(/^sparse\+/, '')) ?? (await cratesSources(cwd, env));
+      given(options.cratesIndex?.replace(/^sparse\+/, '')) ?? (await cratesSources(cwd, env, trust));
   if (ecosystems.has('RubyGems'))
-    out.RubyGems = given(options.rubygemsSource) ?? (await rubygemsSources(env));
+    out.RubyGems = given(options.rubygemsSource) ?? (await rubygemsSources(env, trust));
   if (ecosystems.has('Packagist'))
     out.Packagist = given(options.packagistRepository) ?? composerSources(cwd, env);
   if (ecosystems.has('NuGet'))
     out.NuGet =
-      given(options.nugetSource && nugetServiceIndex(options.nugetSource)) ?? nugetSources(cwd, env);
+      given(options.nugetSource && nugetServiceIndex(options.nugetSource)) ?? nugetSources(cwd, env, trust);
   return out;
 }
 
@@ -201,9 +214,10 @@ export async function resolveRegistry(
     if (listed && guessedFromImport(ref) && !names.has(id) && isUndeclared(ref)) guesses.set(id, ref);
   }
 
+  const trust = scanTrust(cwd, env, options.untrustedRoots, options.trustProjectConfig === true);
   let npm: NpmConfig | undefined;
   if (ecosystems.has('npm')) {
-    npm = npmConfig(cwd, env);
+    npm = npmConfig(cwd, env, trust);
     if (options.npmRegistry) {
       npm.registry = options.npmRegistry.endsWith('/') ? options.npmRegistry : `${options.npmRegistry}/`;
       npm.source = 'option';
@@ -213,9 +227,12 @@ export async function resolveRegistry(
   if (ecosystems.has('PyPI'))
     pip = options.pypiIndex
       ? { index: options.pypiIndex, source: 'option', extra: [] }
-      : await pipConfig(env);
+      : await pipConfig(env, trust);
 
-  const others = await otherSources(ecosystems, options, cwd, env);
+  const others = await otherSources(ecosystems, options, cwd, env, trust);
+  const ignored = [
+    ...new Set([...(npm?.ignored ?? []), ...Object.values(others).flatMap((o) => o.ignored ?? [])]),
+  ];
 
   const cachePath =
     options.cache === false ? undefined : (options.cache ?? registryCachePath(env, options.cacheDir));
@@ -317,10 +334,13 @@ export async function resolveRegistry(
         );
     }
 
-    const warnings = [...failures].map(
-      ([registry, count]) =>
-        `${registry} could not be asked about ${count} package${count === 1 ? '' : 's'}; they are listed as not checked`,
-    );
+    const warnings = [
+      ...ignored,
+      ...[...failures].map(
+        ([registry, count]) =>
+          `${registry} could not be asked about ${count} package${count === 1 ? '' : 's'}; they are listed as not checked`,
+      ),
+    ];
     for (const warning of warnings) logger.warn(warning);
     return {
       warnings,

@@ -6,13 +6,14 @@
  * RubyGems' `defaults.rb`), it is read from there without running anything; otherwise, when nothing names a
  * registry, the ecosystem's checks are `unchecked` with a reason saying how to name one.
  */
-import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
+import { existsSync, readdirSync, realpathSync } from 'node:fs';
 import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
 import { isObject } from '../core/json.js';
 import type { Env } from '../core/paths.js';
 import { treeSitterParser } from '../extractors/tree-sitter.js';
 import { attribute, childElement, childElements, childText, parseXml } from '../extractors/xml-tree.js';
-import { homeOf, pathDirs, withSlash } from './config.js';
+import { homeOf, ignoredNote, readSmallFile, withSlash } from './config.js';
+import { isUntrustedPath, scanTrust, type Trust, trustedPathDirs } from './trust.js';
 
 export const NO_MAVEN_REPOSITORY =
   'no Maven repository configured (add a <mirror> of central to ~/.m2/settings.xml, or pass --maven-repository), and no installed Maven was found to take its default from';
@@ -46,6 +47,8 @@ export interface RegistrySources {
    * (a local folder feed, a VCS repository, a default repository Vouch does not know).
    */
   inconclusive?: string;
+  /** What was not used of project-level configuration, once per file (`trust.ts`). */
+  ignored?: string[];
 }
 
 export interface GoSources extends RegistrySources {
@@ -58,21 +61,21 @@ function isHttpUrl(value: string): boolean {
 }
 
 function readText(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return undefined;
-  }
+  return readSmallFile(path);
 }
 
-/** The real path of the first `name` on PATH (symlinks resolved), or undefined. */
-function findExecutable(name: string, env: Env): string | undefined {
+/** The real path of the first `name` on PATH (symlinks resolved) outside the scanned code, or undefined. */
+function findExecutable(name: string, env: Env, trust: Trust): string | undefined {
   const names = process.platform === 'win32' ? [`${name}.exe`, `${name}.cmd`, `${name}.bat`, name] : [name];
-  for (const dir of pathDirs(env)) {
+  for (const dir of trustedPathDirs(env, trust)) {
     for (const candidate of names) {
+      let real: string;
       try {
-        return realpathSync(join(dir, candidate));
-      } catch {}
+        real = realpathSync(join(dir, candidate));
+      } catch {
+        continue;
+      }
+      if (!isUntrustedPath(real, trust)) return real;
     }
   }
   return undefined;
@@ -98,8 +101,11 @@ function upwards(dir: string): string[] {
  * in the installed Maven's `conf/settings.xml`, with the credentials of the `<server>` of the same id; else
  * the `central` repository of the super POM inside the installed Maven (`lib/maven-model-builder-*.jar`).
  */
-export async function mavenSources(env: Env): Promise<RegistrySources> {
-  const mavenHome = env.MAVEN_HOME ?? env.M2_HOME ?? mavenHomeOnPath(env);
+export async function mavenSources(
+  env: Env,
+  trust: Trust = scanTrust(process.cwd(), env),
+): Promise<RegistrySources> {
+  const mavenHome = env.MAVEN_HOME ?? env.M2_HOME ?? mavenHomeOnPath(env, trust);
   const files = [join(homeOf(env), '.m2', 'settings.xml')];
   if (mavenHome) files.push(join(mavenHome, 'conf', 'settings.xml'));
   for (const file of files) {
@@ -113,8 +119,8 @@ export async function mavenSources(env: Env): Promise<RegistrySources> {
   return { sources: [], reason: NO_MAVEN_REPOSITORY };
 }
 
-function mavenHomeOnPath(env: Env): string | undefined {
-  const mvn = findExecutable('mvn', env);
+function mavenHomeOnPath(env: Env, trust: Trust): string | undefined {
+  const mvn = findExecutable('mvn', env, trust);
   return mvn ? dirname(dirname(mvn)) : undefined;
 }
 
@@ -186,14 +192,14 @@ async function zipEntry(path: string, wanted: string): Promise<string | undefine
 // ------------------------------------------------------------------------------------------------- Go
 
 /** A `go env` setting the way the go command resolves it: the variable, the GOENV file, `$GOROOT/go.env`. */
-function goEnv(env: Env): { get(key: string): { value: string; origin: string } | undefined } {
+function goEnv(env: Env, trust: Trust): { get(key: string): { value: string; origin: string } | undefined } {
   const layers: { values: Record<string, string>; origin: string }[] = [];
   const userFile = goEnvFile(env);
   if (userFile) {
     const text = readText(userFile);
     if (text !== undefined) layers.push({ values: parseGoEnv(text), origin: userFile });
   }
-  const goroot = env.GOROOT || goRootOnPath(env);
+  const goroot = env.GOROOT || goRootOnPath(env, trust);
   if (goroot) {
     const file = join(goroot, 'go.env');
     const text = readText(file);
@@ -225,8 +231,8 @@ function goEnvFile(env: Env): string | undefined {
   return join(xdg, 'go', 'env');
 }
 
-function goRootOnPath(env: Env): string | undefined {
-  const go = findExecutable('go', env);
+function goRootOnPath(env: Env, trust: Trust): string | undefined {
+  const go = findExecutable('go', env, trust);
   return go ? dirname(dirname(go)) : undefined;
 }
 
@@ -248,8 +254,8 @@ function parseGoEnv(text: string): Record<string, string> {
  * everything from the modules' repositories, which Vouch does not ask). A failure or a 404/410 from one
  * proxy moves on to the next; a module is missing only when all of them say so.
  */
-export function goSources(env: Env): GoSources {
-  const settings = goEnv(env);
+export function goSources(env: Env, trust: Trust = scanTrust(process.cwd(), env)): GoSources {
+  const settings = goEnv(env, trust);
   const proxy = settings.get('GOPROXY');
   const privatePatterns = (settings.get('GONOPROXY') ?? settings.get('GOPRIVATE'))?.value ?? '';
   const patterns = privatePatterns
@@ -336,61 +342,87 @@ function cargoEnvName(name: string): string {
   return name.toUpperCase().replace(/-/g, '_');
 }
 
-/**
- * Cargo: what `[source.crates-io] replace-with` leads to (following replacements), in the `.cargo/config.toml`
- * files from the project up and `$CARGO_HOME/config.toml`, nearer files first; the replacement's
- * `registry = "sparse+…"` or `[registries.<name>] index` (or `CARGO_REGISTRIES_<NAME>_INDEX`). Only sparse
- * indexes are read over HTTP: a git index, a local registry or vendored sources are a reason instead. The
- * token comes from `CARGO_REGISTRIES_<NAME>_TOKEN` or `$CARGO_HOME/credentials.toml`.
- */
-export async function cratesSources(cwd: string, env: Env): Promise<RegistrySources> {
-  const cargoHome = env.CARGO_HOME || join(homeOf(env), '.cargo');
-  const files: string[] = [];
-  for (const dir of upwards(cwd))
-    files.push(join(dir, '.cargo', 'config'), join(dir, '.cargo', 'config.toml'));
-  files.push(join(cargoHome, 'config'), join(cargoHome, 'config.toml'));
-  const sources: Record<string, TomlTable> = {};
-  const registries: Record<string, TomlTable> = {};
-  const origins: Record<string, string> = {};
-  // Farthest first, so that nearer files override.
-  for (const file of [...new Set(files)].reverse()) {
+/** The `[source]` and `[registries]` tables of Cargo configuration files, later files over earlier ones. */
+interface CargoTables {
+  sources: Record<string, TomlTable>;
+  registries: Record<string, TomlTable>;
+  origins: Record<string, string>;
+}
+
+async function cargoTables(files: readonly string[]): Promise<CargoTables> {
+  const tables: CargoTables = { sources: {}, registries: {}, origins: {} };
+  for (const file of files) {
     const toml = await readToml(file);
     if (!toml) continue;
     for (const [table, into] of [
-      ['source', sources],
-      ['registries', registries],
+      ['source', tables.sources],
+      ['registries', tables.registries],
     ] as const) {
       const entries = toml[table];
       if (!isObject(entries)) continue;
       for (const [name, value] of Object.entries(entries))
         if (isObject(value)) {
           into[name] = { ...into[name], ...value };
-          origins[`${table}.${name}`] = file;
+          tables.origins[`${table}.${name}`] = file;
         }
     }
   }
+  return tables;
+}
+
+/** The index a registry or source name stands for in these tables, as written (`sparse+…`). */
+function cargoIndex(tables: CargoTables, name: string, env: Env): string | undefined {
+  const source = tables.sources[name] ?? {};
+  const declared = tables.registries[name]?.index;
+  return (
+    (typeof source.registry === 'string' ? source.registry : undefined) ??
+    env[`CARGO_REGISTRIES_${cargoEnvName(name)}_INDEX`] ??
+    (typeof declared === 'string' ? declared : undefined)
+  );
+}
+
+/**
+ * Cargo: what `[source.crates-io] replace-with` leads to (following replacements), in the `.cargo/config.toml`
+ * files from the project up and `$CARGO_HOME/config.toml`, nearer files first; the replacement's
+ * `registry = "sparse+…"` or `[registries.<name>] index` (or `CARGO_REGISTRIES_<NAME>_INDEX`). Only sparse
+ * indexes are read over HTTP: a git index, a local registry or vendored sources are a reason instead. The
+ * token comes from `CARGO_REGISTRIES_<NAME>_TOKEN` or `$CARGO_HOME/credentials.toml`. A token belongs to a
+ * registry name, so it is sent only where the user's own configuration points that name: the project's files
+ * (those found walking up from the working directory) may choose the index, not where the user's token goes,
+ * unless `trust.projectConfig`.
+ */
+export async function cratesSources(
+  cwd: string,
+  env: Env,
+  trust: Trust = scanTrust(cwd, env),
+): Promise<RegistrySources> {
+  const cargoHome = env.CARGO_HOME || join(homeOf(env), '.cargo');
+  const userFiles = [join(cargoHome, 'config'), join(cargoHome, 'config.toml')];
+  const projectFiles = upwards(cwd)
+    .flatMap((dir) => [join(dir, '.cargo', 'config'), join(dir, '.cargo', 'config.toml')])
+    .filter((file) => !userFiles.includes(file));
+  // Farthest first, so that nearer files override.
+  const files = [...projectFiles, ...userFiles].reverse();
+  const tables = await cargoTables(files);
   let name = 'crates-io';
   const seen = new Set<string>();
   for (;;) {
-    const next = sources[name]?.['replace-with'];
+    const next = tables.sources[name]?.['replace-with'];
     if (typeof next !== 'string' || seen.has(next)) break;
     seen.add(name);
     name = next;
   }
   if (name === 'crates-io') return { sources: [], reason: NO_CRATES_INDEX };
-  const origin = origins[`source.${name}`] ?? origins[`registries.${name}`] ?? 'Cargo configuration';
-  const source = sources[name] ?? {};
+  const origin =
+    tables.origins[`source.${name}`] ?? tables.origins[`registries.${name}`] ?? 'Cargo configuration';
+  const source = tables.sources[name] ?? {};
   if (typeof source['local-registry'] === 'string' || typeof source.directory === 'string')
     return {
       sources: [],
       origin,
       reason: `crates.io is replaced by vendored sources ('${name}' in ${origin}), which are not a registry; pass --crates-index to check against one`,
     };
-  const declared = registries[name]?.index;
-  const index =
-    (typeof source.registry === 'string' ? source.registry : undefined) ??
-    env[`CARGO_REGISTRIES_${cargoEnvName(name)}_INDEX`] ??
-    (typeof declared === 'string' ? declared : undefined);
+  const index = cargoIndex(tables, name, env);
   if (!index)
     return { sources: [], origin, reason: `the crates.io replacement '${name}' (${origin}) names no index` };
   if (!index.startsWith('sparse+'))
@@ -403,9 +435,20 @@ export async function cratesSources(cwd: string, env: Env): Promise<RegistrySour
     env[`CARGO_REGISTRIES_${cargoEnvName(name)}_TOKEN`] ??
     (await cargoCredential(join(cargoHome, 'credentials.toml'), name)) ??
     (await cargoCredential(join(cargoHome, 'credentials'), name));
-  const found: RegistrySource = { url: withSlash(index.slice('sparse+'.length)) };
-  if (token) found.auth = token;
-  return { sources: [found], origin };
+  const url = withSlash(index.slice('sparse+'.length));
+  const found: RegistrySource = { url };
+  const result: RegistrySources = { sources: [found], origin };
+  if (!token) return result;
+  const userIndex = cargoIndex(await cargoTables([...userFiles].reverse()), name, env);
+  if (trust.projectConfig || userIndex === index) found.auth = token;
+  else
+    result.ignored = [
+      ignoredNote(
+        origin,
+        `points registry '${name}' at ${url}; the token configured for '${name}' is not sent there`,
+      ),
+    ];
+  return result;
 }
 
 async function cargoCredential(file: string, name: string): Promise<string | undefined> {
@@ -422,7 +465,10 @@ async function cargoCredential(file: string, name: string): Promise<string | und
  * that sets it wins); else `Gem.default_sources` in the installed RubyGems' `rubygems/defaults.rb`, read with
  * the Ruby grammar, found through the `gem` or `ruby` on PATH (rbenv shims lead to the selected version).
  */
-export async function rubygemsSources(env: Env): Promise<RegistrySources> {
+export async function rubygemsSources(
+  env: Env,
+  trust: Trust = scanTrust(process.cwd(), env),
+): Promise<RegistrySources> {
   const files = ['/etc/gemrc', join(homeOf(env), '.gemrc')];
   if (env.GEMRC) files.push(...env.GEMRC.split(delimiter).filter(Boolean));
   let found: RegistrySources | undefined;
@@ -435,7 +481,7 @@ export async function rubygemsSources(env: Env): Promise<RegistrySources> {
       found = { sources: listed.map((url) => ({ url: withSlash(url) })), origin: file };
   }
   if (found) return found;
-  for (const defaults of rubygemsDefaultsFiles(env)) {
+  for (const defaults of rubygemsDefaultsFiles(env, trust)) {
     const text = readText(defaults);
     if (text === undefined) continue;
     const url = await rubygemsDefaultSource(text);
@@ -460,16 +506,16 @@ async function gemrcSources(text: string): Promise<string[] | undefined> {
   }
 }
 
-function rubygemsDefaultsFiles(env: Env): string[] {
+function rubygemsDefaultsFiles(env: Env, trust: Trust): string[] {
   const prefixes: string[] = [];
-  for (const dir of pathDirs(env)) {
+  for (const dir of trustedPathDirs(env, trust)) {
     if (!dir.endsWith(join('.rbenv', 'shims'))) continue;
     const root = env.RBENV_ROOT ?? dirname(dir);
     const version = env.RBENV_VERSION ?? readText(join(root, 'version'))?.split(/\s+/)[0];
     if (version && version !== 'system') prefixes.push(join(root, 'versions', version));
   }
   for (const name of ['gem', 'ruby']) {
-    const found = findExecutable(name, env);
+    const found = findExecutable(name, env, trust);
     if (found) prefixes.push(dirname(dirname(found)));
   }
   const files: string[] = [];
@@ -514,7 +560,9 @@ export async function rubygemsDefaultSource(source: string): Promise<string | un
  * working directory, or the file COMPOSER names), then in `COMPOSER_HOME/config.json`, with credentials from
  * COMPOSER_AUTH and the auth.json files (`http-basic`, `bearer`). Composer also asks its default repository
  * unless `"packagist.org": false` turns it off, and repositories of other types (vcs, path, package) may
- * provide a package too: then "not found" from the composer repositories is not the last word.
+ * provide a package too: then "not found" from the composer repositories is not the last word. Credentials
+ * belong to a host (auth.json, COMPOSER_AUTH), so the user's reach only the user's own hosts wherever a
+ * repository URL comes from: a project's composer.json needs no less trust than Composer gives it.
  */
 export function composerSources(cwd: string, env: Env): RegistrySources {
   const fileName = env.COMPOSER || 'composer.json';
@@ -611,8 +659,11 @@ const NUGET_CONFIG_NAMES = ['nuget.config', 'NuGet.config', 'NuGet.Config'];
  * system root down to the working directory, a nearer file's `<clear/>` dropping the sources before it),
  * less `<disabledPackageSources>`, with `<packageSourceCredentials>` in clear text. v3 sources (a service
  * index, `…/index.json`) are asked; local folders and v2 feeds are not, and make "not found" inconclusive.
+ * Credentials belong to a source key: unless `trust.projectConfig`, the user's are sent only to the URL the
+ * user's own NuGet.Config gives that key (a project file that re-points the key gets none); credentials a
+ * project file writes are its own, and go where that project's sources point.
  */
-export function nugetSources(cwd: string, env: Env): RegistrySources {
+export function nugetSources(cwd: string, env: Env, trust: Trust = scanTrust(cwd, env)): RegistrySources {
   const files: string[] = [];
   const user =
     process.platform === 'win32'
@@ -626,8 +677,11 @@ export function nugetSources(cwd: string, env: Env): RegistrySources {
     if (found && found !== user) files.push(found);
   }
   const sources = new Map<string, { url: string; protocol?: string; origin: string }>();
+  /** Key → URL as the user's own file has it: where the user's credentials for the key may go. */
+  const userUrls = new Map<string, string>();
   const disabled = new Set<string>();
-  const credentials = new Map<string, string>();
+  const credentials = new Map<string, { auth: string; user: boolean }>();
+  const ignored: string[] = [];
   for (const file of files) {
     const text = readText(file);
     if (text === undefined) continue;
@@ -641,6 +695,7 @@ export function nugetSources(cwd: string, env: Env): RegistrySources {
         if (!value) continue;
         const protocol = attribute(element, 'protocolVersion');
         sources.set(key, { url: value, origin: file, ...(protocol ? { protocol } : {}) });
+        if (file === user) userUrls.set(key, value);
       }
     }
     for (const element of childElements(childElement(root, 'disabledPackageSources'), 'add')) {
@@ -651,13 +706,14 @@ export function nugetSources(cwd: string, env: Env): RegistrySources {
       const values = new Map(
         childElements(source, 'add').map((a) => [attribute(a, 'key')?.toLowerCase(), attribute(a, 'value')]),
       );
-      const user = values.get('username');
+      const userName = values.get('username');
       const password = values.get('cleartextpassword');
       // Element names encode spaces as _x0020_ (XmlConvert.EncodeName).
       const key = source.name.replace(/_x([0-9A-Fa-f]{4})_/g, (_, hex: string) =>
         String.fromCharCode(Number.parseInt(hex, 16)),
       );
-      if (user && password) credentials.set(key, basicAuth(user, password));
+      if (userName && password)
+        credentials.set(key, { auth: basicAuth(userName, password), user: file === user });
     }
   }
   const usable: RegistrySource[] = [];
@@ -668,8 +724,16 @@ export function nugetSources(cwd: string, env: Env): RegistrySources {
     // A v3 source's value is its service index.
     if (isHttpUrl(source.url) && (/\.json$/i.test(source.url) || source.protocol === '3')) {
       const found: RegistrySource = { url: source.url };
-      const auth = credentials.get(key);
-      if (auth) found.auth = auth;
+      const credential = credentials.get(key);
+      const mayGo = !credential?.user || trust.projectConfig || userUrls.get(key) === source.url;
+      if (credential && mayGo) found.auth = credential.auth;
+      else if (credential)
+        ignored.push(
+          ignoredNote(
+            source.origin,
+            `points source '${key}' at ${source.url}; the credentials configured for '${key}' are not sent there`,
+          ),
+        );
       usable.push(found);
       origins.add(source.origin);
     } else unreadable.push(key);
@@ -677,12 +741,14 @@ export function nugetSources(cwd: string, env: Env): RegistrySources {
   if (usable.length === 0)
     return {
       sources: [],
+      ...(ignored.length > 0 ? { ignored } : {}),
       reason:
         unreadable.length > 0
           ? `the NuGet sources configured (${unreadable.join(', ')}) are local folders or v2 feeds, which Vouch does not read; add a v3 source or pass --nuget-source`
           : NO_NUGET_SOURCE,
     };
   const result: RegistrySources = { sources: usable, origin: [...origins].join(', ') };
+  if (ignored.length > 0) result.ignored = ignored;
   if (unreadable.length > 0)
     result.inconclusive = `NuGet would also look in ${unreadable.join(', ')} (local folders or v2 feeds, which Vouch does not read)`;
   return result;

@@ -169,7 +169,7 @@ describe('vouch registry', () => {
     expect(out.stderr).toMatch(/expected \{"projects": \[\{"name": …\}\]\}/);
   });
 
-  it('config names the registries and where they come from, never the token', async () => {
+  it("config names the registries and where they come from, never the token; a project's variables only with --trust-project-config", async () => {
     const project = mkdtempSync(join(home, 'project-'));
     writeFileSync(join(project, 'package.json'), '{}');
     writeFileSync(
@@ -182,8 +182,17 @@ describe('vouch registry', () => {
       env: { NPM_TOKEN: 'super-secret', PIP_INDEX_URL: 'https://bob:hunter2@pypi.example.org/simple' },
     });
     expect(out.stdout).toMatch(
-      /npm registry: https:\/\/npm\.example\.org\/ \(from .*\.npmrc\)\n {2}credentials: configured/,
+      /npm registry: https:\/\/npm\.example\.org\/ \(from .*\.npmrc\)\n {2}credentials: none/,
     );
+    expect(out.stdout).toMatch(
+      /note: .*\.npmrc: ignored \/\/npm\.example\.org\/:_authToken \(.*--trust-project-config/,
+    );
+    const trusted = await run(['registry', 'config', '--trust-project-config'], {
+      cwd: project,
+      env: { NPM_TOKEN: 'super-secret' },
+    });
+    expect(trusted.stdout).toMatch(/\.npmrc\)\n {2}credentials: configured/);
+    expect(trusted.stdout).not.toMatch(/super-secret|note:/);
     expect(out.stdout).toMatch(/@acme: https:\/\/acme\.example\.org\//);
     expect(out.stdout).toMatch(/PyPI index: {3}https:\/\/pypi\.example\.org\/simple \(from PIP_INDEX_URL\)/);
     expect(out.stdout).not.toMatch(/super-secret|hunter2|bob/);

@@ -1,7 +1,7 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: npm's ${VAR} syntax, literally
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   expandEnv,
@@ -14,7 +14,33 @@ import {
   pipConfig,
   pypiEndpoints,
 } from '../../src/registry/config.js';
+import { scanTrust } from '../../src/registry/trust.js';
 import { itWith, prerequisite } from '../prerequisites.js';
+
+/**
+ * An npm install at `<root>/<prefix>` (bin/npm → lib/node_modules/npm, or the folder itself when the prefix
+ * ends in node_modules/npm) whose config definitions declare `registry`'s default; `extra` is prepended.
+ */
+function fakeNpm(prefix: string, registry: string, extra = ''): string {
+  const nested = prefix.endsWith('node_modules/npm');
+  const npmDir = join(root, nested ? prefix : `${prefix}/lib/node_modules/npm`);
+  write(join(npmDir, 'package.json').slice(root.length + 1), '{"name":"npm","version":"11.0.0"}');
+  write(join(npmDir, 'bin/npm-cli.js').slice(root.length + 1), extra);
+  const definitions = join(npmDir, 'node_modules/@npmcli/config/lib/definitions');
+  write(
+    join(definitions, 'definitions.js').slice(root.length + 1),
+    `${extra}const definitions = {\n  registry: new Definition('registry', {\n    default: '${registry}',\n    type: url,\n  }),\n}\nmodule.exports = definitions\n`,
+  );
+  write(
+    join(definitions, 'index.js').slice(root.length + 1),
+    `${extra}module.exports = { definitions: { registry: { default: '${registry}' } } };\n`,
+  );
+  if (!nested) {
+    mkdirSync(join(root, prefix, 'bin'), { recursive: true });
+    symlinkSync('../lib/node_modules/npm/bin/npm-cli.js', join(root, prefix, 'bin/npm'));
+  }
+  return npmDir;
+}
 
 let root: string;
 beforeEach(() => {
@@ -89,23 +115,41 @@ describe('npm configuration', () => {
   });
 
   it("takes npm's built-in default from the installed npm's config definitions, found through PATH", () => {
-    const npmDir = join(root, 'prefix/lib/node_modules/npm');
-    write('prefix/lib/node_modules/npm/package.json', '{"name":"npm","version":"11.0.0"}');
-    write('prefix/lib/node_modules/npm/bin/npm-cli.js', '');
-    write(
-      'prefix/lib/node_modules/npm/node_modules/@npmcli/config/lib/definitions/index.js',
-      "module.exports = { definitions: { registry: { default: 'https://default.example.org/' } } };\n",
-    );
-    mkdirSync(join(root, 'prefix/bin'), { recursive: true });
-    symlinkSync('../lib/node_modules/npm/bin/npm-cli.js', join(root, 'prefix/bin/npm'));
+    const npmDir = fakeNpm('prefix', 'https://default.example.org/');
     const withPath = env({ PATH: join(root, 'prefix/bin') });
-    expect(findNpmInstall(withPath)).toBe(npmDir);
+    const cwd = join(root, 'project');
+    expect(findNpmInstall(withPath, scanTrust(cwd, withPath))).toBe(npmDir);
     expect(npmDefaultRegistry(npmDir)).toBe('https://default.example.org/');
-    const config = npmConfig(root, withPath);
+    const config = npmConfig(cwd, withPath);
     expect(config.registry).toBe('https://default.example.org/');
     expect(config.source).toBe(`npm's built-in default (${npmDir})`);
     // Without npm on PATH and without configuration there is no registry: the checks say so.
-    expect(npmConfig(root, env({ PATH: join(root, 'empty') })).registry).toBeUndefined();
+    expect(npmConfig(cwd, env({ PATH: join(root, 'empty') })).registry).toBeUndefined();
+  });
+
+  it('never runs an npm found on PATH: the definitions are parsed, and npms inside the scanned code are not used', () => {
+    const marker = join(root, 'pwned');
+    // A repository's own "npm" whose definitions would write a file if anything loaded them as code.
+    const planted = `require('fs').writeFileSync(${JSON.stringify(marker)}, 'ran');\n`;
+    const repoNpm = fakeNpm('repo/node_modules/npm', 'https://attacker.example.org/', planted);
+    mkdirSync(join(root, 'repo/node_modules/.bin'), { recursive: true });
+    symlinkSync(join(repoNpm, 'bin/npm-cli.js'), join(root, 'repo/node_modules/.bin/npm'));
+    const userNpm = fakeNpm('prefix', 'https://default.example.org/', planted);
+    const repo = join(root, 'repo');
+    // direnv's PATH_add (absolute), then a relative entry as `PATH=./node_modules/.bin:$PATH` leaves it.
+    for (const first of [join(repo, 'node_modules/.bin'), 'node_modules/.bin']) {
+      const path = env({ PATH: [first, join(root, 'prefix/bin')].join(delimiter) });
+      const config = npmConfig(repo, path);
+      expect(config.registry).toBe('https://default.example.org/');
+      expect(config.source).toBe(`npm's built-in default (${userNpm})`);
+      // Scanning the repository from elsewhere: the scanned folder is untrusted too.
+      const fromHome = npmConfig(join(root, 'home'), path, scanTrust(join(root, 'home'), path, [repo]));
+      expect(fromHome.registry).toBe('https://default.example.org/');
+    }
+    // npm_execpath pointing into the repository is not trusted either.
+    const execpath = env({ npm_execpath: join(repoNpm, 'bin/npm-cli.js'), PATH: join(root, 'empty') });
+    expect(npmConfig(repo, execpath).registry).toBeUndefined();
+    expect(existsSync(marker)).toBe(false);
   });
 
   const machineNpm = findNpmInstall(process.env);

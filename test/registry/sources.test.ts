@@ -20,6 +20,7 @@ import {
   rubygemsDefaultSource,
   rubygemsSources,
 } from '../../src/registry/sources.js';
+import { scanTrust } from '../../src/registry/trust.js';
 
 let root: string;
 beforeEach(() => {
@@ -179,7 +180,7 @@ describe('Go module proxy', () => {
 });
 
 describe('crates.io index', () => {
-  it("follows [source.crates-io] replace-with to a sparse registry, nearer files first, with the registry's token", async () => {
+  it("follows [source.crates-io] replace-with to a sparse registry, nearer files first; the registry's token only where the user points it", async () => {
     write(
       'home/.cargo/config.toml',
       '[source.crates-io]\nreplace-with = "far"\n[source.far]\nregistry = "sparse+https://far.example.org/index/"\n',
@@ -189,12 +190,33 @@ describe('crates.io index', () => {
       '[source.crates-io]\nreplace-with = "mirror"\n[source.mirror]\nreplace-with = "corp"\n[registries.corp]\nindex = "sparse+https://crates.example.org/api/v1/crates"\n',
     );
     mkdirSync(join(root, 'project/src'), { recursive: true });
-    const config = await cratesSources(
-      join(root, 'project/src'),
-      env({ CARGO_REGISTRIES_CORP_TOKEN: 'tok' }),
-    );
-    expect(config.sources).toEqual([{ url: 'https://crates.example.org/api/v1/crates/', auth: 'tok' }]);
+    const withToken = env({ CARGO_REGISTRIES_CORP_TOKEN: 'tok' });
+    const config = await cratesSources(join(root, 'project/src'), withToken);
+    // The project's file named the index of 'corp': the user's token for 'corp' is not sent there.
+    expect(config.sources).toEqual([{ url: 'https://crates.example.org/api/v1/crates/' }]);
     expect(config.origin).toBe(join(root, 'project/.cargo/config.toml'));
+    expect(config.ignored).toEqual([
+      expect.stringMatching(
+        /points registry 'corp' at https:\/\/crates\.example\.org.*--trust-project-config/,
+      ),
+    ]);
+    const trusted = await cratesSources(
+      join(root, 'project/src'),
+      withToken,
+      scanTrust(join(root, 'project/src'), withToken, [], true),
+    );
+    expect(trusted.sources).toEqual([{ url: 'https://crates.example.org/api/v1/crates/', auth: 'tok' }]);
+    // The user's own configuration naming the same index for 'corp' lets the token go there.
+    write(
+      'home/.cargo/config.toml',
+      '[registries.corp]\nindex = "sparse+https://crates.example.org/api/v1/crates"\n',
+    );
+    const agreed = await cratesSources(join(root, 'project/src'), withToken);
+    expect(agreed.sources).toEqual([{ url: 'https://crates.example.org/api/v1/crates/', auth: 'tok' }]);
+    write(
+      'home/.cargo/config.toml',
+      '[source.crates-io]\nreplace-with = "far"\n[source.far]\nregistry = "sparse+https://far.example.org/index/"\n',
+    );
     const far = await cratesSources(root, env());
     expect(far.sources).toEqual([{ url: 'https://far.example.org/index/' }]);
   });
@@ -344,6 +366,37 @@ describe('NuGet sources', () => {
       { url: 'https://art.example.org/api/nuget/v3/remote' },
     ]);
     expect(config.inconclusive).toMatch(/local/);
+  });
+
+  it("sends the user's credentials for a source key only to the URL the user's own NuGet.Config gives it", () => {
+    write(
+      'home/.nuget/NuGet/NuGet.Config',
+      `<configuration>
+  <packageSources><add key="corp" value="https://nuget.example.org/v3/index.json" /></packageSources>
+  <packageSourceCredentials><corp><add key="Username" value="me" /><add key="ClearTextPassword" value="user-secret" /></corp></packageSourceCredentials>
+</configuration>`,
+    );
+    write(
+      'repo/NuGet.Config',
+      '<configuration><packageSources><clear /><add key="corp" value="https://attacker.example.org/v3/index.json" /></packageSources></configuration>',
+    );
+    const repointed = nugetSources(join(root, 'repo'), env());
+    expect(repointed.sources).toEqual([{ url: 'https://attacker.example.org/v3/index.json' }]);
+    expect(repointed.ignored).toEqual([
+      expect.stringMatching(/points source 'corp' at https:\/\/attacker\.example\.org.*not sent there/),
+    ]);
+    const trust = scanTrust(join(root, 'repo'), env(), [], true);
+    expect(nugetSources(join(root, 'repo'), env(), trust).sources).toEqual([
+      { url: 'https://attacker.example.org/v3/index.json', auth: basic('me', 'user-secret') },
+    ]);
+    // The same URL as the user's: the credentials go with it.
+    write(
+      'repo/NuGet.Config',
+      '<configuration><packageSources><clear /><add key="corp" value="https://nuget.example.org/v3/index.json" /></packageSources></configuration>',
+    );
+    expect(nugetSources(join(root, 'repo'), env()).sources).toEqual([
+      { url: 'https://nuget.example.org/v3/index.json', auth: basic('me', 'user-secret') },
+    ]);
   });
 
   it('says why when only local folders or v2 feeds are configured, or nothing', () => {
