@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ExtractContext, Extractor, ExtractResult } from '../src/extractors/types.js';
+import type { Finding } from '../src/model/finding.js';
 import type { PackageRef } from '../src/model/package-ref.js';
+import { RESULT_SCHEMA_VERSION, type ScanResult } from '../src/model/result.js';
+import type { Severity } from '../src/model/severity.js';
 
 export const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
 
@@ -34,4 +37,33 @@ export function refSummary(ref: PackageRef): string {
   if (ref.origin && ref.origin !== 'registry') text += ` (${ref.origin})`;
   if (ref.alias) text += ` as ${ref.alias}`;
   return text;
+}
+
+/** A finding as the phantom check reports it, at the given severity (for policy and reporter tests). */
+export function findingAt(severity: Severity, overrides: Partial<Finding> = {}): Finding {
+  return {
+    kind: 'undeclared',
+    severity,
+    ecosystem: 'npm',
+    name: 'body-parser',
+    message: 'body-parser is imported but not declared',
+    location: { file: 'src/server.js', line: 3 },
+    ...overrides,
+  };
+}
+
+/** A scan result with these findings and file errors and nothing else. */
+export function resultWith(findings: Finding[], errors: ScanResult['errors'] = []): ScanResult {
+  return {
+    schemaVersion: RESULT_SCHEMA_VERSION,
+    tool: { name: 'vouch', version: '0.0.0' },
+    inputs: ['.'],
+    packages: [],
+    findings,
+    errors,
+    skipped: [],
+    unchecked: [],
+    checks: [],
+    stats: { filesScanned: 1, bytesScanned: 1, durationMs: 1 },
+  };
 }

@@ -4,17 +4,24 @@
  * A skip without a reason is listed as such. In CI (`CI=true`) any skipped test fails the run.
  */
 import { relative } from 'node:path';
-import type { Reporter, TestModule } from 'vitest/node';
+import type { Reporter, TestModule, Vitest } from 'vitest/node';
 import { IN_CI } from './ci.js';
 
 export default class SkipReporter implements Reporter {
+  /** `-t PATTERN` skips the tests it does not name: those are the developer's choice, not missing checks. */
+  private byName = false;
+
+  onInit(vitest: Vitest): void {
+    this.byName = vitest.config.testNamePattern !== undefined;
+  }
+
   onTestRunEnd(modules: ReadonlyArray<TestModule>): void {
     const lines: string[] = [];
     let count = 0;
     for (const module of modules) {
       for (const test of module.children.allTests()) {
         const result = test.result();
-        if (result.state !== 'skipped') continue;
+        if (result.state !== 'skipped' || (this.byName && result.note === undefined)) continue;
         count++;
         const file = relative(process.cwd(), module.moduleId);
         lines.push(`  ${file} > ${test.fullName}: ${result.note ?? 'no reason given'}`);

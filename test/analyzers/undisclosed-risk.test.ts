@@ -217,6 +217,33 @@ describe('undisclosed-risk: what counts as a warning about the package', () => {
     expect(warned(otherSection, [LODASH], 'lodash')).toBe(false);
   });
 
+  it('the window of an unnamed warning, to the line: four lines after what it points at count, five do not', () => {
+    const warning = 'This version has a known vulnerability.\n';
+    // The install block is lines 1-3; its closing fence is line 3.
+    const afterBlock = (line: number) => `${INSTALL_LODASH}${'\n'.repeat(line - 4)}${warning}`;
+    expect(warned(afterBlock(7), [LODASH], 'lodash')).toBe(true);
+    expect(warned(afterBlock(8), [LODASH], 'lodash')).toBe(false);
+    // A recommendation in prose on line 1.
+    const prose = { ...LODASH, line: 1 };
+    const afterProse = (line: number) => `Install lodash 4.17.11.\n${'\n'.repeat(line - 2)}${warning}`;
+    expect(warned(afterProse(5), [prose], 'lodash')).toBe(true);
+    expect(warned(afterProse(6), [prose], 'lodash')).toBe(false);
+    // A sentence ending in a colon on line 1 reaches a block whose code is on line 5, not on line 6.
+    const colon = (codeLine: number) =>
+      `Install it (this version has a known bug):\n${'\n'.repeat(codeLine - 3)}\`\`\`bash\nnpm install lodash@4.17.11\n\`\`\`\n`;
+    expect(warned(colon(5), [{ ...LODASH, line: 5 }], 'lodash')).toBe(true);
+    expect(warned(colon(6), [{ ...LODASH, line: 6 }], 'lodash')).toBe(false);
+    // A code comment reaches the code two lines above or below it, not three.
+    const comment = (gap: number) =>
+      `\`\`\`text\nlodash==4.17.11\n${'x = 1\n'.repeat(gap)}# known vulnerability, upgrade soon\n\`\`\`\n`;
+    expect(warned(comment(1), [LODASH], 'lodash')).toBe(true);
+    expect(warned(comment(2), [LODASH], 'lodash')).toBe(false);
+    const commentAbove = (gap: number) =>
+      `\`\`\`text\n# known vulnerability, upgrade soon\n${'x = 1\n'.repeat(gap)}lodash==4.17.11\n\`\`\`\n`;
+    expect(warned(commentAbove(1), [{ ...LODASH, line: 4 }], 'lodash')).toBe(true);
+    expect(warned(commentAbove(2), [{ ...LODASH, line: 5 }], 'lodash')).toBe(false);
+  });
+
   it('a sentence ending in a colon warns about the block it introduces', () => {
     const text = 'Install it (this version has a known bug):\n\n```bash\nnpm install lodash@4.17.11\n```\n';
     expect(warned(text, [{ ...LODASH, line: 4 }], 'lodash')).toBe(true);

@@ -1,6 +1,11 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CliIO } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
 import { fixturePath } from '../helpers.js';
@@ -31,52 +36,100 @@ async function run(
 
 const PHANTOM = fixturePath('scan/phantom-npm');
 const BROKEN = fixturePath('scan/broken-manifest');
+/** The one finding of PHANTOM: `undeclared` body-parser, at medium severity. */
+const MEDIUM_FINDING = /MEDIUM\s+undeclared\s+npm:body-parser\s+src\/server\.js:3:28/;
 
+/** An advisory archive server that has nothing (404), for the exit code of a failed database update. */
+let archives = '';
+let closeArchives: () => void;
+beforeAll(async () => {
+  const server = createServer((_, res) => res.writeHead(404).end());
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  archives = `http://127.0.0.1:${(server.address() as AddressInfo).port}/osv`;
+  closeArchives = () => server.close();
+});
+afterAll(() => closeArchives());
+
+/** Every exit code: what the user types, the code, and what stdout says (`%archives%` is the server). */
 const table: {
   name: string;
   args: string[];
   cwd?: string;
   stdin?: string;
+  env?: CliIO['env'];
   exit: number;
-  stdout?: RegExp;
+  stdout: RegExp;
   stderr?: RegExp;
 }[] = [
   {
-    name: 'findings at the default threshold',
+    name: 'findings at the default threshold (low) fail',
     args: ['scan'],
     exit: 1,
-    stdout: /undeclared\s+npm:body-parser\s+src\/server\.js:3:28/,
+    stdout: MEDIUM_FINDING,
   },
   {
-    name: 'findings below --fail-on',
+    name: 'a finding exactly at --fail-on fails',
+    args: ['scan', '--fail-on', 'medium'],
+    exit: 1,
+    stdout: MEDIUM_FINDING,
+  },
+  {
+    name: 'a finding one step below --fail-on passes, and is still reported',
     args: ['scan', '.', '--fail-on', 'high'],
     exit: 0,
-    stdout: /body-parser/,
+    stdout: MEDIUM_FINDING,
   },
-  { name: '--fail-on none never fails', args: ['scan', '--fail-on', 'none'], exit: 0 },
+  {
+    name: '--fail-on info fails on any finding',
+    args: ['scan', '--fail-on', 'info'],
+    exit: 1,
+    stdout: MEDIUM_FINDING,
+  },
+  {
+    name: '--fail-on none never fails',
+    args: ['scan', '--fail-on', 'none'],
+    exit: 0,
+    stdout: MEDIUM_FINDING,
+  },
+  {
+    name: 'no findings pass',
+    args: ['scan', 'package.json'],
+    exit: 0,
+    stdout: /0 finding\(s\)/,
+  },
   {
     name: 'an unknown format is a usage error',
     args: ['scan', '--format', 'xml'],
     exit: 2,
+    stdout: /^$/,
     stderr: /Allowed choices are table, json, sarif/,
   },
   {
     name: 'an unknown severity is a usage error',
     args: ['scan', '--fail-on', 'severe'],
     exit: 2,
+    stdout: /^$/,
     stderr: /severe/,
   },
   {
     name: 'a bad size is a usage error',
     args: ['scan', '--max-file-size', 'big'],
     exit: 2,
+    stdout: /^$/,
     stderr: /expected a size/,
   },
-  { name: 'an unknown command is a usage error', args: ['vet'], exit: 2, stderr: /unknown command/ },
+  {
+    name: 'an unknown command is a usage error',
+    args: ['vet'],
+    exit: 2,
+    stdout: /^$/,
+    stderr: /unknown command/,
+  },
   {
     name: 'a missing config file is an input error',
     args: ['scan', '--config', 'nope.json'],
     exit: 2,
+    stdout: /^$/,
     stderr: /nope\.json: no such configuration file/,
   },
   {
@@ -99,6 +152,14 @@ const table: {
     exit: 0,
     stdout: /express\s+4\.17\.1\s+declared/,
   },
+  {
+    name: 'a failed database download is an internal failure (3)',
+    args: ['db', 'update', '--url', '%archives%', '--ecosystem', 'npm'],
+    env: { VOUCH_CACHE_DIR: mkdtempSync(join(tmpdir(), 'vouch-cli-db-')) },
+    exit: 3,
+    stdout:
+      /^npm +failed +http:\/\/127\.0\.0\.1:\d+\/osv\/npm\/all\.zip: HTTP 404; its previous data was kept$/m,
+  },
   { name: '--version', args: ['--version'], exit: 0, stdout: /^\d+\.\d+\.\d+/ },
   { name: 'help', args: ['scan', '--help'], exit: 0, stdout: /--fail-on <severity>/ },
 ];
@@ -106,9 +167,10 @@ const table: {
 describe('vouch CLI', () => {
   for (const row of table) {
     it(row.name, async () => {
-      const out = await run(row.args, { cwd: row.cwd ?? PHANTOM, stdin: row.stdin });
+      const args = row.args.map((arg) => arg.replace('%archives%', archives));
+      const out = await run(args, { cwd: row.cwd ?? PHANTOM, stdin: row.stdin, env: row.env });
       expect(out.exit, out.stderr).toBe(row.exit);
-      if (row.stdout) expect(out.stdout).toMatch(row.stdout);
+      expect(out.stdout).toMatch(row.stdout);
       if (row.stderr) expect(out.stderr).toMatch(row.stderr);
       expect(out.stderr).not.toMatch(/at .*\.(ts|js):\d+/); // never a stack trace
     });

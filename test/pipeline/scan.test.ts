@@ -198,4 +198,15 @@ describe('scan: Python projects', () => {
     ]);
     expect(result.findings.find((f) => f.name === 'numpy')?.inferred).toBe(true);
   });
+  it('reads every file of a requirements/ folder as a manifest of the folder it sits in and below', async () => {
+    // requirements/base.txt and dev.txt cover the whole tree; tools/requirements/ covers tools/ only.
+    const result = await scan(['.'], { cwd: fixturePath('scan/python-requirements-folder') });
+    expect(findingsOf(result).sort()).toEqual([
+      'undeclared medium PyYAML service/app/config.py:1',
+      'undeclared medium flask service/app/main.py:3',
+    ]);
+    expect(result.findings[0]?.message).toMatch(
+      /not declared in requirements\/base\.txt, requirements\/dev\.txt$/,
+    );
+  });
 });

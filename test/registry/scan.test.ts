@@ -289,6 +289,30 @@ describe('offline', () => {
   });
 });
 
+describe('the registry cache', () => {
+  it('keeps a found package for 24 hours and a missing one for 1 hour, then asks again', async () => {
+    const project = join(home, 'project');
+    mkdirSync(project);
+    writeFileSync(
+      join(project, 'package.json'),
+      JSON.stringify({ dependencies: { express: '4.17.1', 'react-dom-helpers-pro': '2.1.0' } }),
+    );
+    const HOUR = 60 * 60 * 1000;
+    /** The registry paths one scan asks for, `after` ms past the first scan. */
+    const asked = async (after: number) => {
+      registry.requests.length = 0;
+      await scan(['.'], options({ now: new Date(NOW.getTime() + after) }, { cwd: project }));
+      return registry.requests.map((r) => r.path).sort();
+    };
+    expect(await asked(0)).toEqual(['/npm/express', '/npm/react-dom-helpers-pro']);
+    expect(await asked(HOUR - 1)).toEqual([]);
+    expect(await asked(HOUR)).toEqual(['/npm/react-dom-helpers-pro']);
+    // The 404 asked again at 1 h is stale again from 2 h; the found package stays fresh until 24 h.
+    expect(await asked(24 * HOUR - 1)).toEqual(['/npm/react-dom-helpers-pro']);
+    expect(await asked(24 * HOUR)).toEqual(['/npm/express']);
+  });
+});
+
 describe('the vulnerability check of a range', () => {
   it('is made at the version a fresh install picks today, per the registry', async () => {
     const record = (id: string, name: string, events: Record<string, string>[]) => ({

@@ -1,18 +1,15 @@
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import * as ajvDraft04 from 'ajv-draft-04';
 import * as ajvFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
-import { FINDING_KIND_IDS } from '../../src/model/finding.js';
+import { FINDING_KIND_IDS, FINDING_KINDS } from '../../src/model/finding.js';
+import type { Severity } from '../../src/model/severity.js';
 import { scan } from '../../src/pipeline/scan.js';
 import { sarifReporter } from '../../src/reporters/sarif.js';
-import { fixturePath } from '../helpers.js';
+import { findingAt, fixturePath, resultWith } from '../helpers.js';
 
-const require = createRequire(import.meta.url);
-/** The official SARIF 2.1.0 schema (OASIS), as shipped by Microsoft's SARIF tooling. */
-const schema = JSON.parse(
-  readFileSync(require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8'),
-);
+/** The final OASIS SARIF 2.1.0 schema (with Errata 01); its source and license: the fixture's SOURCE.md. */
+const schema = JSON.parse(readFileSync(fixturePath('reporters/sarif/sarif-schema-2.1.0.json'), 'utf8'));
 
 function validator() {
   // Both are CommonJS modules whose default export is the whole module.
@@ -21,7 +18,45 @@ function validator() {
   return ajv.compile(schema);
 }
 
+/** What code scanning shows for each severity: the SARIF level and GitHub's security-severity score. */
+const SHOWN: Record<Severity, { level: string; securitySeverity: string }> = {
+  critical: { level: 'error', securitySeverity: '9.5' },
+  high: { level: 'error', securitySeverity: '8.0' },
+  medium: { level: 'warning', securitySeverity: '5.5' },
+  low: { level: 'note', securitySeverity: '3.0' },
+  info: { level: 'note', securitySeverity: '0.0' },
+};
+
 describe('sarif reporter', () => {
+  it('is checked against the final OASIS schema, not a draft', () => {
+    expect(schema.id).toBe(
+      'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json',
+    );
+  });
+
+  it('gives each severity its level and security-severity, on results and on rules', () => {
+    const severities = Object.keys(SHOWN) as Severity[];
+    const log = JSON.parse(sarifReporter(resultWith(severities.map((s) => findingAt(s))), { color: false }));
+    const validate = validator();
+    expect(validate(log), JSON.stringify(validate.errors, null, 2)).toBe(true);
+    const run = log.runs[0];
+    expect(
+      run.results.map((r: { level: string; properties: Record<string, string> }) => ({
+        severity: r.properties.severity,
+        level: r.level,
+        securitySeverity: r.properties['security-severity'],
+      })),
+    ).toEqual(severities.map((severity) => ({ severity, ...SHOWN[severity] })));
+    for (const rule of run.tool.driver.rules) {
+      const severity = FINDING_KINDS[rule.id as keyof typeof FINDING_KINDS].severity;
+      expect({
+        id: rule.id,
+        level: rule.defaultConfiguration.level,
+        score: rule.properties['security-severity'],
+      }).toEqual({ id: rule.id, level: SHOWN[severity].level, score: SHOWN[severity].securitySeverity });
+    }
+  });
+
   it('writes SARIF 2.1.0 that validates against the official schema, with file:line regions', async () => {
     const result = await scan(['.'], { cwd: fixturePath('scan/phantom-npm') });
     expect(result.findings.length).toBeGreaterThan(0);

@@ -80,6 +80,43 @@ describe('npm', () => {
       }),
     );
   });
+
+  it('agrees with semver.compare on versions of one release that differ only in prerelease and build', () => {
+    const identifier = fc.oneof(
+      fc.nat(12).map(String),
+      fc.constantFrom('alpha', 'beta', 'rc', 'a1', 'x-y', '0a', 'RC', 'beta-2'),
+    );
+    const prerelease = fc.array(identifier, { maxLength: 4 });
+    const build = fc.option(
+      fc.array(fc.constantFrom('001', 'sha', '5114f85', 'exp', 'x'), { minLength: 1, maxLength: 2 }),
+      {
+        nil: undefined,
+      },
+    );
+    const suffix = fc
+      .tuple(prerelease, build)
+      .map(
+        ([pre, meta]) => `${pre.length > 0 ? `-${pre.join('.')}` : ''}${meta ? `+${meta.join('.')}` : ''}`,
+      );
+    const sameRelease = fc
+      .tuple(fc.nat(20), fc.nat(20), fc.nat(20), suffix, suffix)
+      .map(([a, b, c, x, y]) => [`${a}.${b}.${c}${x}`, `${a}.${b}.${c}${y}`] as const);
+    fc.assert(
+      fc.property(sameRelease, ([a, b]) => {
+        expect(compareVersions('npm', a, b), `${a} vs ${b}`).toBe(semver.compare(a, b));
+      }),
+      { numRuns: 500 },
+    );
+    // The cases a generator of independent triples almost never produces, written out.
+    checkTable('npm', [
+      ...ascending('1.0.0-alpha', '1.0.0-alpha.1', '1.0.0-alpha.beta', '1.0.0-beta', '1.0.0-beta.2'),
+      ...ascending('1.0.0-beta.2', '1.0.0-beta.11', '1.0.0-rc.1', '1.0.0'),
+      ['1.0.0-1', '<', '1.0.0-a'],
+      ['1.0.0+build.1', '=', '1.0.0+build.2'],
+      ['1.0.0-rc.1+build.1', '=', '1.0.0-rc.1'],
+      ['1.0.0-RC', '<', '1.0.0-rc'],
+    ]);
+  });
 });
 
 describe('crates.io', () => {
