@@ -1,12 +1,13 @@
 // `npm run bench`: every benchmark, one after the other, each printing its figures and ratios.
 import { run as answers } from './real-answers.js';
+import { run as repos } from './real-repos.js';
 import { run as registry } from './registry.js';
 import { run as scan } from './scan.js';
 import { run as simulate } from './simulate.js';
 import { run as vulndb } from './vulndb.js';
 
 const only = process.argv[2];
-const benchmarks = { scan, vulndb, registry, simulate, answers };
+const benchmarks = { scan, repos, vulndb, registry, simulate, answers };
 for (const [name, bench] of Object.entries(benchmarks)) {
   if (only && only !== name) continue;
   console.log(`\n=== ${name} ===`);
