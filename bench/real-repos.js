@@ -37,6 +37,8 @@ function parseArgs(argv) {
     else if (a === '--runs') args.runs = Number(argv[++i]);
     else if (a === '--no-timing') args.runs = 1;
     else if (a === '--json') args.json = argv[++i];
+    else if (a === '--help' || a === '-h') args.help = true;
+    else throw new Error(`unknown option ${a} (see --help)`);
   }
   return args;
 }
@@ -269,6 +271,13 @@ function pct(n) {
 
 export function run(argv = []) {
   const args = parseArgs(argv);
+  if (args.help) {
+    console.log('node bench/real-repos.js [--only a,b] [--runs N] [--no-timing] [--json out.json]');
+    console.log(
+      'env: VOUCH_REAL_REPOS, VOUCH_REAL_REPOS_RUNS, VOUCH_REAL_REPOS_DEPCHECK_RUNS, VOUCH_REAL_REPOS_TIMEOUT',
+    );
+    return;
+  }
   const base = process.env.VOUCH_REAL_REPOS ?? '/work/bench-cache/repos';
   const repos = JSON.parse(readFileSync(join(HERE, 'repos.json'), 'utf8'));
   if (!existsSync(base)) {
