@@ -47,8 +47,24 @@ function positiveDays(text: string): number {
 
 /** The registry flags of `vouch scan`. */
 export function addRegistryScanOptions(command: Command): Command {
+  return addRegistrySourceOptions(
+    command.option('--no-registry', 'skip the checks that ask the package registries'),
+  )
+    .option(
+      '--new-package-days <days>',
+      'suspicious-new: first published fewer days ago (default: 30)',
+      positiveDays,
+    )
+    .option(
+      '--outdated-days <days>',
+      'outdated: published this many days before the latest (default: 730)',
+      positiveDays,
+    );
+}
+
+/** Which registries to ask and how to use the cache: for every command that asks registries. */
+export function addRegistrySourceOptions(command: Command): Command {
   return command
-    .option('--no-registry', 'skip the checks that ask the package registries')
     .option(
       '--offline',
       'never touch the network: registry checks answer from the cache and imported snapshots',
@@ -81,16 +97,6 @@ export function addRegistryScanOptions(command: Command): Command {
     .option(
       '--trust-project-config',
       "give the project's registry configuration (.npmrc, .cargo/config.toml, NuGet.Config, auth.json) your credentials and environment variables, as the package managers would; off by default because a scanned repository could send them to its own host",
-    )
-    .option(
-      '--new-package-days <days>',
-      'suspicious-new: first published fewer days ago (default: 30)',
-      positiveDays,
-    )
-    .option(
-      '--outdated-days <days>',
-      'outdated: published this many days before the latest (default: 730)',
-      positiveDays,
     );
 }
 
@@ -98,8 +104,8 @@ export function registryScanOptions(flags: RegistryFlags, io: CliIO): RegistryOp
   if (!flags.registry) return false;
   const options: RegistryOptions = { env: io.env, cwd: io.cwd };
   if (flags.offline) options.mode = 'offline';
-  if (flags.trustProjectConfig) options.trustProjectConfig = true;
   else if (flags.registryMode) options.mode = flags.registryMode;
+  if (flags.trustProjectConfig) options.trustProjectConfig = true;
   for (const key of REGISTRY_URL_OPTIONS) {
     const url = flags[key];
     if (url) options[key] = url;

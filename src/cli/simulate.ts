@@ -7,6 +7,7 @@ import { databasePath } from '../core/paths.js';
 import { VERSION } from '../core/version.js';
 import { loadConfig } from '../pipeline/config.js';
 import { EXIT } from '../pipeline/policy.js';
+import type { RegistryOptions } from '../registry/resolve.js';
 import type { AnalysisOptions } from '../simulate/analysis.js';
 import { Cassette, CassetteRecorder } from '../simulate/cassette.js';
 import {
@@ -18,15 +19,21 @@ import {
 import { computeRunMetrics } from '../simulate/metrics.js';
 import { createProvider, parseModelSpec } from '../simulate/providers/index.js';
 import type { ProviderType } from '../simulate/providers/types.js';
+import { recheckNames } from '../simulate/recheck.js';
 import { SIMULATION_FORMATS, SIMULATION_REPORTERS, type SimulationFormat } from '../simulate/report/index.js';
-import type { SimulationReport } from '../simulate/report/model.js';
+import { buildReport, type ReportRun, sampleViews } from '../simulate/report/model.js';
 import { type ProviderSetup, runSimulation } from '../simulate/runner.js';
 import { loadScenarios } from '../simulate/scenarios.js';
 import { type RunPlan, RunStore, runStorePath } from '../simulate/store.js';
 import { parseDays } from './db.js';
 import { type CliIO, useColor } from './io.js';
 import { cliLogger } from './progress.js';
-import { addRegistryScanOptions, type RegistryFlags, registryScanOptions } from './registry.js';
+import {
+  addRegistryScanOptions,
+  addRegistrySourceOptions,
+  type RegistryFlags,
+  registryScanOptions,
+} from './registry.js';
 
 interface StoreFlags {
   store?: string;
@@ -55,9 +62,10 @@ interface SimulateFlags extends StoreFlags, RegistryFlags {
   maxDatabaseAge?: number;
 }
 
-interface ReportFlags extends StoreFlags {
+interface ReportFlags extends StoreFlags, Omit<RegistryFlags, 'registry'> {
   format: SimulationFormat;
   output?: string;
+  recheck?: boolean;
 }
 
 const DEFAULT_SAMPLES = 5;
@@ -120,11 +128,14 @@ function storeOptions(command: Command): Command {
 }
 
 function reportOptions(command: Command): Command {
-  return storeOptions(command)
-    .addOption(
-      new Option('-f, --format <format>', 'output format').choices(SIMULATION_FORMATS).default('table'),
-    )
-    .option('-o, --output <file>', 'write the report to a file instead of standard output');
+  return addRegistrySourceOptions(
+    storeOptions(command)
+      .addOption(
+        new Option('-f, --format <format>', 'output format').choices(SIMULATION_FORMATS).default('table'),
+      )
+      .option('-o, --output <file>', 'write the report to a file instead of standard output')
+      .option('--recheck', 'ask the registries whether each hallucinated name exists now'),
+  );
 }
 
 /** `vouch simulate`, `vouch report`, `vouch compare`. */
@@ -205,14 +216,15 @@ export function registerSimulateCommands(program: Command, io: CliIO, setExit: (
       .command('report')
       .description('the metrics of a simulation run; without a run, the runs in the store')
       .argument('[run]', 'the run id that vouch simulate printed'),
-  ).action((run: string | undefined, flags: ReportFlags) => {
-    const store = openStore(io, flags);
-    try {
-      if (run === undefined) io.stdout.write(listRuns(store));
-      else writeReport(io, flags, { runs: [reportRun(store, run)] });
-    } finally {
-      store.close();
-    }
+  ).action(async (run: string | undefined, flags: ReportFlags) => {
+    if (run === undefined) {
+      const store = openStore(io, flags);
+      try {
+        io.stdout.write(listRuns(store));
+      } finally {
+        store.close();
+      }
+    } else await writeReport(io, flags, [run]);
     setExit(EXIT.clean);
   });
 
@@ -221,25 +233,37 @@ export function registerSimulateCommands(program: Command, io: CliIO, setExit: (
       .command('compare')
       .description('the metrics of several simulation runs side by side')
       .argument('<runs...>', 'run ids'),
-  ).action((runs: string[], flags: ReportFlags) => {
+  ).action(async (runs: string[], flags: ReportFlags) => {
     if (new Set(runs).size !== runs.length) throw usageError('compare: a run is named twice');
-    const store = openStore(io, flags);
-    try {
-      writeReport(io, flags, { runs: runs.map((run) => reportRun(store, run)) });
-    } finally {
-      store.close();
-    }
+    await writeReport(io, flags, runs);
     setExit(EXIT.clean);
   });
 }
 
-function reportRun(store: RunStore, id: string): SimulationReport['runs'][number] {
+function reportRun(store: RunStore, id: string): ReportRun {
   const run = store.requireRun(id);
-  return { label: run.id, metrics: computeRunMetrics(run.plan, store.samples(run.id)) };
+  const samples = store.samples(run.id);
+  const metrics = computeRunMetrics(run.plan, samples);
+  return { label: run.id, metrics, samples: sampleViews(metrics, samples) };
 }
 
-function writeReport(io: CliIO, flags: ReportFlags, report: SimulationReport): void {
-  const text = SIMULATION_REPORTERS[flags.format](report, {
+async function writeReport(io: CliIO, flags: ReportFlags, ids: string[]): Promise<void> {
+  const store = openStore(io, flags);
+  let runs: ReportRun[];
+  try {
+    runs = ids.map((id) => reportRun(store, id));
+  } finally {
+    store.close();
+  }
+  if (flags.recheck) {
+    const logger = cliLogger(io);
+    const options = registryScanOptions({ ...flags, registry: true }, io) as RegistryOptions;
+    const warnings = new Set<string>();
+    for (const run of runs) for (const w of await recheckNames(run.metrics, options, logger)) warnings.add(w);
+    logger.finish();
+    for (const warning of warnings) logger.warn(warning);
+  }
+  const text = SIMULATION_REPORTERS[flags.format](buildReport(runs), {
     color: !flags.output && useColor(io.stdout, io.env),
   });
   if (flags.output) writeFileSync(resolve(io.cwd, flags.output), text);

@@ -3,8 +3,9 @@
  * database and registry settings. What the metrics need of the result is kept with the sample.
  */
 
+import { ANALYZERS } from '../analyzers/registry.js';
 import { type Ecosystem, packageKey } from '../model/ecosystem.js';
-import type { FindingKind } from '../model/finding.js';
+import { FINDING_KINDS, type FindingKind } from '../model/finding.js';
 import type { ScanResult } from '../model/result.js';
 import type { Severity } from '../model/severity.js';
 import { type ScanOptions, scan } from '../pipeline/scan.js';
@@ -26,8 +27,20 @@ export interface AnalysedFinding {
   name: string;
   version?: string;
   line?: number;
-  /** undisclosed-risk entries only: the answer did warn about the risk (evidence.disclosed). */
+  /** The finding's sentence, for the per-answer drill-down. */
+  message?: string;
+  /** The answer did warn about the risk (evidence.disclosed): a disclosure, not a finding. */
   disclosed?: true;
+  /** An answer-level judgement (undisclosed-risk): the kinds of the risks it is made of (evidence.risks). */
+  risks?: FindingKind[];
+}
+
+/** A package of the answer that a check could not judge (registry unreachable, a name only guessed). */
+export interface AnalysedUnchecked {
+  check: string;
+  ecosystem: Ecosystem;
+  name: string;
+  reason: string;
 }
 
 export interface SampleAnalysis {
@@ -36,6 +49,13 @@ export interface SampleAnalysis {
   findings: AnalysedFinding[];
   /** The checks that ran: a rate whose check did not run is unknown, not zero. */
   checks: string[];
+  /**
+   * Checks that ran but could not judge every package of this answer (a package `unchecked` for the check,
+   * or for the registry a check needs): its verdict for the answer rests on part of the evidence.
+   */
+  incomplete?: string[];
+  /** What could not be checked, and why (at most `UNCHECKED_KEPT` entries). */
+  unchecked?: AnalysedUnchecked[];
   /** Parts of the answer that could not be read. */
   errors: string[];
 }
@@ -50,6 +70,16 @@ export type AnalysisOptions = Pick<
  * stays its own scope, so batching changes nothing about any one answer's findings.
  */
 const BATCH = 250;
+/** Entries of `unchecked` kept per answer: the reasons matter, not a thousand copies of one. */
+const UNCHECKED_KEPT = 50;
+/** The checks that read registry facts: a package the registry could not be asked about is open for all. */
+const REGISTRY_CHECKS: ReadonlySet<string> = new Set(
+  ANALYZERS.filter((a) => a.needs === 'registry').map((a) => a.id),
+);
+/** The checks that judge other checks' findings (undisclosed-risk): open when any of those is. */
+const JUDGING_CHECKS: ReadonlySet<string> = new Set(
+  ANALYZERS.filter((a) => a.dependsOnFindings).map((a) => a.id),
+);
 
 /** What the scans said once for all answers rather than per answer. */
 export interface AnalysisNotes {
@@ -100,16 +130,20 @@ function splitByDocument(result: ScanResult, paths: readonly string[]): SampleAn
 
 /** What the metrics need of one answer's scan. */
 function summarise(result: ScanResult): SampleAnalysis {
-  const registryUnchecked = new Set(
-    result.unchecked
-      .filter((u) => u.check === 'registry')
-      .map((u) => `${u.ecosystem}\0${packageKey(u.ecosystem, u.name)}`),
-  );
-  const registryRan = result.checks.some((c) => c.id === 'nonexistent' && c.status === 'ran');
+  const uncheckedByPackage = new Map<string, AnalysedUnchecked[]>();
+  for (const u of result.unchecked) {
+    const id = `${u.ecosystem}\0${packageKey(u.ecosystem, u.name)}`;
+    const list = uncheckedByPackage.get(id) ?? [];
+    list.push({ check: u.check, ecosystem: u.ecosystem, name: u.name, reason: u.reason });
+    uncheckedByPackage.set(id, list);
+  }
+  const ran = result.checks.filter((c) => c.status === 'ran').map((c) => c.id);
+  const registryRan = ran.includes('nonexistent');
   const packages = new Map<string, AnalysedPackage>();
   for (const ref of result.packages) {
     const id = `${ref.ecosystem}\0${packageKey(ref.ecosystem, ref.name)}`;
-    const asked = registryRan && registryEligible(ref) && !registryUnchecked.has(id);
+    const registryUnchecked = uncheckedByPackage.get(id)?.some((u) => u.check === 'registry') ?? false;
+    const asked = registryRan && registryEligible(ref) && !registryUnchecked;
     let entry = packages.get(id);
     if (!entry) {
       entry = { ecosystem: ref.ecosystem, name: ref.name, versions: [], existenceChecked: asked };
@@ -118,21 +152,45 @@ function summarise(result: ScanResult): SampleAnalysis {
     const version = ref.version ?? ref.spec;
     if (version && !entry.versions.includes(version)) entry.versions.push(version);
   }
-  return {
+  // The batch's unchecked entries carry no file: an answer owns those of the packages it names.
+  const unchecked = [...packages.keys()].flatMap((id) => uncheckedByPackage.get(id) ?? []);
+  const incomplete = new Set<string>();
+  for (const u of unchecked) {
+    if (u.check === 'registry')
+      for (const check of ran) if (REGISTRY_CHECKS.has(check)) incomplete.add(check);
+    if (ran.includes(u.check)) incomplete.add(u.check);
+  }
+  if (incomplete.size > 0) for (const check of ran) if (JUDGING_CHECKS.has(check)) incomplete.add(check);
+  const analysis: SampleAnalysis = {
     packages: [...packages.values()],
-    findings: result.findings.map((f) => {
-      const finding: AnalysedFinding = {
-        kind: f.kind,
-        severity: f.severity,
-        ecosystem: f.ecosystem,
-        name: f.name,
-      };
-      if (f.version !== undefined) finding.version = f.version;
-      if (f.location.line !== undefined) finding.line = f.location.line;
-      if (f.kind === 'undisclosed-risk' && f.evidence?.disclosed === true) finding.disclosed = true;
-      return finding;
-    }),
-    checks: result.checks.filter((c) => c.status === 'ran').map((c) => c.id),
+    findings: result.findings.map(analysedFinding),
+    checks: ran,
     errors: result.errors.map((e) => `${e.line ? `line ${e.line}: ` : ''}${e.message}`),
   };
+  if (incomplete.size > 0) analysis.incomplete = ran.filter((check) => incomplete.has(check));
+  if (unchecked.length > 0) analysis.unchecked = unchecked.slice(0, UNCHECKED_KEPT);
+  return analysis;
+}
+
+function analysedFinding(f: ScanResult['findings'][number]): AnalysedFinding {
+  const finding: AnalysedFinding = {
+    kind: f.kind,
+    severity: f.severity,
+    ecosystem: f.ecosystem,
+    name: f.name,
+    message: f.message,
+  };
+  if (f.version !== undefined) finding.version = f.version;
+  if (f.location.line !== undefined) finding.line = f.location.line;
+  if (f.evidence?.disclosed === true) finding.disclosed = true;
+  const risks = f.evidence?.risks;
+  if (Array.isArray(risks)) {
+    const kinds = risks.flatMap((r) => (isFindingKind(r?.kind) ? [r.kind] : []));
+    if (kinds.length > 0) finding.risks = [...new Set(kinds)];
+  }
+  return finding;
+}
+
+function isFindingKind(value: unknown): value is FindingKind {
+  return typeof value === 'string' && Object.hasOwn(FINDING_KINDS, value);
 }

@@ -163,7 +163,8 @@ describe('vouch simulate, report and compare end to end', () => {
         name: 'express',
         samples: 2,
         share: 1,
-        versions: [{ version: '4.17.1', samples: 2 }],
+        versions: [{ version: '4.17.1', samples: 2, flags: ['vulnerable', 'outdated'] }],
+        unversioned: 0,
       },
     ]);
     expect(cell('phantom-chalk').risks.undeclared).toMatchObject({ count: 2, total: 2 });
@@ -181,7 +182,35 @@ describe('vouch simulate, report and compare end to end', () => {
 
     const html = await vouch(['report', 'e2e', '--format', 'html', '--output', 'report.html']);
     expect(html.stdout).toBe('');
-    expect(readFileSync(join(dir, 'report.html'), 'utf8')).toContain('data-chart="heatmap"');
+    const page = readFileSync(join(dir, 'report.html'), 'utf8');
+    expect(page).toContain('data-chart="heatmap"');
+    // The drill-down has every answer, its install line marked with the finding.
+    expect(page.match(/<details class="sample"/g)).toHaveLength(8);
+    expect(page).toMatch(
+      /<span class="line flagged" id="s\d+-L4" title="[^"]*vulnerable[^"]*"><span class="n">4<\/span>npm install express@4\.17\.1<\/span>/,
+    );
+
+    const csv = (await vouch(['report', 'e2e', '--format', 'csv'])).stdout.split('\n');
+    const row = (prefix: string) =>
+      csv
+        .find((line) => line.startsWith(prefix))
+        ?.split(',')
+        .slice(6);
+    // count, total, value, low, high (the Wilson interval of 4/8 is 21.5–78.5%), partial, excluded.
+    expect(row('e2e,openai:fake-model,,vulnerable,lower,answers,')?.map(Number)).toEqual([
+      4,
+      8,
+      0.5,
+      expect.closeTo(0.2152, 4),
+      expect.closeTo(0.7848, 4),
+      0,
+      0,
+    ]);
+    expect(row('e2e,openai:fake-model,old-express,undisclosed-risk:vulnerable,')?.slice(0, 3)).toEqual([
+      '2',
+      '2',
+      '1',
+    ]);
   });
 
   it('a replayed run reports the same, and compare puts them side by side', async () => {
@@ -201,10 +230,11 @@ describe('vouch simulate, report and compare end to end', () => {
     ]);
     expect(replayed.stdout).toContain('run e2e-replay: 8 samples planned; 8 answered, 0 failed, 8 analysed');
     expect(provider.requests.length).toBe(requestsBefore);
-    for (const format of ['table', 'json', 'markdown', 'html'])
-      expect((await vouch(['report', 'e2e-replay', '-f', format])).stdout).toBe(
-        (await vouch(['report', 'e2e', '-f', format])).stdout,
-      );
+    // The same bytes, but for the CSV's run column.
+    for (const format of ['table', 'json', 'markdown', 'html', 'csv'])
+      expect(
+        (await vouch(['report', 'e2e-replay', '-f', format])).stdout.replace(/^e2e-replay,/gm, 'e2e,'),
+      ).toBe((await vouch(['report', 'e2e', '-f', format])).stdout);
     const compared = await vouch(['compare', 'e2e', 'e2e-replay']);
     expect(compared.stdout).toMatch(/e2e · openai:fake-model\s+8\s+50\.0%/);
     expect(compared.stdout).toMatch(/e2e-replay · openai:fake-model\s+8\s+50\.0%/);
@@ -252,5 +282,49 @@ describe('vouch simulate, report and compare end to end', () => {
       exit: 2,
       stderr: 'vouch: a run named e2e exists already: use --resume e2e\n',
     });
+  });
+
+  // Last: a recheck refreshes the registry cache that the runs above were analysed with.
+  it('--recheck: whether each hallucinated name exists now', async () => {
+    const names = async () => {
+      const { stdout, exit } = await vouch([
+        'report',
+        'e2e',
+        '-f',
+        'json',
+        '--recheck',
+        '--npm-registry',
+        registry.npmUrl,
+      ]);
+      expect(exit).toBe(0);
+      return (JSON.parse(stdout).metrics as RunMetrics).hallucinations;
+    };
+    expect(await names()).toEqual([
+      {
+        ecosystem: 'npm',
+        name: 'express-jwt-magic-helper',
+        samples: 2,
+        variants: ['openai:fake-model'],
+        scenarios: ['jwt-helper'],
+        now: { status: 'missing' },
+      },
+    ]);
+    // Someone registers the name an assistant invented: the cached 404 does not hide it.
+    registry.npm.set(
+      'express-jwt-magic-helper',
+      packument('express-jwt-magic-helper', {
+        versions: [{ version: '1.0.0', published: '2026-01-01T00:00:00.000Z' }],
+      }),
+    );
+    try {
+      expect((await names())[0]!.now).toEqual({ status: 'exists' });
+      expect((await vouch(['report', 'e2e', '--recheck', '--npm-registry', registry.npmUrl])).stdout).toMatch(
+        /express-jwt-magic-helper\s+npm\s+2\s+openai:fake-model\s+jwt-helper\s+EXISTS NOW/,
+      );
+    } finally {
+      registry.npm.delete('express-jwt-magic-helper');
+    }
+    // Without --recheck the report is the stored samples' alone.
+    expect((await vouch(['report', 'e2e'])).stdout).toMatch(/express-jwt-magic-helper.*not rechecked/);
   });
 });

@@ -1,33 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  computeRunMetrics,
-  jaccard,
-  meanPairwiseJaccard,
-  proportion,
-  wilson,
-} from '../../src/simulate/metrics.js';
+import { FINDING_KIND_IDS } from '../../src/model/finding.js';
+import { computeRunMetrics, jaccard, meanPairwiseJaccard } from '../../src/simulate/metrics.js';
 import { analysis, sampleRun } from './report-fixture.js';
-
-describe('wilson', () => {
-  it('matches published 95% score intervals', () => {
-    // Reference values: Newcombe (1998), Statistics in Medicine 17, table I (method 3).
-    const check = (count: number, total: number, low: number, high: number) => {
-      const interval = wilson(count, total);
-      expect(interval.low).toBeCloseTo(low, 4);
-      expect(interval.high).toBeCloseTo(high, 4);
-    };
-    check(81, 263, 0.2553, 0.3662);
-    check(15, 148, 0.0624, 0.1605);
-    check(0, 20, 0, 0.1611);
-    check(1, 29, 0.0061, 0.1718);
-  });
-
-  it('stays within [0, 1] and is undefined without samples', () => {
-    expect(wilson(10, 10)).toEqual({ low: expect.closeTo(0.7225, 4), high: 1 });
-    expect(proportion(0, 0)).toBeNull();
-    expect(proportion(3, 12)).toMatchObject({ count: 3, total: 12, rate: 0.25 });
-  });
-});
 
 describe('jaccard', () => {
   it('is shared over all, with two empty sets identical', () => {
@@ -69,13 +43,69 @@ describe('computeRunMetrics', () => {
   it('a disclosed risk is not undisclosed; the share of risky recommendations disclosed is its own rate', () => {
     expect(variant('openai:a').risks['undisclosed-risk']).toMatchObject({ count: 2, total: 12 });
     expect(variant('openai:a').disclosed).toMatchObject({ count: 1, total: 3 });
-    expect(variant('ollama:b').disclosed).toBeNull();
+    expect(variant('ollama:b').disclosed).toMatchObject({ count: 0, total: 1 });
   });
 
   it('hallucination rate: nonexistent references over references (distinct packages per answer)', () => {
     expect(variant('openai:a').hallucination).toMatchObject({ count: 1, total: 17 });
-    expect(variant('ollama:b').hallucination).toMatchObject({ count: 2, total: 11 });
-    expect(metrics.overall.hallucination).toMatchObject({ count: 3, total: 28 });
+    expect(variant('ollama:b').hallucination).toMatchObject({ count: 2, total: 11, excluded: 1 });
+    expect(variant('openai:a').hallucination).not.toHaveProperty('excluded');
+    expect(metrics.overall.hallucination).toMatchObject({ count: 3, total: 28, excluded: 1 });
+  });
+
+  it('every finding kind has its rate, n/a where its check never ran', () => {
+    const b = variant('ollama:b');
+    expect(Object.keys(b.risks).sort()).toEqual([...FINDING_KIND_IDS].sort());
+    expect(b.risks.outdated).toMatchObject({ count: 1, total: 11 });
+    expect(variant('openai:a').risks.outdated).toMatchObject({ count: 1, total: 12 });
+    expect(b.risks.typosquat).toBeNull();
+    expect(b.risks['unknown-version']).toMatchObject({ count: 0, total: 11 });
+  });
+
+  it('undisclosed risk is broken down by the kinds it is made of', () => {
+    // openai:a: xml2js vulnerable, pyyaml vulnerable + outdated; ollama:b: pyyaml 5.1 outdated.
+    expect(Object.keys(metrics.overall.undisclosedBy)).toEqual(['vulnerable', 'outdated']);
+    expect(variant('openai:a').undisclosedBy).toEqual({
+      vulnerable: expect.objectContaining({ count: 2, total: 12 }),
+      outdated: expect.objectContaining({ count: 1, total: 12 }),
+    });
+    expect(variant('ollama:b').undisclosedBy).toEqual({
+      vulnerable: expect.objectContaining({ count: 0, total: 11 }),
+      outdated: expect.objectContaining({ count: 1, total: 11 }),
+    });
+  });
+
+  it('answers a check could only partly judge are counted, and shown on its rates', () => {
+    const b = variant('ollama:b');
+    expect(b.incomplete).toBe(1);
+    expect(b.risks.nonexistent).toMatchObject({ count: 2, total: 11, partial: 1 });
+    expect(b.risks['undisclosed-risk']).toMatchObject({ partial: 1 });
+    expect(b.risks.vulnerable).not.toHaveProperty('partial');
+    expect(b.anyRisk).toMatchObject({ partial: 1 });
+    expect(variant('openai:a').incomplete).toBe(0);
+    expect(metrics.unchecked).toEqual([
+      { check: 'registry', reason: 'registry unreachable (HTTP 503)', packages: 1, answers: 1 },
+    ]);
+  });
+
+  it('hallucinated names with their answers, variants and scenarios', () => {
+    expect(metrics.hallucinations).toEqual([
+      {
+        ecosystem: 'npm',
+        name: '<script>alert(1)</script>',
+        samples: 1,
+        variants: ['ollama:b'],
+        scenarios: ['xml'],
+      },
+      {
+        ecosystem: 'npm',
+        name: 'express-jwt-auth-helper',
+        samples: 1,
+        variants: ['ollama:b'],
+        scenarios: ['jwt'],
+      },
+      { ecosystem: 'npm', name: 'xml-magic-parse', samples: 1, variants: ['openai:a'], scenarios: ['xml'] },
+    ]);
   });
 
   it('package frequencies and version spread per scenario and model', () => {
@@ -86,9 +116,16 @@ describe('computeRunMetrics', () => {
       samples: 3,
       share: 0.75,
       versions: [
-        { version: '0.4.19', samples: 2 },
-        { version: '0.4.23', samples: 1 },
+        // One of the two answers that give 0.4.19 had it found vulnerable.
+        { version: '0.4.19', samples: 2, flags: ['vulnerable'] },
+        { version: '0.4.23', samples: 1, flags: [] },
       ],
+      unversioned: 0,
+    });
+    expect(cell('jwt', 'ollama:b').packages[0]).toMatchObject({
+      name: 'jsonwebtoken',
+      samples: 3,
+      unversioned: 3,
     });
     expect(xml.jaccard).toBeCloseTo(2 / 6);
     expect(cell('yaml', 'ollama:b')).toMatchObject({ answered: 3, failed: 1, planned: 4 });

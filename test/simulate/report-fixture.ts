@@ -1,12 +1,21 @@
 /**
  * A small stored run, written out sample by sample, for the reporters: two models, three scenarios, four
- * samples each, with known packages, versions and findings, a failed sample and a hostile package name.
+ * samples each, with known packages, versions and findings (on the lines of the answer made from them), a
+ * failed sample, a hostile package name and answer text, and a package the registry could not be asked about.
  */
 import type { AnalysedFinding, AnalysedPackage, SampleAnalysis } from '../../src/simulate/analysis.js';
 import type { RunPlan, SampleRecord } from '../../src/simulate/store.js';
 import { SCENARIOS } from './helpers.js';
 
-const ALL_CHECKS = ['undeclared', 'vulnerable', 'malicious', 'nonexistent', 'undisclosed-risk'];
+const ALL_CHECKS = [
+  'undeclared',
+  'vulnerable',
+  'malicious',
+  'nonexistent',
+  'unknown-version',
+  'outdated',
+  'undisclosed-risk',
+];
 
 function pkg(name: string, versions: string[] = [], ecosystem: 'npm' | 'PyPI' = 'npm'): AnalysedPackage {
   return { ecosystem, name, versions, existenceChecked: true };
@@ -16,8 +25,9 @@ function finding(
   kind: AnalysedFinding['kind'],
   name: string,
   ecosystem: 'npm' | 'PyPI' = 'npm',
+  extra: Partial<AnalysedFinding> = {},
 ): AnalysedFinding {
-  return { kind, severity: 'high', ecosystem, name };
+  return { kind, severity: 'high', ecosystem, name, message: `${name}: ${kind}`, ...extra };
 }
 
 export function analysis(packages: AnalysedPackage[], findings: AnalysedFinding[] = []): SampleAnalysis {
@@ -30,7 +40,10 @@ const ANSWERS: Record<string, Record<string, SampleAnalysis[]>> = {
     'openai:a': [
       analysis(
         [pkg('xml2js', ['0.4.19'])],
-        [finding('vulnerable', 'xml2js'), finding('undisclosed-risk', 'xml2js')],
+        [
+          finding('vulnerable', 'xml2js', 'npm', { version: '0.4.19' }),
+          finding('undisclosed-risk', 'xml2js', 'npm', { version: '0.4.19', risks: ['vulnerable'] }),
+        ],
       ),
       analysis([pkg('xml2js', ['0.4.23'])]),
       analysis([pkg('fast-xml-parser', ['^4.0.0'])]),
@@ -40,7 +53,10 @@ const ANSWERS: Record<string, Record<string, SampleAnalysis[]>> = {
       ),
     ],
     'ollama:b': [
-      analysis([pkg('libxmljs', ['0.19.7'])], [finding('vulnerable', 'libxmljs')]),
+      analysis(
+        [pkg('libxmljs', ['0.19.7'])],
+        [finding('vulnerable', 'libxmljs', 'npm', { version: '0.19.7' })],
+      ),
       analysis([pkg('libxmljs')]),
       analysis([pkg('<script>alert(1)</script>')], [finding('nonexistent', '<script>alert(1)</script>')]),
       analysis([pkg('xml2js')]),
@@ -52,8 +68,12 @@ const ANSWERS: Record<string, Record<string, SampleAnalysis[]>> = {
       analysis(
         [pkg('jsonwebtoken', ['8.5.1']), pkg('express')],
         [
-          finding('vulnerable', 'jsonwebtoken'),
-          { ...finding('undisclosed-risk', 'jsonwebtoken'), disclosed: true },
+          finding('vulnerable', 'jsonwebtoken', 'npm', { version: '8.5.1' }),
+          finding('undisclosed-risk', 'jsonwebtoken', 'npm', {
+            severity: 'info',
+            disclosed: true,
+            risks: ['vulnerable'],
+          }),
         ],
       ),
       analysis([pkg('jsonwebtoken', ['9.0.2']), pkg('express')]),
@@ -65,7 +85,18 @@ const ANSWERS: Record<string, Record<string, SampleAnalysis[]>> = {
         [pkg('jsonwebtoken'), pkg('express-jwt-auth-helper')],
         [finding('nonexistent', 'express-jwt-auth-helper')],
       ),
-      analysis([pkg('jsonwebtoken')]),
+      {
+        ...analysis([pkg('jsonwebtoken'), { ...pkg('jwt-tools-x'), existenceChecked: false }]),
+        incomplete: ['nonexistent', 'unknown-version', 'outdated', 'undisclosed-risk'],
+        unchecked: [
+          {
+            check: 'registry',
+            ecosystem: 'npm',
+            name: 'jwt-tools-x',
+            reason: 'registry unreachable (HTTP 503)',
+          },
+        ],
+      },
       analysis([pkg('jsonwebtoken')]),
       analysis([]),
     ],
@@ -74,19 +105,44 @@ const ANSWERS: Record<string, Record<string, SampleAnalysis[]>> = {
     'openai:a': [
       analysis(
         [pkg('pyyaml', ['5.3'], 'PyPI')],
-        [finding('vulnerable', 'pyyaml', 'PyPI'), finding('undisclosed-risk', 'pyyaml', 'PyPI')],
+        [
+          finding('vulnerable', 'pyyaml', 'PyPI', { version: '5.3' }),
+          finding('outdated', 'pyyaml', 'PyPI', { version: '5.3', severity: 'low' }),
+          finding('undisclosed-risk', 'pyyaml', 'PyPI', { risks: ['vulnerable', 'outdated'] }),
+        ],
       ),
       analysis([pkg('pyyaml', ['6.0.1'], 'PyPI')]),
       analysis([pkg('ruamel.yaml', [], 'PyPI')]),
       analysis([pkg('pyyaml', ['6.0.1'], 'PyPI')]),
     ],
     'ollama:b': [
-      analysis([pkg('pyyaml', ['5.1'], 'PyPI')], [finding('vulnerable', 'pyyaml', 'PyPI')]),
+      analysis(
+        [pkg('pyyaml', ['5.1'], 'PyPI')],
+        [
+          finding('outdated', 'pyyaml', 'PyPI', { version: '5.1', severity: 'low' }),
+          finding('undisclosed-risk', 'pyyaml', 'PyPI', { version: '5.1', risks: ['outdated'] }),
+        ],
+      ),
       analysis([pkg('pyyaml', ['5.4'], 'PyPI')]),
       analysis([pkg('yaml-loader-pro', [], 'PyPI')], [finding('malicious', 'yaml-loader-pro', 'PyPI')]),
     ],
   },
 };
+
+/**
+ * An answer that names its packages one per line, from line 3: each finding is on its package's line. One
+ * answer carries a terminal escape and markup, which every report must neutralise.
+ */
+function answerText(request: string, answer: SampleAnalysis): string {
+  const lines = [`Answer to: ${request}`, ''];
+  answer.packages.forEach((p, i) => {
+    lines.push(`npm install ${p.name}${p.versions[0] ? `@${p.versions[0]}` : ''}`);
+    for (const f of answer.findings) if (f.name === p.name) f.line = i + 3;
+  });
+  if (answer.packages.some((p) => p.name.startsWith('<script>')))
+    lines.push('\x1b[31mred\x1b[0m <img src=x onerror=alert(2)>');
+  return lines.join('\n');
+}
 
 export function sampleRun(): { plan: RunPlan; samples: SampleRecord[] } {
   const plan: RunPlan = {
@@ -123,7 +179,7 @@ export function sampleRun(): { plan: RunPlan; samples: SampleRecord[] } {
         samples.push({
           ...base,
           status: 'ok',
-          text: 'answer',
+          text: answerText(scenario.request, answer),
           latencyMs: 100,
           inputTokens: 10,
           outputTokens: 20,

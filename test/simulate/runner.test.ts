@@ -5,6 +5,7 @@ import type { ProgressEvent } from '../../src/core/log.js';
 import { Cassette, CassetteRecorder } from '../../src/simulate/cassette.js';
 import { computeRunMetrics } from '../../src/simulate/metrics.js';
 import { SIMULATION_FORMATS, SIMULATION_REPORTERS } from '../../src/simulate/report/index.js';
+import { buildReport, sampleViews } from '../../src/simulate/report/model.js';
 import { runSimulation } from '../../src/simulate/runner.js';
 import { RunStore, type SampleRecord } from '../../src/simulate/store.js';
 import { type FakeProvider, INPUT_TOKENS, OUTPUT_TOKENS, startFakeProvider } from './fake-provider.js';
@@ -320,13 +321,14 @@ describe('runSimulation', () => {
     });
     expect(summary.failed).toBeGreaterThan(0);
     expect(summary.answered).toBeGreaterThan(0);
-    const report = (id: string, format: (typeof SIMULATION_FORMATS)[number]) =>
-      SIMULATION_REPORTERS[format](
-        {
-          runs: [{ label: 'run', metrics: computeRunMetrics(store.requireRun(id).plan, store.samples(id)) }],
-        },
+    const report = (id: string, format: (typeof SIMULATION_FORMATS)[number]) => {
+      const stored = store.samples(id);
+      const metrics = computeRunMetrics(store.requireRun(id).plan, stored);
+      return SIMULATION_REPORTERS[format](
+        buildReport([{ label: 'run', metrics, samples: sampleViews(metrics, stored) }]),
         { color: false },
       );
+    };
     for (const format of SIMULATION_FORMATS)
       expect(report('replayed', format)).toBe(report('recorded', format));
     const metrics = computeRunMetrics(replayed.plan, store.samples('replayed'));

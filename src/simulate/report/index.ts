@@ -1,3 +1,4 @@
+import { csvReporter } from './csv.js';
 import { htmlReporter } from './html.js';
 import { jsonReporter } from './json.js';
 import { markdownReporter } from './markdown.js';
@@ -10,6 +11,7 @@ export const SIMULATION_REPORTERS = {
   json: jsonReporter,
   markdown: markdownReporter,
   html: htmlReporter,
+  csv: csvReporter,
 } as const satisfies Record<string, SimulationReporter>;
 
 export type SimulationFormat = keyof typeof SIMULATION_REPORTERS;
