@@ -36,7 +36,7 @@ export interface AnalysedFinding {
 }
 
 /** A package of the answer that a check could not judge (registry unreachable, a name only guessed). */
-export interface AnalysedUnchecked {
+interface AnalysedUnchecked {
   check: string;
   ecosystem: Ecosystem;
   name: string;

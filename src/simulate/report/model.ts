@@ -25,7 +25,7 @@ export interface ReportRun {
 }
 
 /** One metric of two columns, tested. */
-export interface DifferenceTest extends Difference {
+interface DifferenceTest extends Difference {
   rate: RateName;
   a: string;
   b: string;
