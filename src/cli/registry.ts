@@ -115,6 +115,21 @@ export function registryScanOptions(flags: RegistryFlags, io: CliIO): RegistryOp
   return options;
 }
 
+/** The registry flags that were given, as command-line words again (for a command Vouch prints). */
+export function registryArguments(flags: RegistryFlags): string[] {
+  const args: string[] = [];
+  if (!flags.registry) args.push('--no-registry');
+  if (flags.offline) args.push('--offline');
+  if (flags.registryMode) args.push('--registry-mode', flags.registryMode);
+  for (const key of REGISTRY_URL_OPTIONS) {
+    const url = flags[key];
+    if (url) args.push(`--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`, url);
+  }
+  if (flags.newPackageDays !== undefined) args.push('--new-package-days', String(flags.newPackageDays));
+  if (flags.outdatedDays !== undefined) args.push('--outdated-days', String(flags.outdatedDays));
+  return args;
+}
+
 const ECOSYSTEM_ARGUMENT: Record<string, Ecosystem> = { npm: 'npm', pypi: 'PyPI' };
 
 /** `vouch registry snapshot|config`. */

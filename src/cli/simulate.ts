@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { usageError } from '../core/errors.js';
+import { usageError, VouchError } from '../core/errors.js';
 import { databasePath } from '../core/paths.js';
 import { VERSION } from '../core/version.js';
 import { loadConfig } from '../pipeline/config.js';
@@ -17,7 +17,7 @@ import {
   type SimulateConfig,
 } from '../simulate/config.js';
 import { computeRunMetrics } from '../simulate/metrics.js';
-import { createProvider, parseModelSpec } from '../simulate/providers/index.js';
+import { createProvider, parseModelSpec, providerDefinition } from '../simulate/providers/index.js';
 import type { ProviderType } from '../simulate/providers/types.js';
 import { recheckNames } from '../simulate/recheck.js';
 import { SIMULATION_FORMATS, SIMULATION_REPORTERS, type SimulationFormat } from '../simulate/report/index.js';
@@ -32,6 +32,7 @@ import {
   addRegistryScanOptions,
   addRegistrySourceOptions,
   type RegistryFlags,
+  registryArguments,
   registryScanOptions,
 } from './registry.js';
 
@@ -307,6 +308,7 @@ async function runSimulate(io: CliIO, paths: string[], flags: SimulateFlags): Pr
   if (flags.resume && flags.runId) throw usageError('--run-id names a new run; --resume continues one');
 
   const simulateConfig = loadSimulateConfig(flags.providers ? resolve(io.cwd, flags.providers) : undefined);
+  const overrides = limitOverrides(flags);
   const cassette = flags.replay ? Cassette.load(resolve(io.cwd, flags.replay)) : undefined;
   const store = openStore(io, flags);
   try {
@@ -314,24 +316,12 @@ async function runSimulate(io: CliIO, paths: string[], flags: SimulateFlags): Pr
       ? store.requireRun(flags.resume)
       : store.createRun(
           flags.runId ?? newRunId(),
-          cassette?.plan ?? newPlan(io, paths, flags, simulateConfig),
+          cassette?.plan ?? newPlan(io, paths, flags, simulateConfig, overrides),
           VERSION,
         );
 
-    const overrides: Partial<ProviderLimits> = {};
-    if (flags.concurrency !== undefined) overrides.concurrency = flags.concurrency;
-    if (flags.rpm !== undefined) overrides.rpm = flags.rpm;
-    if (flags.timeout !== undefined) overrides.timeoutMs = flags.timeout * 1000;
-    if (flags.retries !== undefined) overrides.retries = flags.retries;
-    if (!flags.stream) overrides.stream = false;
-    const providerFor = (name: string): ProviderSetup => {
-      const type = run.plan.providerTypes[name];
-      const settings = simulateConfig.providers[name] ?? { limits: {} };
-      return {
-        provider: createProvider(name, { ...settings, ...(type ? { type } : {}) }, io.env),
-        limits: { ...DEFAULT_LIMITS, ...settings.limits, ...overrides },
-      };
-    };
+    const providerFor = (name: string): ProviderSetup =>
+      providerSetup(name, run.plan, simulateConfig, overrides, io);
 
     const config = loadConfig(io.cwd, flags.config);
     const analysis: AnalysisOptions = {
@@ -363,9 +353,12 @@ async function runSimulate(io: CliIO, paths: string[], flags: SimulateFlags): Pr
       ...summary.failures.map((f) => `  ×${f.count} ${f.reason}`),
       ...notChecked(summary.notes.skipped),
       ...summary.notes.warnings.map((w) => `warning: ${w}`),
-      `report: vouch report ${summary.runId}${flags.store ? ` --store ${flags.store}` : ''}`,
+      `report: ${shellCommand(['vouch', 'report', summary.runId, ...storeArguments(io, flags)])}`,
     ];
-    if (summary.failed > 0) lines.push(`ask the failed ones again: vouch simulate --resume ${summary.runId}`);
+    if (summary.failed > 0)
+      lines.push(
+        `ask the failed ones again: ${shellCommand(resumeArguments(io, flags, run.plan, summary.runId))}`,
+      );
     io.stdout.write(`${lines.join('\n')}\n`);
     return summary.asked > 0 && summary.answered === 0 ? EXIT.internal : EXIT.clean;
   } finally {
@@ -380,7 +373,77 @@ function notChecked(skipped: readonly { id: string; reason: string }[]): string[
   return [...byReason].map(([reason, ids]) => `not checked: ${ids.join(', ')}: ${reason}`);
 }
 
-function newPlan(io: CliIO, paths: string[], flags: SimulateFlags, config: SimulateConfig): RunPlan {
+function limitOverrides(flags: SimulateFlags): Partial<ProviderLimits> {
+  const overrides: Partial<ProviderLimits> = {};
+  if (flags.concurrency !== undefined) overrides.concurrency = flags.concurrency;
+  if (flags.rpm !== undefined) overrides.rpm = flags.rpm;
+  if (flags.timeout !== undefined) overrides.timeoutMs = flags.timeout * 1000;
+  if (flags.retries !== undefined) overrides.retries = flags.retries;
+  if (!flags.stream) overrides.stream = false;
+  return overrides;
+}
+
+/**
+ * A provider of the run: as the run stored it (endpoint, key variable, limits), with what a providers file
+ * given now says over it, and the command line's limits over both.
+ */
+function providerSetup(
+  name: string,
+  plan: RunPlan,
+  config: SimulateConfig,
+  overrides: Partial<ProviderLimits>,
+  io: CliIO,
+): ProviderSetup {
+  const type = plan.providerTypes[name];
+  const { limits: storedLimits = {}, keyInFile, ...stored } = plan.providers?.[name] ?? {};
+  const { limits: fileLimits = {}, ...file } = config.providers[name] ?? { limits: {} };
+  if (keyInFile && file.apiKey === undefined)
+    throw new VouchError(
+      'CONFIG',
+      `provider ${name}: the run took its key from the providers file (apiKey): give --providers FILE again`,
+    );
+  return {
+    provider: createProvider(name, { ...stored, ...file, ...(type ? { type } : {}) }, io.env),
+    limits: { ...DEFAULT_LIMITS, ...storedLimits, ...fileLimits, ...overrides },
+  };
+}
+
+/** `--store FILE` / `--cache-dir DIR` as given, made absolute: the run store the printed commands must open. */
+function storeArguments(io: CliIO, flags: StoreFlags): string[] {
+  return [
+    ...(flags.store ? ['--store', resolve(io.cwd, flags.store)] : []),
+    ...(flags.cacheDir ? ['--cache-dir', resolve(io.cwd, flags.cacheDir)] : []),
+  ];
+}
+
+/**
+ * The command that asks a run's failed samples again and analyses them as this run did: the same store, the
+ * same database and registry settings, and the providers file when a key was written in it (the run keeps
+ * every other provider setting itself).
+ */
+function resumeArguments(io: CliIO, flags: SimulateFlags, plan: RunPlan, runId: string): string[] {
+  const args = ['vouch', 'simulate', '--resume', runId, ...storeArguments(io, flags)];
+  const keyInFile = Object.values(plan.providers ?? {}).some((p) => p.keyInFile);
+  if (flags.providers && keyInFile) args.push('--providers', resolve(io.cwd, flags.providers));
+  if (flags.config) args.push('--config', resolve(io.cwd, flags.config));
+  if (flags.database === false) args.push('--no-database');
+  else if (flags.database) args.push('--database', resolve(io.cwd, flags.database));
+  if (flags.maxDatabaseAge !== undefined) args.push('--max-database-age', String(flags.maxDatabaseAge));
+  return [...args, ...registryArguments(flags)];
+}
+
+/** Words a POSIX shell reads back as they are: plain ones bare, others in single quotes. */
+function shellCommand(words: readonly string[]): string {
+  return words.map((w) => (/^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, "'\\''")}'`)).join(' ');
+}
+
+function newPlan(
+  io: CliIO,
+  paths: string[],
+  flags: SimulateFlags,
+  config: SimulateConfig,
+  overrides: Partial<ProviderLimits>,
+): RunPlan {
   if (!flags.model || flags.model.length === 0)
     throw usageError('simulate: name at least one --model PROVIDER:MODEL (e.g. openai:gpt-4o)');
   let scenarios = loadScenarios(paths, io.cwd);
@@ -412,5 +475,12 @@ function newPlan(io: CliIO, paths: string[], flags: SimulateFlags, config: Simul
   if (flags.seed !== undefined) plan.seed = flags.seed;
   const prices = Object.fromEntries(models.flatMap((m) => (config.prices[m] ? [[m, config.prices[m]]] : [])));
   if (Object.keys(prices).length > 0) plan.prices = prices;
+  plan.providers = {};
+  for (const name of Object.keys(providerTypes)) {
+    const { limits = {}, ...connection } = config.providers[name] ?? { limits: {} };
+    const definition = providerDefinition(name, { ...connection, type: providerTypes[name]! }, io.env);
+    const kept = { ...limits, ...overrides };
+    plan.providers[name] = Object.keys(kept).length > 0 ? { ...definition, limits: kept } : definition;
+  }
   return plan;
 }

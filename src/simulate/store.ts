@@ -9,7 +9,8 @@ import { VouchError } from '../core/errors.js';
 import { cacheDir, type Env } from '../core/paths.js';
 import { openDatabase } from '../core/sqlite.js';
 import type { SampleAnalysis } from './analysis.js';
-import type { Price } from './config.js';
+import type { Price, ProviderLimits } from './config.js';
+import type { ProviderDefinition } from './providers/index.js';
 import type { ChatPrompt, GenerationParams, ProviderType } from './providers/types.js';
 import type { Scenario } from './scenarios.js';
 
@@ -35,6 +36,11 @@ export interface RunPlan {
   seed?: number;
   /** USD per million tokens of the run's models, as configured when it started. */
   prices?: Record<string, Price>;
+  /**
+   * How each provider of the run was reached and limited when it started (no key: the name of its
+   * variable), so that `--resume` needs no providers file. Absent in runs made before Vouch kept it.
+   */
+  providers?: Record<string, ProviderDefinition & { limits?: Partial<ProviderLimits> }>;
 }
 
 export interface RunInfo {

@@ -3,7 +3,7 @@
  * the provider for exactly the samples that are missing.
  */
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -109,5 +109,172 @@ describe('a killed run', () => {
     expect(samples).toHaveLength(total);
     expect(new Set(samples.map((s) => `${s.scenario}/${s.sample}`)).size).toBe(total);
     expect(samples.every((s) => s.status === 'ok' && s.analysis !== undefined)).toBe(true);
+  });
+});
+
+/** The words of a printed command, as a POSIX shell reads plain and single-quoted words. */
+function shellWords(line: string): string[] {
+  const words: string[] = [];
+  for (const match of line.matchAll(/(?:[^\s']+|'[^']*')+/g))
+    words.push(match[0].replace(/'([^']*)'/g, '$1'));
+  return words;
+}
+
+describe('a run with providers from --providers FILE', () => {
+  const KEY = 'sk-local-never-stored';
+  let local: FakeProvider;
+  let home: string;
+  const run = async (args: string[], cwd: string, extraEnv: Record<string, string> = {}) => {
+    let stdout = '';
+    let stderr = '';
+    const io: CliIO = {
+      stdout: { write: (s: string) => (stdout += s) },
+      stderr: { write: (s: string) => (stderr += s) },
+      env: { VOUCH_CACHE_DIR: join(home, 'cache'), HOME: home, LOCAL_LLM_KEY: KEY, ...extraEnv },
+      cwd,
+      readStdin: async () => '',
+    };
+    return { exit: await main(args, io), stdout, stderr };
+  };
+  /** The command the run printed for its failed samples, without the leading `vouch`. */
+  const resumeCommand = (stdout: string) => {
+    const line = stdout.split('\n').find((l) => l.startsWith('ask the failed ones again: '));
+    expect(line).toBeDefined();
+    const words = shellWords(line!.slice('ask the failed ones again: '.length));
+    expect(words[0]).toBe('vouch');
+    return words.slice(1);
+  };
+
+  beforeAll(async () => {
+    local = await startFakeProvider();
+    home = tempDir();
+    writeFileSync(
+      join(home, 'scenarios.yaml'),
+      REQUESTS.map((r, i) => `- {id: s${i}, request: "${r}"}`).join('\n'),
+    );
+  });
+  afterAll(() => local.close());
+
+  it('stores the endpoint and the name of the key variable, never the key, and the printed resume works', async () => {
+    writeFileSync(
+      join(home, 'providers.yaml'),
+      `providers:\n  local: { type: openai, baseUrl: "${local.url}/v1", apiKeyEnv: LOCAL_LLM_KEY, retries: 0, maxConsecutiveFailures: 50, concurrency: 2 }\n`,
+    );
+    // The provider fails every answer to one request: the run ends with failed samples.
+    local.behave = (request) =>
+      request.prompt === REQUESTS[1] ? { kind: 'status', status: 500 } : { kind: 'answer' };
+    const first = await run(
+      [
+        'simulate',
+        'scenarios.yaml',
+        '-m',
+        'local:m',
+        '-n',
+        '2',
+        '--providers',
+        'providers.yaml',
+        '--run-id',
+        'from-file',
+        '--store',
+        'runs.sqlite',
+        '--no-database',
+        '--no-registry',
+      ],
+      home,
+    );
+    expect(first.stderr).toBe('');
+    expect(first.stdout).toContain('run from-file: 6 samples planned; 4 answered, 2 failed, 4 analysed');
+    const args = resumeCommand(first.stdout);
+    expect(args).toEqual([
+      'simulate',
+      '--resume',
+      'from-file',
+      '--store',
+      join(home, 'runs.sqlite'),
+      '--no-database',
+      '--no-registry',
+    ]);
+
+    const store = RunStore.open(join(home, 'runs.sqlite'));
+    expect(store.requireRun('from-file').plan.providers).toEqual({
+      local: {
+        type: 'openai',
+        baseUrl: `${local.url}/v1`,
+        apiKeyEnv: 'LOCAL_LLM_KEY',
+        limits: { retries: 0, maxConsecutiveFailures: 50, concurrency: 2 },
+      },
+    });
+    store.close();
+    for (const file of ['runs.sqlite', 'runs.sqlite-wal'])
+      if (existsSync(join(home, file))) expect(readFileSync(join(home, file)).includes(KEY)).toBe(false);
+
+    // Resumed from elsewhere, without the providers file: the stored definition reaches the same endpoint
+    // with the key from the variable it names.
+    local.behave = () => ({ kind: 'answer' });
+    local.requests.length = 0;
+    const elsewhere = tempDir();
+    // The key comes from the variable the run names, never from a guess.
+    expect(await run(args, elsewhere, { LOCAL_LLM_KEY: '' })).toMatchObject({
+      exit: 2,
+      stderr: 'vouch: provider local: the environment variable LOCAL_LLM_KEY is not set\n',
+    });
+    expect(local.requests).toHaveLength(0);
+    const resumed = await run(args, elsewhere);
+    expect(resumed.stderr).toBe('');
+    expect(resumed.exit).toBe(0);
+    expect(resumed.stdout).toContain(
+      'run from-file: 6 samples planned; 2 answered (and 4 before), 0 failed, 2 analysed',
+    );
+    expect(local.requests.map((r) => [r.prompt, r.headers.authorization])).toEqual([
+      [REQUESTS[1], `Bearer ${KEY}`],
+      [REQUESTS[1], `Bearer ${KEY}`],
+    ]);
+  });
+
+  it('a key written in the providers file is not stored: the printed command names the file again', async () => {
+    writeFileSync(
+      join(home, 'inline.yaml'),
+      `providers:\n  inline: { type: openai, baseUrl: "${local.url}/v1", apiKey: sk-inline-secret, retries: 0 }\n`,
+    );
+    local.behave = (request) =>
+      request.prompt === REQUESTS[0] ? { kind: 'status', status: 503 } : { kind: 'answer' };
+    const first = await run(
+      [
+        'simulate',
+        'scenarios.yaml',
+        '-m',
+        'inline:m',
+        '-n',
+        '1',
+        '--providers',
+        'inline.yaml',
+        '--run-id',
+        'inline',
+        '--store',
+        'runs.sqlite',
+        '--no-database',
+        '--no-registry',
+      ],
+      home,
+    );
+    expect(first.stdout).toContain('1 failed');
+    const args = resumeCommand(first.stdout);
+    expect(args).toContain('--providers');
+    expect(args[args.indexOf('--providers') + 1]).toBe(join(home, 'inline.yaml'));
+    expect(readFileSync(join(home, 'runs.sqlite')).includes('sk-inline-secret')).toBe(false);
+
+    local.behave = () => ({ kind: 'answer' });
+    const withoutFile = args.filter(
+      (_, i) => i !== args.indexOf('--providers') && i !== args.indexOf('--providers') + 1,
+    );
+    expect(await run(withoutFile, home)).toMatchObject({
+      exit: 2,
+      stderr: expect.stringContaining(
+        'provider inline: the run took its key from the providers file (apiKey): give --providers FILE again',
+      ),
+    });
+    const resumed = await run(args, tempDir());
+    expect(resumed.exit).toBe(0);
+    expect(resumed.stdout).toContain('run inline: 3 samples planned; 1 answered (and 2 before), 0 failed');
   });
 });

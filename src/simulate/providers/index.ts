@@ -54,7 +54,26 @@ export function isProviderType(name: string): name is ProviderType {
   return (PROVIDER_TYPES as readonly string[]).includes(name);
 }
 
-export function createProvider(name: string, connection: ProviderConnection, env: Env): Provider {
+/**
+ * What a run keeps of a provider so that `--resume` reaches the same endpoint the same way: its type, the
+ * base URL it used (from the providers file or the type's environment variable), the NAME of the variable
+ * that holds its key — never a key.
+ */
+export interface ProviderDefinition {
+  type: ProviderType;
+  baseUrl?: string;
+  apiKeyEnv?: string;
+  authHeader?: 'authorization' | 'api-key';
+  /** The key was written in the providers file (`apiKey`): a resume needs the file again. */
+  keyInFile?: true;
+}
+
+/** Where a provider's connection comes from: the providers file, else the type's own variables. */
+function resolveConnection(
+  name: string,
+  connection: ProviderConnection,
+  env: Env,
+): { type: ProviderType; baseUrl?: string; keyEnv?: string } {
   const type = connection.type ?? (isProviderType(name) ? name : undefined);
   if (!type)
     throw usageError(
@@ -65,6 +84,25 @@ export function createProvider(name: string, connection: ProviderConnection, env
   const ownEnv = connection.type === undefined || name === type;
   const baseUrl = connection.baseUrl ?? (ownEnv ? env[defaults.baseUrlEnv] : undefined);
   const keyEnv = connection.apiKeyEnv ?? (ownEnv ? defaults.keyEnv : undefined);
+  return { type, ...(baseUrl ? { baseUrl } : {}), ...(keyEnv ? { keyEnv } : {}) };
+}
+
+export function providerDefinition(
+  name: string,
+  connection: ProviderConnection,
+  env: Env,
+): ProviderDefinition {
+  const { type, baseUrl, keyEnv } = resolveConnection(name, connection, env);
+  const definition: ProviderDefinition = { type };
+  if (baseUrl) definition.baseUrl = type === 'ollama' ? ollamaUrl(name, baseUrl) : checkedUrl(name, baseUrl);
+  if (keyEnv) definition.apiKeyEnv = keyEnv;
+  if (connection.authHeader) definition.authHeader = connection.authHeader;
+  if (connection.apiKey !== undefined) definition.keyInFile = true;
+  return definition;
+}
+
+export function createProvider(name: string, connection: ProviderConnection, env: Env): Provider {
+  const { type, baseUrl, keyEnv } = resolveConnection(name, connection, env);
   const apiKey = connection.apiKey ?? (keyEnv ? env[keyEnv] : undefined) ?? undefined;
   if (connection.apiKeyEnv && !env[connection.apiKeyEnv])
     throw new VouchError(
@@ -94,9 +132,20 @@ export function createProvider(name: string, connection: ProviderConnection, env
     case 'ollama':
       return ollamaProvider({
         name,
-        baseUrl: checkedUrl(name, ollamaBaseUrl(baseUrl ?? OLLAMA_DEFAULT_HOST)),
+        baseUrl: ollamaUrl(name, baseUrl ?? OLLAMA_DEFAULT_HOST),
       });
   }
+}
+
+/** OLLAMA_HOST's forms (`host`, `host:port`, a URL) as a checked base URL. */
+function ollamaUrl(name: string, host: string): string {
+  let url: string;
+  try {
+    url = ollamaBaseUrl(host);
+  } catch {
+    throw new VouchError('CONFIG', `provider ${name}: the host ${redactUrl(host)} is not a host or URL`);
+  }
+  return checkedUrl(name, url);
 }
 
 function checkedUrl(name: string, url: string): string {
