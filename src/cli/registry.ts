@@ -121,6 +121,7 @@ export function registryArguments(flags: RegistryFlags): string[] {
   if (!flags.registry) args.push('--no-registry');
   if (flags.offline) args.push('--offline');
   if (flags.registryMode) args.push('--registry-mode', flags.registryMode);
+  if (flags.trustProjectConfig) args.push('--trust-project-config');
   for (const key of REGISTRY_URL_OPTIONS) {
     const url = flags[key];
     if (url) args.push(`--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`, url);

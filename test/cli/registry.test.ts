@@ -1,9 +1,16 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Command } from 'commander';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { CliIO } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
+import {
+  addRegistryScanOptions,
+  type RegistryFlags,
+  registryArguments,
+  registryScanOptions,
+} from '../../src/cli/registry.js';
 import { fixturePath } from '../helpers.js';
 import { serveDemo } from '../registry/documents.js';
 import { type FakeRegistry, startFakeRegistry } from '../registry/fake-registry.js';
@@ -196,5 +203,40 @@ describe('vouch registry', () => {
     expect(out.stdout).toMatch(/@acme: https:\/\/acme\.example\.org\//);
     expect(out.stdout).toMatch(/PyPI index: {3}https:\/\/pypi\.example\.org\/simple \(from PIP_INDEX_URL\)/);
     expect(out.stdout).not.toMatch(/super-secret|hunter2|bob/);
+  });
+});
+
+describe('registry flags', () => {
+  const parse = (args: string[]) => {
+    const command = addRegistryScanOptions(new Command().exitOverride());
+    command.parse(args, { from: 'user' });
+    const flags = command.opts() as RegistryFlags;
+    return { flags, options: registryScanOptions(flags, { env: {}, cwd: '/work' } as unknown as CliIO) };
+  };
+
+  it('are printed back as the words that give them (a command Vouch prints must work)', () => {
+    const given = [
+      '--offline',
+      '--trust-project-config',
+      '--npm-registry',
+      'http://registry.example.org/npm/',
+      '--pypi-index',
+      'http://registry.example.org/simple/',
+      '--new-package-days',
+      '10',
+    ];
+    expect(registryArguments(parse(given).flags)).toEqual(given);
+    expect(registryArguments(parse(['--no-registry']).flags)).toEqual(['--no-registry']);
+    expect(registryArguments(parse([]).flags)).toEqual([]);
+  });
+
+  it('--offline wins over --registry-mode, and --trust-project-config changes neither', () => {
+    expect(parse(['--offline', '--registry-mode', 'prefer-online']).options).toMatchObject({
+      mode: 'offline',
+    });
+    expect(parse(['--trust-project-config', '--registry-mode', 'prefer-online']).options).toMatchObject({
+      mode: 'prefer-online',
+      trustProjectConfig: true,
+    });
   });
 });
