@@ -29,6 +29,8 @@ export interface AnalysisOutput {
 export interface Analyzer {
   /** The finding kind it produces; also its id. */
   id: FindingKind;
+  /** Other kinds it may report (a judgement with two outcomes): a rate of such a kind needs to know it ran. */
+  alsoReports?: readonly FindingKind[];
   /** Facts without which it cannot run: the scan reports it as skipped, with the reason, instead. */
   needs?: 'advisories' | 'registry';
   /**

@@ -4,6 +4,7 @@
  */
 
 import { ANALYZERS } from '../analyzers/registry.js';
+import type { Analyzer } from '../analyzers/types.js';
 import { type Ecosystem, packageKey } from '../model/ecosystem.js';
 import { FINDING_KINDS, type FindingKind } from '../model/finding.js';
 import type { ScanResult } from '../model/result.js';
@@ -70,15 +71,24 @@ export type AnalysisOptions = Pick<
  * stays its own scope, so batching changes nothing about any one answer's findings.
  */
 const BATCH = 250;
+
+function kindsOf(analyzer: Analyzer): string[] {
+  return [analyzer.id, ...(analyzer.alsoReports ?? [])];
+}
+
 /** Entries of `unchecked` kept per answer: the reasons matter, not a thousand copies of one. */
 const UNCHECKED_KEPT = 50;
 /** The checks that read registry facts: a package the registry could not be asked about is open for all. */
 const REGISTRY_CHECKS: ReadonlySet<string> = new Set(
-  ANALYZERS.filter((a) => a.needs === 'registry').map((a) => a.id),
+  ANALYZERS.filter((a) => a.needs === 'registry').flatMap(kindsOf),
+);
+/** The kinds each check reports: their rates are known where it ran. */
+const KINDS_OF_CHECK: ReadonlyMap<string, readonly string[]> = new Map(
+  ANALYZERS.map((a) => [a.id, kindsOf(a)]),
 );
 /** The checks that judge other checks' findings (undisclosed-risk): open when any of those is. */
 const JUDGING_CHECKS: ReadonlySet<string> = new Set(
-  ANALYZERS.filter((a) => a.dependsOnFindings).map((a) => a.id),
+  ANALYZERS.filter((a) => a.dependsOnFindings).flatMap(kindsOf),
 );
 
 /** What the scans said once for all answers rather than per answer. */
@@ -137,7 +147,11 @@ function summarise(result: ScanResult): SampleAnalysis {
     list.push({ check: u.check, ecosystem: u.ecosystem, name: u.name, reason: u.reason });
     uncheckedByPackage.set(id, list);
   }
-  const ran = result.checks.filter((c) => c.status === 'ran').map((c) => c.id);
+  const ran = [
+    ...new Set(
+      result.checks.filter((c) => c.status === 'ran').flatMap((c) => KINDS_OF_CHECK.get(c.id) ?? [c.id]),
+    ),
+  ];
   const registryRan = ran.includes('nonexistent');
   const packages = new Map<string, AnalysedPackage>();
   for (const ref of result.packages) {
