@@ -9,7 +9,7 @@
  */
 import { FINDING_KIND_IDS } from '../../model/finding.js';
 import type { AnalysedFinding } from '../analysis.js';
-import type { GroupMetrics } from '../metrics.js';
+import { type GroupMetrics, isInfoKind } from '../metrics.js';
 import type { Proportion } from '../stats.js';
 import { variantColors } from './colors.js';
 import {
@@ -342,7 +342,8 @@ function scenarioDetails(report: SimulationReport, cols: readonly Painted[]): st
 function findingLine(f: AnalysedFinding, anchor: string): string {
   const where = f.line !== undefined ? `<a href="#${anchor}-L${f.line}">line ${f.line}</a>` : 'whole answer';
   const subject = `${f.ecosystem}:${f.name}${f.version !== undefined ? `@${f.version}` : ''}`;
-  const kind = f.disclosed ? `${f.kind} (disclosed)` : f.kind;
+  // A disclosure of the older form is an undisclosed-risk entry marked disclosed: say so.
+  const kind = f.disclosed && !isInfoKind(f.kind) ? `${f.kind} (disclosed)` : f.kind;
   return `<li class="finding sev-${e(f.severity)}" data-kind="${e(f.kind)}"><span class="kind">${e(kind)}</span> <span class="severity">${e(f.severity)}</span> <code>${e(subject)}</code> · ${where}${f.message ? `<div class="message">${e(f.message)}</div>` : ''}</li>`;
 }
 
