@@ -9,12 +9,29 @@ export { ECOSYSTEMS, type Ecosystem } from './model/ecosystem.js';
 export { FINDING_KINDS, type Finding, type FindingKind } from './model/finding.js';
 export type { Location } from './model/location.js';
 export { type PackageRef, REF_SOURCES, type RefSource } from './model/package-ref.js';
-export { RESULT_SCHEMA_VERSION, type ScanResult } from './model/result.js';
+export {
+  type IgnoredFinding,
+  type NotChecked,
+  RESULT_SCHEMA_VERSION,
+  type ScanResult,
+  type Suppression,
+  type SuppressionStatus,
+} from './model/result.js';
 export { SEVERITIES, type Severity } from './model/severity.js';
 export type { ProjectFact, SourceFile } from './model/source.js';
 export { type CheckedAnswer, type CheckOptions, type CheckResult, check } from './pipeline/check.js';
 export { loadConfig, type VouchConfig } from './pipeline/config.js';
-export { EXIT, exitCodeFor, type FailOn } from './pipeline/policy.js';
+export {
+  EXIT,
+  exitCodeFor,
+  type FailOn,
+  type GatePolicy,
+  type IgnoreEntry,
+  type PrivateEntry,
+  type ScanPolicy,
+  type Verdict,
+  verdictFor,
+} from './pipeline/policy.js';
 export { type ScanOptions, scan } from './pipeline/scan.js';
 export type { RegistryOptions } from './registry/resolve.js';
 export { REPORTERS, type ReporterName } from './reporters/registry.js';

@@ -6,7 +6,7 @@ import { databasePath } from '../core/paths.js';
 import type { ScanResult } from '../model/result.js';
 import { SEVERITIES } from '../model/severity.js';
 import type { VouchConfig } from '../pipeline/config.js';
-import { exitCodeFor, type FailOn } from '../pipeline/policy.js';
+import { type FailOn, type ScanPolicy, verdictFor } from '../pipeline/policy.js';
 import type { ScanOptions } from '../pipeline/scan.js';
 import { REPORTER_NAMES, REPORTERS, type ReporterName } from '../reporters/registry.js';
 import { parseDays } from './db.js';
@@ -18,6 +18,7 @@ export interface ReportFlags extends RegistryFlags {
   format: ReporterName;
   output?: string;
   failOn?: FailOn;
+  strict?: boolean;
   maxFileSize?: number;
   config?: string;
   database?: string | false;
@@ -44,6 +45,10 @@ export function addReportOptions(command: Command): Command {
         'exit 1 when a finding is at or above this severity (default: low)',
       ).choices([...SEVERITIES, 'none']),
     )
+    .option(
+      '--strict',
+      'exit 2 when a check that matters could not run for a package in scope (registry unreachable, no vulnerability database, a file skipped)',
+    )
     .option('--max-file-size <size>', 'skip files larger than this (default: 10MB)', parseSize)
     .option('--config <file>', 'configuration file (default: ./vouch.config.json when present)')
     .option('--database <path>', 'vulnerability database (default: <cache>/osv.sqlite, see vouch db update)')
@@ -64,7 +69,7 @@ export function reportScanOptions(
   logger: Logger,
 ): Pick<
   ScanOptions,
-  'cwd' | 'maxFileSize' | 'pythonImportMap' | 'database' | 'maxDatabaseAge' | 'registry' | 'logger'
+  'cwd' | 'maxFileSize' | 'pythonImportMap' | 'database' | 'maxDatabaseAge' | 'registry' | 'logger' | 'policy'
 > {
   return {
     cwd: io.cwd,
@@ -73,7 +78,19 @@ export function reportScanOptions(
     database: flags.database === false ? false : resolve(io.cwd, flags.database ?? databasePath(io.env)),
     maxDatabaseAge: flags.maxDatabaseAge,
     registry: registryScanOptions(flags, io),
+    policy: configPolicy(config),
     logger,
+  };
+}
+
+/** The scan policy the configuration file sets. */
+export function configPolicy(config: VouchConfig): ScanPolicy {
+  return {
+    ...(config.severity ? { severity: config.severity } : {}),
+    ...(config.private ? { private: config.private } : {}),
+    ...(config.ignore ? { ignore: config.ignore } : {}),
+    ...(config.path ? { ignoreSource: config.path } : {}),
+    ...(config.inlineSuppressions === false ? { inlineSuppressions: false } : {}),
   };
 }
 
@@ -82,5 +99,11 @@ export function writeReport(io: CliIO, result: ScanResult, flags: ReportFlags, c
   const report = REPORTERS[flags.format](result, { color: !flags.output && useColor(io.stdout, io.env) });
   if (flags.output) writeFileSync(resolve(io.cwd, flags.output), report);
   else io.stdout.write(report);
-  return exitCodeFor(result, flags.failOn ?? config.failOn ?? 'low');
+  const verdict = verdictFor(result, {
+    failOn: flags.failOn ?? config.failOn ?? 'low',
+    ...(config.failOnKind ? { failOnKind: config.failOnKind } : {}),
+    strict: flags.strict ?? config.strict ?? false,
+  });
+  if (verdict.message) io.stderr.write(`vouch: ${verdict.message}\n`);
+  return verdict.exitCode;
 }

@@ -91,6 +91,8 @@ export interface Finding {
   /** One sentence a person can act on. */
   message: string;
   location: Location;
+  /** The kind's own severity, when the policy (`severity` in the configuration) changed it. */
+  severityFrom?: Severity;
   /** The guess behind it: an import whose distribution name was inferred, not known. */
   inferred?: boolean;
   /** Kind-specific facts: a dependency chain, advisory ids, dates. Stable keys, documented per kind. */

@@ -7,7 +7,15 @@ import { severityRank } from '../model/severity.js';
 import type { Analysis } from './analyze.js';
 import type { Extraction } from './extract.js';
 import type { ScanPlan } from './plan.js';
+import { notCheckedOf, type PolicyOutcome } from './policy.js';
 import type { ResolvedFacts } from './resolve.js';
+
+/** What the gate stages add: the policy's decisions and, for a changed-only scan, what changed. */
+export interface GateOutcome extends PolicyOutcome {
+  baselineFile?: string;
+  privatePackages: number;
+  changed?: ScanResult['changed'];
+}
 
 export function assemble(
   inputs: readonly string[],
@@ -16,19 +24,29 @@ export function assemble(
   refs: readonly PackageRef[],
   facts: ResolvedFacts,
   analysis: Analysis,
+  gate: GateOutcome,
   durationMs: number,
 ): ScanResult {
   const warnings = [...facts.warnings, ...analysis.warnings];
+  const skipped = plan.skipped;
   return {
     schemaVersion: RESULT_SCHEMA_VERSION,
     tool: { name: 'vouch', version: VERSION },
     inputs: [...inputs],
     packages: refs.filter((ref) => extraction.targetFiles.has(ref.location.file)).sort(compareRefs),
-    findings: analysis.findings.sort(compareFindings),
+    findings: gate.findings.sort(compareFindings),
     errors: [...plan.errors, ...extraction.errors],
-    skipped: plan.skipped,
-    unchecked: analysis.unchecked,
+    skipped,
+    unchecked: gate.unchecked,
     checks: analysis.checks,
+    ...(gate.ignored.length > 0 ? { ignored: gate.ignored.sort(compareFindings) } : {}),
+    ...(gate.suppressions.length > 0 ? { suppressions: gate.suppressions } : {}),
+    ...(gate.baselined !== undefined
+      ? { baseline: { file: gate.baselineFile ?? '', baselined: gate.baselined } }
+      : {}),
+    ...(gate.changed ? { changed: gate.changed } : {}),
+    ...(gate.privatePackages > 0 ? { privatePackages: gate.privatePackages } : {}),
+    notChecked: notCheckedOf(gate.unchecked, analysis.checks, skipped),
     ...(warnings.length > 0 ? { warnings } : {}),
     stats: {
       filesScanned: extraction.targetFiles.size,

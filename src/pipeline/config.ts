@@ -1,12 +1,29 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { VouchError } from '../core/errors.js';
-import { isSeverity } from '../model/severity.js';
-import type { FailOn } from './policy.js';
+import { isEcosystem } from '../model/ecosystem.js';
+import { FINDING_KIND_IDS, type FindingKind } from '../model/finding.js';
+import { isSeverity, type Severity } from '../model/severity.js';
+import type { FailOn, IgnoreEntry, PrivateEntry } from './policy.js';
 
-/** `vouch.config.json`: defaults for the command line, and data the user adds to Vouch's own. */
+/** `vouch.config.json`: defaults for the command line, the gate's policy, and data added to Vouch's own. */
 export interface VouchConfig {
+  /** Where it was read from (as given or found), for messages and suppression reports. */
+  path?: string;
+  /** The threshold for every kind without one of its own. */
   failOn?: FailOn;
+  /** Thresholds per finding kind (`"failOn": { "default": "low", "outdated": "none" }`). */
+  failOnKind?: Partial<Record<FindingKind, FailOn>>;
+  /** The severity every finding of a kind gets (`"severity": { "outdated": "info" }`). */
+  severity?: Partial<Record<FindingKind, Severity>>;
+  /** Fail (exit 2) when a check that matters could not run for a package in scope. */
+  strict?: boolean;
+  /** Names, scopes and indexes that are the organisation's own: never asked of a registry. */
+  private?: PrivateEntry[];
+  /** Findings accepted, each with a reason and optionally a last day. */
+  ignore?: IgnoreEntry[];
+  /** Honour `vouch-ignore` comments in the scanned source (default true). */
+  inlineSuppressions?: boolean;
   exclude?: string[];
   maxFileSize?: number;
   includeDocuments?: boolean;
@@ -29,19 +46,40 @@ export function loadConfig(cwd: string, explicit?: string): VouchConfig {
   } catch (error) {
     throw new VouchError('CONFIG', `${path}: not valid JSON (${(error as Error).message})`, { cause: error });
   }
-  return validateConfig(data, path);
+  return { ...validateConfig(data, path), path: explicit ?? CONFIG_FILE };
+}
+
+const FAIL_ON_TEXT = 'one of info, low, medium, high, critical, none';
+const isFailOn = (value: unknown): value is FailOn =>
+  typeof value === 'string' && (value === 'none' || isSeverity(value));
+const isKind = (value: string): value is FindingKind => (FINDING_KIND_IDS as string[]).includes(value);
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** `2099-01-01`, a real calendar day. */
+function isDay(text: string): boolean {
+  const match = DATE.exec(text);
+  if (!match) return false;
+  const date = new Date(`${text}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(text);
 }
 
 function validateConfig(data: unknown, path: string): VouchConfig {
   const fail = (message: string): never => {
     throw new VouchError('CONFIG', `${path}: ${message}`);
   };
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) return fail('must be a JSON object');
-  const raw = data as Record<string, unknown>;
+  if (!isObject(data)) return fail('must be a JSON object');
+  const raw = data;
   const config: VouchConfig = {};
   const known = new Set([
     '$schema',
     'failOn',
+    'severity',
+    'strict',
+    'private',
+    'ignore',
+    'inlineSuppressions',
     'exclude',
     'maxFileSize',
     'includeDocuments',
@@ -49,10 +87,46 @@ function validateConfig(data: unknown, path: string): VouchConfig {
   ]);
   for (const key of Object.keys(raw)) if (!known.has(key)) fail(`unknown setting "${key}"`);
   if (raw.failOn !== undefined) {
-    if (typeof raw.failOn !== 'string' || !(raw.failOn === 'none' || isSeverity(raw.failOn))) {
-      fail('"failOn" must be one of info, low, medium, high, critical, none');
+    if (isObject(raw.failOn)) {
+      const perKind: Partial<Record<FindingKind, FailOn>> = {};
+      for (const [key, value] of Object.entries(raw.failOn)) {
+        if (!isFailOn(value)) fail(`"failOn.${key}" must be ${FAIL_ON_TEXT}`);
+        if (key === 'default') config.failOn = value as FailOn;
+        else if (isKind(key)) perKind[key] = value as FailOn;
+        else fail(`"failOn": unknown finding kind "${key}" (known: default, ${FINDING_KIND_IDS.join(', ')})`);
+      }
+      config.failOnKind = perKind;
+    } else if (isFailOn(raw.failOn)) config.failOn = raw.failOn;
+    else fail(`"failOn" must be ${FAIL_ON_TEXT}, or an object of them by finding kind`);
+  }
+  if (raw.severity !== undefined) {
+    if (!isObject(raw.severity)) fail('"severity" must map finding kinds to severities');
+    const severity: Partial<Record<FindingKind, Severity>> = {};
+    for (const [key, value] of Object.entries(raw.severity as Record<string, unknown>)) {
+      if (!isKind(key)) fail(`"severity": unknown finding kind "${key}"`);
+      if (typeof value !== 'string' || !isSeverity(value))
+        fail(`"severity.${key}" must be one of info, low, medium, high, critical`);
+      severity[key as FindingKind] = value as Severity;
     }
-    config.failOn = raw.failOn as FailOn;
+    config.severity = severity;
+  }
+  if (raw.strict !== undefined) {
+    if (typeof raw.strict !== 'boolean') fail('"strict" must be true or false');
+    config.strict = raw.strict as boolean;
+  }
+  if (raw.inlineSuppressions !== undefined) {
+    if (typeof raw.inlineSuppressions !== 'boolean') fail('"inlineSuppressions" must be true or false');
+    config.inlineSuppressions = raw.inlineSuppressions as boolean;
+  }
+  if (raw.private !== undefined) {
+    if (!Array.isArray(raw.private))
+      fail('"private" must be an array of names, globs or { package, ecosystem, index }');
+    config.private = (raw.private as unknown[]).map((entry, i) => privateEntry(entry, `private[${i}]`, fail));
+  }
+  if (raw.ignore !== undefined) {
+    if (!Array.isArray(raw.ignore))
+      fail('"ignore" must be an array of { kind, package, version, id, path, reason, until }');
+    config.ignore = (raw.ignore as unknown[]).map((entry, i) => ignoreEntry(entry, `ignore[${i}]`, fail));
   }
   if (raw.exclude !== undefined) {
     if (!Array.isArray(raw.exclude) || raw.exclude.some((p) => typeof p !== 'string')) {
@@ -77,4 +151,67 @@ function validateConfig(data: unknown, path: string): VouchConfig {
     config.pythonImportMap = map as Record<string, string>;
   }
   return config;
+}
+
+function nonEmptyString(value: unknown, where: string, fail: (m: string) => never): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value.trim() === '') fail(`"${where}" must be a non-empty string`);
+  return value as string;
+}
+
+function privateEntry(entry: unknown, where: string, fail: (m: string) => never): PrivateEntry {
+  if (typeof entry === 'string') {
+    if (entry.trim() === '') fail(`"${where}" must not be empty`);
+    return { package: entry };
+  }
+  if (!isObject(entry)) return fail(`"${where}" must be a name, a glob or { package, ecosystem, index }`);
+  for (const key of Object.keys(entry))
+    if (!['package', 'ecosystem', 'index'].includes(key)) fail(`"${where}": unknown field "${key}"`);
+  const out: PrivateEntry = {};
+  const pkg = nonEmptyString(entry.package, `${where}.package`, fail);
+  if (pkg !== undefined) out.package = pkg;
+  const index = nonEmptyString(entry.index, `${where}.index`, fail);
+  if (index !== undefined) {
+    if (!URL.canParse(index)) fail(`"${where}.index" must be a URL`);
+    out.index = index;
+  }
+  if (entry.ecosystem !== undefined) {
+    if (typeof entry.ecosystem !== 'string' || !isEcosystem(entry.ecosystem))
+      fail(`"${where}.ecosystem" must be an OSV ecosystem name (npm, PyPI, …)`);
+    out.ecosystem = entry.ecosystem as PrivateEntry['ecosystem'];
+  }
+  if (out.package === undefined && out.index === undefined)
+    fail(`"${where}" needs a "package" or an "index"`);
+  return out;
+}
+
+function ignoreEntry(entry: unknown, where: string, fail: (m: string) => never): IgnoreEntry {
+  if (!isObject(entry)) return fail(`"${where}" must be an object`);
+  const fields = ['kind', 'package', 'ecosystem', 'version', 'id', 'path', 'reason', 'until'];
+  for (const key of Object.keys(entry)) if (!fields.includes(key)) fail(`"${where}": unknown field "${key}"`);
+  const reason = nonEmptyString(entry.reason, `${where}.reason`, fail);
+  if (reason === undefined) return fail(`"${where}" needs a "reason": say why the finding is accepted`);
+  const out: IgnoreEntry = { reason };
+  if (entry.kind !== undefined) {
+    if (typeof entry.kind !== 'string' || !isKind(entry.kind))
+      fail(`"${where}.kind" must be a finding kind (${FINDING_KIND_IDS.join(', ')})`);
+    out.kind = entry.kind as FindingKind;
+  }
+  if (entry.ecosystem !== undefined) {
+    if (typeof entry.ecosystem !== 'string' || !isEcosystem(entry.ecosystem))
+      fail(`"${where}.ecosystem" must be an OSV ecosystem name (npm, PyPI, …)`);
+    out.ecosystem = entry.ecosystem as IgnoreEntry['ecosystem'];
+  }
+  for (const key of ['package', 'version', 'id', 'path'] as const) {
+    const value = nonEmptyString(entry[key], `${where}.${key}`, fail);
+    if (value !== undefined) out[key] = value;
+  }
+  const until = nonEmptyString(entry.until, `${where}.until`, fail);
+  if (until !== undefined) {
+    if (!isDay(until)) fail(`"${where}.until" must be a date as YYYY-MM-DD`);
+    out.until = until;
+  }
+  if (!out.kind && !out.package && !out.id && !out.path)
+    fail(`"${where}" must name at least one of "kind", "package", "id" or "path"`);
+  return out;
 }

@@ -16,6 +16,8 @@ export interface ResolveSettings extends AdvisoryStageOptions {
   scanRoots: readonly string[];
   registry?: RegistryOptions | false;
   offline?: boolean;
+  /** Private packages (the policy's): never asked of a registry. */
+  isPrivate?: (ref: PackageRef) => boolean;
   logger: Logger;
 }
 
@@ -37,9 +39,10 @@ export async function resolveFacts(
   settings: ResolveSettings,
 ): Promise<ResolvedFacts> {
   const registryOptions = settings.registry || (settings.offline ? {} : undefined);
+  const isPrivate = settings.isPrivate;
   const registry = registryOptions
     ? await resolveRegistry(
-        refs,
+        isPrivate ? refs.filter((ref) => !isPrivate(ref)) : refs,
         {
           cwd: settings.cwd,
           ...registryOptions,

@@ -4,18 +4,23 @@
  */
 import { statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { ANALYZERS } from '../analyzers/registry.js';
 import { type Logger, silentLogger } from '../core/log.js';
 import { DEFAULT_MAX_FILE_SIZE } from '../inputs/walk.js';
+import { packageKey } from '../model/ecosystem.js';
+import type { FindingKind } from '../model/finding.js';
+import type { PackageRef } from '../model/package-ref.js';
 import type { ScanResult } from '../model/result.js';
 import type { SourceFile } from '../model/source.js';
 import { ProjectIndex } from '../project/index.js';
 import { PhantomResolver } from '../project/phantom.js';
 import type { RegistryOptions } from '../registry/resolve.js';
-import { analyze } from './analyze.js';
+import { type Analysis, analyze } from './analyze.js';
 import { assemble } from './assemble.js';
-import { extractFiles } from './extract.js';
-import { planInputs, STDIN } from './plan.js';
-import { resolveFacts } from './resolve.js';
+import { type Extraction, extractFiles } from './extract.js';
+import { planInputs, type ScanPlan, STDIN } from './plan.js';
+import { applyPolicy, privateMatcher, type ScanPolicy } from './policy.js';
+import { type ResolvedFacts, resolveFacts } from './resolve.js';
 
 export { STDIN } from './plan.js';
 
@@ -53,16 +58,86 @@ export interface ScanOptions {
   registry?: RegistryOptions | false;
   /** Never touch the network: registry checks answer from the cache only (and run even if `registry` is unset). */
   offline?: boolean;
+  /**
+   * The gate's policy: severity overrides, private packages, accepted findings (with reasons, and the
+   * `vouch-ignore` comments in the source), a baseline. Its decisions are in the result.
+   */
+  policy?: ScanPolicy;
   logger?: Logger;
 }
+
+/** The finding kinds whose facts come from registries: never reported for private packages. */
+const REGISTRY_KINDS: ReadonlySet<FindingKind> = new Set(
+  ANALYZERS.filter((analyzer) => analyzer.needs === 'registry').map((analyzer) => analyzer.id),
+);
 
 /** Everything the CLI does, without printing anything. */
 export async function scan(inputs: readonly string[], options: ScanOptions = {}): Promise<ScanResult> {
   const started = performance.now();
   const cwd = resolve(options.cwd ?? process.cwd());
-  const maxFileSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
   const logger = options.logger ?? silentLogger;
+  const policy = options.policy ?? {};
+  const isPrivateRef = privateMatcher(policy.private);
 
+  const stages = await runStages(inputs, { ...options, cwd, logger }, isPrivateRef);
+  const { plan, extraction, refs, facts, analysis } = stages;
+  const privateKeys = new Set(refs.filter(isPrivateRef).map((ref) => keyOf(ref)));
+  const outcome = applyPolicy(
+    {
+      findings: analysis.findings,
+      unchecked: analysis.unchecked,
+      sources: sourceTexts(plan),
+      isPrivate: (pkg) => privateKeys.has(keyOf(pkg)),
+      registryKinds: REGISTRY_KINDS,
+      partial: false,
+    },
+    policy,
+  );
+  return assemble(
+    inputs,
+    plan,
+    extraction,
+    refs,
+    facts,
+    analysis,
+    {
+      ...outcome,
+      privatePackages: privateKeys.size,
+      ...(policy.baseline ? { baselineFile: policy.baseline.file } : {}),
+    },
+    performance.now() - started,
+  );
+}
+
+function keyOf(pkg: Pick<PackageRef, 'ecosystem' | 'name'>): string {
+  return `${pkg.ecosystem}\0${packageKey(pkg.ecosystem, pkg.name)}`;
+}
+
+/** The texts of the scanned source files and manifests (not answers): where `vouch-ignore` comments count. */
+function sourceTexts(plan: ScanPlan): Map<string, string> {
+  const texts = new Map<string, string>();
+  for (const file of plan.files)
+    if (file.role === 'target' && file.extractor.kind !== 'document')
+      texts.set(file.source.path, file.source.text);
+  return texts;
+}
+
+interface Stages {
+  plan: ScanPlan;
+  extraction: Extraction;
+  refs: PackageRef[];
+  facts: ResolvedFacts;
+  analysis: Analysis;
+}
+
+/** Plan → extract → index → resolve → analyze, for one tree. */
+async function runStages(
+  inputs: readonly string[],
+  options: ScanOptions & { cwd: string; logger: Logger },
+  isPrivate: (ref: PackageRef) => boolean,
+): Promise<Stages> {
+  const { cwd, logger } = options;
+  const maxFileSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
   const plan = planInputs(inputs, {
     cwd,
     maxFileSize,
@@ -87,6 +162,7 @@ export async function scan(inputs: readonly string[], options: ScanOptions = {})
     cwd,
     scanRoots: scanRoots(inputs, cwd),
     logger,
+    isPrivate,
   });
   const analysis = analyze(
     {
@@ -102,7 +178,7 @@ export async function scan(inputs: readonly string[], options: ScanOptions = {})
     extraction.targetFiles,
     logger,
   );
-  return assemble(inputs, plan, extraction, refs, facts, analysis, performance.now() - started);
+  return { plan, extraction, refs, facts, analysis };
 }
 
 /** The folders the inputs name: a folder itself, a file's folder. */

@@ -267,6 +267,7 @@ export async function resolveRegistry(
     name: ref.name,
     check: 'registry',
     reason: GUESSED,
+    deliberate: true as const,
   }));
   const failures = new Map<string, number>();
   const work = [...names.entries()];

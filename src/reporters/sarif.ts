@@ -1,4 +1,5 @@
-import { FINDING_KIND_IDS, FINDING_KINDS } from '../model/finding.js';
+import { FINDING_KIND_IDS, FINDING_KINDS, type Finding } from '../model/finding.js';
+import type { Suppression } from '../model/result.js';
 import type { Severity } from '../model/severity.js';
 import type { Reporter } from './types.js';
 
@@ -42,7 +43,11 @@ export const sarifReporter: Reporter = (result) => {
       },
     };
   });
-  const results = result.findings.map((finding) => {
+  const entries: { finding: Finding; by?: Suppression }[] = [
+    ...result.findings.map((finding) => ({ finding })),
+    ...(result.ignored ?? []).map((finding) => ({ finding, by: finding.ignoredBy })),
+  ];
+  const results = entries.map(({ finding, by }) => {
     const region: Record<string, number> = {};
     if (finding.location.line !== undefined) region.startLine = finding.location.line;
     if (finding.location.line !== undefined && finding.location.column !== undefined) {
@@ -79,6 +84,22 @@ export const sarifReporter: Reporter = (result) => {
         ...(finding.inferred ? { inferred: true } : {}),
         ...(finding.evidence ? { evidence: finding.evidence } : {}),
       },
+      // An accepted finding is a result with a suppression: code scanning shows it as dismissed.
+      ...(by
+        ? {
+            suppressions: [
+              {
+                kind: by.source === 'inline' ? 'inSource' : 'external',
+                status: 'accepted',
+                justification: by.reason,
+                properties: {
+                  where: by.where,
+                  ...(by.until !== undefined ? { until: by.until } : {}),
+                },
+              },
+            ],
+          }
+        : {}),
     };
   });
   const notifications = result.errors.map((error) => ({

@@ -128,6 +128,44 @@ export const tableReporter: Reporter = (result, options) => {
     out.push('', c.dim(`Skipped ${result.skipped.length} file(s): ${text}`));
   }
 
+  if (result.ignored && result.ignored.length > 0) {
+    out.push('', c.bold(`Ignored (${result.ignored.length})`));
+    for (const f of result.ignored) {
+      const name = f.version ? `${f.name}@${f.version}` : f.name;
+      const until = f.ignoredBy.until ? `, until ${f.ignoredBy.until}` : '';
+      out.push(
+        c.dim(
+          `  ${f.kind}  ${f.ecosystem}:${name}  ${formatLocation(f.location)}  ${f.ignoredBy.reason} (${f.ignoredBy.where}${until})`,
+        ),
+      );
+    }
+  }
+  const attention = (result.suppressions ?? []).filter((s) => s.status !== 'applied');
+  if (attention.length > 0) {
+    out.push('', c.bold(`Suppressions to review (${attention.length})`));
+    for (const s of attention) {
+      const detail =
+        s.status === 'expired'
+          ? `expired on ${s.until}: ${s.matched} finding(s) reported again`
+          : s.status === 'invalid'
+            ? `ignored: ${s.problem ?? 'invalid'}`
+            : 'matched no finding';
+      out.push(`  ${s.status}  ${s.where}  ${s.matches}: ${detail}${s.reason ? ` (${s.reason})` : ''}`);
+    }
+  }
+  if (result.baseline)
+    out.push(
+      '',
+      c.dim(`${result.baseline.baselined} finding(s) already in the baseline ${result.baseline.file}`),
+    );
+  if (result.changed)
+    out.push(
+      '',
+      c.dim(
+        `${result.changed.files.length} file(s) changed since ${result.changed.ref}; ${result.changed.existing} finding(s) in them were already there`,
+      ),
+    );
+
   const bySeverity = new Map<string, number>();
   for (const f of result.findings) bySeverity.set(f.severity, (bySeverity.get(f.severity) ?? 0) + 1);
   const severityText = [...bySeverity].map(([s, n]) => `${n} ${s}`).join(', ');
@@ -136,6 +174,7 @@ export const tableReporter: Reporter = (result, options) => {
     `${result.packages.length} package reference(s) in ${result.stats.filesScanned} file(s); ` +
       `${result.findings.length} finding(s)${severityText ? ` (${severityText})` : ''}; ` +
       `${result.errors.length} error(s)`,
+    result.notChecked.summary,
   );
   return `${out.join('\n')}\n`;
 };

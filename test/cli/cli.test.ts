@@ -7,31 +7,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CliIO } from '../../src/cli/io.js';
-import { main } from '../../src/cli/main.js';
 import { fixturePath } from '../helpers.js';
+import { runCli } from './run-cli.js';
 
-interface Run {
-  exit: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function run(
-  args: string[],
-  opts: { cwd?: string; stdin?: string; env?: CliIO['env'] } = {},
-): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIO = {
-    stdout: { write: (s: string) => (stdout += s), isTTY: false },
-    stderr: { write: (s: string) => (stderr += s), isTTY: false },
-    // The cache (vulnerability database, registry answers) is the test run's own, never the user's.
-    env: { VOUCH_CACHE_DIR: process.env.VOUCH_CACHE_DIR, ...opts.env },
-    cwd: opts.cwd ?? fixturePath('scan/phantom-npm'),
-    readStdin: async () => opts.stdin ?? '',
-  };
-  const exit = await main(args, io);
-  return { exit, stdout, stderr };
+function run(args: string[], opts: { cwd?: string; stdin?: string; env?: CliIO['env'] } = {}) {
+  return runCli(args, { ...opts, cwd: opts.cwd ?? fixturePath('scan/phantom-npm') });
 }
 
 const PHANTOM = fixturePath('scan/phantom-npm');

@@ -88,4 +88,30 @@ describe('sarif reporter', () => {
     expect(notes[0].locations[0].physicalLocation.artifactLocation.uri).toBe('package.json');
     expect(notes[0].locations[0].physicalLocation.region.startLine).toBe(4);
   });
+
+  it('lists accepted findings as results with a suppression, and still validates', async () => {
+    const result = await scan(['.'], {
+      cwd: fixturePath('scan/phantom-npm'),
+      policy: { ignore: [{ package: 'body-parser', reason: 'express brings it', until: '2099-01-01' }] },
+    });
+    expect(result.findings).toEqual([]);
+    const log = JSON.parse(sarifReporter(result, { color: false }));
+    const validate = validator();
+    expect(validate(log), JSON.stringify(validate.errors, null, 2)).toBe(true);
+    expect(log.runs[0].results).toMatchObject([
+      {
+        ruleId: 'undeclared',
+        suppressions: [
+          {
+            kind: 'external',
+            status: 'accepted',
+            justification: 'express brings it',
+            properties: { where: 'vouch.config.json ignore[0]', until: '2099-01-01' },
+          },
+        ],
+      },
+    ]);
+    log.runs[0].results[0].suppressions[0].kind = 'forgotten';
+    expect(validate(log)).toBe(false);
+  });
 });
