@@ -5,6 +5,7 @@ import type { Finding } from '../src/model/finding.js';
 import type { PackageRef } from '../src/model/package-ref.js';
 import { RESULT_SCHEMA_VERSION, type ScanResult } from '../src/model/result.js';
 import type { Severity } from '../src/model/severity.js';
+import { notCheckedOf } from '../src/pipeline/policy.js';
 
 export const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
 
@@ -64,6 +65,7 @@ export function resultWith(findings: Finding[], errors: ScanResult['errors'] = [
     skipped: [],
     unchecked: [],
     checks: [],
+    notChecked: notCheckedOf([], [], []),
     stats: { filesScanned: 1, bytesScanned: 1, durationMs: 1 },
   };
 }
