@@ -1,5 +1,6 @@
 import type { PackageRef } from '../model/package-ref.js';
 import type { Severity } from '../model/severity.js';
+import type { InstallTarget } from '../project/phantom.js';
 
 /** The first import of each package in each file: one finding per package per file. */
 export function firstImportPerFile(refs: readonly PackageRef[]): PackageRef[] {
@@ -27,4 +28,69 @@ export function importFacts(ref: PackageRef): Record<string, unknown> {
   if (ref.typeOnly) facts.typeOnly = true;
   if (ref.optional) facts.optional = true;
   return facts;
+}
+
+/** Tests, configuration, scripts and stories are built or run by developers only: dev dependencies. */
+const DEV_PATH =
+  /(?:^|\/)(?:tests?|__tests__|__mocks__|spec|e2e|scripts?|stories|benchmarks?)\/|\.(?:test|spec|stories|bench|config)\.[cm]?[jt]sx?$|(?:^|\/)(?:test_[^/]*|[^/]*_test|conftest)\.py$/;
+
+/** Whether a file is only ever run by developers (tests, config, scripts). */
+export function isDevFile(file: string): boolean {
+  return DEV_PATH.test(file);
+}
+
+/**
+ * The command (or edit) that declares the package in the project's own tool: `pnpm add x --filter app`,
+ * `npm install --save-dev x`, `uv add x`, a line in requirements.txt. `version` pins what the lockfile
+ * already installs (for a transitive-only import).
+ */
+export function declareFix(ref: PackageRef, install: InstallTarget | undefined, version?: string): string {
+  const dev = isDevFile(ref.location.file);
+  const spec = version === undefined ? ref.name : `${ref.name}@${npmRangeOf(version)}`;
+  if (ref.ecosystem === 'PyPI') return pythonFix(ref.name, install?.via, dev, version);
+  const other = OTHER_TOOLS[ref.ecosystem];
+  if (other) return `${other} ${ref.name}`;
+  if (ref.ecosystem !== 'npm') return `declare ${ref.name} in ${install?.manifest?.file ?? 'the manifest'}`;
+  const member = install?.workspaceMember === true ? install.manifest : undefined;
+  const workspace = member?.name ?? member?.dir;
+  switch (install?.manager) {
+    case 'pnpm':
+      return `pnpm add ${dev ? '-D ' : ''}${spec}${workspace ? ` --filter ${workspace}` : ''}`;
+    case 'yarn-classic':
+    case 'yarn-berry':
+      return workspace
+        ? `yarn workspace ${workspace} add ${dev ? '--dev ' : ''}${spec}`
+        : `yarn add ${dev ? '--dev ' : ''}${spec}`;
+    case 'bun':
+      return `bun add ${dev ? '--dev ' : ''}${member ? `--cwd ${member.dir} ` : ''}${spec}`;
+    default:
+      return `npm install ${dev ? '--save-dev ' : ''}${spec}${workspace ? ` --workspace ${workspace}` : ''}`;
+  }
+}
+
+/** The command that declares a dependency, for the ecosystems whose tool has one form. */
+const OTHER_TOOLS: Partial<Record<string, string>> = {
+  Go: 'go get',
+  'crates.io': 'cargo add',
+  RubyGems: 'bundle add',
+  Packagist: 'composer require',
+  NuGet: 'dotnet add package',
+};
+
+/** `1.2.3` → `^1.2.3`: the range a package manager would write for the version already installed. */
+function npmRangeOf(version: string): string {
+  return /^\d+\.\d+\.\d+$/.test(version) ? `^${version}` : version;
+}
+
+function pythonFix(name: string, via: string | undefined, dev: boolean, version?: string): string {
+  const file = via?.split('/').at(-1) ?? '';
+  const pinned = version === undefined ? name : `${name}>=${version}`;
+  if (file === 'uv.lock') return `uv add ${dev ? '--dev ' : ''}${pinned}`;
+  if (file === 'poetry.lock') return `poetry add ${dev ? '--group dev ' : ''}${pinned}`;
+  if (file === 'pdm.lock') return `pdm add ${dev ? '-dG dev ' : ''}${pinned}`;
+  if (file === 'Pipfile.lock' || file === 'Pipfile') return `pipenv install ${dev ? '--dev ' : ''}${pinned}`;
+  if (file.endsWith('.txt') || file.endsWith('.in')) return `add the line "${pinned}" to ${via}`;
+  if (file === 'pyproject.toml') return `add "${pinned}" to the dependencies in ${via}`;
+  if (file === 'setup.cfg') return `add ${pinned} to install_requires in ${via}`;
+  return `pip install ${pinned} and declare it in the project's requirements`;
 }

@@ -1,5 +1,5 @@
 import { FINDING_KINDS, type Finding } from '../model/finding.js';
-import { firstImportPerFile, importFacts, phantomSeverity } from './phantom-common.js';
+import { declareFix, firstImportPerFile, importFacts, phantomSeverity } from './phantom-common.js';
 import type { Analyzer } from './types.js';
 
 export const undeclared: Analyzer = {
@@ -15,14 +15,21 @@ export const undeclared: Analyzer = {
           : status.manifests.length === 0
             ? 'no manifest covers this file'
             : `it is not declared in ${status.manifests.join(', ')}`;
+      const fix = ref.scope === undefined ? declareFix(ref, status.install) : undefined;
+      const note = status.note === undefined ? '' : ` (${status.note})`;
       const finding: Finding = {
         kind: 'undeclared',
-        severity: phantomSeverity(ref, FINDING_KINDS.undeclared.severity),
+        severity: phantomSeverity(ref, status.severity ?? FINDING_KINDS.undeclared.severity),
         ecosystem: ref.ecosystem,
         name: ref.name,
-        message: `'${ref.name}' is imported but ${where}`,
+        message: `'${ref.name}' is imported but ${where}${note}${fix ? `; to declare it: ${fix}` : ''}`,
         location: ref.location,
-        evidence: { ...importFacts(ref), manifests: status.manifests },
+        evidence: {
+          ...importFacts(ref),
+          manifests: status.manifests,
+          ...(status.declaredBy ? { declaredBy: status.declaredBy } : {}),
+          ...(fix ? { fix } : {}),
+        },
       };
       if (ref.inferred) finding.inferred = true;
       findings.push(finding);

@@ -9,6 +9,7 @@ import { pomXml } from './maven/pom-xml.js';
 import { versionCatalog } from './maven/version-catalog.js';
 import { bunLock } from './npm/bun-lock.js';
 import { jsImports } from './npm/imports.js';
+import { installLayout } from './npm/install-layout.js';
 import { packageJson } from './npm/package-json.js';
 import { packageLock } from './npm/package-lock.js';
 import { pnpmLock } from './npm/pnpm-lock.js';
@@ -51,6 +52,7 @@ export const EXTRACTORS: readonly Extractor[] = [
   pnpmLock,
   bunLock,
   pnpmWorkspace,
+  installLayout,
   tsconfig,
   requirementsTxt,
   pyprojectToml,

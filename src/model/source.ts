@@ -25,6 +25,43 @@ export type ProjectFact =
    * A lockfile's dependency graph by package name: `edges[name]` are the names `name` depends on;
    * `roots` the direct dependencies of the project (or of each importer), when the lockfile records them.
    */
-  | { kind: 'dependency-graph'; ecosystem: Ecosystem; roots?: string[]; edges: Record<string, string[]> }
-  /** Import specifiers that are not packages: tsconfig `paths` patterns such as `@/*`. */
-  | { kind: 'import-aliases'; ecosystem: Ecosystem; patterns: string[] };
+  | {
+      kind: 'dependency-graph';
+      ecosystem: Ecosystem;
+      roots?: string[];
+      edges: Record<string, string[]>;
+      /**
+       * The direct dependencies of each project the lockfile installs (pnpm `importers`, npm's workspace
+       * entries in `packages`, yarn berry's and bun's workspaces), by folder relative to the lockfile (`.`).
+       */
+      importers?: Record<string, string[]>;
+      /** The package manager that wrote the lockfile: it decides what code can resolve. */
+      manager?: PackageManager;
+    }
+  /**
+   * Import specifiers that are not packages: tsconfig `paths` patterns such as `@/*`, bundler aliases,
+   * package.json `browser` replacements. `regexes` are jest `moduleNameMapper` keys.
+   */
+  | { kind: 'import-aliases'; ecosystem: Ecosystem; patterns: string[]; regexes?: string[] }
+  /** Folders (relative to the file's own) whose files and subfolders are importable by bare name: tsconfig `baseUrl`. */
+  | { kind: 'module-roots'; ecosystem: Ecosystem; dirs: string[] }
+  /** Modules a declaration file declares (`declare module 'virtual:thing'`, `declare module '*.vue'`). */
+  | { kind: 'ambient-modules'; ecosystem: Ecosystem; patterns: string[] }
+  /** A framework whose build provides virtual modules (Docusaurus' `@theme/*`), found from its config file. */
+  | { kind: 'framework'; ecosystem: Ecosystem; name: string }
+  /** How the package manager lays out node_modules: `.yarnrc.yml` `nodeLinker`, pnpm's hoisting settings. */
+  | {
+      kind: 'install-layout';
+      ecosystem: Ecosystem;
+      nodeLinker?: NodeLinker;
+      /** pnpm's `public-hoist-pattern` (`shamefully-hoist` is `*`). */
+      publicHoistPattern?: string[];
+    }
+  /** Packages committed into the tree (`dir/node_modules/pkg/`), importable from the files below `dir`. */
+  | { kind: 'committed-packages'; ecosystem: Ecosystem; names: string[] };
+
+/** The tool that installs an npm project: each lays node_modules out its own way. */
+export type PackageManager = 'npm' | 'pnpm' | 'yarn-classic' | 'yarn-berry' | 'bun';
+
+/** `isolated`: each package sees only what it declares (pnpm, yarn PnP); `hoisted`: npm's flat tree. */
+export type NodeLinker = 'isolated' | 'hoisted' | 'pnp';

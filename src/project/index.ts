@@ -1,6 +1,6 @@
 import { type Ecosystem, packageKey } from '../model/ecosystem.js';
 import type { PackageRef } from '../model/package-ref.js';
-import type { ProjectFact } from '../model/source.js';
+import type { NodeLinker, PackageManager, ProjectFact } from '../model/source.js';
 import { goModuleOf } from './go-modules.js';
 
 /** The facts one file contributed, with the file they came from. */
@@ -29,7 +29,29 @@ export interface LockInfo {
   keys: Set<string>;
   /** Display names by key. */
   names: Map<string, string>;
+  /** The package manager that wrote it, when the format says. */
+  manager?: PackageManager;
+  /** Direct dependency keys of each project it installs, by the project's folder (as paths are shown). */
+  importers: Map<string, Set<string>>;
+  /** A version it installs of each package (the first it lists). */
+  versions: Map<string, string>;
 }
+
+/**
+ * What code next to a lockfile can import. `hoisted` (npm, yarn classic, yarn's and pnpm's node-modules
+ * linkers, bun): every locked package sits in an ancestor node_modules, so an undeclared one still loads.
+ * `isolated` (pnpm) and `pnp` (yarn berry's default): a project sees what it and its enclosing projects
+ * declare, plus pnpm's publicly hoisted packages.
+ */
+export interface InstallLayout {
+  manager?: PackageManager;
+  linker: NodeLinker;
+  /** Patterns of packages pnpm links into the root node_modules whoever depends on them. */
+  publicHoist: string[];
+}
+
+/** pnpm's default `public-hoist-pattern` (before pnpm 10 made it empty): lint and format plugins. */
+const PNPM_PUBLIC_HOIST = ['*eslint*', '*prettier*'];
 
 /** A self-contained document (an assistant's answer): its declarations are its own. */
 interface DocumentScope {
@@ -43,7 +65,7 @@ function dirOf(path: string): string {
 }
 
 /** `a/b/c.py` → [`a/b`, `a`, `.`]; absolute paths end at `/`. */
-function ancestorsOf(path: string): string[] {
+export function ancestorsOf(path: string): string[] {
   const out: string[] = [];
   let dir = dirOf(path);
   for (;;) {
@@ -97,6 +119,8 @@ export class ProjectIndex {
   private readonly goModules = new Set<string>();
   /** Module paths go.sum files lock, by folder. */
   private readonly goSums = new Map<string, Set<string>>();
+  /** `.yarnrc.yml`, `.npmrc` and pnpm-workspace.yaml settings, by folder. */
+  private readonly layouts = new Map<string, Extract<ProjectFact, { kind: 'install-layout' }>>();
 
   constructor(refs: PackageRef[], facts: FileFacts[], pythonSourcePaths: string[]) {
     for (const { file, facts: list } of facts) {
@@ -113,6 +137,11 @@ export class ProjectIndex {
       if (ref.ecosystem === 'Go' && ref.source === 'locked') {
         const dir = dirOf(ref.location.file);
         this.goSums.set(dir, (this.goSums.get(dir) ?? new Set()).add(ref.name));
+      }
+      if (ref.source === 'locked' && ref.version !== undefined) {
+        const versions = this.lockByFile.get(ref.location.file)?.versions;
+        const key = packageKey(ref.ecosystem, ref.name);
+        if (versions && !versions.has(key)) versions.set(key, ref.version);
       }
       if (!isDeclaration(ref)) continue;
       const key = packageKey(ref.ecosystem, ref.name);
@@ -160,6 +189,9 @@ export class ProjectIndex {
           edges.set(key, [...(edges.get(key) ?? []), ...to.map(keyOf)]);
         }
         const roots = (fact.roots ?? []).map(keyOf);
+        const importers = new Map<string, Set<string>>();
+        for (const [folder, direct] of Object.entries(fact.importers ?? {}))
+          importers.set(joinDir(dir, folder), new Set(direct.map(keyOf)));
         const lock: LockInfo = {
           file,
           dir,
@@ -168,13 +200,20 @@ export class ProjectIndex {
           roots,
           keys: new Set(names.keys()),
           names,
+          importers,
+          versions: new Map(),
         };
+        if (fact.manager) lock.manager = fact.manager;
         this.locks.set(dir, [...(this.locks.get(dir) ?? []), lock]);
         this.lockByFile.set(file, lock);
         return;
       }
       case 'import-aliases': {
         this.aliasPatterns.set(dir, [...(this.aliasPatterns.get(dir) ?? []), ...fact.patterns]);
+        return;
+      }
+      case 'install-layout': {
+        this.layouts.set(dir, { ...this.layouts.get(dir), ...fact });
         return;
       }
     }
@@ -250,6 +289,11 @@ export class ProjectIndex {
     return false;
   }
 
+  /** Whether a file is a manifest (gave a manifest fact) rather than a script that installs something. */
+  isManifestFile(file: string): boolean {
+    return this.manifestFiles.has(file);
+  }
+
   /** The scope of a self-contained document, if the ref belongs to one. */
   documentDeclarations(ref: PackageRef): Set<string> | undefined {
     if (ref.scope === undefined) return undefined;
@@ -257,14 +301,14 @@ export class ProjectIndex {
   }
 
   /**
-   * The manifests that cover a file: for npm the nearest package.json and every workspace root above it;
-   * for Go and crates.io the nearest manifest (with any install script between it and the file); for other
-   * ecosystems every manifest in the file's folder or above (Python projects keep requirement files beside
-   * or above the code, often several).
+   * The manifests that cover a file: for npm every package.json in its folder or above, nearest first (Node
+   * looks a package up in every node_modules above the file, and each enclosing project installs its own
+   * dependencies there); for Go and crates.io the nearest manifest (with any install script between it and
+   * the file); for other ecosystems every manifest in the file's folder or above (Python projects keep
+   * requirement files beside or above the code, often several).
    */
   coveringManifests(file: string, ecosystem: Ecosystem): ManifestInfo[] {
     const out: ManifestInfo[] = [];
-    let nearestFound = false;
     for (const dir of ancestorsOf(file)) {
       const here = (this.manifests.get(dir) ?? []).filter((m) => m.ecosystem === ecosystem);
       if (NEAREST_MANIFEST_ONLY.has(ecosystem)) {
@@ -275,18 +319,47 @@ export class ProjectIndex {
       if (ecosystem !== 'npm') out.push(...here);
       // A package.json with no name and no dependencies (`{"type": "module"}` in dist/esm/) marks how the
       // files below it load, not a package: Node resolves their imports from the package above.
-      else if (here.some((m) => m.name !== undefined || m.declared.size > 0 || m.isWorkspaceRoot)) {
-        // A folder is a workspace root when any of its manifests says so (package.json `workspaces`, or a
-        // pnpm-workspace.yaml beside a package.json): then all of that folder's manifests cover the file.
-        if (!nearestFound || here.some((m) => m.isWorkspaceRoot)) out.push(...here);
-        nearestFound = true;
-      }
+      else if (here.some((m) => m.name !== undefined || m.declared.size > 0 || m.isWorkspaceRoot))
+        out.push(...here);
       if (ecosystem !== 'npm') {
         const nested = this.manifests.get(dir === '.' ? 'requirements' : `${dir}/requirements`) ?? [];
         out.push(...nested.filter((m) => m.ecosystem === ecosystem));
       }
     }
     return out;
+  }
+
+  /**
+   * How the nearest lockfile's package manager lays out node_modules, with the settings of its folder or
+   * above (`.yarnrc.yml`, `.npmrc`, pnpm-workspace.yaml). Without a lockfile: npm's hoisted layout.
+   */
+  installLayout(lock: LockInfo | undefined): InstallLayout {
+    const manager = lock?.manager;
+    let settings: Extract<ProjectFact, { kind: 'install-layout' }> | undefined;
+    if (lock) {
+      for (const dir of ancestorsOf(`${lock.dir}/x`)) {
+        settings = this.layouts.get(dir);
+        if (settings) break;
+      }
+    }
+    const defaultLinker: NodeLinker =
+      manager === 'pnpm' ? 'isolated' : manager === 'yarn-berry' ? 'pnp' : 'hoisted';
+    const linker =
+      manager === 'pnpm' || manager === 'yarn-berry' ? (settings?.nodeLinker ?? defaultLinker) : 'hoisted';
+    const layout: InstallLayout = {
+      linker,
+      publicHoist:
+        manager === 'pnpm' && linker === 'isolated'
+          ? (settings?.publicHoistPattern ?? PNPM_PUBLIC_HOIST)
+          : [],
+    };
+    if (manager) layout.manager = manager;
+    return layout;
+  }
+
+  /** The npm manifests of every project in the scan, by folder: the workspaces a package may come from. */
+  npmManifests(): ManifestInfo[] {
+    return [...this.manifests.values()].flat().filter((m) => m.ecosystem === 'npm' && m.declared.size > 0);
   }
 
   /** The nearest lockfile of the ecosystem in the file's folder or above. */
@@ -297,6 +370,12 @@ export class ProjectIndex {
     }
     return undefined;
   }
+}
+
+/** `a` + `b/c` → `a/b/c`; `.` stands for the folder itself on either side. */
+export function joinDir(dir: string, relative: string): string {
+  if (relative === '.' || relative === '') return dir;
+  return dir === '.' ? relative : `${dir}/${relative}`;
 }
 
 /** tsconfig `paths` keys: `@/*` matches `@/x`; a key without `*` matches itself exactly. */

@@ -1,16 +1,42 @@
 import { type Ecosystem, packageKey } from '../model/ecosystem.js';
 import type { PackageRef } from '../model/package-ref.js';
-import type { LockInfo, ManifestInfo, ProjectIndex } from './index.js';
+import type { Severity } from '../model/severity.js';
+import type { PackageManager } from '../model/source.js';
+import { ancestorsOf, type LockInfo, type ManifestInfo, type ProjectIndex } from './index.js';
+
+/** What the finding needs to say how to declare the package with the project's own tool. */
+export interface InstallTarget {
+  manager?: PackageManager;
+  /** The nearest manifest of the importing file (the project the package belongs in). */
+  manifest?: ManifestInfo;
+  /** Whether that manifest is a workspace member (not the root, not a standalone project). */
+  workspaceMember: boolean;
+  /** The version the lockfile installs, for a package to declare at the version already in use. */
+  version?: string;
+  /** The lockfile, or for Python the manifest kind, that decides the tool (`uv.lock`, `requirements.txt`). */
+  via?: string;
+}
+
+interface PhantomDetails {
+  /** `manifests`: the files that were consulted (none when no manifest covers the file). */
+  manifests: string[];
+  /** A severity the layout decides over the kind's own (pnpm refuses what npm's hoisting lets load). */
+  severity?: Severity;
+  /** Why it loads anyway, or why it fails, in words. */
+  note?: string;
+  /** Other projects of the workspace that declare it. */
+  declaredBy?: string[];
+  install?: InstallTarget;
+}
 
 export type PhantomStatus =
   | { status: 'declared' }
-  /** `manifests`: the files that were consulted (none when no manifest covers the file). */
-  | { status: 'undeclared'; manifests: string[] }
+  | ({ status: 'undeclared' } & PhantomDetails)
   /**
    * Installed only because another package depends on it: `chain` runs from the project to the import,
    * per the lockfile, or for an answer (no lockfile) from the package it declares, per the registry.
    */
-  | { status: 'transitive-only'; manifests: string[]; lockfile?: string; chain: string[] };
+  | ({ status: 'transitive-only'; lockfile?: string; chain: string[] } & PhantomDetails);
 
 /** Dependency keys of a package an answer (`scope`) declares, per the registry; undefined when unknown. */
 export type DeclaredDependencies = (
@@ -68,15 +94,117 @@ export class PhantomResolver {
     if (manifests.some((m) => candidates.some((k) => m.declared.has(k)))) return { status: 'declared' };
     const files = manifests.map((m) => m.file);
     const lock = this.index.nearestLock(ref.location.file, ref.ecosystem);
+    if (ref.ecosystem === 'npm') return this.npmStatus(ref, key, manifests, lock);
+    const install = this.installTarget(ref, manifests, lock, key);
     if (lock?.keys.has(key) && !REFUSES_UNDECLARED_IMPORTS.has(ref.ecosystem)) {
       return {
         status: 'transitive-only',
         manifests: files,
         lockfile: lock.file,
-        chain: this.chain(lock, manifests, key),
+        chain: this.chain(lock, this.rootKeys(lock, manifests, ref.location.file), manifests, key),
+        install,
       };
     }
-    return { status: 'undeclared', manifests: files };
+    return { status: 'undeclared', manifests: files, install };
+  }
+
+  /**
+   * npm packages resolve the way the package manager laid node_modules out. With a hoisted layout (npm,
+   * yarn classic, node-modules linkers) every locked package sits in the root node_modules, so a package
+   * another workspace declares, or a dependency of a dependency, loads by accident (low). With pnpm's
+   * isolated layout or yarn's Plug'n'Play, a file sees only what its own project and the projects above it
+   * declare (and pnpm's publicly hoisted packages): anything else fails to load (medium).
+   */
+  private npmStatus(
+    ref: PackageRef,
+    key: string,
+    manifests: ManifestInfo[],
+    lock: LockInfo | undefined,
+  ): PhantomStatus {
+    const file = ref.location.file;
+    const files = manifests.map((m) => m.file);
+    const layout = this.index.installLayout(lock);
+    const publiclyHoisted = layout.publicHoist.some((pattern) => globMatches(pattern, ref.name));
+    const strict = layout.linker !== 'hoisted' && !publiclyHoisted;
+    const tool = layout.manager === 'yarn-berry' && layout.linker === 'pnp' ? "yarn's Plug'n'Play" : 'pnpm';
+    const covering = new Set(files);
+    const declaredBy = this.index
+      .npmManifests()
+      .filter((m) => !covering.has(m.file) && m.declared.has(key) && (!lock || isWithin(m.dir, lock.dir)))
+      .map((m) => m.file)
+      .sort();
+    const install = this.installTarget(ref, manifests, lock, key);
+    const details = { manifests: files, install };
+    if (lock?.keys.has(key)) {
+      const own = this.rootKeys(lock, manifests, file);
+      const parents = this.parents(lock, own);
+      if (parents.has(key)) {
+        return {
+          status: 'transitive-only',
+          ...details,
+          lockfile: lock.file,
+          chain: this.pathTo(lock, parents, manifests, key),
+          ...(strict
+            ? { severity: 'medium', note: `${tool} does not let a package load what it does not declare` }
+            : {}),
+        };
+      }
+    }
+    if (declaredBy.length > 0) {
+      return {
+        status: 'undeclared',
+        ...details,
+        declaredBy,
+        severity: strict ? 'medium' : 'low',
+        note: strict
+          ? `only ${declaredBy.join(', ')} declare${declaredBy.length === 1 ? 's' : ''} it, and ${tool} does not let other packages load it`
+          : `${declaredBy.join(', ')} declare${declaredBy.length === 1 ? 's' : ''} it; it loads here only because the install hoists it`,
+      };
+    }
+    if (lock?.keys.has(key)) {
+      if (strict)
+        return {
+          status: 'undeclared',
+          ...details,
+          note: `${lock.file} installs it only for other packages, and ${tool} does not let this one load it`,
+        };
+      const everyRoot = new Set<string>(lock.roots);
+      for (const keys of lock.importers.values()) for (const k of keys) everyRoot.add(k);
+      return {
+        status: 'transitive-only',
+        ...details,
+        lockfile: lock.file,
+        chain: this.pathTo(lock, this.parents(lock, everyRoot), manifests, key),
+      };
+    }
+    return { status: 'undeclared', ...details };
+  }
+
+  /** The project the fix goes into, and with which tool. */
+  private installTarget(
+    ref: PackageRef,
+    manifests: ManifestInfo[],
+    lock: LockInfo | undefined,
+    key: string,
+  ): InstallTarget {
+    const manifest =
+      ref.ecosystem === 'npm' ? manifests.find((m) => this.index.isManifestFile(m.file)) : manifests[0];
+    const target: InstallTarget = {
+      workspaceMember:
+        manifest !== undefined &&
+        manifests.some((m) => m !== manifest && m.isWorkspaceRoot && m.dir !== manifest.dir),
+    };
+    if (manifest) target.manifest = manifest;
+    if (ref.ecosystem === 'npm') {
+      const manager = this.index.installLayout(lock).manager;
+      if (manager) target.manager = manager;
+    }
+    if (lock) {
+      target.via = lock.file;
+      const version = lock.versions.get(key);
+      if (version) target.version = version;
+    } else if (manifest) target.via = manifest.file;
+    return target;
   }
 
   /**
@@ -90,27 +218,86 @@ export class PhantomResolver {
     return docDeclared.size > 0 ? { status: 'declared' } : { status: 'undeclared', manifests: [] };
   }
 
-  /** Shortest path in the lockfile graph from the project's direct dependencies to `target`. */
-  private chain(lock: LockInfo, manifests: ManifestInfo[], target: string): string[] {
-    const rootKeys = new Set<string>(lock.roots);
+  /**
+   * The direct dependencies a file's chains start from: those of the lockfile's importers that contain the
+   * file (its own workspace and the root), and what the manifests covering it declare. A lockfile that keeps
+   * no importers (npm v1, yarn classic, other ecosystems) gives its one set of roots.
+   */
+  private rootKeys(lock: LockInfo, manifests: ManifestInfo[], file: string): Set<string> {
+    const keys = new Set<string>();
+    if (lock.importers.size === 0) for (const key of lock.roots) keys.add(key);
+    for (const dir of ancestorsOf(file)) for (const key of lock.importers.get(dir) ?? []) keys.add(key);
     for (const manifest of manifests)
-      for (const key of manifest.declared) if (lock.keys.has(key)) rootKeys.add(key);
+      for (const key of manifest.declared) if (lock.keys.has(key)) keys.add(key);
+    return keys;
+  }
+
+  private parents(lock: LockInfo, rootKeys: Set<string>): Map<string, string | null> {
     const cacheKey = `${lock.file}\0${[...rootKeys].sort().join('\0')}`;
     let parents = this.parentsCache.get(cacheKey);
     if (!parents) {
       parents = breadthFirstParents(lock.edges, rootKeys);
       this.parentsCache.set(cacheKey, parents);
     }
-    const project = manifests[0]?.name ?? (manifests[0] ? manifests[0].dir : lock.dir);
+    return parents;
+  }
+
+  /** Shortest path in the lockfile graph from the given direct dependencies to `target`. */
+  private chain(lock: LockInfo, rootKeys: Set<string>, manifests: ManifestInfo[], target: string): string[] {
+    return this.pathTo(lock, this.parents(lock, rootKeys), manifests, target);
+  }
+
+  private pathTo(
+    lock: LockInfo,
+    parents: Map<string, string | null>,
+    manifests: ManifestInfo[],
+    target: string,
+  ): string[] {
+    let project = manifests[0]?.name ?? (manifests[0] ? manifests[0].dir : lock.dir);
     const path: string[] = [];
     let node: string | null | undefined = target;
     if (!parents.has(target)) return [project, '…', lock.names.get(target) ?? target];
+    let first = target;
     while (node !== null && node !== undefined) {
       path.unshift(lock.names.get(node) ?? node);
+      first = node;
       node = parents.get(node);
+    }
+    // A chain that starts in another workspace (hoisted there) names that workspace, not the importing one.
+    const ownRoot = manifests.some((m) => m.declared.has(first));
+    if (!ownRoot) {
+      const importer = [...lock.importers].find(([, keys]) => keys.has(first))?.[0];
+      if (importer !== undefined)
+        project =
+          this.index.manifests.get(importer)?.find((m) => m.ecosystem === lock.ecosystem)?.name ?? importer;
     }
     return [project, ...path];
   }
+}
+
+/** pnpm's hoist patterns: `*` matches any run of characters, everything else itself. */
+function globMatches(pattern: string, name: string): boolean {
+  const parts = pattern.split('*');
+  if (parts.length === 1) return pattern === name;
+  let at = 0;
+  for (const [i, part] of parts.entries()) {
+    if (i === 0) {
+      if (!name.startsWith(part)) return false;
+      at = part.length;
+      continue;
+    }
+    if (i === parts.length - 1) return name.length - part.length >= at && name.endsWith(part);
+    const found = name.indexOf(part, at);
+    if (found === -1) return false;
+    at = found + part.length;
+  }
+  return true;
+}
+
+function isWithin(dir: string, root: string): boolean {
+  return root === '.'
+    ? !dir.startsWith('/') && !dir.startsWith('..')
+    : dir === root || dir.startsWith(`${root}/`);
 }
 
 function breadthFirstParents(edges: Map<string, string[]>, roots: Set<string>): Map<string, string | null> {

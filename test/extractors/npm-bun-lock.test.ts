@@ -47,6 +47,8 @@ describe('npm/bun-lock', () => {
       expect(fact.edges.chalk).toEqual(['ansi-styles', 'supports-color']);
       expect(fact.edges['supports-color']).toEqual(['has-flag']);
       expect(fact.edges['@shop/web']).toEqual(['react']);
+      expect(fact.manager).toBe('bun');
+      expect(Object.keys(fact.importers ?? {})).toContain('.');
     });
   });
 

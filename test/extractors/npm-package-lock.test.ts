@@ -72,6 +72,10 @@ describe('npm/package-lock', () => {
       expect(fact.edges['@shop/web']?.sort()).toEqual(['react', 'typescript']);
       // Leaves are keys too, so that "is it in the lockfile at all" has an answer.
       expect(fact.edges.ms).toEqual([]);
+      // One importer per project: the root (`.`) and each workspace folder, with its own direct dependencies.
+      expect(fact.manager).toBe('npm');
+      expect(Object.keys(fact.importers ?? {})).toContain('.');
+      expect(Object.keys(fact.importers ?? {}).length).toBeGreaterThan(1);
     });
   });
 

@@ -51,6 +51,14 @@ describe('npm/pnpm-lock', () => {
       expect(fact.edges['acorn-jsx']).toEqual(['acorn']);
       expect(fact.edges.react).toEqual(['loose-envify']);
       expect(fact.edges.typescript).toEqual([]);
+      // Each importer keeps its own direct dependencies, and the lockfile says it is pnpm's.
+      expect(fact.manager).toBe('pnpm');
+      expect(Object.keys(fact.importers ?? {}).length).toBeGreaterThan(1);
+      expect(
+        Object.values(fact.importers ?? {})
+          .flat()
+          .sort(),
+      ).toEqual(fact.roots?.sort());
     });
   });
 

@@ -41,6 +41,7 @@ describe('npm/yarn-lock', () => {
     it('builds edges from dependencies and optionalDependencies; classic records no roots', () => {
       const fact = dependencyGraph(out);
       expect(fact.roots).toBeUndefined();
+      expect(fact.manager).toBe('yarn-classic');
       expect(fact.edges['@babel/code-frame']).toEqual(['@babel/highlight', 'chalk']);
       expect(fact.edges['local-util']).toEqual(['strip-ansi']);
       expect(fact.edges['ansi-regex']).toEqual([]);
@@ -87,6 +88,17 @@ describe('npm/yarn-lock', () => {
       expect(fact.edges.react).toEqual(['loose-envify']);
       expect(fact.edges['loose-envify']).toEqual(['js-tokens']);
       expect(fact.edges['@shop/web']).toEqual(['react']);
+    });
+
+    it('keeps each workspace of a berry lockfile as an importer', () => {
+      const fact = dependencyGraph(out);
+      expect(fact.manager).toBe('yarn-berry');
+      expect(Object.keys(fact.importers ?? {}).sort()).toEqual(expect.arrayContaining(['.']));
+      expect(
+        Object.values(fact.importers ?? {})
+          .flat()
+          .sort(),
+      ).toEqual(fact.roots?.sort());
     });
   });
 

@@ -27,7 +27,7 @@ describe('scan: a Go module', () => {
       'undeclared github.com/spf13/viper/remote (inferred) cmd/api/main.go:11',
     ]);
     expect(result.findings.find((f) => f.location.file === 'tools/main.go')?.message).toBe(
-      "'github.com/gorilla/mux' is imported but it is not declared in tools/go.mod",
+      "'github.com/gorilla/mux' is imported but it is not declared in tools/go.mod; to declare it: go get github.com/gorilla/mux",
     );
   });
 

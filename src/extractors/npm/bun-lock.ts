@@ -32,7 +32,7 @@ function extractBunLock(file: SourceFile): ExtractResult {
   if (!root) return result;
   const workspaces = property(root, 'workspaces');
   const collected = new LockedRefs();
-  const graph = new GraphBuilder();
+  const graph = new GraphBuilder('bun');
   /** Install path → real name, for resolving dependency keys (which may be aliases) as bun does. */
   const installed = new Map<string, string>();
   const dependents: { path: string[]; name: string; owner: Node | undefined; fields: string[] }[] = [];
@@ -103,7 +103,10 @@ function extractBunLock(file: SourceFile): ExtractResult {
     // Versions that only one workspace needs are nested under that workspace's name.
     const name = stringValue(property(workspace, 'name'));
     const from = key === '' || !name ? [] : installPath(name);
-    graph.addRoots(dependencyNames(workspace, ROOT_FIELDS, (dep, spec) => resolveName(from, dep, spec)));
+    graph.addRoots(
+      dependencyNames(workspace, ROOT_FIELDS, (dep, spec) => resolveName(from, dep, spec)),
+      key,
+    );
   }
   for (const { path, name, owner, fields } of dependents) {
     graph.addEdges(

@@ -2,7 +2,7 @@ import ignore from 'ignore';
 import type { Node } from 'jsonc-parser';
 import { basename } from '../../core/paths.js';
 import type { PackageRef } from '../../model/package-ref.js';
-import type { SourceFile } from '../../model/source.js';
+import type { PackageManager, ProjectFact, SourceFile } from '../../model/source.js';
 import {
   entries,
   type JsonDocument,
@@ -38,7 +38,7 @@ function extractPackageLock(file: SourceFile): ExtractResult {
   const root = rootObject(doc, basename(file.path), result.errors);
   if (!root) return result;
   const collected = new LockedRefs();
-  const graph = new GraphBuilder();
+  const graph = new GraphBuilder('npm');
   const packages = property(root, 'packages');
   const dependencies = property(root, 'dependencies');
   if (packages !== undefined) {
@@ -142,11 +142,11 @@ function readPackages(
     // A link stands for the local folder it points at, which has its own entry.
     if (entry.isLink) continue;
     if (entry.path === '') {
-      graph.addRoots(dependencyNames(entry, PROJECT_DEPENDENCY_FIELDS));
+      graph.addRoots(dependencyNames(entry, PROJECT_DEPENDENCY_FIELDS), '.');
       continue;
     }
     const workspace = entry.isLocal && isWorkspace?.ignores(entry.path) === true;
-    if (workspace) graph.addRoots(dependencyNames(entry, PROJECT_DEPENDENCY_FIELDS));
+    if (workspace) graph.addRoots(dependencyNames(entry, PROJECT_DEPENDENCY_FIELDS), entry.path);
     graph.addEdges(
       entry.name,
       dependencyNames(entry, workspace ? PROJECT_DEPENDENCY_FIELDS : INSTALLED_DEPENDENCY_FIELDS),
@@ -327,11 +327,18 @@ function mergeGroups(a: string[] | undefined, b: string[] | undefined): string[]
   return [...new Set([...a, ...b])].sort();
 }
 
-/** Collects a lockfile's dependency graph: every package appears as a key, even without dependencies. */
+/**
+ * Collects a lockfile's dependency graph: every package appears as a key, even without dependencies. Roots
+ * are kept per importer (the project folder, relative to the lockfile, that declares them), so that a
+ * workspace's chains start from its own dependencies rather than from every workspace's.
+ */
 export class GraphBuilder {
   private readonly edges = new Map<string, Set<string>>();
   private readonly roots = new Set<string>();
+  private readonly importers = new Map<string, Set<string>>();
   private hasRoots = false;
+
+  constructor(private readonly manager: PackageManager) {}
 
   addEdges(from: string, to: Iterable<string>): void {
     let set = this.edges.get(from);
@@ -342,18 +349,41 @@ export class GraphBuilder {
     for (const name of to) if (name !== from) set.add(name);
   }
 
-  addRoots(names: Iterable<string>): void {
+  /** `importer`: the folder of the project that declares them, relative to the lockfile (`.` for its own). */
+  addRoots(names: Iterable<string>, importer?: string): void {
     this.hasRoots = true;
-    for (const name of names) this.roots.add(name);
+    let own: Set<string> | undefined;
+    if (importer !== undefined) {
+      const dir = normaliseImporter(importer);
+      own = this.importers.get(dir) ?? new Set();
+      this.importers.set(dir, own);
+    }
+    for (const name of names) {
+      this.roots.add(name);
+      own?.add(name);
+    }
   }
 
-  fact(): { kind: 'dependency-graph'; ecosystem: 'npm'; roots?: string[]; edges: Record<string, string[]> } {
+  fact(): Extract<ProjectFact, { kind: 'dependency-graph' }> {
     const edges: Record<string, string[]> = {};
     for (const [from, to] of this.edges) edges[from] = [...to];
-    return this.hasRoots
-      ? { kind: 'dependency-graph', ecosystem: 'npm', roots: [...this.roots], edges }
-      : { kind: 'dependency-graph', ecosystem: 'npm', edges };
+    const fact: Extract<ProjectFact, { kind: 'dependency-graph' }> = {
+      kind: 'dependency-graph',
+      ecosystem: 'npm',
+      edges,
+      manager: this.manager,
+    };
+    if (this.hasRoots) fact.roots = [...this.roots];
+    if (this.importers.size > 0)
+      fact.importers = Object.fromEntries([...this.importers].map(([dir, names]) => [dir, [...names]]));
+    return fact;
   }
+}
+
+/** `''`, `./`, `packages/a/` → `.`, `.`, `packages/a`. */
+function normaliseImporter(dir: string): string {
+  const trimmed = dir.replace(/^\.\//, '').replace(/\/+$/, '');
+  return trimmed === '' ? '.' : trimmed;
 }
 
 const GIT_URL_SCHEME = /(?:^|@)(?:git(?:\+(?:ssh|https))?|ssh):\/\/./;

@@ -40,7 +40,7 @@ export const pnpmLock: Extractor = {
     }
 
     const collected = new LockedRefs();
-    const graph = new GraphBuilder();
+    const graph = new GraphBuilder('pnpm');
     const packages = root.get('packages', true);
     for (const [key, entry, offset] of pairs(packages)) {
       const parsed = parseDependencyPath(key, major);
@@ -64,10 +64,10 @@ export const pnpmLock: Extractor = {
 
     const importers = root.get('importers', true);
     if (yaml().isMap(importers)) {
-      for (const [, importer] of pairs(importers))
-        graph.addRoots(dependencyNames(importer, ROOT_FIELDS, major));
+      for (const [dir, importer] of pairs(importers))
+        graph.addRoots(dependencyNames(importer, ROOT_FIELDS, major), dir);
     } else if (ROOT_FIELDS.some((f) => root.has(f))) {
-      graph.addRoots(dependencyNames(root, ROOT_FIELDS, major));
+      graph.addRoots(dependencyNames(root, ROOT_FIELDS, major), '.');
     }
 
     result.refs = collected.refs();

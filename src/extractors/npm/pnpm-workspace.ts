@@ -3,8 +3,10 @@ import { lazy } from '../../core/lazy.js';
 const yaml = lazy<typeof import('yaml')>('yaml');
 
 import { basename } from '../../core/paths.js';
+import type { ProjectFact } from '../../model/source.js';
 import type { Extractor, ExtractResult } from '../types.js';
 import { parseYamlMapping } from '../yaml-tree.js';
+import { publicHoist } from './install-layout.js';
 
 const ID = 'npm/pnpm-workspace';
 
@@ -21,6 +23,23 @@ export const pnpmWorkspace: Extractor = {
     const result: ExtractResult = { refs: [], errors: [], facts: [] };
     const mapping = parseYamlMapping(file.text, 'pnpm-workspace.yaml', result.errors);
     if (!mapping) return result;
+    // pnpm 10 keeps its settings here too: the same ones .npmrc may hold.
+    const setting = (key: string): unknown => {
+      const node: unknown = mapping.root.get(key, true);
+      if (yaml().isScalar(node)) return node.value;
+      if (yaml().isSeq(node))
+        return node.items.map((item: unknown) => (yaml().isScalar(item) ? item.value : undefined));
+      return undefined;
+    };
+    const linker = setting('nodeLinker');
+    const hoist = publicHoist(setting('shamefullyHoist'), setting('publicHoistPattern'));
+    if (typeof linker === 'string' || hoist) {
+      const layout: ProjectFact = { kind: 'install-layout', ecosystem: 'npm' };
+      if (linker === 'hoisted') layout.nodeLinker = 'hoisted';
+      else if (linker === 'isolated') layout.nodeLinker = 'isolated';
+      if (hoist) layout.publicHoistPattern = hoist;
+      result.facts.push(layout);
+    }
     const packages = mapping.root.get('packages', true);
     if (packages === undefined || packages === null) return result;
     if (!yaml().isSeq(packages)) {

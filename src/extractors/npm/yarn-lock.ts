@@ -45,7 +45,8 @@ export const yarnLock: Extractor = {
     if (tooDeep) return { ...result, errors: [tooDeep] };
     const { preamble, blocks } = splitBlocks(file.text);
     const collected = new LockedRefs();
-    const graph = new GraphBuilder();
+    // Berry's lockfile opens with `__metadata`; classic's with its `# yarn lockfile v1` comment.
+    const graph = new GraphBuilder(/^__metadata:/m.test(file.text) ? 'yarn-berry' : 'yarn-classic');
 
     for (const { descriptors, value, line } of parseWhole(file.text, blocks) ??
       parseEachBlock(preamble, blocks, result.errors)) {
@@ -69,7 +70,8 @@ export const yarnLock: Extractor = {
           : [];
       });
       // Berry records each workspace with its dependencies: the project's direct dependencies.
-      if (target.range.startsWith('workspace:')) graph.addRoots(dependencyNames);
+      if (target.range.startsWith('workspace:'))
+        graph.addRoots(dependencyNames, target.range.slice('workspace:'.length));
       if (descriptors.some((d) => parseDescriptor(d).range === 'workspace:.')) continue;
       graph.addEdges(target.name, dependencyNames);
       collected.add(lockedRef(target, value, file.path, line));
