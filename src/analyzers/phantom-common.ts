@@ -45,7 +45,8 @@ export function isDevFile(file: string): boolean {
  * already installs (for a transitive-only import).
  */
 export function declareFix(ref: PackageRef, install: InstallTarget | undefined, version?: string): string {
-  const dev = isDevFile(ref.location.file);
+  // Types are needed to build only.
+  const dev = isDevFile(ref.location.file) || ref.typeOnly === true;
   const spec = version === undefined ? ref.name : `${ref.name}@${npmRangeOf(version)}`;
   if (ref.ecosystem === 'PyPI') return pythonFix(ref.name, install?.via, dev, version);
   const other = OTHER_TOOLS[ref.ecosystem];

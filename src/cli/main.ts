@@ -34,7 +34,12 @@ function buildProgram(io: CliIO, setExit: (code: number) => void): Command {
     .command('scan')
     .description('scan answers, source files, manifests, lockfiles or whole folders; - reads standard input')
     .argument('[paths...]', 'files or folders to scan, or - for standard input', ['.'])
-    .option('--exclude <pattern...>', 'gitignore-style patterns of paths not to scan')
+    // Repeatable rather than variadic: a variadic option would swallow the paths that follow it.
+    .option(
+      '--exclude <pattern>',
+      'gitignore-style pattern of paths not to scan, relative to each scanned folder (repeatable)',
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
     .option('--no-gitignore', 'scan files that .gitignore excludes')
     .option('--include-docs', 'also read markdown and text files found in folders as assistant answers')
     .option(

@@ -8,6 +8,7 @@ import { javaImports } from './maven/imports.js';
 import { pomXml } from './maven/pom-xml.js';
 import { versionCatalog } from './maven/version-catalog.js';
 import { bunLock } from './npm/bun-lock.js';
+import { bundlerConfig } from './npm/bundler-config.js';
 import { jsImports } from './npm/imports.js';
 import { installLayout } from './npm/install-layout.js';
 import { packageJson } from './npm/package-json.js';
@@ -54,6 +55,7 @@ export const EXTRACTORS: readonly Extractor[] = [
   pnpmWorkspace,
   installLayout,
   tsconfig,
+  bundlerConfig,
   requirementsTxt,
   pyprojectToml,
   setupCfg,

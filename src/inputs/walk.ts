@@ -36,7 +36,18 @@ export interface WalkOptions {
   gitignore: boolean;
   /** Whether any extractor wants a file at this path (decided from the path alone). */
   wants(path: string): boolean;
+  /** Called with every file met (wanted or not): what exists in the tree, for imports of local folders. */
+  seen?(path: string): void;
+  /**
+   * Called for a node_modules folder committed into the tree (not ignored, written by no package manager),
+   * with the folder it sits in and the packages it holds.
+   */
+  committed?(dir: string, names: string[]): void;
 }
+
+/** Files a package manager leaves in the node_modules it installs: a folder without one was committed. */
+const INSTALL_MARKERS = ['.package-lock.json', '.modules.yaml', '.yarn-state.yml', '.yarn-integrity', '.bin'];
+const MAX_COMMITTED_PACKAGES = 1000;
 
 export interface FoundFile {
   /** Absolute path. */
@@ -54,6 +65,8 @@ export function displayPath(abs: string, cwd: string): string {
 interface IgnoreLayer {
   dir: string;
   rules: Ignore;
+  /** `.gitattributes` patterns marked `linguist-vendored` or `linguist-generated`: not the project's code. */
+  vendored?: boolean;
 }
 
 /**
@@ -76,7 +89,7 @@ export function walk(root: string, cwd: string, options: WalkOptions, skipped: S
       return;
     }
     if (entries.some((e) => e.name === 'pyvenv.cfg' && e.isFile()) && dir !== root) return;
-    const here = options.gitignore ? withLocalGitignore(dir, layers) : layers;
+    const here = withGitattributes(dir, options.gitignore ? withLocalGitignore(dir, layers) : layers);
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const entry of entries) {
       const abs = join(dir, entry.name);
@@ -105,11 +118,21 @@ export function walk(root: string, cwd: string, options: WalkOptions, skipped: S
         if (isDir) visited.add(real);
       }
       if (isDir) {
-        if (SKIPPED_DIRECTORIES.has(entry.name) || isIgnored(here, abs, true)) continue;
+        if (isIgnored(here, abs, true)) continue;
+        if (entry.name === 'node_modules' && options.gitignore && options.committed) {
+          const names = committedPackages(abs);
+          if (names.length > 0) options.committed(displayPath(dir, cwd), names);
+        }
+        if (SKIPPED_DIRECTORIES.has(entry.name)) continue;
         visit(abs, here);
       } else if (isFile) {
         const shown = displayPath(abs, cwd);
+        options.seen?.(shown);
         if (!options.wants(shown) || isIgnored(here, abs, false)) continue;
+        if (isIgnored(here, abs, false, true)) {
+          skipped.push({ file: shown, reason: 'vendored' });
+          continue;
+        }
         found.push({ abs, path: shown });
       }
     }
@@ -117,6 +140,32 @@ export function walk(root: string, cwd: string, options: WalkOptions, skipped: S
 
   visit(root, rootLayers);
   return found;
+}
+
+/** The packages in a node_modules folder nobody installed (no package manager's marker in it). */
+function committedPackages(dir: string): string[] {
+  let entries: string[];
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  if (entries.some((name) => INSTALL_MARKERS.includes(name))) return [];
+  const names: string[] = [];
+  for (const name of entries) {
+    if (name.startsWith('.') || names.length >= MAX_COMMITTED_PACKAGES) continue;
+    if (!name.startsWith('@')) {
+      names.push(name);
+      continue;
+    }
+    try {
+      for (const inner of readdirSync(join(dir, name)))
+        if (!inner.startsWith('.')) names.push(`${name}/${inner}`);
+    } catch {
+      // an unreadable scope holds nothing we can name
+    }
+  }
+  return names.slice(0, MAX_COMMITTED_PACKAGES);
 }
 
 function withLocalGitignore(dir: string, layers: IgnoreLayer[]): IgnoreLayer[] {
@@ -127,6 +176,29 @@ function withLocalGitignore(dir: string, layers: IgnoreLayer[]): IgnoreLayer[] {
   } catch {
     return layers;
   }
+}
+
+/**
+ * A `.gitattributes` with `linguist-vendored` / `linguist-generated` patterns: the project's own statement
+ * that those files are someone else's code or generated output (GitHub's linguist leaves them out too).
+ */
+function withGitattributes(dir: string, layers: IgnoreLayer[]): IgnoreLayer[] {
+  const file = join(dir, '.gitattributes');
+  if (!existsSync(file)) return layers;
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return layers;
+  }
+  const patterns: string[] = [];
+  for (const line of text.split(/\r?\n/)) {
+    const [pattern, ...attributes] = line.trim().split(/\s+/);
+    if (!pattern || pattern.startsWith('#')) continue;
+    const marked = attributes.some((a) => /^linguist-(?:vendored|generated)(?:=(?:true|1))?$/.test(a));
+    if (marked) patterns.push(pattern);
+  }
+  return patterns.length === 0 ? layers : [...layers, { dir, rules: ignore().add(patterns), vendored: true }];
 }
 
 /** The .gitignore files of the folders above the root, up to the repository's top (where .git is). */
@@ -151,8 +223,9 @@ function gitRepoLayers(root: string): IgnoreLayer[] {
   return []; // not inside a repository: the folders above are not the project's
 }
 
-function isIgnored(layers: IgnoreLayer[], abs: string, isDir: boolean): boolean {
+function isIgnored(layers: IgnoreLayer[], abs: string, isDir: boolean, vendored = false): boolean {
   for (const layer of layers) {
+    if ((layer.vendored ?? false) !== vendored) continue;
     const rel = relative(layer.dir, abs).split(sep).join('/');
     if (rel.startsWith('..') || rel === '') continue;
     if (layer.rules.ignores(isDir ? `${rel}/` : rel)) return true;

@@ -38,3 +38,8 @@ export function packageKey(ecosystem: Ecosystem, name: string): string {
       return name;
   }
 }
+
+/** DefinitelyTyped's package for an npm package: `@types/node` for `node`, `@types/babel__core` for `@babel/core`. */
+export function typesPackage(name: string): string {
+  return name.startsWith('@') ? `@types/${name.slice(1).replace('/', '__')}` : `@types/${name}`;
+}

@@ -15,11 +15,23 @@ export interface FileError {
   extractor?: string;
 }
 
-export type SkipReason = 'binary' | 'too-large' | 'symlink-outside-root' | 'symlink-loop' | 'unreadable';
+export type SkipReason =
+  | 'binary'
+  | 'too-large'
+  | 'symlink-outside-root'
+  | 'symlink-loop'
+  | 'unreadable'
+  /** A folder of test inputs (fixtures, snapshot inputs) that are data, not code. */
+  | 'inert-data'
+  /** `.gitattributes` marks it `linguist-vendored` or `linguist-generated`: not the project's own code. */
+  | 'vendored';
 
 export interface SkippedFile {
+  /** A file, or for `inert-data` the folder. */
   file: string;
   reason: SkipReason;
+  /** Why, in words, where the reason alone does not say. */
+  detail?: string;
 }
 
 /** A fact that could not be established, so one check could not run for one package. Never a finding. */

@@ -12,6 +12,8 @@ export interface ExtractError {
   line?: number;
   column?: number;
   message: string;
+  /** Worth saying, but no failure of the scan (an alias map that could not be read statically). */
+  warning?: boolean;
 }
 
 /**

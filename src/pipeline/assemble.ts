@@ -27,7 +27,7 @@ export function assemble(
   gate: GateOutcome,
   durationMs: number,
 ): ScanResult {
-  const warnings = [...facts.warnings, ...analysis.warnings];
+  const warnings = [...extraction.warnings, ...facts.warnings, ...analysis.warnings];
   const skipped = plan.skipped;
   return {
     schemaVersion: RESULT_SCHEMA_VERSION,

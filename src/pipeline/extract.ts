@@ -32,6 +32,8 @@ export interface Extraction {
   /** The answers scanned, by path: their texts are evidence for the disclosure check. */
   documents: Map<string, string>;
   errors: FileError[];
+  /** Problems worth saying that fail nothing, as `file:line: message`. */
+  warnings: string[];
   bytesScanned: number;
 }
 
@@ -49,6 +51,7 @@ export async function extractFiles(plan: ScanPlan, settings: ExtractSettings): P
     pythonSources: [],
     documents: new Map(),
     errors: [],
+    warnings: [],
     bytesScanned: 0,
   };
   for (const [i, file] of files.entries()) {
@@ -62,8 +65,13 @@ export async function extractFiles(plan: ScanPlan, settings: ExtractSettings): P
     if (file.extractor.kind === 'document') for (const ref of result.refs) ref.scope ??= file.source.path;
     for (const ref of result.refs) out.refs.push(ref);
     if (result.facts.length > 0) out.facts.push({ file: file.source.path, facts: result.facts });
-    for (const error of result.errors)
-      out.errors.push({ file: file.source.path, ...error, extractor: file.extractor.id });
+    for (const { warning, ...error } of result.errors) {
+      if (warning)
+        out.warnings.push(
+          `${file.source.path}${error.line === undefined ? '' : `:${error.line}`}: ${error.message}`,
+        );
+      else out.errors.push({ file: file.source.path, ...error, extractor: file.extractor.id });
+    }
     if (i % 200 === 0) settings.logger.progress({ task: 'scan', done: i + 1, total: files.length });
   }
   settings.logger.progress({ task: 'scan', done: files.length, total: files.length });

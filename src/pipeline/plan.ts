@@ -11,6 +11,7 @@ import type { Extractor } from '../extractors/types.js';
 import { displayPath, readTextFile, walk } from '../inputs/walk.js';
 import type { FileError, SkippedFile } from '../model/result.js';
 import type { SourceFile } from '../model/source.js';
+import type { FileFacts } from '../project/index.js';
 
 export const STDIN = '-';
 const DOCUMENT_EXTRACTOR_ID = 'llm/markdown';
@@ -35,6 +36,10 @@ export interface PlannedFile {
 
 export interface ScanPlan {
   files: PlannedFile[];
+  /** Every file met while walking the inputs, wanted or not (what exists, for imports of local folders). */
+  tree: string[];
+  /** Facts the walk itself establishes: packages committed into the tree (`dir/node_modules/pkg`). */
+  facts: FileFacts[];
   /** Absolute paths of the planned files read from disk, by display path (for includes relative to them). */
   absByPath: Map<string, string>;
   errors: FileError[];
@@ -43,7 +48,7 @@ export interface ScanPlan {
 
 export function planInputs(inputs: readonly string[], settings: PlanSettings): ScanPlan {
   const { cwd, maxFileSize } = settings;
-  const plan: ScanPlan = { files: [], absByPath: new Map(), errors: [], skipped: [] };
+  const plan: ScanPlan = { files: [], tree: [], facts: [], absByPath: new Map(), errors: [], skipped: [] };
   const plannedPaths = new Set<string>();
   const add = (
     abs: string | undefined,
@@ -64,13 +69,23 @@ export function planInputs(inputs: readonly string[], settings: PlanSettings): S
     else add(abs, path, outcome.text, extractor, role);
   };
   const excluded = ignore().add([...settings.exclude]);
-  const isExcluded = (path: string) => {
-    const rel = path.startsWith('/') ? undefined : path.replace(/^\.\//, '');
-    return rel !== undefined && rel !== '.' && !rel.startsWith('..') && excluded.ignores(rel);
+  const matches = (rel: string) =>
+    rel !== '' && rel !== '.' && !rel.startsWith('..') && excluded.ignores(rel);
+  /** Patterns are anchored to the scanned folder (`root`, as shown) and to the working directory. */
+  const isExcluded = (path: string, root?: string) => {
+    if (settings.exclude.length === 0) return false;
+    if (
+      root !== undefined &&
+      root !== '.' &&
+      path.startsWith(`${root}/`) &&
+      matches(path.slice(root.length + 1))
+    )
+      return true;
+    return !path.startsWith('/') && matches(path.replace(/^\.\//, ''));
   };
-  const wants = (path: string) => {
+  const wants = (path: string, root?: string) => {
     const extractor = extractorFor(path);
-    if (!extractor || isExcluded(path)) return false;
+    if (!extractor || isExcluded(path, root)) return false;
     return extractor.kind !== 'document' || settings.includeDocuments;
   };
 
@@ -101,7 +116,18 @@ export function planInputs(inputs: readonly string[], settings: PlanSettings): S
     }
     if (isDir) {
       inputDirs.push({ dir: abs, walked: true });
-      const files = walk(abs, cwd, { maxFileSize, gitignore: settings.gitignore, wants }, plan.skipped);
+      const seen = (file: string) => plan.tree.push(file);
+      const committed = (dir: string, names: string[]) =>
+        plan.facts.push({
+          file: dir === '.' ? 'node_modules' : `${dir}/node_modules`,
+          facts: [{ kind: 'committed-packages', ecosystem: 'npm', names }],
+        });
+      const files = walk(
+        abs,
+        cwd,
+        { maxFileSize, gitignore: settings.gitignore, wants: (file) => wants(file, path), seen, committed },
+        plan.skipped,
+      );
       for (const file of files) readAndAdd(file.abs, file.path, extractorFor(file.path)!, 'target');
       continue;
     }

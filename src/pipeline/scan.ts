@@ -18,6 +18,7 @@ import type { RegistryOptions } from '../registry/resolve.js';
 import { type Analysis, analyze } from './analyze.js';
 import { assemble } from './assemble.js';
 import { type Extraction, extractFiles } from './extract.js';
+import { dropInertTrees } from './inert.js';
 import { planInputs, type ScanPlan, STDIN } from './plan.js';
 import { applyPolicy, privateMatcher, type ScanPolicy } from './policy.js';
 import { type ResolvedFacts, resolveFacts } from './resolve.js';
@@ -154,7 +155,13 @@ async function runStages(
     pythonImportMap: options.pythonImportMap ?? {},
     logger,
   });
-  const index = new ProjectIndex(extraction.refs, extraction.facts, extraction.pythonSources);
+  plan.skipped.push(...dropInertTrees(plan, extraction));
+  const index = new ProjectIndex(
+    extraction.refs,
+    [...plan.facts, ...extraction.facts],
+    extraction.pythonSources,
+    plan.tree,
+  );
   const refs = extraction.refs.filter((ref) => !index.isLocal(ref));
   const phantomWithoutRegistry = new PhantomResolver(index);
   const facts = await resolveFacts(refs, phantomWithoutRegistry, {

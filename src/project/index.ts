@@ -1,6 +1,7 @@
 import { type Ecosystem, packageKey } from '../model/ecosystem.js';
 import type { PackageRef } from '../model/package-ref.js';
 import type { NodeLinker, PackageManager, ProjectFact } from '../model/source.js';
+import { FRAMEWORK_MODULES, isFrameworkModule } from './frameworks.js';
 import { goModuleOf } from './go-modules.js';
 
 /** The facts one file contributed, with the file they came from. */
@@ -119,12 +120,45 @@ export class ProjectIndex {
   private readonly goModules = new Set<string>();
   /** Module paths go.sum files lock, by folder. */
   private readonly goSums = new Map<string, Set<string>>();
+  /** tsconfig `baseUrl` and babel `root` folders (as paths are shown), by the folder of their config. */
+  private readonly moduleRoots = new Map<string, string[]>();
+  /** Modules `declare module` makes up, by the folder of the package that declares them. */
+  private readonly ambient = new Map<string, string[]>();
+  /** Frameworks a config file names, by the config's folder. */
+  private readonly frameworks = new Map<string, Set<string>>();
+  /** Packages committed into the tree, by the folder whose node_modules holds them. */
+  private readonly committed = new Map<string, Set<string>>();
+  /** Every folder and every file (with and without its extension) met while walking. */
+  private readonly treeEntries = new Set<string>();
   /** `.yarnrc.yml`, `.npmrc` and pnpm-workspace.yaml settings, by folder. */
   private readonly layouts = new Map<string, Extract<ProjectFact, { kind: 'install-layout' }>>();
 
-  constructor(refs: PackageRef[], facts: FileFacts[], pythonSourcePaths: string[]) {
+  constructor(
+    refs: PackageRef[],
+    facts: FileFacts[],
+    pythonSourcePaths: string[],
+    tree: Iterable<string> = [],
+  ) {
+    for (const path of tree) {
+      this.treeEntries.add(path);
+      this.treeEntries.add(path.replace(/(?:\.d)?\.[^./]+$/, ''));
+      for (const dir of ancestorsOf(path)) {
+        if (this.treeEntries.has(dir)) break;
+        this.treeEntries.add(dir);
+      }
+    }
+    // Ambient declarations belong to the package around them, which is known once every manifest is.
+    const ambient: [string, string[]][] = [];
     for (const { file, facts: list } of facts) {
-      for (const fact of list) this.addFact(file, fact);
+      for (const fact of list) {
+        if (fact.kind === 'ambient-modules') ambient.push([file, fact.patterns]);
+        else this.addFact(file, fact);
+      }
+    }
+    for (const [file, patterns] of ambient) {
+      const owner =
+        ancestorsOf(file).find((dir) => this.manifests.get(dir)?.some((m) => m.ecosystem === 'npm')) ?? '.';
+      this.ambient.set(owner, [...(this.ambient.get(owner) ?? []), ...patterns]);
     }
     for (const ref of refs) {
       if (ref.scope !== undefined) {
@@ -209,13 +243,33 @@ export class ProjectIndex {
         return;
       }
       case 'import-aliases': {
-        this.aliasPatterns.set(dir, [...(this.aliasPatterns.get(dir) ?? []), ...fact.patterns]);
+        const fromRegexes = (fact.regexes ?? []).flatMap((regex) => patternOfRegex(regex) ?? []);
+        this.aliasPatterns.set(dir, [
+          ...(this.aliasPatterns.get(dir) ?? []),
+          ...fact.patterns,
+          ...fromRegexes,
+        ]);
         return;
       }
       case 'install-layout': {
         this.layouts.set(dir, { ...this.layouts.get(dir), ...fact });
         return;
       }
+      case 'module-roots': {
+        const roots = fact.dirs.map((root) => normalisePath(joinDir(dir, root)));
+        this.moduleRoots.set(dir, [...(this.moduleRoots.get(dir) ?? []), ...roots]);
+        return;
+      }
+      case 'framework': {
+        this.frameworks.set(dir, (this.frameworks.get(dir) ?? new Set()).add(fact.name));
+        return;
+      }
+      case 'committed-packages': {
+        this.committed.set(dir, new Set([...(this.committed.get(dir) ?? []), ...fact.names]));
+        return;
+      }
+      case 'ambient-modules':
+        return;
     }
   }
 
@@ -275,13 +329,7 @@ export class ProjectIndex {
     if (this.localPackageNames.has(`${ref.ecosystem}:${packageKey(ref.ecosystem, ref.name)}`)) return true;
     if (ref.ecosystem === 'Go' && ref.importName !== undefined)
       return goModuleOf(ref.importName, this.goModules) !== undefined;
-    if (ref.ecosystem === 'npm' && ref.importName !== undefined) {
-      for (const dir of ancestorsOf(ref.location.file)) {
-        for (const pattern of this.aliasPatterns.get(dir) ?? []) {
-          if (matchesAlias(pattern, ref.importName)) return true;
-        }
-      }
-    }
+    if (ref.ecosystem === 'npm' && ref.importName !== undefined) return this.isLocalNpm(ref, ref.importName);
     if (ref.ecosystem === 'PyPI' && ref.scope === undefined && ref.importName !== undefined) {
       const top = ref.importName.split('.')[0] ?? '';
       if (this.pythonModules.has(top)) return true;
@@ -292,6 +340,43 @@ export class ProjectIndex {
   /** Whether a file is a manifest (gave a manifest fact) rather than a script that installs something. */
   isManifestFile(file: string): boolean {
     return this.manifestFiles.has(file);
+  }
+
+  /**
+   * An npm import the project itself resolves: a tsconfig `paths` or bundler alias, a folder or file under a
+   * tsconfig `baseUrl` (or babel `root`), a module a `declare module` makes up, a module the framework's
+   * build provides, a package committed into the tree. In an answer, only a known framework's modules.
+   */
+  private isLocalNpm(ref: PackageRef, specifier: string): boolean {
+    if (ref.scope !== undefined)
+      return FRAMEWORK_MODULES.some((f) => isFrameworkModule(f, specifier, ref.name, undefined));
+    const file = ref.location.file;
+    const bare = specifier.split('?')[0] ?? specifier;
+    const first = ref.name.startsWith('@') ? ref.name : (bare.split('/')[0] ?? bare);
+    const ancestors = ancestorsOf(file);
+    for (const dir of ancestors) {
+      for (const pattern of this.aliasPatterns.get(dir) ?? []) if (matchesAlias(pattern, bare)) return true;
+      for (const root of this.moduleRoots.get(dir) ?? [])
+        if (this.treeEntries.has(joinDir(root, bare)) || this.treeEntries.has(joinDir(root, first)))
+          return true;
+      for (const pattern of this.ambient.get(dir) ?? []) if (matchesAlias(pattern, bare)) return true;
+      if (this.committed.get(dir)?.has(ref.name)) return true;
+    }
+    const lock = this.nearestLock(file, 'npm');
+    const manifests = this.coveringManifests(file, 'npm');
+    const named = new Set(ancestors.flatMap((dir) => [...(this.frameworks.get(dir) ?? [])]));
+    for (const framework of FRAMEWORK_MODULES) {
+      const used =
+        named.has(framework.framework) ||
+        manifests.some((m) => m.declared.has(framework.provider)) ||
+        (lock?.keys.has(framework.provider) === true && ref.name.startsWith(framework.scope));
+      if (
+        used &&
+        isFrameworkModule(framework, bare, ref.name, lock ? (name) => lock.keys.has(name) : undefined)
+      )
+        return true;
+    }
+    return false;
   }
 
   /** The scope of a self-contained document, if the ref belongs to one. */
@@ -376,6 +461,29 @@ export class ProjectIndex {
 export function joinDir(dir: string, relative: string): string {
   if (relative === '.' || relative === '') return dir;
   return dir === '.' ? relative : `${dir}/${relative}`;
+}
+
+/** `a/./b/../c` → `a/c`; a path that climbs above its start keeps its `..`. */
+function normalisePath(path: string): string {
+  const out: string[] = [];
+  for (const part of path.split('/')) {
+    if (part === '.' || part === '') continue;
+    if (part === '..' && out.length > 0 && out.at(-1) !== '..') out.pop();
+    else out.push(part);
+  }
+  return out.length === 0 ? '.' : out.join('/');
+}
+
+/**
+ * The alias pattern a jest `moduleNameMapper` key stands for, when it is a literal name or prefix
+ * (`^@/(.*)$` → `@/*`, `^lodash-es$` → `lodash-es`); undefined for anything else (`\\.css$`). The regex is
+ * read, never run: a project's regex is not trusted to finish.
+ */
+function patternOfRegex(regex: string): string | undefined {
+  const match = /^\^((?:[\w@/~$#-]|\\[./@-])+)(\(\.\*\)|\.\*|\(\.\+\)|\.\+)?\$?$/.exec(regex);
+  if (!match) return undefined;
+  const literal = (match[1] ?? '').replace(/\\(.)/g, '$1');
+  return match[2] === undefined ? literal : `${literal}*`;
 }
 
 /** tsconfig `paths` keys: `@/*` matches `@/x`; a key without `*` matches itself exactly. */

@@ -1,4 +1,4 @@
-import { type Ecosystem, packageKey } from '../model/ecosystem.js';
+import { type Ecosystem, packageKey, typesPackage } from '../model/ecosystem.js';
 import type { PackageRef } from '../model/package-ref.js';
 import type { Severity } from '../model/severity.js';
 import type { PackageManager } from '../model/source.js';
@@ -50,11 +50,6 @@ export type DeclaredDependencies = (
  * so there a package the lockfile holds only for others is as undeclared as an absent one.
  */
 const REFUSES_UNDECLARED_IMPORTS: ReadonlySet<Ecosystem> = new Set<Ecosystem>(['crates.io', 'Go']);
-
-/** `@types/node` for `node`, `@types/babel__core` for `@babel/core`. */
-function typesPackage(name: string): string {
-  return name.startsWith('@') ? `@types/${name.slice(1).replace('/', '__')}` : `@types/${name}`;
-}
 
 /**
  * Whether an imported package is declared where the importing file can see it; when not, whether the

@@ -67,4 +67,48 @@ describe('npm/imports', () => {
     expect(out.errors[0]).toMatchObject({ line: expect.any(Number) });
     expect(out.errors[0]?.message).toMatch(/^syntax error: /);
   });
+
+  it('keeps the imports before and after a syntax error, and still reports the error', () => {
+    const { out, refs } = summary('partial', 'index.js');
+    expect(refs.sort()).toEqual(['cors cors 6', 'debug debug 2', 'express express 1', 'helmet helmet 7']);
+    expect(out.errors).toEqual([
+      expect.objectContaining({ line: 4, message: expect.stringMatching(/^syntax error: /) }),
+    ]);
+  });
+
+  it('reads a Flow file (import type, import typeof) without calling it broken', () => {
+    const { out, refs } = summary('flow', 'component.js');
+    expect(out.errors).toEqual([]);
+    expect(refs.sort()).toEqual([
+      '@emotion/css @emotion/css 6',
+      'node-fetch node-fetch 5 type',
+      'react react 4 type',
+    ]);
+  });
+
+  it('reads type-only forms: reference types, imports inside declare module, typeof import()', () => {
+    const shims = summary('type-forms', 'shims.d.ts');
+    expect(shims.refs.sort()).toEqual([
+      '@types/node node 1 type',
+      'vite vite/client 2 type',
+      'vue vue 4 type',
+    ]);
+    expect(shims.out.refs.find((r) => r.name === '@types/node')?.alternatives).toEqual(['node']);
+    // A wildcard module declaration inside a file without imports is an ambient module, not a package.
+    expect(shims.out.facts).toEqual([{ kind: 'ambient-modules', ecosystem: 'npm', patterns: ['*.vue'] }]);
+    expect(summary('type-forms', 'store.ts').refs.sort()).toEqual([
+      'axios axios 2 type',
+      'pinia pinia 3',
+      'zod zod 1 type',
+    ]);
+  });
+
+  it('declares ambient modules only in scripts: in a module, declare module augments a package', () => {
+    expect(extractFixture(jsImports, DIR, 'ambient', 'globals.d.ts').facts).toEqual([
+      { kind: 'ambient-modules', ecosystem: 'npm', patterns: ['virtual:pwa-register', '*.svg'] },
+    ]);
+    const augment = summary('ambient', 'augment.d.ts');
+    expect(augment.out.facts).toEqual([]);
+    expect(augment.refs).toEqual(['vue-router vue-router 1 type']);
+  });
 });

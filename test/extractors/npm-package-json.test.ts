@@ -38,4 +38,11 @@ describe('npm/package-json', () => {
     expect(out.errors[0]).toMatchObject({ line: 5 });
     expect(out.refs.map((r) => r.name)).toContain('express');
   });
+
+  it('reads the bare names of the browser field as replaced modules, not dependencies', () => {
+    const out = extractFixture(packageJson, 'extractors/npm-package-json/browser/package.json');
+    expect(out.errors).toEqual([]);
+    expect(out.refs.map((r) => r.name)).toEqual(['undici']);
+    expect(out.facts).toContainEqual({ kind: 'import-aliases', ecosystem: 'npm', patterns: ['jsdom', 'fs'] });
+  });
 });

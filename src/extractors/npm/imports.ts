@@ -1,8 +1,10 @@
 import { builtinModules } from 'node:module';
 import type { ParserOptions, Visitor } from 'oxc-parser';
 import { lazy } from '../../core/lazy.js';
+import { typesPackage } from '../../model/ecosystem.js';
 import { LineIndex } from '../../model/location.js';
 import type { PackageRef } from '../../model/package-ref.js';
+import type { SourceFile } from '../../model/source.js';
 import type { Extractor, ExtractResult } from '../types.js';
 import { packageNameOfSpecifier } from './spec.js';
 
@@ -10,6 +12,7 @@ const ID = 'npm/imports';
 const SOURCE_EXTENSION = /\.(?:[mc]?[jt]sx?)$/;
 const BUILTINS = new Set(builtinModules);
 const oxc = lazy<typeof import('oxc-parser')>('oxc-parser');
+const esLexer = lazy<typeof import('es-module-lexer')>('es-module-lexer');
 
 /** Node's own modules: `fs`, `node:fs`, `fs/promises`, and `node:`-only ones such as `node:test`. */
 function isNodeBuiltin(specifier: string): boolean {
@@ -29,6 +32,8 @@ interface Use {
   specifier: string;
   offset: number;
   typeOnly: boolean;
+  /** Named by `/// <reference types>` or tsconfig `types`: the package or its DefinitelyTyped types. */
+  types?: boolean;
 }
 
 /**
@@ -41,57 +46,175 @@ export const jsImports: Extractor = {
   ecosystem: 'npm',
   kind: 'source',
   matches: (path) => SOURCE_EXTENSION.test(path),
-  extract(file) {
-    const result: ExtractResult = { refs: [], errors: [], facts: [] };
-    const lines = new LineIndex(file.text);
-    const options = parserOptions(file.path);
-    const uses: Use[] = [];
-
-    // `require("x")` calls are found by the parser itself at the cost of one parse: each candidate call is
-    // rewritten in place to the dynamic import `import ("x")` (same length, same lines), so the module record
-    // lists the real calls and a candidate inside a string, comment or regex stays inert. Walking the full
-    // AST instead costs several times the parse; it remains the fallback when the rewrite breaks the syntax
-    // (`function require(x)`, TypeScript `import x = require("y")`).
-    const masked = maskRequireCalls(file.text);
-    const { parseSync } = oxc();
-    let parsed = parseSync(file.path, masked?.text ?? file.text, options);
-    let walkForRequires = false;
-    if (masked && parsed.errors.length > 0) {
-      parsed = parseSync(file.path, file.text, options);
-      walkForRequires = parsed.errors.length === 0;
-    }
-    for (const error of parsed.errors) {
-      const label = error.labels[0];
-      const pos = label ? lines.position(label.start) : undefined;
-      result.errors.push({ line: pos?.line, column: pos?.column, message: `syntax error: ${error.message}` });
-    }
-    const mod = parsed.module;
-    for (const imp of mod.staticImports) {
-      const typeOnly = imp.entries.length > 0 && imp.entries.every((entry) => entry.isType);
-      uses.push({ specifier: imp.moduleRequest.value, offset: imp.moduleRequest.start, typeOnly });
-    }
-    for (const exp of mod.staticExports) {
-      const withSource = exp.entries.filter((entry) => entry.moduleRequest);
-      const first = withSource[0]?.moduleRequest;
-      if (!first) continue;
-      uses.push({ specifier: first.value, offset: first.start, typeOnly: withSource.every((e) => e.isType) });
-    }
-    for (const dyn of mod.dynamicImports) {
-      const literal = stringLiteralAt(file.text, dyn.moduleRequest.start, dyn.moduleRequest.end);
-      if (literal !== undefined)
-        uses.push({ specifier: literal, offset: dyn.moduleRequest.start, typeOnly: false });
-    }
-    if (walkForRequires) collectRequires(parsed.program, uses);
-
-    // A declaration file is read by the type checker only: everything it imports is needed for types alone.
-    const declarationFile = options.lang === 'dts';
-    for (const use of uses) {
-      const ref = refOf(declarationFile ? { ...use, typeOnly: true } : use, file.path, lines);
-      if (ref) result.refs.push(ref);
-    }
-    return result;
-  },
+  extract: (file) => extractJsImports(file),
 };
+
+/**
+ * The refs and facts of one JavaScript/TypeScript file. Configuration files (`vite.config.ts`) are read by
+ * their own extractor, which adds what it reads from the AST to these.
+ */
+export function extractJsImports(file: SourceFile): ExtractResult {
+  const result: ExtractResult = { refs: [], errors: [], facts: [] };
+  const lines = new LineIndex(file.text);
+  const options = parserOptions(file.path);
+  const uses: Use[] = [];
+
+  // `require("x")` calls are found by the parser itself at the cost of one parse: each candidate call is
+  // rewritten in place to the dynamic import `import ("x")` (same length, same lines), so the module record
+  // lists the real calls and a candidate inside a string, comment or regex stays inert. Walking the full
+  // AST instead costs several times the parse; it remains the fallback when the rewrite breaks the syntax
+  // (`function require(x)`, TypeScript `import x = require("y")`).
+  const masked = maskRequireCalls(file.text);
+  const { parseSync } = oxc();
+  let parsed = parseSync(file.path, masked?.text ?? file.text, options);
+  let walkForRequires = false;
+  if (masked && parsed.errors.length > 0) {
+    parsed = parseSync(file.path, file.text, options);
+    walkForRequires = parsed.errors.length === 0;
+  }
+  const mod = parsed.module;
+  uses.push(...recordUses(mod, file.text));
+
+  if (parsed.errors.length > 0) {
+    // oxc stops at the first error: a lexer reads the import statements (and the masked requires) of the
+    // whole file, Flow's `import type` / `import typeof` included.
+    const lexed =
+      lexImports(masked?.text ?? file.text) ?? reparseAroundErrors(file, masked?.text ?? file.text, parsed);
+    if (lexed) {
+      const seen = new Set(uses.map((use) => use.offset));
+      for (const use of lexed) if (!seen.has(use.offset)) uses.push(use);
+    }
+    // A Flow file is not broken: TypeScript's grammar cannot read its annotations, the lexer read its imports.
+    if (!(lexed && isFlow(file.text))) {
+      for (const error of parsed.errors) {
+        const label = error.labels[0];
+        const pos = label ? lines.position(label.start) : undefined;
+        result.errors.push({
+          line: pos?.line,
+          column: pos?.column,
+          message: `syntax error: ${error.message}`,
+        });
+      }
+    }
+  }
+  const walkTypes = parsed.errors.length === 0 && options.lang !== 'jsx' && needsTypeWalk(file.text);
+  if (walkForRequires || walkTypes)
+    collectFromAst(parsed.program, uses, { requires: walkForRequires, types: walkTypes });
+  if (options.lang !== 'jsx' && !mod.hasModuleSyntax) {
+    const ambient = ambientModules(parsed.program);
+    if (ambient.length > 0)
+      result.facts.push({ kind: 'ambient-modules', ecosystem: 'npm', patterns: ambient });
+  }
+  for (const match of file.text.matchAll(REFERENCE_TYPES)) {
+    const specifier = match[1] ?? '';
+    uses.push({
+      specifier,
+      offset: (match.index ?? 0) + match[0].indexOf(specifier),
+      typeOnly: true,
+      types: true,
+    });
+  }
+
+  // A declaration file is read by the type checker only: everything it imports is needed for types alone.
+  const declarationFile = options.lang === 'dts';
+  const placed = new Set<number>();
+  for (const use of uses) {
+    // A re-export of an imported binding points at the import's own specifier: one ref for both.
+    if (placed.has(use.offset)) continue;
+    placed.add(use.offset);
+    const ref = refOf(declarationFile ? { ...use, typeOnly: true } : use, file.path, lines);
+    if (ref) result.refs.push(ref);
+  }
+  return result;
+}
+
+/** Rounds of blanking a broken line and parsing again: a file broken in more places is read up to there. */
+const MAX_REPAIRS = 8;
+
+/**
+ * The imports of a file neither oxc nor the lexer could read whole: the line of each error is blanked (its
+ * length and line breaks kept, so positions stay) and the file parsed again, until it parses or the rounds
+ * run out. What the last parse's module record holds is what was recovered.
+ */
+function reparseAroundErrors(file: SourceFile, text: string, first: Parsed): Use[] | undefined {
+  const options = parserOptions(file.path);
+  let current = text;
+  let parsed = first;
+  for (let round = 0; round < MAX_REPAIRS && parsed.errors.length > 0; round++) {
+    const at = parsed.errors[0]?.labels[0]?.start;
+    if (at === undefined) return undefined;
+    const start = current.lastIndexOf('\n', at - 1) + 1;
+    const newline = current.indexOf('\n', at);
+    const end = newline === -1 ? current.length : newline;
+    current = current.slice(0, start) + ' '.repeat(end - start) + current.slice(end);
+    parsed = oxc().parseSync(file.path, current, options);
+  }
+  return recordUses(parsed.module, current);
+}
+
+type Parsed = ReturnType<ReturnType<typeof oxc>['parseSync']>;
+
+/** The imports oxc's module record lists: static imports, re-exports, dynamic imports of a literal. */
+function recordUses(mod: Parsed['module'], text: string): Use[] {
+  const uses: Use[] = [];
+  for (const imp of mod.staticImports) {
+    const typeOnly = imp.entries.length > 0 && imp.entries.every((entry) => entry.isType);
+    uses.push({ specifier: imp.moduleRequest.value, offset: imp.moduleRequest.start, typeOnly });
+  }
+  for (const exp of mod.staticExports) {
+    const withSource = exp.entries.filter((entry) => entry.moduleRequest);
+    const first = withSource[0]?.moduleRequest;
+    if (!first) continue;
+    uses.push({ specifier: first.value, offset: first.start, typeOnly: withSource.every((e) => e.isType) });
+  }
+  for (const dyn of mod.dynamicImports) {
+    const literal = stringLiteralAt(text, dyn.moduleRequest.start, dyn.moduleRequest.end);
+    if (literal !== undefined)
+      uses.push({ specifier: literal, offset: dyn.moduleRequest.start, typeOnly: false });
+  }
+  return uses;
+}
+
+/** `/// <reference types="node" />`: the types of a package, looked up as TypeScript does. */
+const REFERENCE_TYPES = /^[ \t]*\/\/\/[ \t]*<reference\s+types\s*=\s*["']([^"']+)["']/gm;
+
+/** `// @flow` / `/* @flow *\/` in the leading comments, or Flow-only import forms. */
+function isFlow(text: string): boolean {
+  return (
+    /^\s*(?:\/\/[^\n]*\n\s*|\/\*[\s\S]*?\*\/\s*)*?(?:\/\/|\/\*)\s*@(?:no)?flow\b/.test(text) ||
+    /^\s*import\s+typeof\s/m.test(text)
+  );
+}
+
+/** Whether the AST may hold imports the module record leaves out: `typeof import("x")`, imports inside `declare module`. */
+function needsTypeWalk(text: string): boolean {
+  return /\bimport\s*\(\s*["'`]/.test(text) || /\bdeclare\s+module\b/.test(text);
+}
+
+/**
+ * Imports as es-module-lexer sees them, for a file oxc could not parse to its end; undefined when the lexer
+ * cannot read it either. Masked requires are dynamic imports to it too.
+ */
+function lexImports(text: string): Use[] | undefined {
+  const lexer = esLexer();
+  try {
+    lexer.initSync();
+    const [imports] = lexer.parse(text);
+    return imports.flatMap((imp) =>
+      imp.n === undefined || imp.s < 0
+        ? []
+        : [
+            {
+              specifier: imp.n,
+              offset: imp.s - (imp.d > -1 ? 1 : 0),
+              typeOnly: /^import\s+type(?:of)?\s/.test(text.slice(imp.ss, imp.s)),
+            },
+          ],
+    );
+  } catch {
+    return undefined;
+  }
+}
 
 const REQUIRE_CALL = /\brequire(\s*\.\s*resolve)?(?=\s*\()/g;
 
@@ -106,9 +229,17 @@ function maskRequireCalls(text: string): { text: string } | undefined {
   return changed ? { text: out } : undefined;
 }
 
-function collectRequires(program: Parameters<Visitor['visit']>[0], uses: Use[]): void {
-  new (oxc().Visitor)({
-    CallExpression(node) {
+type Program = Parameters<Visitor['visit']>[0];
+
+/**
+ * What only the AST shows: `require` calls when the masking broke the syntax, TypeScript's
+ * `import x = require("y")`, and (`types`) type-only imports the module record leaves out: `typeof
+ * import("x")` and the imports inside `declare module '*.vue' { import type { X } from 'vue' }`.
+ */
+function collectFromAst(program: Program, uses: Use[], walk: { requires: boolean; types: boolean }): void {
+  const visitor: Record<string, (node: never) => void> = {};
+  if (walk.requires) {
+    visitor.CallExpression = (node: import('oxc-parser').CallExpression) => {
       const callee = node.callee;
       const isRequire =
         (callee.type === 'Identifier' && callee.name === 'require') ||
@@ -121,20 +252,52 @@ function collectRequires(program: Parameters<Visitor['visit']>[0], uses: Use[]):
       if (!isRequire || !arg) return;
       const value = literalValue(arg);
       if (value !== undefined) uses.push({ specifier: value, offset: arg.start, typeOnly: false });
-    },
-    TSImportEqualsDeclaration(node) {
+    };
+    visitor.TSImportEqualsDeclaration = (node: import('oxc-parser').TSImportEqualsDeclaration) => {
       const reference = node.moduleReference;
       if (reference.type !== 'TSExternalModuleReference') return;
       const value = literalValue(reference.expression);
-      if (value !== undefined) {
+      if (value !== undefined)
         uses.push({
           specifier: value,
           offset: reference.expression.start,
           typeOnly: node.importKind === 'type',
         });
+    };
+  }
+  if (walk.types) {
+    visitor.TSImportType = (node: import('oxc-parser').TSImportType) => {
+      uses.push({ specifier: node.source.value, offset: node.source.start, typeOnly: true });
+    };
+    visitor.TSModuleDeclaration = (node: import('oxc-parser').TSModuleDeclaration) => {
+      for (const statement of moduleBlockBody(node)) {
+        if (statement.type !== 'ImportDeclaration') continue;
+        const source = statement.source as { value: string; start: number };
+        uses.push({ specifier: source.value, offset: source.start, typeOnly: true });
       }
-    },
-  }).visit(program);
+    };
+  }
+  new (oxc().Visitor)(visitor as Visitor extends { new (v: infer V): unknown } ? V : never).visit(program);
+}
+
+function moduleBlockBody(node: { body?: unknown }): { type: string; source?: unknown }[] {
+  const body = node.body as { type?: string; body?: unknown } | null | undefined;
+  return body?.type === 'TSModuleBlock' && Array.isArray(body.body) ? (body.body as { type: string }[]) : [];
+}
+
+/**
+ * `declare module 'virtual:thing'` and `declare module '*.vue'` at the top of a script (a file without
+ * imports or exports): ambient declarations of modules the build provides. In a module file the same
+ * statement augments an existing package, which is no declaration of a new one.
+ */
+function ambientModules(program: Program): string[] {
+  const out: string[] = [];
+  for (const statement of program.body as { type: string; id?: { type: string; value?: unknown } }[]) {
+    if (statement.type !== 'TSModuleDeclaration') continue;
+    if (statement.id?.type === 'Literal' && typeof statement.id.value === 'string')
+      out.push(statement.id.value);
+  }
+  return out;
 }
 
 function literalValue(node: { type: string; start: number }): string | undefined {
@@ -162,19 +325,31 @@ function stringLiteralAt(text: string, start: number, end: number): string | und
 }
 
 function refOf(use: Use, file: string, lines: LineIndex): PackageRef | undefined {
+  return importRef(use, file, lines.position(use.offset));
+}
+
+/** The ref of one import specifier at a position; undefined for builtins and what names no package. */
+export function importRef(
+  use: Omit<Use, 'offset'>,
+  file: string,
+  position: { line: number; column?: number },
+): PackageRef | undefined {
   const specifier = use.specifier.split('?')[0] ?? '';
   if (isNodeBuiltin(specifier)) return undefined;
   const name = packageNameOfSpecifier(specifier);
   if (!name) return undefined;
-  const { line, column } = lines.position(use.offset);
+  const { line, column } = position;
+  // `types: ["node"]` means @types/node (or a package that ships its own types); `vite/client` is vite's.
+  const typesOf = use.types === true && name === specifier && !name.startsWith('@types/');
   const ref: PackageRef = {
     ecosystem: 'npm',
-    name,
+    name: typesOf ? typesPackage(name) : name,
     source: 'imported',
     extractor: ID,
-    location: { file, line, column },
+    location: column === undefined ? { file, line } : { file, line, column },
     importName: use.specifier,
   };
   if (use.typeOnly) ref.typeOnly = true;
+  if (typesOf) ref.alternatives = [name];
   return ref;
 }

@@ -88,6 +88,13 @@ export const packageJson: Extractor = {
     );
 
     result.facts.push(manifestFact(root));
+    // `"browser": {"jsdom": false, "./node.js": "./browser.js"}`: bundlers replace these modules; a bare
+    // name there is the package's own switch, not a dependency the code needs to declare.
+    const replaced = [...entries(property(root, 'browser'))]
+      .map(([key]) => key)
+      .filter((key) => !key.startsWith('.') && !key.startsWith('/'));
+    if (replaced.length > 0)
+      result.facts.push({ kind: 'import-aliases', ecosystem: 'npm', patterns: replaced });
     return result;
   },
 };

@@ -1,24 +1,40 @@
 import { basename } from '../../core/paths.js';
-import { entries, parseJson, property } from '../json-tree.js';
-import type { Extractor } from '../types.js';
+import { entries, lineOf, parseJson, property, stringValue } from '../json-tree.js';
+import type { Extractor, ExtractResult } from '../types.js';
+import { importRef } from './imports.js';
+
+const ID = 'npm/tsconfig';
 
 /**
- * `compilerOptions.paths` of tsconfig.json / jsconfig.json: the patterns (`@/*`, `~utils`) that are aliases
- * for local files, so an import that matches one is not a package. `extends` is not followed.
+ * tsconfig.json / jsconfig.json: `compilerOptions.paths` patterns (`@/*`, `~utils`) and `baseUrl` (under
+ * which `import "components/x"` is a local folder), so that such imports are not packages; and
+ * `compilerOptions.types` (`["node"]` needs `@types/node`), read as type-only imports. `extends` is not
+ * followed: each config in the tree is read on its own, for the files below it.
  */
 export const tsconfig: Extractor = {
-  id: 'npm/tsconfig',
+  id: ID,
   ecosystem: 'npm',
   kind: 'manifest',
   matches: (path) => /^(?:tsconfig|jsconfig)(?:\.[\w-]+)*\.json$/.test(basename(path)),
   extract(file) {
+    // tsc reads an empty config as `{}`.
+    if (file.text.trim() === '') return { refs: [], errors: [], facts: [] };
     const doc = parseJson(file.text, { allowTrailingComma: true });
-    const paths = property(property(doc.root, 'compilerOptions'), 'paths');
-    const patterns = [...entries(paths)].map(([key]) => key);
-    return {
-      refs: [],
-      errors: doc.errors,
-      facts: patterns.length > 0 ? [{ kind: 'import-aliases', ecosystem: 'npm', patterns }] : [],
-    };
+    const result: ExtractResult = { refs: [], errors: doc.errors, facts: [] };
+    const options = property(doc.root, 'compilerOptions');
+    const patterns = [...entries(property(options, 'paths'))].map(([key]) => key);
+    if (patterns.length > 0) result.facts.push({ kind: 'import-aliases', ecosystem: 'npm', patterns });
+    const baseUrl = stringValue(property(options, 'baseUrl'));
+    if (baseUrl !== undefined) result.facts.push({ kind: 'module-roots', ecosystem: 'npm', dirs: [baseUrl] });
+    const types = property(options, 'types');
+    for (const item of types?.type === 'array' ? (types.children ?? []) : []) {
+      const specifier = stringValue(item);
+      if (specifier === undefined || specifier.startsWith('.')) continue;
+      const ref = importRef({ specifier, typeOnly: true, types: true }, file.path, {
+        line: lineOf(doc, item.offset),
+      });
+      if (ref) result.refs.push({ ...ref, extractor: ID });
+    }
+    return result;
   },
 };

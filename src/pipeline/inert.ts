@@ -1,0 +1,104 @@
+/**
+ * Between extract and index: test inputs that are data, not code. A formatter's or a compiler plugin's
+ * test inputs are deliberately odd (syntax errors, made-up module names); their imports are no dependencies
+ * and their parse errors no failures. A candidate folder is a fixture folder (`__fixtures__`, `fixtures`,
+ * `testdata`, …) or, under a test folder, a folder of snapshot inputs (one with `__snapshots__` beside its
+ * files). It is inert when most of its files fail to parse, or when most of the package names it imports
+ * are known to no manifest or lockfile of the scan. Inert folders are reported once each as skipped, with
+ * the reason; their refs and errors are dropped.
+ */
+import type { PackageRef } from '../model/package-ref.js';
+import type { SkippedFile } from '../model/result.js';
+import type { Extraction } from './extract.js';
+import type { ScanPlan } from './plan.js';
+
+const FIXTURE_DIRS = new Set([
+  '__fixtures__',
+  'fixtures',
+  '__testfixtures__',
+  'testdata',
+  'test-data',
+  '__mocks__fixtures',
+]);
+const TEST_ROOTS = new Set(['test', 'tests', '__tests__', 'spec', 'specs']);
+/** The test files beside snapshot inputs: they run the inputs, they are not inputs. */
+const TEST_FILE = /(?:\.(?:test|spec)\.[cm]?[jt]sx?|jsfmt\.spec\.[cm]?js)$/;
+
+interface Candidate {
+  dir: string;
+  /** Only the folder's own files (snapshot inputs), or its whole subtree (a fixture folder). */
+  deep: boolean;
+}
+
+function dirOf(path: string): string {
+  const slash = path.lastIndexOf('/');
+  return slash === -1 ? '.' : path.slice(0, slash);
+}
+
+function candidatesOf(plan: ScanPlan): Candidate[] {
+  const out = new Map<string, Candidate>();
+  for (const path of plan.tree) {
+    const parts = path.split('/');
+    const snapshots = parts.indexOf('__snapshots__');
+    if (snapshots > 0 && parts.slice(0, snapshots).some((p) => TEST_ROOTS.has(p))) {
+      const dir = parts.slice(0, snapshots).join('/');
+      if (!out.has(dir)) out.set(dir, { dir, deep: false });
+    }
+    const fixture = parts.findIndex((p) => FIXTURE_DIRS.has(p));
+    if (fixture >= 0 && fixture < parts.length - 1) {
+      const dir = parts.slice(0, fixture + 1).join('/');
+      out.set(dir, { dir, deep: true });
+    }
+  }
+  return [...out.values()];
+}
+
+export function dropInertTrees(plan: ScanPlan, extraction: Extraction): SkippedFile[] {
+  const candidates = candidatesOf(plan);
+  if (candidates.length === 0) return [];
+  const sources = new Set(
+    plan.files.filter((f) => f.role === 'target' && f.extractor.kind === 'source').map((f) => f.source.path),
+  );
+  const broken = new Set(extraction.errors.map((e) => e.file));
+  const known = new Set<string>();
+  for (const ref of extraction.refs)
+    if (ref.source !== 'imported') known.add(`${ref.ecosystem}\0${ref.name}`);
+  for (const { facts } of extraction.facts)
+    for (const fact of facts)
+      if (fact.kind === 'manifest' && fact.name) known.add(`${fact.ecosystem}\0${fact.name}`);
+  const importsByFile = new Map<string, PackageRef[]>();
+  for (const ref of extraction.refs)
+    if (ref.source === 'imported' && ref.scope === undefined)
+      importsByFile.set(ref.location.file, [...(importsByFile.get(ref.location.file) ?? []), ref]);
+
+  const inertFiles = new Set<string>();
+  const skipped: SkippedFile[] = [];
+  for (const candidate of candidates.sort((a, b) => (a.dir < b.dir ? -1 : 1))) {
+    const prefix = `${candidate.dir}/`;
+    const files = [...sources].filter(
+      (file) =>
+        file.startsWith(prefix) &&
+        (candidate.deep || (dirOf(file) === candidate.dir && !TEST_FILE.test(file))),
+    );
+    if (files.length === 0) continue;
+    const failing = files.filter((file) => broken.has(file)).length;
+    const names = new Set(
+      files.flatMap((file) => (importsByFile.get(file) ?? []).map((r) => `${r.ecosystem}\0${r.name}`)),
+    );
+    const unknown = [...names].filter((name) => !known.has(name)).length;
+    let detail: string | undefined;
+    if (failing * 2 > files.length) detail = `test inputs: ${failing} of ${files.length} files do not parse`;
+    else if (unknown > 0 && unknown * 2 > names.size)
+      detail = `test inputs: ${unknown} of the ${names.size} package names imported are known to no manifest or lockfile`;
+    if (detail === undefined) continue;
+    for (const file of files) inertFiles.add(file);
+    skipped.push({ file: candidate.dir, reason: 'inert-data', detail });
+  }
+  if (inertFiles.size === 0) return [];
+  extraction.refs = extraction.refs.filter(
+    (ref) => ref.source !== 'imported' || !inertFiles.has(ref.location.file),
+  );
+  extraction.errors = extraction.errors.filter((error) => !inertFiles.has(error.file));
+  for (const file of inertFiles) extraction.targetFiles.delete(file);
+  return skipped;
+}

@@ -1,0 +1,72 @@
+import { dirname } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { CliIO } from '../../src/cli/io.js';
+import { main } from '../../src/cli/main.js';
+import type { ScanResult } from '../../src/model/result.js';
+import { scan } from '../../src/pipeline/scan.js';
+import { fixturePath } from '../helpers.js';
+
+const ROOT = fixturePath('project/inert');
+
+function findingsOf(result: ScanResult): string[] {
+  return result.findings.map((f) => `${f.kind} ${f.name} ${f.location.file}:${f.location.line}`).sort();
+}
+
+describe('test inputs that are data, not code', () => {
+  it('skips snapshot inputs and fixture folders once each, with the reason, and keeps real code', async () => {
+    const result = await scan(['.'], { cwd: ROOT });
+    // No fake package names, no parse errors of deliberately broken inputs: one skipped entry per folder.
+    expect(result.errors).toEqual([]);
+    expect(result.skipped).toEqual([
+      // .gitattributes marks it linguist-vendored: someone else's code.
+      { file: 'vendors/lib.js', reason: 'vendored' },
+      {
+        file: 'packages/plugin/__tests__/__fixtures__',
+        reason: 'inert-data',
+        detail: 'test inputs: 3 of the 3 package names imported are known to no manifest or lockfile',
+      },
+      {
+        file: 'tests/format/flow/odd',
+        reason: 'inert-data',
+        detail: 'test inputs: 3 of the 3 package names imported are known to no manifest or lockfile',
+      },
+    ]);
+    // broken.js fails to parse and odd.js is Flow read by the lexer: neither is an error of the scan.
+    // A fixture folder whose code imports what the project knows is code: its phantom is still found.
+    expect(findingsOf(result)).toEqual([
+      'undeclared left-pad fixtures/pkg/index.js:2',
+      'undeclared vitest packages/plugin/__tests__/index.test.js:2',
+    ]);
+  });
+
+  it('anchors --exclude patterns to the scanned folder, not only to the working directory', async () => {
+    const outside = dirname(ROOT);
+    const result = await scan(['inert'], { cwd: outside, exclude: ['fixtures/pkg/**'] });
+    expect(findingsOf(result)).toEqual(['undeclared vitest inert/packages/plugin/__tests__/index.test.js:2']);
+  });
+
+  it('--exclude takes one pattern each time and leaves the paths after it to the scan', async () => {
+    let stdout = '';
+    const io: CliIO = {
+      stdout: { write: (s: string) => (stdout += s), isTTY: false },
+      stderr: { write: () => true, isTTY: false },
+      env: { VOUCH_CACHE_DIR: process.env.VOUCH_CACHE_DIR },
+      cwd: dirname(ROOT),
+      readStdin: async () => '',
+    };
+    const args = ['scan', '--no-registry', '--no-database', '--format', 'json', '--exclude', 'fixtures/**'];
+    const exit = await main([...args, '--exclude', 'packages/**', 'inert'], io);
+    expect(exit).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({ inputs: ['inert'], findings: [] });
+  });
+});
+
+describe('inert data by its parse errors', () => {
+  it('calls a fixture folder inert when most of its files do not parse', async () => {
+    const result = await scan(['.'], { cwd: fixturePath('project/inert-broken') });
+    expect(result.errors).toEqual([]);
+    expect(result.skipped).toEqual([
+      { file: 'test/fixtures', reason: 'inert-data', detail: 'test inputs: 2 of 3 files do not parse' },
+    ]);
+  });
+});
