@@ -1,7 +1,10 @@
 /**
  * Look-alike names: how a name may be confused with a popular one. Edit distance (with transposed letters
  * counting as one edit) allowed by length, and the confusions squatters use: separators (`-`, `_`, `.`),
- * `py`/`python` affixes, a `js` suffix, and an npm scope dropped or added.
+ * `py`/`python` affixes, a `js` suffix, and an npm scope that looks like a popular one. Only a scope's owner
+ * publishes in it, so a scoped name is compared with popular names of other scopes only (`@typescript_eslint/
+ * parser`), never with its own scope's nor with unscoped names: `@tinyhttp/cors` is no squat of `cors`, and
+ * `expand` none of `@inquirer/expand`.
  */
 import { type Ecosystem, packageKey } from '../model/ecosystem.js';
 import type { PopularNames } from '../model/popular.js';
@@ -30,7 +33,7 @@ export const CONFUSION_TEXT: Record<Confusion, string> = {
   separators: 'only the separators differ',
   'python-affix': 'a py/python prefix or suffix added or dropped',
   'js-suffix': 'a js suffix added or dropped',
-  scope: 'the npm scope dropped or added',
+  scope: 'its npm scope looks like a popular one',
 };
 
 /** Only the most popular names are worth squatting; comparing with all would flag many honest names. */
@@ -119,11 +122,15 @@ function confusionVariants(ecosystem: Ecosystem, key: string): { variant: string
         out.push({ variant: key.slice(0, -suffix.length), confusion: 'js-suffix' });
       out.push({ variant: `${key}${suffix}`, confusion: 'js-suffix' });
     }
-    // DefinitelyTyped's `@types/x` is the honest companion of `x`.
-    if (key.startsWith('@') && key.includes('/') && !key.startsWith('@types/'))
-      out.push({ variant: key.slice(key.indexOf('/') + 1), confusion: 'scope' });
   }
   return out;
+}
+
+/** `@scope` of `@scope/name`; undefined for an unscoped name or another ecosystem. */
+function scopeOf(ecosystem: Ecosystem, key: string): string | undefined {
+  if (ecosystem !== 'npm' || !key.startsWith('@')) return undefined;
+  const slash = key.indexOf('/');
+  return slash === -1 ? undefined : key.slice(0, slash);
 }
 
 function withoutSeparators(key: string): string {
@@ -150,12 +157,11 @@ function bitCount(n: number): number {
   return (((v + (v >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
 }
 
-/** The squat targets grouped for quick lookups: by length, without separators, and by unscoped name. */
+/** The squat targets grouped for quick lookups: by length, and without separators. */
 interface Targets {
   /** Entries by key length, with their character masks side by side for a tight first filter. */
   byLength: Map<number, { entries: Entry[]; masks: Int32Array }>;
   bySkeleton: Map<string, Entry[]>;
-  byBareName: Map<string, Entry[]>;
 }
 
 const targetCache = new WeakMap<PopularNames, Map<number, Targets>>();
@@ -168,7 +174,7 @@ function targetsOf(popular: PopularNames, limit: number): Targets {
   }
   let targets = byLimit.get(limit);
   if (targets) return targets;
-  targets = { byLength: new Map(), bySkeleton: new Map(), byBareName: new Map() };
+  targets = { byLength: new Map(), bySkeleton: new Map() };
   const lengths = new Map<number, Entry[]>();
   const push = (map: Map<string | number, Entry[]>, key: string | number, entry: Entry) => {
     const list = map.get(key);
@@ -181,12 +187,6 @@ function targetsOf(popular: PopularNames, limit: number): Targets {
       const entry: Entry = { ...listed, mask: letterMask(listed.key) };
       push(lengths as Map<string | number, Entry[]>, entry.key.length, entry);
       push(targets.bySkeleton as Map<string | number, Entry[]>, withoutSeparators(entry.key), entry);
-      if (entry.key.startsWith('@') && !entry.key.startsWith('@types/'))
-        push(
-          targets.byBareName as Map<string | number, Entry[]>,
-          entry.key.slice(entry.key.indexOf('/') + 1),
-          entry,
-        );
     }
   for (const [length, entries] of lengths)
     targets.byLength.set(length, { entries, masks: Int32Array.from(entries, (e) => e.mask) });
@@ -212,19 +212,24 @@ export function lookalikes(
     const previous = found.get(candidate.name);
     if (!previous || candidate.distance < previous.distance) found.set(candidate.name, candidate);
   };
+  const scope = scopeOf(ecosystem, key);
+  /** npm: a scoped name against other scopes' names only; an unscoped one against unscoped ones only. */
+  const comparableTo = (other: string): boolean => {
+    if (ecosystem !== 'npm') return true;
+    const otherScope = scopeOf(ecosystem, other);
+    return scope === undefined ? otherScope === undefined : otherScope !== undefined && otherScope !== scope;
+  };
+  /** A scoped look-alike differs in its scope: say so rather than "a letter different". */
+  const named = (confusion: Confusion): Confusion => (scope === undefined ? confusion : 'scope');
   for (const { variant, confusion } of confusionVariants(ecosystem, key)) {
     const rank = popular.rank(variant);
-    if (rank !== undefined && rank <= targets && variant !== key)
+    if (rank !== undefined && rank <= targets && variant !== key && comparableTo(variant))
       add({ name: popular.names[rank - 1]!, confusion, distance: 0, rank });
   }
   if (ecosystem === 'npm') {
     for (const entry of index.bySkeleton.get(withoutSeparators(key)) ?? [])
-      if (entry.key !== key)
-        add({ name: entry.name, confusion: 'separators', distance: 0, rank: entry.rank });
-    // Scope dropped: `parser` for `@babel/parser`.
-    if (!key.startsWith('@'))
-      for (const entry of index.byBareName.get(key) ?? [])
-        add({ name: entry.name, confusion: 'scope', distance: 0, rank: entry.rank });
+      if (entry.key !== key && comparableTo(entry.key))
+        add({ name: entry.name, confusion: named('separators'), distance: 0, rank: entry.rank });
   }
   const mask = letterMask(key);
   for (let length = key.length - 2; length <= key.length + 2; length++) {
@@ -234,16 +239,16 @@ export function lookalikes(
     for (let i = 0; i < masks.length; i++) {
       if (bitCount(masks[i]! ^ mask) > 4) continue;
       const entry = entries[i]!;
-      if (entry.key === key || found.has(entry.name)) continue;
+      if (entry.key === key || found.has(entry.name) || !comparableTo(entry.key)) continue;
       if (isTransposition(key, entry.key)) {
-        add({ name: entry.name, confusion: 'transposed-letters', distance: 1, rank: entry.rank });
+        add({ name: entry.name, confusion: named('transposed-letters'), distance: 1, rank: entry.rank });
         continue;
       }
       const allowed = allowedEdits(entry.key.length);
       if (allowed === 0 || Math.abs(length - key.length) > allowed) continue;
       const distance = editDistance(key, entry.key, allowed);
       if (distance <= allowed)
-        add({ name: entry.name, confusion: 'edit-distance', distance, rank: entry.rank });
+        add({ name: entry.name, confusion: named('edit-distance'), distance, rank: entry.rank });
     }
   }
   return [...found.values()].sort((a, b) => a.distance - b.distance || a.rank - b.rank).slice(0, limit);

@@ -1,5 +1,5 @@
 import { type Ecosystem, packageKey } from '../model/ecosystem.js';
-import type { PackageRef } from '../model/package-ref.js';
+import type { PackageRef, RefOrigin } from '../model/package-ref.js';
 import type { NodeLinker, PackageManager, ProjectFact } from '../model/source.js';
 import { FRAMEWORK_MODULES, isFrameworkModule } from './frameworks.js';
 import { goModuleOf } from './go-modules.js';
@@ -130,6 +130,12 @@ export class ProjectIndex {
   private readonly committed = new Map<string, Set<string>>();
   /** Every folder and every file (with and without its extension) met while walking. */
   private readonly treeEntries = new Set<string>();
+  /**
+   * What each npm declaration installs under the name code imports, by manifest file (or answer scope):
+   * the target of an `npm:` alias, and where it comes from (a `file:`, `link:`, `workspace:`, git or URL
+   * dependency is no registry package).
+   */
+  private readonly npmTargets = new Map<string, Map<string, { name: string; origin?: RefOrigin }>>();
   /** `.yarnrc.yml`, `.npmrc` and pnpm-workspace.yaml settings, by folder. */
   private readonly layouts = new Map<string, Extract<ProjectFact, { kind: 'install-layout' }>>();
 
@@ -165,6 +171,7 @@ export class ProjectIndex {
         if (isDeclaration(ref) || ref.source === 'locked') {
           const declared = this.documentScope(ref.scope, ref.ecosystem);
           for (const key of declaredKeys(ref)) declared.add(key);
+          if (ref.ecosystem === 'npm') this.recordTarget(ref.scope, ref);
         }
         continue;
       }
@@ -185,9 +192,13 @@ export class ProjectIndex {
       if (graph && graph.roots.length > 0 && !graph.roots.includes(key)) continue;
       const declared = this.manifestAt(ref.location.file, ref.ecosystem).declared;
       for (const k of declaredKeys(ref)) declared.add(k);
+      if (ref.ecosystem === 'npm') this.recordTarget(ref.location.file, ref);
     }
-    for (const ref of refs)
-      if (ref.ecosystem === 'Go' && ref.source === 'imported') this.resolveGoImport(ref);
+    for (const ref of refs) {
+      if (ref.source !== 'imported') continue;
+      if (ref.ecosystem === 'Go') this.resolveGoImport(ref);
+      else if (ref.ecosystem === 'npm') this.resolveNpmImport(ref);
+    }
     for (const path of pythonSourcePaths) {
       const parts = path.split('/');
       const last = parts.pop() ?? '';
@@ -321,6 +332,32 @@ export class ProjectIndex {
     if (module === undefined) return;
     ref.name = module;
     delete ref.inferred;
+  }
+
+  private recordTarget(owner: string, ref: PackageRef): void {
+    const targets = this.npmTargets.get(owner) ?? new Map<string, { name: string; origin?: RefOrigin }>();
+    this.npmTargets.set(owner, targets);
+    const target = ref.origin === undefined ? { name: ref.name } : { name: ref.name, origin: ref.origin };
+    targets.set(packageKey('npm', ref.alias ?? ref.name), target);
+  }
+
+  /**
+   * An import of an `npm:` alias names the package the alias installs (`zod3` → `zod`), and an import of a
+   * package declared from a folder, a workspace, git or a URL carries that origin, so that neither is
+   * looked up in the registry under a name that is not its own there. The import keeps its specifier.
+   */
+  private resolveNpmImport(ref: PackageRef): void {
+    const owners =
+      ref.scope !== undefined
+        ? [ref.scope]
+        : this.coveringManifests(ref.location.file, 'npm').map((manifest) => manifest.file);
+    for (const owner of owners) {
+      const target = this.npmTargets.get(owner)?.get(packageKey('npm', ref.name));
+      if (!target) continue;
+      if (target.name !== ref.name) ref.name = target.name;
+      if (target.origin !== undefined && target.origin !== 'registry') ref.origin = target.origin;
+      return;
+    }
   }
 
   /** Whether an import names something of the project itself rather than a package. */

@@ -178,4 +178,19 @@ describe('pypi/imports', () => {
     );
     expect(out.refs[0]?.location).toEqual({ file: 'x.py', line: 1, column: 23 });
   });
+
+  it('leaves out checker-only modules and modules a test writes before importing them; fallbacks are optional', () => {
+    const out = extractFixture(pythonImports, DIR, 'runtime/test_instance.py');
+    expect(out.errors).toEqual([]);
+    expect(summary(out.refs)).toEqual([
+      'pytest pytest 3:8 inferred',
+      // Python 2 names in the fallback of `except ImportError` are as optional as the preferred import.
+      'cStringIO cStringIO 9:10 optional inferred',
+      'StringIO StringIO 11:10 optional inferred',
+      'simplejson simplejson 14:12 optional inferred',
+      'ujson ujson 17:16 optional inferred',
+      // site_app and config_package_app are written by the tests; requests is not.
+      'requests requests 35:12 inferred',
+    ]);
+  });
 });

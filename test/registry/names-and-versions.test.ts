@@ -16,6 +16,10 @@ const NPM = new PopularNames('npm', 'test', [
   'lodash.merge',
   'chalk',
   'vue',
+  '@typescript-eslint/parser',
+  'cors',
+  '@inquirer/expand',
+  'compression',
 ]);
 const PYPI = new PopularNames(
   'PyPI',
@@ -39,8 +43,15 @@ describe('look-alike names', () => {
     expect(first('npm', 'lodash-merge')).toMatchObject({ name: 'lodash.merge', confusion: 'separators' });
     expect(first('npm', 'reactjs')).toMatchObject({ name: 'react', confusion: 'js-suffix' });
     expect(first('npm', 'chalk.js')).toMatchObject({ name: 'chalk', confusion: 'js-suffix' });
-    expect(first('npm', '@evil/lodash')).toMatchObject({ name: 'lodash', confusion: 'scope' });
-    expect(first('npm', 'parser')).toMatchObject({ name: '@babel/parser', confusion: 'scope' });
+    // A scope that looks like a popular one: only its owner could publish the real name there.
+    expect(first('npm', '@typescript_eslint/parser')).toMatchObject({
+      name: '@typescript-eslint/parser',
+      confusion: 'scope',
+    });
+    expect(first('npm', '@typescript-eslimt/parser')).toMatchObject({
+      name: '@typescript-eslint/parser',
+      confusion: 'scope',
+    });
     expect(first('PyPI', 'python-requests')).toMatchObject({ name: 'requests', confusion: 'python-affix' });
     expect(first('PyPI', 'pynumpy')).toMatchObject({ name: 'numpy', confusion: 'python-affix' });
     expect(first('PyPI', 'python-dateutil')).toMatchObject({ name: 'dateutil', confusion: 'python-affix' });
@@ -55,6 +66,16 @@ describe('look-alike names', () => {
     expect(first('PyPI', 'Scikit_Learn')).toBeUndefined();
     expect(first('npm', '@types/express')).toBeUndefined();
     expect(first('npm', 'totally-different')).toBeUndefined();
+  });
+
+  it('never calls a scoped name a squat of an unscoped one, of its own scope, or the other way round', () => {
+    // Real packages: a scope's owner names what it publishes as it likes.
+    expect(first('npm', '@tinyhttp/cors')).toBeUndefined();
+    expect(first('npm', '@polka/compression')).toBeUndefined();
+    expect(first('npm', '@evil/lodash')).toBeUndefined();
+    expect(first('npm', '@babel/parsr')).toBeUndefined();
+    expect(first('npm', 'expand')).toBeUndefined();
+    expect(first('npm', 'parser')).toBeUndefined();
   });
 
   it('suggests the closest popular names for a missing one', () => {

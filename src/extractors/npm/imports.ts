@@ -351,5 +351,8 @@ export function importRef(
   };
   if (use.typeOnly) ref.typeOnly = true;
   if (typesOf) ref.alternatives = [name];
+  // npm has refused capitals in new names for a decade: `SERVER`, `siteConfig` look like the project's own
+  // modules (a build placeholder, a haste module), so the name is a guess, and no registry is asked about it.
+  if (/[A-Z]/.test(name)) ref.inferred = true;
   return ref;
 }

@@ -39,6 +39,8 @@ interface Scope {
   guardsBody: boolean;
   /** This node is `if TYPE_CHECKING:`: its `consequence` is type-only. */
   typeChecking: boolean;
+  /** Inside a function body: an import there runs when the function does, after what the function wrote. */
+  inFunction?: boolean;
 }
 
 const MODULE_SCOPE: Scope = { optional: false, typeOnly: false, guardsBody: false, typeChecking: false };
@@ -51,7 +53,11 @@ interface ModuleUse {
   at: Node;
   optional: boolean;
   typeOnly: boolean;
+  inFunction?: boolean;
 }
+
+/** Modules only type checkers know (typeshed's private helpers): no distribution installs them. */
+const CHECKER_ONLY = new Set(['_typeshed']);
 
 /**
  * Imports of Python sources, parsed with tree-sitter (error-tolerant, so a broken file still yields the
@@ -87,10 +93,11 @@ export const pythonImports: Extractor = {
       const top = file.path.endsWith('.pyi') ? STUB_SCOPE : MODULE_SCOPE;
       collectImports(root, file.text, top, {
         module(use) {
-          if (isPackageModule(use.module)) result.refs.push(refOf(use, resolve(use.module)));
+          if (isPackageModule(use.module) && !writtenAtRunTime(use, file.text))
+            result.refs.push(refOf(use, resolve(use.module)));
         },
         from(use, names) {
-          if (!isPackageModule(use.module)) return;
+          if (!isPackageModule(use.module) || writtenAtRunTime(use, file.text)) return;
           // `from google.cloud import storage` names the distribution in the imported name, not the module.
           const depth = use.module.split('.').length;
           let named = false;
@@ -112,7 +119,20 @@ export const pythonImports: Extractor = {
 
 /** Error recovery can leave a MISSING identifier (empty text) where a module name belongs. */
 function isPackageModule(module: string): boolean {
-  return MODULE_NAME.test(module) && !isStdlibModule(module);
+  return MODULE_NAME.test(module) && !isStdlibModule(module) && !CHECKER_ONLY.has(module.split('.')[0] ?? '');
+}
+
+/**
+ * A test that writes a module and then imports it (`(tmp / "site_app.py").write_text(…)`, then `from
+ * site_app import app` inside the test function): the file names the module as a file (`"site_app.py"`) or
+ * a path segment (`tmp / "site_app"`), and the import runs inside a function, after the write. That module
+ * is the test's own.
+ */
+function writtenAtRunTime(use: ModuleUse, text: string): boolean {
+  if (!use.inFunction) return false;
+  const top = use.module.split('.')[0] ?? '';
+  // A file name (`"site_app.py"`), or a path segment (`tmp_path / "site_package"`): a module put on disk.
+  return new RegExp(`["']${top}\\.py["']|/\\s*["']${top}["']`).test(text);
 }
 
 interface Sink {
@@ -176,10 +196,15 @@ function collectImports(root: Node, text: string, top: Scope, sink: Sink): void 
 /** The scope of a node that may hold an import; an import it is goes to `sink`. */
 function enter(node: Node, field: string | null, parent: Scope, sink: Sink): Scope {
   const scope: Scope = {
-    optional: parent.optional || (parent.guardsBody && field === 'body'),
+    // The fallback of `try: import a / except ImportError: import b` is as optional as the preferred import.
+    optional:
+      parent.optional ||
+      (parent.guardsBody && field === 'body') ||
+      (parent.guardsBody && node.type === 'except_clause' && exceptCopesWithMissingModule(node)),
     typeOnly: parent.typeOnly || (parent.typeChecking && field === 'consequence'),
     guardsBody: false,
     typeChecking: false,
+    inFunction: parent.inFunction === true || node.type === 'function_definition',
   };
   switch (node.type) {
     case 'try_statement':
@@ -225,8 +250,8 @@ function enter(node: Node, field: string | null, parent: Scope, sink: Sink): Sco
   return scope;
 }
 
-function flags(scope: Scope): { optional: boolean; typeOnly: boolean } {
-  return { optional: scope.optional, typeOnly: scope.typeOnly };
+function flags(scope: Scope): { optional: boolean; typeOnly: boolean; inFunction: boolean } {
+  return { optional: scope.optional, typeOnly: scope.typeOnly, inFunction: scope.inFunction === true };
 }
 
 /** `a.b` of `import a.b` or `import a.b as c`. */
@@ -262,13 +287,15 @@ function plainString(node: Node): string | undefined {
 }
 
 function tryCopesWithMissingModule(tryNode: Node): boolean {
-  for (const clause of tryNode.namedChildren) {
-    if (clause.type !== 'except_clause') continue;
-    const caught = clause.childrenForFieldName('value');
-    // A bare `except:` catches everything.
-    if (caught.length === 0 || caught.some(namesMissingModuleError)) return true;
-  }
-  return false;
+  return tryNode.namedChildren.some(
+    (clause) => clause.type === 'except_clause' && exceptCopesWithMissingModule(clause),
+  );
+}
+
+function exceptCopesWithMissingModule(clause: Node): boolean {
+  const caught = clause.childrenForFieldName('value');
+  // A bare `except:` catches everything.
+  return caught.length === 0 || caught.some(namesMissingModuleError);
 }
 
 /** `with suppress(ImportError):` and `with contextlib.suppress(ImportError, OSError):`. */
