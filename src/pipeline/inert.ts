@@ -3,8 +3,9 @@
  * test inputs are deliberately odd (syntax errors, made-up module names); their imports are no dependencies
  * and their parse errors no failures. A candidate folder is a fixture folder (`__fixtures__`, `fixtures`,
  * `testdata`, …) or, under a test folder, a folder of snapshot inputs (one with `__snapshots__` beside its
- * files). It is inert when most of its files fail to parse, or when most of the package names it imports
- * are known to no manifest or lockfile of the scan. Inert folders are reported once each as skipped, with
+ * files). Inside a test suite (below `test`, `tests`, `__tests__`, `spec`) such a folder holds the suite's
+ * inputs and is inert as it stands; elsewhere it is inert when most of its files fail to parse, or when most
+ * of the package names it imports are known to no manifest or lockfile of the scan. Inert folders are reported once each as skipped, with
  * the reason; their refs and errors are dropped.
  */
 import type { PackageRef } from '../model/package-ref.js';
@@ -28,6 +29,8 @@ interface Candidate {
   dir: string;
   /** Only the folder's own files (snapshot inputs), or its whole subtree (a fixture folder). */
   deep: boolean;
+  /** Below a test folder: the inputs of a test suite, whatever they contain. */
+  ofTests: boolean;
 }
 
 function dirOf(path: string): string {
@@ -40,14 +43,19 @@ function candidatesOf(plan: ScanPlan): Candidate[] {
   for (const path of plan.tree) {
     const parts = path.split('/');
     const snapshots = parts.indexOf('__snapshots__');
-    if (snapshots > 0 && parts.slice(0, snapshots).some((p) => TEST_ROOTS.has(p))) {
+    // Jest runs every file of a `__tests__` folder: there, the files beside snapshots are tests, not inputs.
+    if (
+      snapshots > 0 &&
+      parts[snapshots - 1] !== '__tests__' &&
+      parts.slice(0, snapshots).some((p) => TEST_ROOTS.has(p))
+    ) {
       const dir = parts.slice(0, snapshots).join('/');
-      if (!out.has(dir)) out.set(dir, { dir, deep: false });
+      if (!out.has(dir)) out.set(dir, { dir, deep: false, ofTests: true });
     }
     const fixture = parts.findIndex((p) => FIXTURE_DIRS.has(p));
     if (fixture >= 0 && fixture < parts.length - 1) {
       const dir = parts.slice(0, fixture + 1).join('/');
-      out.set(dir, { dir, deep: true });
+      out.set(dir, { dir, deep: true, ofTests: parts.slice(0, fixture).some((p) => TEST_ROOTS.has(p)) });
     }
   }
   return [...out.values()];
@@ -87,7 +95,10 @@ export function dropInertTrees(plan: ScanPlan, extraction: Extraction): SkippedF
     );
     const unknown = [...names].filter((name) => !known.has(name)).length;
     let detail: string | undefined;
-    if (failing * 2 > files.length) detail = `test inputs: ${failing} of ${files.length} files do not parse`;
+    if (candidate.ofTests)
+      detail = candidate.deep ? 'the fixtures of a test suite' : 'the inputs of snapshot tests';
+    else if (failing * 2 > files.length)
+      detail = `test inputs: ${failing} of ${files.length} files do not parse`;
     else if (unknown > 0 && unknown * 2 > names.size)
       detail = `test inputs: ${unknown} of the ${names.size} package names imported are known to no manifest or lockfile`;
     if (detail === undefined) continue;

@@ -23,13 +23,9 @@ describe('test inputs that are data, not code', () => {
       {
         file: 'packages/plugin/__tests__/__fixtures__',
         reason: 'inert-data',
-        detail: 'test inputs: 3 of the 3 package names imported are known to no manifest or lockfile',
+        detail: 'the fixtures of a test suite',
       },
-      {
-        file: 'tests/format/flow/odd',
-        reason: 'inert-data',
-        detail: 'test inputs: 3 of the 3 package names imported are known to no manifest or lockfile',
-      },
+      { file: 'tests/format/flow/odd', reason: 'inert-data', detail: 'the inputs of snapshot tests' },
     ]);
     // broken.js fails to parse and odd.js is Flow read by the lexer: neither is an error of the scan.
     // A fixture folder whose code imports what the project knows is code: its phantom is still found.
@@ -62,11 +58,24 @@ describe('test inputs that are data, not code', () => {
 });
 
 describe('inert data by its parse errors', () => {
-  it('calls a fixture folder inert when most of its files do not parse', async () => {
+  it('calls a fixture folder outside a test suite inert when most files do not parse or most names are unknown', async () => {
     const result = await scan(['.'], { cwd: fixturePath('project/inert-broken') });
     expect(result.errors).toEqual([]);
+    expect(result.findings).toEqual([]);
     expect(result.skipped).toEqual([
-      { file: 'test/fixtures', reason: 'inert-data', detail: 'test inputs: 2 of 3 files do not parse' },
+      { file: 'fixtures', reason: 'inert-data', detail: 'test inputs: 2 of 3 files do not parse' },
+      {
+        file: 'testdata',
+        reason: 'inert-data',
+        detail: 'test inputs: 2 of the 3 package names imported are known to no manifest or lockfile',
+      },
     ]);
+  });
+
+  it('keeps a fixture folder outside a test suite whose imports are mostly known', async () => {
+    // fixtures/pkg of the first scenario imports jest (declared) and left-pad (unknown): half is not most.
+    const result = await scan(['fixtures'], { cwd: fixturePath('project/inert') });
+    expect(result.skipped).toEqual([]);
+    expect(findingsOf(result)).toEqual(['undeclared left-pad fixtures/pkg/index.js:2']);
   });
 });

@@ -178,8 +178,12 @@ function recordUses(mod: Parsed['module'], text: string): Use[] {
 /** `/// <reference types="node" />`: the types of a package, looked up as TypeScript does. */
 const REFERENCE_TYPES = /^[ \t]*\/\/\/[ \t]*<reference\s+types\s*=\s*["']([^"']+)["']/gm;
 
-/** `// @flow` / `/* @flow *\/` in the leading comments, or Flow-only import forms. */
+/**
+ * `// @flow` / `/* @flow *\/` in the leading comments, Flow-only import forms, or a Flow library definition
+ * (`declare type`, `declare module`, `declare export` at the top of a .js file, as in flow-typed/).
+ */
 function isFlow(text: string): boolean {
+  if (/^\s*declare\s+(?:type|opaque|module|export|class|function|var)\b/m.test(text)) return true;
   return (
     /^\s*(?:\/\/[^\n]*\n\s*|\/\*[\s\S]*?\*\/\s*)*?(?:\/\/|\/\*)\s*@(?:no)?flow\b/.test(text) ||
     /^\s*import\s+typeof\s/m.test(text)
