@@ -2,12 +2,13 @@
 import { run as answers } from './real-answers.js';
 import { run as repos } from './real-repos.js';
 import { run as registry } from './registry.js';
+import { run as speed } from './repos-speed.js';
 import { run as scan } from './scan.js';
 import { run as simulate } from './simulate.js';
 import { run as vulndb } from './vulndb.js';
 
 const only = process.argv[2];
-const benchmarks = { scan, repos, vulndb, registry, simulate, answers };
+const benchmarks = { scan, speed, repos, vulndb, registry, simulate, answers };
 for (const [name, bench] of Object.entries(benchmarks)) {
   if (only && only !== name) continue;
   console.log(`\n=== ${name} ===`);

@@ -4,6 +4,7 @@ import { lazy } from '../core/lazy.js';
 const yaml = lazy<typeof import('yaml')>('yaml');
 
 import type { ExtractError } from '../model/source.js';
+import { type LiteDocument, type Plain, type PlainMap, readLiteYaml } from './yaml-lite.js';
 
 /** The top-level mapping of a YAML file, and the 1-based line of an offset in the file. */
 export interface YamlMapping {
@@ -82,4 +83,45 @@ export function tooDeeplyNested(text: string): ExtractError | undefined {
     }
   }
   return undefined;
+}
+
+/**
+ * A YAML file whose top level must be a mapping, as plain values (strings, lists, mappings, null) with the
+ * line of every key: generated files go through the fast reader (`yaml-lite.ts`), anything it does not
+ * handle through the full parser. Errors as `parseYamlMapping` reports them.
+ */
+export function parseYamlPlain(
+  text: string,
+  fileName: string,
+  errors: ExtractError[],
+): LiteDocument | undefined {
+  const tooDeep = tooDeeplyNested(text);
+  if (tooDeep) {
+    errors.push(tooDeep);
+    return undefined;
+  }
+  const lite = readLiteYaml(text);
+  if (lite) return lite;
+  const mapping = parseYamlMapping(text, fileName, errors);
+  if (!mapping) return undefined;
+  const lines = new WeakMap<PlainMap, Map<string, number>>();
+  const convert = (node: unknown): Plain => {
+    if (yaml().isMap(node)) {
+      const out: PlainMap = Object.create(null);
+      const keys = new Map<string, number>();
+      lines.set(out, keys);
+      for (const pair of node.items) {
+        const key = yaml().isScalar(pair.key) ? pair.key : undefined;
+        if (key === undefined || typeof key.value !== 'string') continue;
+        out[key.value] = convert(pair.value);
+        keys.set(key.value, mapping.lineOf(key.range?.[0]));
+      }
+      return out;
+    }
+    if (yaml().isSeq(node)) return node.items.map(convert);
+    if (yaml().isScalar(node)) return typeof node.value === 'string' ? node.value : null;
+    return null;
+  };
+  const root = convert(mapping.root) as PlainMap;
+  return { root, lineOf: (map, key) => lines.get(map)?.get(key) ?? 1 };
 }

@@ -1,12 +1,8 @@
-import type { YAMLMap } from 'yaml';
-import { lazy } from '../../core/lazy.js';
-
-const yaml = lazy<typeof import('yaml')>('yaml');
-
 import { basename } from '../../core/paths.js';
 import type { PackageRef } from '../../model/package-ref.js';
 import type { Extractor, ExtractResult } from '../types.js';
-import { parseYamlMapping } from '../yaml-tree.js';
+import type { PlainMap } from '../yaml-lite.js';
+import { parseYamlPlain } from '../yaml-tree.js';
 import { commitOfResolved, GraphBuilder, LockedRefs } from './package-lock.js';
 
 const ID = 'npm/pnpm-lock';
@@ -25,15 +21,15 @@ export const pnpmLock: Extractor = {
   matches: (path) => basename(path) === 'pnpm-lock.yaml',
   extract(file) {
     const result: ExtractResult = { refs: [], errors: [], facts: [] };
-    const mapping = parseYamlMapping(file.text, 'pnpm-lock.yaml', result.errors);
-    if (!mapping) return result;
-    const { root, lineOf } = mapping;
+    const doc = parseYamlPlain(file.text, 'pnpm-lock.yaml', result.errors);
+    if (!doc) return result;
+    const { root } = doc;
 
-    const versionText = text(root.get('lockfileVersion', true)) ?? '0';
+    const versionText = text(root.lockfileVersion) ?? '0';
     let major = Math.floor(Number.parseFloat(versionText));
     if (Number.isNaN(major)) {
       result.errors.push({
-        line: lineOf(keyOffset(root, 'lockfileVersion')),
+        line: doc.lineOf(root, 'lockfileVersion'),
         message: `unknown lockfileVersion "${versionText}"`,
       });
       major = 0;
@@ -41,32 +37,33 @@ export const pnpmLock: Extractor = {
 
     const collected = new LockedRefs();
     const graph = new GraphBuilder('pnpm');
-    const packages = root.get('packages', true);
-    for (const [key, entry, offset] of pairs(packages)) {
+    const packages = root.packages;
+    for (const [key, entry] of pairs(packages)) {
+      const line = isMap(packages) ? doc.lineOf(packages, key) : 1;
       const parsed = parseDependencyPath(key, major);
       if (parsed === 'invalid') {
-        result.errors.push({ line: lineOf(offset), message: `invalid dependency path: ${key}` });
+        result.errors.push({ line, message: `invalid dependency path: ${key}` });
         continue;
       }
       // `name` and `version` are written when the path does not carry them (file:, git, tarballs).
       const name = text(field(entry, 'name')) || parsed.name;
       const version = text(field(entry, 'version')) || parsed.version;
       if (!name || !version) continue;
-      collected.add(lockedRef(name, version, entry, file.path, lineOf(offset)));
+      collected.add(lockedRef(name, version, entry, file.path, line));
       graph.addEdges(name, major < 9 ? dependencyNames(entry, EDGE_FIELDS, major) : []);
     }
     // From v9 the resolved dependencies of each peer variant live in `snapshots`.
-    for (const [key, entry] of pairs(root.get('snapshots', true))) {
+    for (const [key, entry] of pairs(root.snapshots)) {
       const parsed = parseDependencyPath(key, major);
       if (parsed !== 'invalid' && parsed.name)
         graph.addEdges(parsed.name, dependencyNames(entry, EDGE_FIELDS, major));
     }
 
-    const importers = root.get('importers', true);
-    if (yaml().isMap(importers)) {
+    const importers = root.importers;
+    if (isMap(importers)) {
       for (const [dir, importer] of pairs(importers))
         graph.addRoots(dependencyNames(importer, ROOT_FIELDS, major), dir);
-    } else if (ROOT_FIELDS.some((f) => root.has(f))) {
+    } else if (ROOT_FIELDS.some((f) => f in root)) {
       graph.addRoots(dependencyNames(root, ROOT_FIELDS, major), '.');
     }
 
@@ -155,7 +152,7 @@ function dependencyNames(owner: unknown, fields: string[], major: number): strin
   for (const fieldName of fields) {
     for (const [key, value] of pairs(field(owner, fieldName))) {
       // Importers of v6+ write `{specifier, version}`; older lockfiles the version alone.
-      const resolved = yaml().isMap(value) ? text(value.get('version', true)) : text(value);
+      const resolved = isMap(value) ? text(value.version) : text(value);
       names.push(aliasTarget(key, resolved ?? '', major));
     }
   }
@@ -169,24 +166,19 @@ function aliasTarget(key: string, resolved: string, major: number): string {
   return parsed !== 'invalid' && parsed.name && parsed.version ? parsed.name : key;
 }
 
-function* pairs(node: unknown): Generator<[string, unknown, number | undefined]> {
-  if (!yaml().isMap(node)) return;
-  for (const pair of node.items) {
-    const key = yaml().isScalar(pair.key) ? pair.key : undefined;
-    if (key !== undefined && typeof key.value === 'string') yield [key.value, pair.value, key.range?.[0]];
-  }
+function isMap(node: unknown): node is PlainMap {
+  return typeof node === 'object' && node !== null && !Array.isArray(node);
+}
+
+function* pairs(node: unknown): Generator<[string, unknown]> {
+  if (!isMap(node)) return;
+  for (const key of Object.keys(node)) yield [key, node[key]];
 }
 
 function field(node: unknown, key: string): unknown {
-  return yaml().isMap(node) ? node.get(key, true) : undefined;
+  return isMap(node) ? node[key] : undefined;
 }
 
 function text(node: unknown): string | undefined {
-  return yaml().isScalar(node) && typeof node.value === 'string' ? node.value : undefined;
-}
-
-function keyOffset(map: YAMLMap, key: string): number | undefined {
-  for (const pair of map.items)
-    if (yaml().isScalar(pair.key) && pair.key.value === key) return pair.key.range?.[0];
-  return undefined;
+  return typeof node === 'string' ? node : undefined;
 }

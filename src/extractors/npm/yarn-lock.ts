@@ -7,6 +7,7 @@ import { basename } from '../../core/paths.js';
 import type { PackageRef } from '../../model/package-ref.js';
 import type { ExtractError } from '../../model/source.js';
 import type { Extractor, ExtractResult } from '../types.js';
+import { readLiteYaml } from '../yaml-lite.js';
 import { tooDeeplyNested } from '../yaml-tree.js';
 import { commitOfResolved, GraphBuilder, LockedRefs } from './package-lock.js';
 import { classifyNpmSpec, installedName } from './spec.js';
@@ -48,7 +49,8 @@ export const yarnLock: Extractor = {
     // Berry's lockfile opens with `__metadata`; classic's with its `# yarn lockfile v1` comment.
     const graph = new GraphBuilder(/^__metadata:/m.test(file.text) ? 'yarn-berry' : 'yarn-classic');
 
-    for (const { descriptors, value, line } of parseWhole(file.text, blocks) ??
+    for (const { descriptors, value, line } of readFast(file.text, preamble) ??
+      parseWhole(file.text, blocks) ??
       parseEachBlock(preamble, blocks, result.errors)) {
       const first = descriptors[0];
       if (first === undefined || first === '__metadata') continue;
@@ -81,6 +83,84 @@ export const yarnLock: Extractor = {
     return result;
   },
 };
+
+/**
+ * The fast path: a berry lockfile through the reader of generated YAML, a classic one through a reader of
+ * the regular layout yarn writes (a header line, `  field "value"` lines, `  dependencies:` with
+ * `    name "range"` lines). Undefined when the text strays from that layout: then yarn's own parser reads it.
+ */
+function readFast(text: string, preamble: string): Entry[] | undefined {
+  if (isClassicHeader(preamble)) return readClassic(text);
+  const doc = readLiteYaml(text);
+  if (!doc) return undefined;
+  return Object.keys(doc.root).map((key) => ({
+    descriptors: key.split(/,\s*/),
+    value: doc.root[key],
+    line: doc.lineOf(doc.root, key),
+  }));
+}
+
+function isClassicHeader(preamble: string): boolean {
+  return /^# yarn lockfile v1$/m.test(preamble);
+}
+
+/** A classic value: `"quoted"` (no escapes) or a bare word. Undefined when it is anything else. */
+function classicValue(text: string): string | undefined {
+  if (text.startsWith('"'))
+    return text.endsWith('"') && !text.slice(1, -1).includes('"') && !text.includes('\\')
+      ? text.slice(1, -1)
+      : undefined;
+  return /^[^\s"'#]+$/.test(text) ? text : undefined;
+}
+
+function readClassic(text: string): Entry[] | undefined {
+  const entries: Entry[] = [];
+  let entry: Record<string, unknown> | undefined;
+  let nested: Record<string, string> | undefined;
+  let lineNo = 0;
+  for (const raw of text.split('\n')) {
+    lineNo++;
+    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    if (line === '' || line.startsWith('#')) continue;
+    if (!line.startsWith(' ')) {
+      if (!line.endsWith(':')) return undefined;
+      const descriptors = headerDescriptors(line);
+      entry = {};
+      nested = undefined;
+      entries.push({ descriptors, value: entry, line: lineNo });
+      continue;
+    }
+    if (!entry) return undefined;
+    if (line.startsWith('    ')) {
+      if (!nested || line.startsWith('     ')) return undefined;
+      const [key, value] = classicPair(line.slice(4));
+      if (key === undefined || value === undefined) return undefined;
+      nested[key] = value;
+      continue;
+    }
+    const body = line.slice(2);
+    if (body.startsWith(' ')) return undefined;
+    if (body.endsWith(':')) {
+      const key = classicValue(body.slice(0, -1));
+      if (key === undefined) return undefined;
+      nested = {};
+      entry[key] = nested;
+      continue;
+    }
+    nested = undefined;
+    const [key, value] = classicPair(body);
+    if (key === undefined || value === undefined) return undefined;
+    entry[key] = value;
+  }
+  return entries;
+}
+
+/** `name "value"` / `"@scope/name" "value"` / `optional true`. */
+function classicPair(body: string): [string | undefined, string | undefined] {
+  const space = body.startsWith('"') ? body.indexOf('"', 1) + 1 : body.indexOf(' ');
+  if (space <= 0 || body[space] !== ' ') return [undefined, undefined];
+  return [classicValue(body.slice(0, space)), classicValue(body.slice(space + 1))];
+}
 
 /**
  * The whole file in one parse (several times faster than entry by entry). The parser keeps no positions, so
