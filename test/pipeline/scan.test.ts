@@ -209,7 +209,7 @@ describe('scan: Python projects', () => {
       'undeclared medium flask service/app/main.py:3',
     ]);
     expect(result.findings[0]?.message).toMatch(
-      /not declared in requirements\/base\.txt, requirements\/dev\.txt$/,
+      /not declared in requirements\/base\.txt, requirements\/dev\.txt; to declare it: add the line "PyYAML" to requirements\/base\.txt$/,
     );
   });
 });
