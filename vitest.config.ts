@@ -10,6 +10,8 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     testTimeout: 30_000,
+    // Set-up that starts servers or builds fixtures must not fail only because a shared machine is busy.
+    hookTimeout: 60_000,
     pool: 'forks',
     setupFiles: ['test/setup.ts'],
     env: { VOUCH_CACHE_DIR: cache },
