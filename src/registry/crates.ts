@@ -70,6 +70,11 @@ function readIndexFile(name: string, text: string): ExistingPackage {
     }
     if (!isObject(entry) || typeof entry.vers !== 'string' || typeof entry.name !== 'string')
       throw new RegistryHttpError('invalid', `line ${index + 1} of the index file has no name and version`);
+    if (entry.name.toLowerCase().replace(/_/g, '-') !== name.toLowerCase().replace(/_/g, '-'))
+      throw new RegistryHttpError(
+        'invalid',
+        `line ${index + 1} of the index file is about another crate ('${entry.name.slice(0, 100)}')`,
+      );
     canonical ??= entry.name;
     const facts: VersionFacts = { version: entry.vers, dependencies: runtimeDependencies(entry.deps) };
     if (entry.yanked === true) facts.yanked = true;

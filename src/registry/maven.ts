@@ -122,6 +122,18 @@ function readMavenMetadata(name: string, text: string): ExistingPackage {
       'invalid',
       `the repository answered with something that is not maven-metadata.xml${errors[0] ? ` (${errors[0].message})` : ''}`,
     );
+  // A repository's metadata names its artifact; another artifact's metadata is a wrong answer, not evidence.
+  const coordinates = mavenCoordinates(name);
+  const groupId = childText(root, 'groupId');
+  const artifactId = childText(root, 'artifactId');
+  if (
+    (groupId !== undefined && groupId !== coordinates?.groupId) ||
+    (artifactId !== undefined && artifactId !== coordinates?.artifactId)
+  )
+    throw new RegistryHttpError(
+      'invalid',
+      `the repository answered with the metadata of another artifact (${(groupId ?? '?').slice(0, 100)}:${(artifactId ?? '?').slice(0, 100)})`,
+    );
   const versions: Record<string, VersionFacts> = {};
   for (const element of childElements(childElement(versioning, 'versions'), 'version')) {
     const version = element.text.trim();

@@ -93,7 +93,12 @@ export class NpmClient implements RegistryClient {
   }
 }
 
-/** Normalises a packument (full or abbreviated); throws RegistryHttpError when it is not one. */
+/**
+ * Normalises a packument (full or abbreviated); throws RegistryHttpError when it is not one. Only a document
+ * that is about this package is evidence: a `versions` object under a matching `name`, or the shape npm
+ * leaves after an unpublish (`time.unpublished`). Anything else (`{}`, a status object, a registry's root
+ * document, a login page turned JSON) is an invalid answer, never "every version was unpublished".
+ */
 export function readPackument(name: string, doc: unknown, document: NpmDocument): PackageFacts {
   if (!isObject(doc))
     throw new RegistryHttpError(
@@ -101,8 +106,18 @@ export function readPackument(name: string, doc: unknown, document: NpmDocument)
       'the registry answered with something that is not a package document',
     );
   if (typeof doc.error === 'string')
-    throw new RegistryHttpError('invalid', `the registry answered with an error: ${doc.error}`);
+    throw new RegistryHttpError('invalid', `the registry answered with an error: ${doc.error.slice(0, 200)}`);
   const time = isObject(doc.time) ? doc.time : undefined;
+  const unpublishedShape = isObject(time?.unpublished);
+  if (typeof doc.name === 'string' ? doc.name.toLowerCase() !== name.toLowerCase() : !unpublishedShape)
+    throw new RegistryHttpError(
+      'invalid',
+      typeof doc.name === 'string'
+        ? `the registry answered with the document of another package ('${doc.name.slice(0, 100)}')`
+        : 'the registry answered with a document that names no package',
+    );
+  if (!isObject(doc.versions) && !unpublishedShape)
+    throw new RegistryHttpError('invalid', 'the registry answered with a package document without versions');
   const rawVersions = isObject(doc.versions) ? doc.versions : {};
   const versionNames = Object.keys(rawVersions);
   if (versionNames.length === 0) {

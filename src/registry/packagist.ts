@@ -72,7 +72,10 @@ export function expandMinified(entries: readonly unknown[]): Record<string, unkn
 /** Normalises a Composer 2 metadata file; throws RegistryHttpError when it is not one. */
 function readComposerMetadata(name: string, key: string, doc: unknown): ExistingPackage {
   const packages = isObject(doc) && isObject(doc.packages) ? doc.packages : undefined;
-  const listed = packages?.[key] ?? (packages ? Object.values(packages)[0] : undefined);
+  // The file lists the package under its name; a file about other packages is not an answer about this one.
+  const listed = packages
+    ? Object.entries(packages).find(([listedName]) => listedName.toLowerCase() === key)?.[1]
+    : undefined;
   if (!Array.isArray(listed))
     throw new RegistryHttpError(
       'invalid',

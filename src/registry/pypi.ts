@@ -28,9 +28,11 @@ import { NO_PYPI_INDEX, type PipConfig, type PypiEndpoints, pypiEndpoints } from
 import type { RegistryClient } from './types.js';
 
 const pep440 = lazy<typeof import('@renovatebot/pep440')>('@renovatebot/pep440');
+const htmlparser2 = lazy<typeof import('htmlparser2')>('htmlparser2');
 
 const SIMPLE_JSON = 'application/vnd.pypi.simple.v1+json';
-const SIMPLE_ACCEPT = `${SIMPLE_JSON}, text/html;q=0.1`;
+const SIMPLE_HTML = /^\s*(text\/html|application\/vnd\.pypi\.simple\.v1\+html)\s*(;|$)/i;
+const SIMPLE_ACCEPT = `${SIMPLE_JSON}, application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.1`;
 
 /** Project URL labels that point at the source (PyPI shows them under "Source"). */
 const SOURCE_LABEL = /^(source|source code|code|repository|github|gitlab|git|homepage|home)$/i;
@@ -106,9 +108,13 @@ export class PypiClient implements RegistryClient {
     const answer = await this.context.http.get(`${base}${key}/`, { accept: SIMPLE_ACCEPT });
     if (answer.status === 404) return undefined;
     if (answer.status === 304) throw new RegistryHttpError('invalid', 'HTTP 304 to an unconditional request');
-    if (!answer.contentType?.includes(SIMPLE_JSON))
-      return { status: 'exists', ecosystem: 'PyPI', name, datesTrusted: false, trimmed: ['versions'] };
-    return readSimpleJson(name, key, parseJson(answer.body));
+    if (answer.contentType?.includes(SIMPLE_JSON)) return readSimpleJson(name, key, parseJson(answer.body));
+    if (answer.contentType && SIMPLE_HTML.test(answer.contentType))
+      return readSimpleHtml(name, key, answer.body);
+    throw new RegistryHttpError(
+      'invalid',
+      `the index answered with ${answer.contentType ? `'${answer.contentType.slice(0, 60)}'` : 'no content type'}, not a Simple API project page`,
+    );
   }
 
   /** `requires_dist` of one release, from `<base>/pypi/<name>/<version>/json` (cached like the rest). */
@@ -166,6 +172,8 @@ function readJsonApi(name: string, doc: unknown): ExistingPackage {
       'the index answered with something that is not a project document',
     );
   const info = doc.info;
+  if (typeof info.name !== 'string' || normalizePypiName(info.name) !== normalizePypiName(name))
+    throw new RegistryHttpError('invalid', anotherProject(info.name));
   const releases = isObject(doc.releases) ? doc.releases : {};
   const versions: Record<string, VersionFacts> = {};
   const times: string[] = [];
@@ -231,6 +239,8 @@ function readSimpleJson(name: string, key: string, doc: unknown): ExistingPackag
       'invalid',
       'the index answered with something that is not a Simple API project page',
     );
+  if (typeof doc.name !== 'string' || normalizePypiName(doc.name) !== key)
+    throw new RegistryHttpError('invalid', anotherProject(doc.name));
   const versions: Record<string, VersionFacts> = {};
   const stillListed = new Set<string>();
   const times: string[] = [];
@@ -271,11 +281,80 @@ function readSimpleJson(name: string, key: string, doc: unknown): ExistingPackag
   return facts;
 }
 
+function anotherProject(found: unknown): string {
+  return typeof found === 'string'
+    ? `the index answered with the page of another project ('${found.slice(0, 100)}')`
+    : 'the index answered with a project document that names no project';
+}
+
+/**
+ * Normalises a PEP 503 HTML project page: one anchor per distribution file, its text the file name, yanked
+ * files marked `data-yanked` (PEP 592). It is evidence only when it is one: it declares the Simple API's
+ * version (PEP 629's `pypi:repository-version`) or lists at least one file of this project. Any other HTML
+ * (a captive portal, a proxy's error page, a login form) is an invalid answer, never "the project exists".
+ */
+function readSimpleHtml(name: string, key: string, html: string): ExistingPackage {
+  const files: { filename: string; yanked?: string }[] = [];
+  let declared = false;
+  let anchor: { text: string; href: string; yanked?: string } | undefined;
+  const parser = new (htmlparser2().Parser)(
+    {
+      onopentag(tag, attributes) {
+        if (tag === 'meta' && attributes.name === 'pypi:repository-version') declared = true;
+        if (tag !== 'a') return;
+        anchor = { text: '', href: attributes.href ?? '' };
+        if (attributes['data-yanked'] !== undefined) anchor.yanked = attributes['data-yanked'];
+      },
+      ontext(text) {
+        if (anchor) anchor.text += text;
+      },
+      onclosetag(tag) {
+        if (tag !== 'a' || !anchor) return;
+        const fromHref = decodeURIComponent(anchor.href.split(/[#?]/)[0]!.split('/').at(-1) ?? '');
+        const filename = anchor.text.trim() || fromHref;
+        files.push({ filename, ...(anchor.yanked !== undefined ? { yanked: anchor.yanked } : {}) });
+        anchor = undefined;
+      },
+    },
+    { decodeEntities: true },
+  );
+  parser.end(html);
+  const versions: Record<string, VersionFacts> = {};
+  const listed = new Set<string>();
+  for (const file of files) {
+    const version = versionOfFile(file.filename, key);
+    if (!version) continue;
+    versions[version] ??= { version, yanked: true };
+    if (file.yanked === undefined) listed.add(version);
+    else if (file.yanked && !versions[version].yankedReason) versions[version].yankedReason = file.yanked;
+  }
+  if (!declared && Object.keys(versions).length === 0)
+    throw new RegistryHttpError(
+      'invalid',
+      'the index answered with an HTML page that is not a Simple API project page (no file of the project, no pypi:repository-version)',
+    );
+  for (const facts of Object.values(versions))
+    if (listed.has(facts.version)) {
+      delete facts.yanked;
+      delete facts.yankedReason;
+    }
+  return {
+    status: 'exists',
+    ecosystem: 'PyPI',
+    name,
+    versions,
+    datesTrusted: false,
+    trimmed: ['description', 'repository', 'latest', 'publish dates'],
+  };
+}
+
 /** The version in a wheel (`name-1.0-py3-none-any.whl`) or sdist (`name-1.0.tar.gz`) file name. */
 export function versionOfFile(filename: string, key: string): string | undefined {
   let version: string | undefined;
-  if (filename.endsWith('.whl')) version = filename.split('-')[1];
-  else {
+  if (filename.endsWith('.whl')) {
+    const [project, wheelVersion] = filename.split('-');
+    if (project !== undefined && normalizePypiName(project) === key) version = wheelVersion;
+  } else {
     const stem = filename.replace(/\.(tar\.gz|tar\.bz2|tgz|zip|tar)$/, '');
     if (stem === filename) return undefined;
     const dash = stem.lastIndexOf('-');

@@ -97,8 +97,15 @@ describe('npm client', () => {
     expect(installedToday(facts, '^1.0.0')?.version).toBe('1.2.0');
   });
 
-  it('tells 404, unpublished, empty and security-holding documents apart', async () => {
-    registry.npm.set('emptied', {});
+  it('tells 404, unpublished and security-holding documents apart', async () => {
+    // The shape npm leaves after an unpublish: no versions, `time.unpublished`.
+    registry.npm.set('emptied', {
+      name: 'emptied',
+      time: {
+        created: '2024-01-01T00:00:00.000Z',
+        unpublished: { time: '2024-02-01T00:00:00.000Z', versions: ['1.0.0'] },
+      },
+    });
     registry.npm.set(
       'holder',
       packument('holder', {
@@ -108,12 +115,37 @@ describe('npm client', () => {
     );
     const client = new NpmClient(npmConfigFor(registry.npmUrl), context);
     expect((await client.facts('never-was')).facts).toMatchObject({ status: 'missing', why: 'not-found' });
-    expect((await client.facts('emptied')).facts).toMatchObject({ status: 'missing', why: 'unpublished' });
+    expect((await client.facts('emptied')).facts).toMatchObject({
+      status: 'missing',
+      why: 'unpublished',
+      detail: '2024-02-01T00:00:00.000Z',
+    });
     expect((await client.facts('holder')).facts).toMatchObject({
       status: 'missing',
       why: 'security-holding',
       detail: 'security holding package',
     });
+  });
+
+  it('never reads a 200 that is not a packument of the package as missing: it is unchecked, with the reason', async () => {
+    const nonsense: [string, unknown, RegExp][] = [
+      ['empty-object', {}, /names no package/],
+      ['status-ok', { status: 'ok' }, /names no package/],
+      ['registry-root', { db_name: 'registry', doc_count: 1, update_seq: 1 }, /names no package/],
+      [
+        'other-name',
+        packument('left-pad', { versions: [{ version: '1.0.0', published: '2024-01-01T00:00:00.000Z' }] }),
+        /another package \('left-pad'\)/,
+      ],
+      ['no-versions', { name: 'no-versions', 'dist-tags': {} }, /without versions/],
+    ];
+    const client = new NpmClient(npmConfigFor(registry.npmUrl), context);
+    for (const [name, body, reason] of nonsense) {
+      registry.misbehave.set(`/npm/${name}`, { body: JSON.stringify(body) });
+      const facts = (await client.facts(name)).facts;
+      expect(facts).toMatchObject({ status: 'unchecked' });
+      expect(facts.status === 'unchecked' && facts.reason).toMatch(reason);
+    }
   });
 
   it('revalidates with the ETag it was given and uses the cached answer on 304', async () => {
@@ -223,13 +255,31 @@ describe('PyPI client', () => {
     expect((await client.facts('nope-nothing')).facts).toMatchObject({ status: 'missing', why: 'not-found' });
   });
 
-  it('an HTML Simple page proves existence but not versions', async () => {
+  it('reads a PEP 503 HTML page, files and yanked ones, and refuses HTML that is not one', async () => {
     registry.misbehave.set('/simple/html-only/', {
-      body: '<html><body><a href="x.whl">x.whl</a></body></html>',
-      contentType: 'text/html',
+      body: `<!DOCTYPE html><html><head><meta name="pypi:repository-version" content="1.1"></head><body>
+<a href="../../files/html_only-1.0.0.tar.gz#sha256=00">html_only-1.0.0.tar.gz</a>
+<a href="../../files/html_only-1.2.0-py3-none-any.whl#sha256=00" data-yanked="broken build">html_only-1.2.0-py3-none-any.whl</a>
+</body></html>`,
+      contentType: 'text/html; charset=utf-8',
     });
     const facts = exists((await new PypiClient(pip(), context).facts('html-only')).facts);
-    expect(facts.versions).toBeUndefined();
+    expect(facts.versions).toEqual({
+      '1.0.0': { version: '1.0.0' },
+      '1.2.0': { version: '1.2.0', yanked: true, yankedReason: 'broken build' },
+    });
+    // A captive portal's page for the same URL is no evidence either way.
+    registry.misbehave.set('/simple/portal/', {
+      body: '<html><body><h1>Sign in to the guest network</h1><a href="/login">Log in</a></body></html>',
+      contentType: 'text/html',
+    });
+    const portal = (await new PypiClient(pip(), context).facts('portal')).facts;
+    expect(portal).toMatchObject({ status: 'unchecked' });
+    expect(portal.status === 'unchecked' && portal.reason).toMatch(/HTML page that is not a Simple API/);
+    // Nor is a PEP 691 page or a JSON API document about another project.
+    registry.simpleOnly.set('renamed', { meta: { 'api-version': '1.0' }, name: 'other', files: [] });
+    const renamed = (await new PypiClient(pip(), context).facts('renamed')).facts;
+    expect(renamed.status === 'unchecked' && renamed.reason).toMatch(/another project \('other'\)/);
   });
 
   it('asks extra indexes, including local folders, before calling a name missing', async () => {

@@ -479,37 +479,46 @@ describe('no false nonexistent, whatever the registry does', () => {
     client: () => RegistryClient;
     name: string;
     path: string;
+    /** A well-formed 200 that is about something else (or about nothing). */
+    foreign: string;
   }
   const cases: Record<string, Case> = {
     Maven: {
       client: () => new MavenClient(one(registry.maven), context),
       name: 'org.example:lib',
       path: '/maven/org/example/lib/maven-metadata.xml',
+      foreign:
+        '<metadata><groupId>org.other</groupId><artifactId>thing</artifactId><versioning><versions><version>1.0</version></versions></versioning></metadata>',
     },
     Go: {
       client: () => new GoProxyClient({ ...one(registry.goProxy), private: [] }, context),
       name: 'github.com/example/lib',
       path: '/go/github.com/example/lib/@v/list',
+      foreign: '{"status":"ok"}',
     },
     'crates.io': {
       client: () => new CratesClient(one(registry.cratesIndex), context),
       name: 'somelib',
       path: '/crates/so/me/somelib',
+      foreign: '{"name":"otherlib","vers":"1.0.0","deps":[],"cksum":"00","features":{},"yanked":false}\n',
     },
     RubyGems: {
       client: () => new RubygemsClient(one(registry.rubygems), context),
       name: 'somelib',
       path: '/gems/api/v1/versions/somelib.json',
+      foreign: '{"status":"ok"}',
     },
     Packagist: {
       client: () => new PackagistClient(one(registry.composer), context),
       name: 'example/lib',
       path: '/composer/p2/example/lib.json',
+      foreign: JSON.stringify({ packages: { 'other/thing': [{ name: 'other/thing', version: '1.0.0' }] } }),
     },
     NuGet: {
       client: () => new NugetClient(one(registry.nuget), context),
       name: 'Example.Lib',
       path: '/nuget/flat/example.lib/index.json',
+      foreign: '{"status":"ok"}',
     },
   };
   const troubles = {
@@ -522,7 +531,11 @@ describe('no false nonexistent, whatever the registry does', () => {
   };
 
   for (const [ecosystem, c] of Object.entries(cases))
-    for (const [what, trouble] of Object.entries(troubles))
+    for (const [what, trouble] of Object.entries({
+      ...troubles,
+      "a captive portal's HTML page": { body: '<html><body>Sign in</body></html>', contentType: 'text/html' },
+      'a document about another package, or none': { body: c.foreign },
+    }))
       it(`${ecosystem}: ${what} is unchecked with the reason`, async () => {
         serveComposerRoot(registry);
         serveNugetIndex(registry);
@@ -530,7 +543,7 @@ describe('no false nonexistent, whatever the registry does', () => {
         const answer = await c.client().facts(c.name);
         expect(answer.facts.status).toBe('unchecked');
         expect(answer.facts.status === 'unchecked' && answer.facts.reason).toMatch(
-          /HTTP 500|rate limited|access denied|timed out|connection reset|invalid|not |line 1/,
+          /HTTP 500|rate limited|access denied|timed out|connection reset|invalid|not |line 1|another/,
         );
       });
 
