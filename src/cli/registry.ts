@@ -36,7 +36,15 @@ export type RegistryFlags = {
   offline?: boolean;
   trustProjectConfig?: boolean;
   registryMode?: CacheMode;
+  registryDeadline?: number;
 } & Pick<RegistryOptions, (typeof REGISTRY_URL_OPTIONS)[number] | 'newPackageDays' | 'outdatedDays'>;
+
+function positiveSeconds(text: string): number {
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0)
+    throw new InvalidArgumentError('expected a positive number of seconds');
+  return value;
+}
 
 function positiveDays(text: string): number {
   const days = Number(text);
@@ -95,6 +103,11 @@ export function addRegistrySourceOptions(command: Command): Command {
     )
     .option('--nuget-source <url>', 'NuGet v3 source to ask (default: the v3 sources of NuGet.Config)')
     .option(
+      '--registry-deadline <seconds>',
+      'time for all the registry checks of a scan; what is not answered by then is not checked (default: 300)',
+      positiveSeconds,
+    )
+    .option(
       '--trust-project-config',
       "give the project's registry configuration (.npmrc, .cargo/config.toml, NuGet.Config, auth.json) your credentials and environment variables, as the package managers would; off by default because a scanned repository could send them to its own host",
     );
@@ -106,6 +119,7 @@ export function registryScanOptions(flags: RegistryFlags, io: CliIO): RegistryOp
   if (flags.offline) options.mode = 'offline';
   else if (flags.registryMode) options.mode = flags.registryMode;
   if (flags.trustProjectConfig) options.trustProjectConfig = true;
+  if (flags.registryDeadline !== undefined) options.deadlineMs = flags.registryDeadline * 1000;
   for (const key of REGISTRY_URL_OPTIONS) {
     const url = flags[key];
     if (url) options[key] = url;
@@ -122,6 +136,7 @@ export function registryArguments(flags: RegistryFlags): string[] {
   if (flags.offline) args.push('--offline');
   if (flags.registryMode) args.push('--registry-mode', flags.registryMode);
   if (flags.trustProjectConfig) args.push('--trust-project-config');
+  if (flags.registryDeadline !== undefined) args.push('--registry-deadline', String(flags.registryDeadline));
   for (const key of REGISTRY_URL_OPTIONS) {
     const url = flags[key];
     if (url) args.push(`--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`, url);
@@ -166,6 +181,11 @@ export function registerRegistryCommands(program: Command, io: CliIO, setExit: (
     .command('config')
     .description(
       'which registries a scan here would ask, and where that comes from (credentials are never shown)',
+    )
+    .option(
+      '--registry-deadline <seconds>',
+      'time for all the registry checks of a scan; what is not answered by then is not checked (default: 300)',
+      positiveSeconds,
     )
     .option(
       '--trust-project-config',

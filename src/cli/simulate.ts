@@ -52,6 +52,7 @@ interface SimulateFlags extends StoreFlags, RegistryFlags {
   concurrency?: number;
   rpm?: number;
   timeout?: number;
+  deadline?: number;
   retries?: number;
   stream: boolean;
   resume?: string;
@@ -184,6 +185,11 @@ export function registerSimulateCommands(program: Command, io: CliIO, setExit: (
       .option(
         '--timeout <seconds>',
         `no answer for this long fails the attempt (default: ${DEFAULT_LIMITS.timeoutMs / 1000})`,
+        positiveNumber,
+      )
+      .option(
+        '--deadline <seconds>',
+        `a whole answer taking longer fails the attempt, however steadily it streams (default: ${DEFAULT_LIMITS.deadlineMs / 1000})`,
         positiveNumber,
       )
       .option(
@@ -378,6 +384,7 @@ function limitOverrides(flags: SimulateFlags): Partial<ProviderLimits> {
   if (flags.concurrency !== undefined) overrides.concurrency = flags.concurrency;
   if (flags.rpm !== undefined) overrides.rpm = flags.rpm;
   if (flags.timeout !== undefined) overrides.timeoutMs = flags.timeout * 1000;
+  if (flags.deadline !== undefined) overrides.deadlineMs = flags.deadline * 1000;
   if (flags.retries !== undefined) overrides.retries = flags.retries;
   if (!flags.stream) overrides.stream = false;
   return overrides;

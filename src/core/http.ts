@@ -12,7 +12,7 @@
  * Credentials travel in headers only and never appear in messages or logs.
  */
 import { createHash } from 'node:crypto';
-import { once } from 'node:events';
+import { once, setMaxListeners } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Dispatcher } from 'undici';
@@ -42,6 +42,138 @@ export interface SendOptions {
   headersTimeoutMs: number;
   /** No body data for this long fails the attempt. */
   bodyTimeoutMs: number;
+  /**
+   * The whole exchange, headers and body, taking longer than this fails the attempt: a server that
+   * trickles a byte (or a keep-alive comment) within every idle timeout is still cut off.
+   */
+  deadlineMs?: number;
+  /** Aborts the attempt when it fires (a budget for a whole piece of work); its reason is the message. */
+  signal?: AbortSignal;
+}
+
+function seconds(ms: number): string {
+  return ms >= 1000 ? `${Math.round(ms / 100) / 10} s` : `${ms} ms`;
+}
+
+/** The message an Error-like abort reason carries, or a generic one. */
+function abortReasonText(reason: unknown): string {
+  return reason instanceof Error ? reason.message : 'aborted';
+}
+
+/**
+ * One attempt's total deadline and outer abort signal, merged into the signal undici is given; `why()` says
+ * which fired. `done()` releases the timer and the listener once the body is read or dropped.
+ */
+class AttemptLimits {
+  private readonly controller = new AbortController();
+  private readonly timer: NodeJS.Timeout | undefined;
+  private expired = false;
+
+  constructor(
+    private readonly deadlineMs: number | undefined,
+    private readonly outer: AbortSignal | undefined,
+  ) {
+    if (deadlineMs !== undefined) {
+      this.timer = setTimeout(() => {
+        this.expired = true;
+        this.controller.abort();
+      }, deadlineMs);
+      this.timer.unref();
+    }
+    if (outer?.aborted) this.controller.abort();
+    else outer?.addEventListener('abort', this.onOuter, { once: true });
+  }
+
+  private readonly onOuter = () => this.controller.abort();
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  why(): string | undefined {
+    if (this.outer?.aborted) return abortReasonText(this.outer.reason);
+    if (this.expired) return `timed out: no complete answer within ${seconds(this.deadlineMs ?? 0)}`;
+    return undefined;
+  }
+
+  done(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.outer?.removeEventListener('abort', this.onOuter);
+  }
+}
+
+/**
+ * Bytes of answer bodies held in memory at once, across the requests of one client: a reader waits for
+ * room before it takes more, except the oldest reader, which always proceeds (so the readers can never
+ * all wait for each other). A body's bytes are given back once it has been handed over as text.
+ */
+export class ByteBudget {
+  private used = 0;
+  private readonly readers: ByteLease[] = [];
+  private readonly waiting: { lease: ByteLease; bytes: number; go: () => void }[] = [];
+
+  constructor(readonly limit: number) {}
+
+  lease(): ByteLease {
+    const lease = new ByteLease(this);
+    this.readers.push(lease);
+    return lease;
+  }
+
+  /** Bytes in use now. */
+  get inUse(): number {
+    return this.used;
+  }
+
+  /** @internal */
+  take(lease: ByteLease, bytes: number): Promise<void> | undefined {
+    if (!this.fits(lease, bytes)) return new Promise((go) => this.waiting.push({ lease, bytes, go }));
+    this.grant(lease, bytes);
+    return undefined;
+  }
+
+  /** @internal */
+  release(lease: ByteLease): void {
+    this.used -= lease.held;
+    lease.held = 0;
+    const at = this.readers.indexOf(lease);
+    if (at !== -1) this.readers.splice(at, 1);
+    for (let i = 0; i < this.waiting.length; ) {
+      const next = this.waiting[i]!;
+      if (!this.fits(next.lease, next.bytes)) {
+        i++;
+        continue;
+      }
+      this.waiting.splice(i, 1);
+      this.grant(next.lease, next.bytes);
+      next.go();
+    }
+  }
+
+  private fits(lease: ByteLease, bytes: number): boolean {
+    return this.used + bytes <= this.limit || this.readers[0] === lease;
+  }
+
+  private grant(lease: ByteLease, bytes: number): void {
+    this.used += bytes;
+    lease.held += bytes;
+  }
+}
+
+/** One body's share of a ByteBudget. */
+export class ByteLease {
+  held = 0;
+
+  constructor(private readonly budget: ByteBudget) {}
+
+  /** Resolves when the bytes fit (at once, most of the time). */
+  take(bytes: number): Promise<void> | undefined {
+    return this.budget.take(this, bytes);
+  }
+
+  release(): void {
+    this.budget.release(this);
+  }
 }
 
 /** No answer, or an answer cut off: refused, reset, timed out, truncated. Another attempt may get through. */
@@ -152,6 +284,7 @@ export class HttpPool {
    * when none did.
    */
   async send(url: string, options: SendOptions): Promise<HttpResponse> {
+    const limits = new AttemptLimits(options.deadlineMs, options.signal);
     try {
       const response = await undici().request(url, {
         method: options.method ?? 'GET',
@@ -160,10 +293,12 @@ export class HttpPool {
         dispatcher: this.dispatcher,
         headersTimeout: options.headersTimeoutMs,
         bodyTimeout: options.bodyTimeoutMs,
+        signal: limits.signal,
       });
-      return new HttpResponse(response);
+      return new HttpResponse(response, limits);
     } catch (error) {
-      throw new NetworkError(networkMessage(error), false);
+      limits.done();
+      throw new NetworkError(limits.why() ?? networkMessage(error), false);
     }
   }
 
@@ -177,7 +312,10 @@ export class HttpResponse {
   /** When the first byte of the body arrived (`performance.now()`), once the body was read. */
   firstByteAt: number | undefined;
 
-  constructor(private readonly raw: Dispatcher.ResponseData) {}
+  constructor(
+    private readonly raw: Dispatcher.ResponseData,
+    private readonly limits?: AttemptLimits,
+  ) {}
 
   get status(): number {
     return this.raw.statusCode;
@@ -192,11 +330,22 @@ export class HttpResponse {
     return parseRetryAfter(this.header('retry-after'));
   }
 
-  /** The body as text, decompressed when the server encoded it (NuGet's registrations always are). */
-  async text(maxBytes: number): Promise<string> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of this.chunks(maxBytes)) chunks.push(chunk);
-    return (await this.decoded(Buffer.concat(chunks), maxBytes)).toString('utf8');
+  /**
+   * The body as text, decompressed when the server encoded it (NuGet's registrations always are). With a
+   * budget, the bytes held while it arrives count against it until the text is handed over.
+   */
+  async text(maxBytes: number, budget?: ByteBudget): Promise<string> {
+    const lease = budget?.lease();
+    try {
+      const chunks: Buffer[] = [];
+      for await (const chunk of this.chunks(maxBytes)) {
+        await lease?.take(chunk.length);
+        chunks.push(chunk);
+      }
+      return (await this.decoded(Buffer.concat(chunks), maxBytes)).toString('utf8');
+    } finally {
+      lease?.release();
+    }
   }
 
   private async decoded(body: Buffer, maxBytes: number): Promise<Buffer> {
@@ -239,6 +388,7 @@ export class HttpResponse {
 
   async discard(): Promise<void> {
     await this.raw.body.dump().catch(() => {});
+    this.limits?.done();
   }
 
   /**
@@ -262,7 +412,9 @@ export class HttpResponse {
       }
     } catch (error) {
       if (error instanceof InvalidBodyError) throw error;
-      throw new NetworkError(networkMessage(error), true);
+      throw new NetworkError(this.limits?.why() ?? networkMessage(error), true);
+    } finally {
+      this.limits?.done();
     }
     if (Number.isFinite(declared) && bytes !== declared)
       throw new NetworkError(`truncated answer: received ${bytes} of ${declared} bytes`, true);
@@ -310,6 +462,15 @@ export interface HttpSettings {
   connectionsPerHost?: number;
   /** A larger body is an invalid answer. Default 64 MiB (the largest npm packuments are tens of MB). */
   maxBytes?: number;
+  /** One attempt, headers and whole body, taking longer than this fails. Default 120 s. */
+  deadlineMs?: number;
+  /**
+   * Bytes of bodies held at once across concurrent requests; a reader past it waits for others to finish.
+   * Default 256 MiB.
+   */
+  maxBytesInFlight?: number;
+  /** When it fires, requests in flight fail and no more are sent; its reason (an Error) is the message. */
+  signal?: AbortSignal;
   /** Proxy variables (HTTPS_PROXY, HTTP_PROXY, NO_PROXY) are read from it. */
   env?: Env;
   logger?: Logger;
@@ -345,6 +506,9 @@ export class HttpClient {
   private readonly backoffMs: number;
   private readonly maxRetryAfterMs: number;
   private readonly maxBytes: number;
+  private readonly deadlineMs: number;
+  private readonly budget: ByteBudget;
+  private readonly signal: AbortSignal | undefined;
   private readonly logger: Logger | undefined;
   /** Per origin: attempts in a row that got no answer at all, and the last reason. */
   private readonly silence = new Map<string, { attempts: number; reason: string }>();
@@ -355,6 +519,11 @@ export class HttpClient {
     this.backoffMs = settings.backoffMs ?? 250;
     this.maxRetryAfterMs = settings.maxRetryAfterMs ?? 30_000;
     this.maxBytes = settings.maxBytes ?? 64 * 1024 ** 2;
+    this.deadlineMs = settings.deadlineMs ?? 120_000;
+    this.budget = new ByteBudget(settings.maxBytesInFlight ?? 256 * 1024 ** 2);
+    this.signal = settings.signal;
+    // Every request in flight listens to the one signal.
+    if (this.signal) setMaxListeners(0, this.signal);
     this.logger = settings.logger;
     this.pool = new HttpPool({
       connections: settings.connectionsPerHost ?? 16,
@@ -380,6 +549,7 @@ export class HttpClient {
     const shown = redactUrl(url);
     const origin = originOf(target);
     for (let attempt = 0; ; attempt++) {
+      this.throwIfStopped();
       const quiet = this.silence.get(origin);
       // A registry that stopped answering is not asked again for every remaining package of the scan.
       if (quiet && quiet.attempts >= SILENT_ATTEMPTS_BEFORE_GIVING_UP)
@@ -396,6 +566,7 @@ export class HttpClient {
         );
         return answer;
       } catch (error) {
+        this.throwIfStopped();
         if (error instanceof NetworkError && !error.answered) {
           const previous = this.silence.get(origin)?.attempts ?? 0;
           this.silence.set(origin, { attempts: previous + 1, reason: error.message });
@@ -411,9 +582,14 @@ export class HttpClient {
           );
         const wait = retryAfterMs ?? backoffDelay(this.backoffMs, attempt);
         this.logger?.debug(`GET ${shown}: ${error.message}; retrying in ${Math.round(wait)} ms`);
-        await sleep(wait);
+        await sleep(wait, undefined, this.signal ? { signal: this.signal } : {}).catch(() => {});
       }
     }
+  }
+
+  /** Once the client's signal fired, every request fails with its reason, without being sent. */
+  private throwIfStopped(): void {
+    if (this.signal?.aborted) throw new RegistryHttpError('unavailable', abortReasonText(this.signal.reason));
   }
 
   /** Throws NetworkError or a retryable HttpStatusError for what another attempt may fix. */
@@ -426,10 +602,12 @@ export class HttpClient {
       headers,
       headersTimeoutMs: this.timeoutMs,
       bodyTimeoutMs: this.timeoutMs,
+      deadlineMs: this.deadlineMs,
+      ...(this.signal ? { signal: this.signal } : {}),
     });
     const { status } = response;
     if (status === 200) {
-      const body = await response.text(this.maxBytes).catch((error: unknown) => {
+      const body = await response.text(this.maxBytes, this.budget).catch((error: unknown) => {
         throw error instanceof InvalidBodyError ? new RegistryHttpError('invalid', error.message) : error;
       });
       const answer: HttpAnswer = { status: 200, body };

@@ -25,6 +25,47 @@ export interface ClientContext {
   now: () => number;
 }
 
+/** Text a registry writes about a package (descriptions, deprecation and yank notices), at most. */
+const MAX_TEXT = 1000;
+/** A repository URL, a version string, at most: longer ones are not what they claim to be. */
+const MAX_SHORT_TEXT = 500;
+/** Dependencies kept per version, at most. */
+const MAX_DEPENDENCIES = 1000;
+
+function cut(text: string, max = MAX_TEXT): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+
+/** A version's facts with every text a registry wrote bounded. */
+function boundVersion(version: VersionFacts): VersionFacts {
+  const out = { ...version };
+  if (out.deprecated !== undefined) out.deprecated = cut(out.deprecated);
+  if (out.yankedReason !== undefined) out.yankedReason = cut(out.yankedReason);
+  if (out.dependencies && out.dependencies.length > MAX_DEPENDENCIES)
+    out.dependencies = out.dependencies.slice(0, MAX_DEPENDENCIES);
+  return out;
+}
+
+/**
+ * The facts as they are kept and cached: texts cut to a few hundred characters (a registry may answer with
+ * megabytes of description), versions whose string is too long to be one dropped.
+ */
+export function boundFacts(facts: PackageFacts): PackageFacts {
+  if (facts.status === 'missing')
+    return facts.detail === undefined ? facts : { ...facts, detail: cut(facts.detail) };
+  if (facts.status !== 'exists') return facts;
+  const out: ExistingPackage = { ...facts };
+  if (out.description !== undefined) out.description = cut(out.description);
+  if (out.repository !== undefined && out.repository.length > MAX_SHORT_TEXT) out.repository = '';
+  if (out.versions) {
+    const versions: Record<string, VersionFacts> = {};
+    for (const [key, version] of Object.entries(out.versions))
+      if (key.length <= MAX_SHORT_TEXT) versions[key] = boundVersion(version);
+    out.versions = versions;
+  }
+  return out;
+}
+
 /**
  * The facts for one name: from the cache or `fetcher` by the cache's rules; when neither can answer, from
  * the ecosystem's imported snapshot of names; else `unchecked` with the reason.
@@ -42,7 +83,10 @@ export async function lookupFacts(
       context.cache,
       key,
       { mode: context.mode, lifetimes: context.lifetimes, now: context.now },
-      fetcher,
+      async (validators) => {
+        const outcome = await fetcher(validators);
+        return outcome.status === 'not-modified' ? outcome : { ...outcome, value: boundFacts(outcome.value) };
+      },
     );
     return { facts: answer.value, registry, via: answer.via };
   } catch (error) {
@@ -74,7 +118,7 @@ export async function lookupVersion(
       { mode: context.mode, lifetimes: context.lifetimes, now: context.now },
       async () => {
         const found = await fetcher();
-        return found ? { status: 'found', value: found } : { status: 'missing', value: null };
+        return found ? { status: 'found', value: boundVersion(found) } : { status: 'missing', value: null };
       },
     );
     return answer.value ? { status: 'found', facts: answer.value } : { status: 'missing' };

@@ -57,6 +57,7 @@ const DAY_MS = 86_400_000;
 const DEFAULT_NEW_PACKAGE_DAYS = 30;
 const DEFAULT_OUTDATED_DAYS = 730;
 const DEFAULT_REGISTRY_CONCURRENCY = 16;
+const DEFAULT_REGISTRY_DEADLINE_MS = 300_000;
 
 export interface RegistryOptions {
   /** How the cache is used; `offline` never touches the network. Default `default`. */
@@ -96,6 +97,11 @@ export interface RegistryOptions {
    */
   trustProjectConfig?: boolean;
   http?: HttpSettings;
+  /**
+   * Time for all the registry work of a scan; past it, requests in flight are cut off and what was not
+   * answered is `unchecked`. Default 300 s.
+   */
+  deadlineMs?: number;
   /** Packages asked about at once. Default 16. */
   concurrency?: number;
   lifetimes?: Partial<CacheLifetimes>;
@@ -243,7 +249,19 @@ export async function resolveRegistry(
       pip?.index !== undefined ||
       Object.values(others).some((o) => o.sources.length > 0));
   const cache = cachePath ? RegistryCache.open(cachePath, { create: willFetch, logger }) : undefined;
-  const http = new HttpClient({ ...options.http, env, logger });
+  const deadlineMs = options.deadlineMs ?? DEFAULT_REGISTRY_DEADLINE_MS;
+  const budget = new AbortController();
+  const deadline = setTimeout(
+    () =>
+      budget.abort(
+        new Error(
+          `the registry checks ran out of time (${deadlineMs / 1000} s for the whole scan; --registry-deadline gives more)`,
+        ),
+      ),
+    deadlineMs,
+  );
+  deadline.unref();
+  const http = new HttpClient({ ...options.http, env, logger, signal: budget.signal });
   const context: ClientContext = {
     http,
     ...(cache ? { cache } : {}),
@@ -355,6 +373,7 @@ export async function resolveRegistry(
       },
     };
   } finally {
+    clearTimeout(deadline);
     cache?.close();
     await http.close();
   }

@@ -25,6 +25,11 @@ export interface ProviderLimits {
   rpm?: number;
   /** No answer headers, or no body data, for this long fails the attempt. */
   timeoutMs: number;
+  /**
+   * A whole answer taking longer than this fails the attempt, however steadily it trickles (a stream of
+   * keep-alive comments never ends an answer).
+   */
+  deadlineMs: number;
   /** Attempts after the first, on network errors, timeouts, 408, 429, 5xx and malformed answers. */
   retries: number;
   /** Wait before the first retry, doubled for each later one, with jitter. */
@@ -40,6 +45,7 @@ export interface ProviderLimits {
 export const DEFAULT_LIMITS: ProviderLimits = {
   concurrency: 4,
   timeoutMs: 120_000,
+  deadlineMs: 600_000,
   retries: 3,
   backoffMs: 1000,
   maxRetryAfterMs: 120_000,
@@ -68,6 +74,7 @@ const LIMIT_KEYS = [
   'concurrency',
   'rpm',
   'timeoutSeconds',
+  'deadlineSeconds',
   'retries',
   'backoffMs',
   'maxRetryAfterSeconds',
@@ -170,6 +177,8 @@ function providerSettings(
   if (rpm !== undefined) settings.limits.rpm = rpm;
   const timeout = count('timeoutSeconds', 0.001);
   if (timeout !== undefined) settings.limits.timeoutMs = timeout * 1000;
+  const deadline = count('deadlineSeconds', 0.001);
+  if (deadline !== undefined) settings.limits.deadlineMs = deadline * 1000;
   const retries = count('retries', 0);
   if (retries !== undefined) settings.limits.retries = Math.floor(retries);
   const backoff = count('backoffMs', 0);

@@ -395,7 +395,7 @@ class Lane {
     const { provider, limits } = this.setup;
     let exchange: Awaited<ReturnType<Transport['send']>>;
     try {
-      exchange = await this.transport.send(request, limits.timeoutMs);
+      exchange = await this.transport.send(request, limits.timeoutMs, limits.deadlineMs);
     } catch (error) {
       if (error instanceof NetworkError)
         return { ok: false, message: `${error.message} (${redactUrl(request.url)})`, retryable: true };

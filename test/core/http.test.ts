@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { type AddressInfo, connect } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
+  ByteBudget,
   backoffDelay,
   HttpClient,
   parseRetryAfter,
@@ -153,6 +154,84 @@ describe('HttpClient', () => {
     );
     expect(Date.now() - started).toBeLessThan(50);
     await client.close();
+  });
+
+  it('cuts off an answer that trickles a byte within every idle timeout, at the total deadline', async () => {
+    const base = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      const drip = setInterval(() => res.write(' '), 20);
+      res.on('close', () => clearInterval(drip));
+    });
+    const client = new HttpClient({ timeoutMs: 5000, deadlineMs: 300, retries: 0 });
+    const started = performance.now();
+    const failure = await client.get(`${base}slow`).catch((error: unknown) => error);
+    await client.close();
+    expect(failure).toBeInstanceOf(RegistryHttpError);
+    expect((failure as RegistryHttpError).message).toBe(
+      'timed out: no complete answer within 300 ms (after 1 attempt)',
+    );
+    // Bounded by the deadline, not by the idle timeout (5 s) nor by the server (never).
+    expect(performance.now() - started).toBeLessThan(4000);
+  });
+
+  it('stops every request, in flight or not yet sent, when its signal fires, with the reason', async () => {
+    const base = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      const drip = setInterval(() => res.write(' '), 20);
+      res.on('close', () => clearInterval(drip));
+    });
+    const stop = new AbortController();
+    const client = new HttpClient({ timeoutMs: 5000, retries: 3, backoffMs: 1, signal: stop.signal });
+    const inFlight = client.get(`${base}a`).catch((error: unknown) => error);
+    setTimeout(() => stop.abort(new Error('out of time for the scan')), 100);
+    const failure = await inFlight;
+    const later = await client.get(`${base}b`).catch((error: unknown) => error);
+    await client.close();
+    expect((failure as Error).message).toBe('out of time for the scan');
+    expect((later as Error).message).toBe('out of time for the scan');
+  });
+
+  it('holds at most the in-flight byte budget for readers after the oldest, which always proceeds', async () => {
+    const budget = new ByteBudget(100);
+    const oldest = budget.lease();
+    const next = budget.lease();
+    expect(oldest.take(80)).toBeUndefined();
+    let nextGot = false;
+    const waiting = next.take(40)?.then(() => {
+      nextGot = true;
+    });
+    expect(waiting).toBeDefined();
+    // The oldest reader is never kept waiting, even past the budget: the readers cannot deadlock.
+    expect(oldest.take(50)).toBeUndefined();
+    expect(budget.inUse).toBe(130);
+    await Promise.resolve();
+    expect(nextGot).toBe(false);
+    oldest.release();
+    await waiting;
+    expect(nextGot).toBe(true);
+    expect(budget.inUse).toBe(40);
+    next.release();
+    expect(budget.inUse).toBe(0);
+  });
+
+  it('completes concurrent answers larger together than the byte budget', async () => {
+    const body = JSON.stringify({ data: 'x'.repeat(4000) });
+    const base = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      // In pieces, so that the readers hold part of their body while the others read.
+      const half = body.length / 2;
+      res.write(body.slice(0, half));
+      setTimeout(() => res.end(body.slice(half)), 20);
+    });
+    const client = new HttpClient({ maxBytesInFlight: 5000, retries: 0 });
+    const answers = await Promise.all([1, 2, 3, 4].map((n) => client.get(`${base}${n}`)));
+    await client.close();
+    expect(answers.map((a) => a.status === 200 && a.body.length)).toEqual([
+      body.length,
+      body.length,
+      body.length,
+      body.length,
+    ]);
   });
 
   it('backs off exponentially from the base wait, with jitter between half and one and a half times', () => {

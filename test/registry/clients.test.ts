@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -146,6 +146,26 @@ describe('npm client', () => {
       expect(facts).toMatchObject({ status: 'unchecked' });
       expect(facts.status === 'unchecked' && facts.reason).toMatch(reason);
     }
+  });
+
+  it('keeps and caches a bounded amount of what a registry writes, however much it sends', async () => {
+    const huge = 'x'.repeat(2 * 1024 ** 2);
+    registry.npm.set(
+      'verbose',
+      packument('verbose', {
+        description: huge,
+        versions: [{ version: '1.0.0', published: '2024-01-01T00:00:00.000Z', deprecated: huge }],
+      }),
+    );
+    const facts = exists(
+      (await new NpmClient(npmConfigFor(registry.npmUrl), context).facts('verbose')).facts,
+    );
+    expect(facts.description!.length).toBeLessThanOrEqual(1001);
+    expect(facts.versions!['1.0.0']!.deprecated!.length).toBeLessThanOrEqual(1001);
+    context.cache?.close();
+    // What the cache file holds is the bounded document, not megabytes of text.
+    expect(statSync(join(dir, 'registry.sqlite')).size).toBeLessThan(512 * 1024);
+    context.cache = RegistryCache.open(join(dir, 'registry.sqlite'), { create: true })!;
   });
 
   it('revalidates with the ETag it was given and uses the cached answer on 304', async () => {

@@ -13,6 +13,8 @@ export type Misbehaviour =
   | { delayMs: number; times?: number }
   | { truncate: true; times?: number }
   | { invalidJson: true; times?: number }
+  /** A status and headers, then one byte every 20 ms for as long as the client listens. */
+  | { trickle: true; times?: number }
   | { body: string; contentType?: string; times?: number };
 
 export interface FakeRegistry {
@@ -58,7 +60,11 @@ export function misbehaved(
     res.writeHead(trouble.status, trouble.retryAfter ? { 'retry-after': trouble.retryAfter } : {});
     res.end();
   } else if ('delayMs' in trouble) setTimeout(serve, trouble.delayMs).unref();
-  else if ('truncate' in trouble) {
+  else if ('trickle' in trouble) {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    const drip = setInterval(() => res.write(' '), 20);
+    res.on('close', () => clearInterval(drip));
+  } else if ('truncate' in trouble) {
     res.writeHead(200, { 'content-type': 'application/json', 'content-length': 1000 });
     res.write('{"name": "trunc');
     setTimeout(() => res.destroy(), 20).unref();

@@ -255,6 +255,25 @@ describe('a registry that fails', () => {
     expect(answered.size).toBeGreaterThan(0);
   });
 
+  it('stops at the scan-wide deadline however slowly the registry trickles, and says so', async () => {
+    for (const path of ['/npm/express', '/npm/debug', '/npm/request', '/pypi/flask/json'])
+      registry.misbehave.set(path, { trickle: true });
+    const started = performance.now();
+    // Neither the idle timeout (each byte comes within it) nor the per-request deadline fire first.
+    const result = await scan(
+      ['.'],
+      options({ deadlineMs: 500, http: { retries: 2, backoffMs: 1, timeoutMs: 5000, deadlineMs: 60_000 } }),
+    );
+    expect(performance.now() - started).toBeLessThan(15_000);
+    const reasons = Object.fromEntries(
+      result.unchecked.filter((u) => u.check === 'registry').map((u) => [u.name, u.reason]),
+    );
+    for (const name of ['express', 'debug', 'request', 'flask']) {
+      expect(reasons[name]).toMatch(/the registry checks ran out of time \(0\.5 s for the whole scan/);
+      expect(result.findings.filter((f) => f.name === name && f.kind === 'nonexistent')).toEqual([]);
+    }
+  });
+
   it('a registry nobody listens on is unchecked: connection refused', async () => {
     const result = await scan(
       ['.'],

@@ -27,7 +27,9 @@ type Behaviour =
   | { kind: 'truncated' }
   | { kind: 'stream-error'; message: string; type?: string }
   /** The connection is destroyed without an answer. */
-  | { kind: 'reset' };
+  | { kind: 'reset' }
+  /** A stream that never ends: an SSE keep-alive comment every 20 ms until the client goes away. */
+  | { kind: 'keep-alive' };
 
 export interface FakeProvider {
   /** `http://127.0.0.1:<port>` */
@@ -134,6 +136,12 @@ function serve(
     case 'reset':
       res.socket?.destroy();
       return;
+    case 'keep-alive': {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      const ping = setInterval(() => res.write(': keep-alive\n\n'), 20);
+      res.on('close', () => clearInterval(ping));
+      return;
+    }
     case 'status': {
       const headers: Record<string, string> = { 'content-type': 'application/json' };
       if (behaviour.retryAfter !== undefined) headers['retry-after'] = behaviour.retryAfter;

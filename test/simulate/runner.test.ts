@@ -157,6 +157,30 @@ describe('runSimulation', () => {
     ]);
   });
 
+  it('fails an attempt whose stream only ever sends keep-alive comments, at the total deadline', async () => {
+    fake.behave = () => ({ kind: 'keep-alive' });
+    const run = store.createRun(
+      'r1',
+      plan(['openai:m1'], { samples: 1, scenarios: plan([]).scenarios.slice(0, 1) }),
+      'test',
+    );
+    // The idle timeout never fires (a comment comes every 20 ms): only the total deadline ends it.
+    const summary = await runSimulation({
+      store,
+      run,
+      providerFor: lanes(
+        setupFor('openai', fake, { timeoutMs: 5000, deadlineMs: 300, retries: 1, stream: true }),
+      ),
+      analysis: false,
+    });
+    expect(summary.failures).toEqual([
+      {
+        reason: `timed out: no complete answer within 300 ms (${fake.url}/v1/chat/completions) (after 2 attempts)`,
+        count: 1,
+      },
+    ]);
+  });
+
   it('does not retry a 400 and reports the provider’s reason', async () => {
     fake.behave = () => ({
       kind: 'status',

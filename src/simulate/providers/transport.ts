@@ -23,7 +23,8 @@ interface Exchange {
 }
 
 export interface Transport {
-  send(request: ProviderRequest, timeoutMs: number): Promise<Exchange>;
+  /** `timeoutMs` of silence, or `deadlineMs` in all, fails the attempt. */
+  send(request: ProviderRequest, timeoutMs: number, deadlineMs?: number): Promise<Exchange>;
   close(): Promise<void>;
 }
 
@@ -31,7 +32,7 @@ export interface Transport {
 export function httpTransport(connections: number): Transport {
   const pool = new HttpPool({ connections, keepAliveTimeoutMs: 10_000 });
   return {
-    async send(request, timeoutMs) {
+    async send(request, timeoutMs, deadlineMs) {
       const started = performance.now();
       const response = await pool.send(request.url, {
         method: 'POST',
@@ -39,6 +40,7 @@ export function httpTransport(connections: number): Transport {
         body: request.body,
         headersTimeoutMs: timeoutMs,
         bodyTimeoutMs: timeoutMs,
+        ...(deadlineMs !== undefined ? { deadlineMs } : {}),
       });
       const body = await response.text(MAX_ANSWER_BYTES).catch((error: unknown) => {
         // Like a cut stream, a runaway answer may not happen again: the runner retries it.
