@@ -2,7 +2,9 @@
  * Building the vulnerability database from OSV sources, atomically: the new database is written to a temp
  * file in the same folder (a copy of the current one, or a fresh one) and renamed over the old file only once
  * it is complete and on disk. A process killed at any moment leaves the previous database as it was; the
- * temp files such a process leaves behind are removed by the next import.
+ * temp files such a process leaves behind are removed by the next import. Imports of one database take
+ * turns (a lock file beside it, `<database>.lock`, naming the process that holds it): each one starts from
+ * the database the previous one wrote, so concurrent imports and updates never lose each other's records.
  */
 import { randomBytes } from 'node:crypto';
 import {
@@ -12,11 +14,14 @@ import {
   mkdirSync,
   openSync,
   readdirSync,
+  readFileSync,
   renameSync,
   rmSync,
   statSync,
+  writeSync,
 } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type BetterSqlite3 from 'better-sqlite3';
 import { type DownloadOptions, download } from '../core/download.js';
 import { describeError, VouchError } from '../core/errors.js';
@@ -55,6 +60,8 @@ export interface ImportOptions {
   http?: DownloadOptions;
   /** Problems kept per source for the report (all are counted). Default 100. */
   maxProblems?: number;
+  /** How long to wait for another import or update of the same database to finish. Default 10 minutes. */
+  lockWaitMs?: number;
   now?: () => Date;
 }
 
@@ -84,6 +91,87 @@ export interface ImportReport {
 }
 
 const TEMP_MARK = '.tmp-';
+const LOCK_SUFFIX = '.lock';
+const DEFAULT_LOCK_WAIT_MS = 10 * 60_000;
+const LOCK_POLL_MS = 100;
+
+interface ImportSettings {
+  started: number;
+  logger: Logger;
+  limits: ImportLimits;
+  now: () => Date;
+  maxProblems: number;
+}
+
+function justCreated(path: string): boolean {
+  try {
+    return Date.now() - statSync(path).mtimeMs < 5000;
+  } catch {
+    return false;
+  }
+}
+
+/** The process named in a lock file; undefined when the file is gone or names none. */
+function lockHolder(lock: string): number | undefined {
+  try {
+    const pid = Number(readFileSync(lock, 'utf8').split('\n')[0]);
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Takes `<target>.lock` (created exclusively, holding this process's id), waiting while another live
+ * process (or another import in this one) holds it, saying once that it waits; a lock left by a process
+ * that is gone is removed. Returns the release. Gives up with a clear error after `waitMs`.
+ */
+async function lockDatabase(target: string, logger: Logger, waitMs: number): Promise<() => void> {
+  const lock = `${target}${LOCK_SUFFIX}`;
+  const deadline = performance.now() + waitMs;
+  let told = false;
+  for (;;) {
+    try {
+      const fd = openSync(lock, 'wx');
+      const token = `${process.pid}\n${randomBytes(8).toString('hex')}\n`;
+      try {
+        writeSync(fd, token);
+      } finally {
+        closeSync(fd);
+      }
+      return () => {
+        // Only our own lock is removed: a stale-lock cleanup elsewhere may have replaced it.
+        let current: string | undefined;
+        try {
+          current = readFileSync(lock, 'utf8');
+        } catch {}
+        if (current === token) rmSync(lock, { force: true });
+      };
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'EEXIST') throw error;
+    }
+    const holder = lockHolder(lock);
+    // A lock that names no process yet may be one being written this instant.
+    if (holder === undefined ? !justCreated(lock) : !isRunning(holder)) {
+      // Re-read right before removing, so that a lock just taken by a live process is left alone.
+      if (lockHolder(lock) === holder) rmSync(lock, { force: true });
+      logger.debug(`removed ${lock}, left by an import whose process is gone`);
+      continue;
+    }
+    if (performance.now() >= deadline)
+      throw new VouchError(
+        'UNAVAILABLE',
+        `another vouch db import or update${holder === undefined ? '' : ` (process ${holder})`} has been writing ${target} for over ${Math.round(waitMs / 1000)} s; run the command again once it has finished (or remove ${lock} if that process is not Vouch)`,
+      );
+    if (!told && holder !== undefined) {
+      logger.warn(
+        `another vouch db import or update (process ${holder}) is writing ${target}; waiting for it to finish`,
+      );
+      told = true;
+    }
+    await sleep(LOCK_POLL_MS);
+  }
+}
 
 /**
  * Imports OSV records into the database at `target`. Each source is read in its own transaction: a source
@@ -102,8 +190,22 @@ export async function importOsv(
   const maxProblems = options.maxProblems ?? 100;
   const dir = dirname(resolve(target));
   mkdirSync(dir, { recursive: true });
-  removeStaleTempFiles(target, logger);
+  const unlock = await lockDatabase(target, logger, options.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS);
+  try {
+    return await importLocked(sources, target, dir, options, { started, logger, limits, now, maxProblems });
+  } finally {
+    unlock();
+  }
+}
 
+async function importLocked(
+  sources: readonly (string | ImportSource)[],
+  target: string,
+  dir: string,
+  options: ImportOptions,
+  { started, logger, limits, now, maxProblems }: ImportSettings,
+): Promise<ImportReport> {
+  removeStaleTempFiles(target, logger);
   const temp = `${target}${TEMP_MARK}${process.pid}-${randomBytes(4).toString('hex')}`;
   let writer: DatabaseWriter | undefined;
   try {

@@ -287,3 +287,83 @@ describe('atomic updates', () => {
     expect([existsSync(live), existsSync(dead)]).toEqual([true, false]);
   });
 });
+
+describe('imports of one database take turns', () => {
+  const child = fileURLToPath(new URL('./import-when-told-child.ts', import.meta.url));
+  const viteNode = fileURLToPath(new URL('../../node_modules/vite-node/vite-node.mjs', import.meta.url));
+
+  it('three imports started at once all keep their records', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'osv.sqlite');
+    const go = join(dir, 'go');
+    const sources = ['a', 'b', 'c'].map((tag) => {
+      const file = join(dir, `${tag}.jsonl`);
+      const lines: string[] = [];
+      for (let i = 0; i < 20_000; i++)
+        lines.push(npmRecord(`GHSA-${tag}-${i}`, `${tag}-pkg-${i % 500}`, '1.0.0'));
+      writeFileSync(file, `${lines.join('\n')}\n`);
+      return file;
+    });
+    const runs = sources.map((source) => {
+      const proc = spawn(process.execPath, [viteNode, child, source, path, go], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let output = '';
+      proc.stdout.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+      });
+      proc.stderr.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+      });
+      const ready = new Promise<void>((resolve) => {
+        const poll = setInterval(() => {
+          if (output.includes('ready') || proc.exitCode !== null) {
+            clearInterval(poll);
+            resolve();
+          }
+        }, 10);
+      });
+      const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
+      return { ready, exited, output: () => output };
+    });
+    await Promise.all(runs.map((r) => r.ready));
+    writeFileSync(go, '');
+    const codes = await Promise.all(runs.map((r) => r.exited));
+    const outputs = runs.map((r) => r.output());
+    expect(codes, outputs.join('\n')).toEqual([0, 0, 0]);
+    for (const output of outputs) expect(output).toContain('finished 20000');
+    // The ones that waited said so.
+    expect(outputs.join('\n')).toMatch(/warn another vouch db import or update \(process \d+\) is writing/);
+    const status = sourceStatus(path);
+    expect(status.sources.map((s) => s.records).sort()).toEqual([20_000, 20_000, 20_000]);
+    for (const tag of ['a', 'b', 'c'])
+      expect(lookup(path, `${tag}-pkg-7`, '0.9.0')).toContain(`GHSA-${tag}-7`);
+    expect(existsSync(`${path}.lock`)).toBe(false);
+  }, 180_000);
+
+  it('waits for a live holder and then fails clearly; takes over a lock whose process is gone', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'osv.sqlite');
+    const source = join(dir, 'one.json');
+    writeFileSync(source, npmRecord('GHSA-one-one-one', 'one-pkg', '1.0.0'));
+    // Held by a live process (this one, as another import in this process would).
+    writeFileSync(`${path}.lock`, `${process.pid}\n`);
+    const warnings: string[] = [];
+    const logger = { progress: () => {}, warn: (m: string) => warnings.push(m), debug: () => {} };
+    const failure = await importOsv([source], path, { logger, lockWaitMs: 300 }).catch((e: unknown) => e);
+    expect((failure as Error).message).toMatch(
+      new RegExp(
+        `^another vouch db import or update \\(process ${process.pid}\\) has been writing .*osv\\.sqlite for over 0 s; run the command again once it has finished`,
+      ),
+    );
+    expect(warnings).toHaveLength(1);
+    expect(existsSync(path)).toBe(false);
+    // A lock left by a process that is gone does not block anyone.
+    const gone = spawn(process.execPath, ['-e', '']);
+    await new Promise((resolve) => gone.on('exit', resolve));
+    writeFileSync(`${path}.lock`, `${gone.pid}\n`);
+    const report = await importOsv([source], path, { logger, lockWaitMs: 300 });
+    expect(report.written).toBe(true);
+    expect(existsSync(`${path}.lock`)).toBe(false);
+  });
+});
