@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { inputError, VouchError } from '../core/errors.js';
 import { DEFAULT_MAX_DATABASE_AGE_MS, databasePath } from '../core/paths.js';
+import { describeStorageTrouble, storageTrouble } from '../core/sqlite.js';
 import { ECOSYSTEMS, type Ecosystem } from '../model/ecosystem.js';
 import { EXIT } from '../pipeline/policy.js';
 import { updatePopularPypi } from '../registry/popular.js';
@@ -150,6 +151,13 @@ export function registerDbCommands(program: Command, io: CliIO, setExit: (code: 
     let status: DatabaseStatus;
     try {
       status = opened.status();
+    } catch (error) {
+      const trouble = storageTrouble(error);
+      if (!trouble) throw error;
+      throw inputError(
+        `${path}: ${describeStorageTrouble(trouble, error)}; run vouch db update (or vouch db import) to rebuild it`,
+        error,
+      );
     } finally {
       opened.close();
     }

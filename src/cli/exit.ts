@@ -1,5 +1,6 @@
 import { CommanderError } from 'commander';
 import { VouchError } from '../core/errors.js';
+import { describeStorageTrouble, storageTrouble } from '../core/sqlite.js';
 import { EXIT } from '../pipeline/policy.js';
 
 /** The one place that turns a thrown error into what the user reads and the exit code. */
@@ -8,6 +9,13 @@ export function translateError(error: unknown): { message: string; exitCode: num
     const exitCode = error.code === 'UNAVAILABLE' || error.code === 'INTERNAL' ? EXIT.internal : EXIT.input;
     return { message: `vouch: ${error.message}`, exitCode };
   }
+  // A full disk or a damaged database is the user's to fix, never "please report it".
+  const trouble = storageTrouble(error);
+  if (trouble)
+    return {
+      message: `vouch: ${describeStorageTrouble(trouble, error)}${trouble === 'corrupt' ? '; rebuild the vulnerability database with vouch db update (or vouch db import)' : ''}`,
+      exitCode: EXIT.input,
+    };
   if (error instanceof CommanderError) {
     return { message: '', exitCode: error.exitCode === 0 ? EXIT.clean : EXIT.input };
   }

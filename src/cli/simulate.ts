@@ -24,7 +24,7 @@ import { SIMULATION_FORMATS, SIMULATION_REPORTERS, type SimulationFormat } from 
 import { buildReport, type ReportRun, sampleViews } from '../simulate/report/model.js';
 import { type ProviderSetup, runSimulation } from '../simulate/runner.js';
 import { loadScenarios } from '../simulate/scenarios.js';
-import { type RunPlan, RunStore, runStorePath } from '../simulate/store.js';
+import { type RunPlan, RunStore, runStoreFailure, runStorePath } from '../simulate/store.js';
 import { parseDays } from './db.js';
 import { type CliIO, useColor } from './io.js';
 import { cliLogger } from './progress.js';
@@ -116,8 +116,22 @@ function newRunId(now = new Date()): string {
   return `${stamp}-${randomBytes(2).toString('hex')}`;
 }
 
-function openStore(io: CliIO, flags: StoreFlags): RunStore {
-  return RunStore.open(flags.store ? resolve(io.cwd, flags.store) : runStorePath(io.env, flags.cacheDir));
+/** Runs `use` with the run store open, closing it after; a damaged store or a full disk is said plainly. */
+async function withStore<T>(
+  io: CliIO,
+  flags: StoreFlags,
+  use: (store: RunStore) => T | Promise<T>,
+): Promise<T> {
+  const path = flags.store ? resolve(io.cwd, flags.store) : runStorePath(io.env, flags.cacheDir);
+  let store: RunStore | undefined;
+  try {
+    store = RunStore.open(path);
+    return await use(store);
+  } catch (error) {
+    throw runStoreFailure(error, path) ?? error;
+  } finally {
+    store?.close();
+  }
 }
 
 function storeOptions(command: Command): Command {
@@ -224,14 +238,8 @@ export function registerSimulateCommands(program: Command, io: CliIO, setExit: (
       .description('the metrics of a simulation run; without a run, the runs in the store')
       .argument('[run]', 'the run id that vouch simulate printed'),
   ).action(async (run: string | undefined, flags: ReportFlags) => {
-    if (run === undefined) {
-      const store = openStore(io, flags);
-      try {
-        io.stdout.write(listRuns(store));
-      } finally {
-        store.close();
-      }
-    } else await writeReport(io, flags, [run]);
+    if (run === undefined) await withStore(io, flags, (store) => io.stdout.write(listRuns(store)));
+    else await writeReport(io, flags, [run]);
     setExit(EXIT.clean);
   });
 
@@ -255,13 +263,7 @@ function reportRun(store: RunStore, id: string): ReportRun {
 }
 
 async function writeReport(io: CliIO, flags: ReportFlags, ids: string[]): Promise<void> {
-  const store = openStore(io, flags);
-  let runs: ReportRun[];
-  try {
-    runs = ids.map((id) => reportRun(store, id));
-  } finally {
-    store.close();
-  }
+  const runs: ReportRun[] = await withStore(io, flags, (store) => ids.map((id) => reportRun(store, id)));
   if (flags.recheck) {
     const logger = cliLogger(io);
     const options = registryScanOptions({ ...flags, registry: true }, io) as RegistryOptions;
@@ -316,8 +318,7 @@ async function runSimulate(io: CliIO, paths: string[], flags: SimulateFlags): Pr
   const simulateConfig = loadSimulateConfig(flags.providers ? resolve(io.cwd, flags.providers) : undefined);
   const overrides = limitOverrides(flags);
   const cassette = flags.replay ? Cassette.load(resolve(io.cwd, flags.replay)) : undefined;
-  const store = openStore(io, flags);
-  try {
+  return withStore(io, flags, async (store) => {
     const run = flags.resume
       ? store.requireRun(flags.resume)
       : store.createRun(
@@ -367,9 +368,7 @@ async function runSimulate(io: CliIO, paths: string[], flags: SimulateFlags): Pr
       );
     io.stdout.write(`${lines.join('\n')}\n`);
     return summary.asked > 0 && summary.answered === 0 ? EXIT.internal : EXIT.clean;
-  } finally {
-    store.close();
-  }
+  });
 }
 
 /** `not checked: vulnerable, malicious: no vulnerability database…`, one line per reason. */

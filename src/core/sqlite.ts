@@ -47,3 +47,33 @@ export function openDatabase(path: string, options?: BetterSqlite3.Options): Dat
   retained.push(db);
   return db;
 }
+
+/**
+ * What kind of storage failure an error from SQLite (or the file system under it) is: `full` (the disk or
+ * the user's quota or file size limit is exhausted), `corrupt` (the file is not a database, or its pages
+ * are damaged), `io` (reading or writing failed otherwise); undefined for anything else.
+ */
+export type StorageTrouble = 'full' | 'corrupt' | 'io';
+
+export function storageTrouble(error: unknown): StorageTrouble | undefined {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  if (typeof code !== 'string') return undefined;
+  if (code === 'SQLITE_FULL' || code === 'ENOSPC' || code === 'EDQUOT' || code === 'EFBIG') return 'full';
+  if (code === 'SQLITE_CORRUPT' || code.startsWith('SQLITE_CORRUPT_') || code === 'SQLITE_NOTADB')
+    return 'corrupt';
+  if (code.startsWith('SQLITE_IOERR') || code === 'EIO') return 'io';
+  return undefined;
+}
+
+/** What a storage failure means for the user, in words: the first half of a message. */
+export function describeStorageTrouble(trouble: StorageTrouble, error: unknown): string {
+  const detail = error instanceof Error ? error.message.split('\n')[0] : String(error);
+  switch (trouble) {
+    case 'full':
+      return `the disk is full (${detail})`;
+    case 'corrupt':
+      return `the database file is corrupt (${detail})`;
+    case 'io':
+      return `reading or writing the disk failed: it may be full or failing (${detail})`;
+  }
+}

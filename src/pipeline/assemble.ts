@@ -35,7 +35,7 @@ export function assemble(
     inputs: [...inputs],
     packages: refs.filter((ref) => extraction.targetFiles.has(ref.location.file)).sort(compareRefs),
     findings: gate.findings.sort(compareFindings),
-    errors: [...plan.errors, ...extraction.errors],
+    errors: [...plan.errors, ...extraction.errors, ...facts.errors],
     skipped,
     unchecked: gate.unchecked,
     checks: analysis.checks,

@@ -6,6 +6,7 @@ import type { Logger } from '../core/log.js';
 import type { AdvisoryFacts } from '../model/advisory-facts.js';
 import type { PackageRef } from '../model/package-ref.js';
 import type { RegistryFacts } from '../model/registry-facts.js';
+import type { FileError } from '../model/result.js';
 import type { PhantomResolver } from '../project/phantom.js';
 import { type RegistryOptions, resolveRegistry } from '../registry/resolve.js';
 import { type AdvisoryStageOptions, adviseRefs } from '../vulndb/scan-advisories.js';
@@ -27,6 +28,8 @@ export interface ResolvedFacts {
   /** Why the advisory checks could not run, when they could not. */
   advisorySkipReason?: string;
   warnings: string[];
+  /** A database that is there but could not be read. */
+  errors: FileError[];
 }
 
 /**
@@ -64,5 +67,6 @@ export async function resolveFacts(
     ...(advisories.facts ? { advisories: advisories.facts } : {}),
     ...(advisories.skipReason ? { advisorySkipReason: advisories.skipReason } : {}),
     warnings: [...advisories.warnings, ...(registry?.warnings ?? [])],
+    errors: advisories.errors ?? [],
   };
 }

@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import { VouchError } from '../core/errors.js';
 import { cacheDir, type Env } from '../core/paths.js';
-import { openDatabase } from '../core/sqlite.js';
+import { describeStorageTrouble, openDatabase, storageTrouble } from '../core/sqlite.js';
 import type { SampleAnalysis } from './analysis.js';
 import type { Price, ProviderLimits } from './config.js';
 import type { ProviderDefinition } from './providers/index.js';
@@ -157,6 +157,24 @@ function temperatureKey(temperature: number | null): string {
   return temperature === null ? '' : JSON.stringify(temperature);
 }
 
+/**
+ * A run store that is damaged, or a disk that filled up under it, as the user's error (exit 2) saying
+ * what to do; undefined for any other error.
+ */
+export function runStoreFailure(error: unknown, path: string): VouchError | undefined {
+  const trouble = storageTrouble(error);
+  if (!trouble) return undefined;
+  const remedy =
+    trouble === 'corrupt'
+      ? 'move it aside (its runs cannot be read any more) or pass --store FILE to use another run store'
+      : trouble === 'full'
+        ? 'free some space and run the command again (--resume continues the run)'
+        : 'check the disk and run the command again';
+  return new VouchError('INPUT', `${path}: ${describeStorageTrouble(trouble, error)}; ${remedy}`, {
+    cause: error,
+  });
+}
+
 export class RunStore {
   private readonly insertSample: BetterSqlite3.Statement;
   private readonly updateAnalysis: BetterSqlite3.Statement;
@@ -188,9 +206,12 @@ export class RunStore {
       db.pragma('busy_timeout = 5000');
       db.exec(SCHEMA);
     } catch (error) {
-      throw new VouchError('INPUT', `${path}: cannot open the run store (${(error as Error).message})`, {
-        cause: error,
-      });
+      throw (
+        runStoreFailure(error, path) ??
+        new VouchError('INPUT', `${path}: cannot open the run store (${(error as Error).message})`, {
+          cause: error,
+        })
+      );
     }
     const version = (
       db.prepare("SELECT value FROM meta WHERE key = 'schema'").get() as { value: string } | undefined

@@ -26,7 +26,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { type DownloadOptions, download } from '../core/download.js';
 import { describeError, VouchError } from '../core/errors.js';
 import { type Logger, silentLogger } from '../core/log.js';
-import { openDatabase } from '../core/sqlite.js';
+import { describeStorageTrouble, openDatabase, storageTrouble } from '../core/sqlite.js';
 import type { OsvRecord } from '../model/osv.js';
 import { osvShapeProblem } from './osv.js';
 import { DEFAULT_LIMITS, type ImportLimits, readPath, SourceError } from './read.js';
@@ -247,8 +247,26 @@ async function importLocked(
   } catch (error) {
     if (writer?.db.open) writer.db.close();
     rmSync(temp, { force: true });
-    throw error;
+    throw storageFailure(error, target);
   }
+}
+
+/**
+ * A disk that filled up or failed while the new database was written is the user's to fix, not a bug: it
+ * becomes an INPUT error (exit 2) that says what happened and that nothing was lost.
+ */
+function storageFailure(error: unknown, target: string): unknown {
+  const trouble = storageTrouble(error);
+  if (!trouble || trouble === 'corrupt') return error;
+  const remedy =
+    trouble === 'full'
+      ? 'free some space in that folder (or pass --database on another disk) and run the command again'
+      : 'check the disk and run the command again';
+  return new VouchError(
+    'INPUT',
+    `could not write the new vulnerability database beside ${target}: ${describeStorageTrouble(trouble, error)}; ${remedy}. The previous database is unchanged.`,
+    { cause: error },
+  );
 }
 
 /** The temp file starts as a copy of the current database, so that sources not imported now are kept. */
@@ -265,6 +283,10 @@ function seedTemp(target: string, temp: string, replace: boolean, logger: Logger
     old.prepare('VACUUM INTO ?').run(temp);
   } catch (error) {
     rmSync(temp, { force: true });
+    // A copy that could not be written (a full disk) must not turn into a new database without the old
+    // one's records: only an old database that cannot be read is rebuilt from the sources given.
+    const trouble = storageTrouble(error);
+    if (trouble === 'full' || trouble === 'io') throw error;
     logger.warn(
       `${target} could not be read (${describeError(error)}); building a new database from the sources given`,
     );

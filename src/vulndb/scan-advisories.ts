@@ -1,12 +1,16 @@
 /**
  * The vulnerability-database stage of a scan: open the database once, resolve every reference against it,
- * close it. Without a database the advisory checks are skipped, with the reason and how to get one.
+ * close it. Without a database the advisory checks are skipped, with the reason and how to get one. A
+ * database that is there but cannot be read (corrupt pages, another version's layout) is an error of the
+ * scan, like a file that could not be parsed: the gate must not pass on advisories it could not read.
  */
 import { VouchError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import { DEFAULT_MAX_DATABASE_AGE_MS, databasePath, type Env } from '../core/paths.js';
+import { describeStorageTrouble, storageTrouble } from '../core/sqlite.js';
 import type { AdvisoryFacts } from '../model/advisory-facts.js';
 import type { PackageRef } from '../model/package-ref.js';
+import type { FileError } from '../model/result.js';
 import { resolveAdvisories } from './resolve.js';
 import { VulnDatabase } from './store.js';
 
@@ -26,6 +30,12 @@ export interface AdvisoryStage {
   facts?: AdvisoryFacts;
   skipReason?: string;
   warnings: string[];
+  /** The database could not be read: the scan is incomplete. */
+  errors?: FileError[];
+}
+
+function unreadable(path: string, message: string): AdvisoryStage {
+  return { skipReason: message, warnings: [], errors: [{ file: path, message }] };
 }
 
 /** `installs(ref)`: the version a fresh install of a range picks today, when the registry checks know it. */
@@ -43,8 +53,7 @@ export function adviseRefs(
     db = VulnDatabase.open(path);
   } catch (error) {
     if (!(error instanceof VouchError)) throw error;
-    logger.warn(error.message);
-    return { skipReason: error.message, warnings: [error.message] };
+    return unreadable(path, error.message);
   }
   if (!db) return { skipReason: NO_DATABASE_REASON, warnings: [] };
   try {
@@ -58,6 +67,14 @@ export function adviseRefs(
       warnings.push(warning);
     }
     return { facts: resolveAdvisories(refs, db, installs), warnings };
+  } catch (error) {
+    // Damaged pages are met only when a lookup reads them.
+    const trouble = storageTrouble(error);
+    if (!trouble) throw error;
+    return unreadable(
+      path,
+      `${describeStorageTrouble(trouble, error)}; the vulnerability checks could not run: run vouch db update (or vouch db import) to rebuild it`,
+    );
   } finally {
     db.close();
   }

@@ -8,7 +8,7 @@
 import { existsSync, statSync } from 'node:fs';
 import type BetterSqlite3 from 'better-sqlite3';
 import { VouchError } from '../core/errors.js';
-import { openDatabase } from '../core/sqlite.js';
+import { describeStorageTrouble, openDatabase, storageTrouble } from '../core/sqlite.js';
 import type { AdvisoryGroup, AdvisoryRecord, AffectedEntry } from '../model/advisory-facts.js';
 import { type Ecosystem, packageKey } from '../model/ecosystem.js';
 import type { OsvRecord } from '../model/osv.js';
@@ -205,9 +205,12 @@ export class VulnDatabase {
     } catch (error) {
       db?.close();
       if (error instanceof VouchError) throw error;
+      const trouble = storageTrouble(error);
       throw new VouchError(
         'UNAVAILABLE',
-        `${path} is not a readable vulnerability database (${(error as Error).message}); run vouch db update to rebuild it`,
+        trouble
+          ? `${path}: ${describeStorageTrouble(trouble, error)}; run vouch db update (or vouch db import) to rebuild it`
+          : `${path} is not a readable vulnerability database (${(error as Error).message}); run vouch db update (or vouch db import) to rebuild it`,
         { cause: error },
       );
     }
@@ -570,8 +573,9 @@ export class DatabaseWriter {
     this.db.exec('COMMIT');
   }
 
+  /** Undoes the open transaction, if SQLite has not already (it rolls back by itself on a full disk). */
   rollback(): void {
-    this.db.exec('ROLLBACK');
+    if (this.db.inTransaction) this.db.exec('ROLLBACK');
   }
 
   addSource(meta: SourceMeta): number {

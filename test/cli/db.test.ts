@@ -1,11 +1,14 @@
+import { spawnSync } from 'node:child_process';
+import { closeSync, openSync, readFileSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { CliIO } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
 import { fixturePath } from '../helpers.js';
-import { makeZip, npmRecord, OSV_FIXTURES, tempDir } from '../vulndb/helpers.js';
+import { damagePages, makeZip, npmRecord, OSV_FIXTURES, tempDir } from '../vulndb/helpers.js';
 
 async function run(args: string[], env: CliIO['env'], cwd = fixturePath('vulndb/project')) {
   let stdout = '';
@@ -116,5 +119,68 @@ describe('vouch db', () => {
     } finally {
       server.close();
     }
+  });
+});
+
+describe('a database that cannot be written or read', () => {
+  const child = fileURLToPath(new URL('./main-child.ts', import.meta.url));
+  const viteNode = fileURLToPath(new URL('../../node_modules/vite-node/vite-node.mjs', import.meta.url));
+
+  it('a full disk during db import: says so, exit 2, and the previous database is unchanged', async () => {
+    const dir = tempDir();
+    const database = join(dir, 'osv.sqlite');
+    expect((await run(['db', 'import', OSV_FIXTURES, '--database', database], {})).exit).toBe(0);
+    const before = readFileSync(database);
+    const big = join(dir, 'big.jsonl');
+    const lines: string[] = [];
+    for (let i = 0; i < 20_000; i++) lines.push(npmRecord(`GHSA-full-${i}`, `full-pkg-${i}`, '1.0.0'));
+    writeFileSync(big, `${lines.join('\n')}\n`);
+    // No file this process writes may grow past 1 MiB: the disk is full as far as the import can tell.
+    const limit = 1024;
+    const out = spawnSync(
+      'bash',
+      [
+        '-c',
+        `ulimit -f ${limit} && exec "$0" "$@"`,
+        process.execPath,
+        viteNode,
+        child,
+        'db',
+        'import',
+        big,
+        '--database',
+        database,
+      ],
+      { encoding: 'utf8', timeout: 120_000 },
+    );
+    expect(out.status, out.stderr).toBe(2);
+    expect(out.stderr).toMatch(
+      /^vouch: could not write the new vulnerability database beside .*osv\.sqlite: (the disk is full|reading or writing the disk failed)/,
+    );
+    expect(out.stderr).toContain('The previous database is unchanged.');
+    expect(out.stderr).not.toMatch(/internal error|cannot rollback/);
+    expect(readFileSync(database).equals(before)).toBe(true);
+  }, 150_000);
+
+  it('a scan never passes on an advisory database with damaged pages: exit 2, and what to do', async () => {
+    const dir = tempDir();
+    const database = join(dir, 'osv.sqlite');
+    const sources = join(dir, 'many.jsonl');
+    const lines: string[] = [];
+    for (let i = 0; i < 5000; i++) lines.push(npmRecord(`GHSA-page-${i}`, `page-pkg-${i}`, '1.0.0'));
+    writeFileSync(sources, `${lines.join('\n')}\n`);
+    expect((await run(['db', 'import', sources, '--database', database], {})).exit).toBe(0);
+    damagePages(database);
+    const scan = await run(
+      ['scan', '--no-registry', '--database', database],
+      {},
+      fixturePath('vulndb/project'),
+    );
+    expect(scan.exit, scan.stdout + scan.stderr).toBe(2);
+    expect(scan.stdout + scan.stderr).toMatch(/corrupt.*vouch db update \(or vouch db import\)/);
+    const status = await run(['db', 'status', '--database', database], {});
+    expect(status.exit).toBe(2);
+    expect(status.stderr).toMatch(/corrupt.*run vouch db update \(or vouch db import\)/);
+    expect(status.stderr).not.toMatch(/internal error/);
   });
 });

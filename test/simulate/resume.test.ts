@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CliIO } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
 import { RunStore } from '../../src/simulate/store.js';
+import { damagePages } from '../vulndb/helpers.js';
 import { type FakeProvider, startFakeProvider } from './fake-provider.js';
 import { tempDir } from './helpers.js';
 
@@ -276,5 +277,34 @@ describe('a run with providers from --providers FILE', () => {
     const resumed = await run(args, tempDir());
     expect(resumed.exit).toBe(0);
     expect(resumed.stdout).toContain('run inline: 3 samples planned; 1 answered (and 2 before), 0 failed');
+  });
+});
+
+describe('a damaged run store', () => {
+  it('report says the store is corrupt and what to do, exit 2, never an internal error', async () => {
+    const path = join(tempDir(), 'runs.sqlite');
+    const store = RunStore.open(path);
+    store.createRun(
+      'r1',
+      { scenarios: [], models: [], temperatures: [null], samples: 1, providerTypes: {} },
+      'test',
+    );
+    store.close();
+    damagePages(path);
+    let stderr = '';
+    const io: CliIO = {
+      stdout: { write: () => true, isTTY: false },
+      stderr: { write: (s: string) => (stderr += s), isTTY: false },
+      env: { HOME: dir },
+      cwd: dir,
+      readStdin: async () => '',
+    };
+    const exit = await main(['report', 'r1', '--store', path], io);
+    expect(exit, stderr).toBe(2);
+    expect(stderr).toMatch(
+      new RegExp(
+        `^vouch: ${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: the database file is corrupt \\(.*\\); move it aside`,
+      ),
+    );
   });
 });

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crc32, deflateRawSync } from 'node:zlib';
@@ -108,4 +108,16 @@ export function npmRecord(
     ],
     ...extra,
   });
+}
+
+/** Overwrites every page of a SQLite file but the first (its header and schema stay readable). */
+export function damagePages(path: string): void {
+  const pageSize = readFileSync(path).readUInt16BE(16);
+  const fd = openSync(path, 'r+');
+  try {
+    const garbage = Buffer.alloc(statSync(path).size - pageSize, 0xa5);
+    writeSync(fd, garbage, 0, garbage.length, pageSize);
+  } finally {
+    closeSync(fd);
+  }
 }

@@ -1,7 +1,10 @@
+import { closeSync, copyFileSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Logger } from '../../src/core/log.js';
+import { openDatabase } from '../../src/core/sqlite.js';
 import type { ScanResult } from '../../src/model/result.js';
+import { exitCodeFor } from '../../src/pipeline/policy.js';
 import { scan } from '../../src/pipeline/scan.js';
 import { NO_DATABASE_REASON } from '../../src/vulndb/scan-advisories.js';
 import { fixturePath } from '../helpers.js';
@@ -81,5 +84,33 @@ describe('scan with a vulnerability database', () => {
     ]);
     expect(logger.warnings).toEqual(result.warnings);
     expect(result.findings.some((f) => f.kind === 'vulnerable')).toBe(true);
+  });
+
+  it('is incomplete (exit 2), never clean, when pages the lookups read are damaged', async () => {
+    const damaged = join(tempDir(), 'osv.sqlite');
+    copyFileSync(database, damaged);
+    // The advisories' own pages: the database opens, and the failure comes only when a lookup reads them.
+    const db = openDatabase(damaged, { readonly: true });
+    const { pages, pageSize } = {
+      pages: (
+        db.prepare("SELECT pageno FROM dbstat WHERE name = 'advisories'").all() as { pageno: number }[]
+      ).map((r) => r.pageno),
+      pageSize: db.pragma('page_size', { simple: true }) as number,
+    };
+    db.close();
+    const fd = openSync(damaged, 'r+');
+    for (const page of pages) writeSync(fd, Buffer.alloc(pageSize, 0xa5), 0, pageSize, (page - 1) * pageSize);
+    closeSync(fd);
+    const result = await scan(['.'], { cwd: PROJECT, database: damaged });
+    expect(result.errors).toEqual([
+      {
+        file: damaged,
+        message: expect.stringMatching(
+          /^the database file is corrupt \(.*\); the vulnerability checks could not run: run vouch db update \(or vouch db import\) to rebuild it$/,
+        ),
+      },
+    ]);
+    expect(result.checks.find((c) => c.id === 'vulnerable')).toMatchObject({ status: 'skipped' });
+    expect(exitCodeFor(result, 'none')).toBe(2);
   });
 });
