@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ExtractContext, Extractor, ExtractResult } from '../src/extractors/types.js';
 import type { Finding } from '../src/model/finding.js';
@@ -68,4 +69,13 @@ export function resultWith(findings: Finding[], errors: ScanResult['errors'] = [
     notChecked: notCheckedOf([], [], []),
     stats: { filesScanned: 1, bytesScanned: 1, durationMs: 1 },
   };
+}
+
+/** Writes files (path → content) under `root`, creating their folders; returns `root`. */
+export function writeTree(root: string, files: Record<string, string | Buffer>): string {
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), content);
+  }
+  return root;
 }

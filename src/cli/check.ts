@@ -1,11 +1,15 @@
 import type { Command } from 'commander';
-import { usageError } from '../core/errors.js';
 import { check } from '../pipeline/check.js';
 import { loadConfig } from '../pipeline/config.js';
-import { STDIN } from '../pipeline/scan.js';
 import type { CliIO } from './io.js';
 import { cliLogger } from './progress.js';
-import { addReportOptions, type ReportFlags, reportScanOptions, writeReport } from './scan-options.js';
+import {
+  addReportOptions,
+  type ReportFlags,
+  readStdinInput,
+  reportScanOptions,
+  writeReport,
+} from './scan-options.js';
 
 /** `vouch check FILE|-`: the answers of assistant conversations, each scanned as a document. */
 export function registerCheckCommand(program: Command, io: CliIO, setExit: (code: number) => void): void {
@@ -22,12 +26,11 @@ export function registerCheckCommand(program: Command, io: CliIO, setExit: (code
 
 async function runCheck(io: CliIO, files: string[], flags: ReportFlags): Promise<number> {
   const config = loadConfig(io.cwd, flags.config);
-  if (files.filter((f) => f === STDIN).length > 1)
-    throw usageError('standard input (-) can be read only once');
   const logger = cliLogger(io);
+  const options = reportScanOptions(flags, config, io, logger);
   const result = await check(files, {
-    ...reportScanOptions(flags, config, io, logger),
-    stdin: files.includes(STDIN) ? await io.readStdin() : undefined,
+    ...options,
+    stdin: await readStdinInput(io, files, options.maxFileSize),
   });
   logger.finish();
   return writeReport(io, result, flags, config);

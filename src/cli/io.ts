@@ -2,7 +2,8 @@
 export interface CliIO {
   stdout: { write(chunk: string): unknown; isTTY?: boolean };
   stderr: { write(chunk: string): unknown; isTTY?: boolean };
-  readStdin(): Promise<string>;
+  /** Standard input as text; reading stops once it is over `limit` bytes (the scan then refuses it). */
+  readStdin(limit: number): Promise<string>;
   env: Record<string, string | undefined>;
   cwd: string;
 }
@@ -13,10 +14,17 @@ export function processIO(): CliIO {
     stderr: process.stderr,
     env: process.env,
     cwd: process.cwd(),
-    async readStdin() {
+    async readStdin(limit) {
       const chunks: Buffer[] = [];
-      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-      return Buffer.concat(chunks).toString('utf8');
+      let length = 0;
+      for await (const chunk of process.stdin) {
+        chunks.push(chunk as Buffer);
+        length += (chunk as Buffer).length;
+        if (length > limit) break; // leaving the loop destroys the stream: the rest is never read
+      }
+      return Buffer.concat(chunks)
+        .subarray(0, limit + 1)
+        .toString('utf8');
     },
   };
 }

@@ -1,15 +1,20 @@
 import { Command } from 'commander';
-import { usageError } from '../core/errors.js';
 import { VERSION } from '../core/version.js';
 import { loadConfig } from '../pipeline/config.js';
-import { STDIN, scan } from '../pipeline/scan.js';
+import { scan } from '../pipeline/scan.js';
 import { registerCheckCommand } from './check.js';
 import { registerDbCommands } from './db.js';
 import { translateError } from './exit.js';
 import { type CliIO, processIO } from './io.js';
 import { cliLogger } from './progress.js';
 import { registerRegistryCommands } from './registry.js';
-import { addReportOptions, type ReportFlags, reportScanOptions, writeReport } from './scan-options.js';
+import {
+  addReportOptions,
+  type ReportFlags,
+  readStdinInput,
+  reportScanOptions,
+  writeReport,
+} from './scan-options.js';
 import { registerSimulateCommands } from './simulate.js';
 
 interface ScanFlags extends ReportFlags {
@@ -59,12 +64,11 @@ function buildProgram(io: CliIO, setExit: (code: number) => void): Command {
 
 async function runScan(io: CliIO, paths: string[], flags: ScanFlags): Promise<number> {
   const config = loadConfig(io.cwd, flags.config);
-  if (paths.filter((p) => p === STDIN).length > 1)
-    throw usageError('standard input (-) can be read only once');
   const logger = cliLogger(io);
+  const options = reportScanOptions(flags, config, io, logger);
   const result = await scan(paths, {
-    ...reportScanOptions(flags, config, io, logger),
-    stdin: paths.includes(STDIN) ? await io.readStdin() : undefined,
+    ...options,
+    stdin: await readStdinInput(io, paths, options.maxFileSize),
     stdinFilename: flags.stdinFilename,
     exclude: [...(config.exclude ?? []), ...(flags.exclude ?? [])],
     gitignore: flags.gitignore,

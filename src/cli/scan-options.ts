@@ -1,13 +1,15 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
+import { usageError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import { databasePath } from '../core/paths.js';
+import { DEFAULT_MAX_FILE_SIZE } from '../inputs/walk.js';
 import type { ScanResult } from '../model/result.js';
 import { SEVERITIES } from '../model/severity.js';
 import type { VouchConfig } from '../pipeline/config.js';
 import { type FailOn, type ScanPolicy, verdictFor } from '../pipeline/policy.js';
-import type { ScanOptions } from '../pipeline/scan.js';
+import { type ScanOptions, STDIN } from '../pipeline/scan.js';
 import { REPORTER_NAMES, REPORTERS, type ReporterName } from '../reporters/registry.js';
 import { parseDays } from './db.js';
 import { type CliIO, useColor } from './io.js';
@@ -92,6 +94,17 @@ export function configPolicy(config: VouchConfig): ScanPolicy {
     ...(config.path ? { ignoreSource: config.path } : {}),
     ...(config.inlineSuppressions === false ? { inlineSuppressions: false } : {}),
   };
+}
+
+/** Standard input when the inputs name it (once at most), read no further than the size limit allows. */
+export async function readStdinInput(
+  io: CliIO,
+  inputs: readonly string[],
+  maxFileSize: number | undefined,
+): Promise<string | undefined> {
+  const count = inputs.filter((input) => input === STDIN).length;
+  if (count > 1) throw usageError('standard input (-) can be read only once');
+  return count === 1 ? io.readStdin(maxFileSize ?? DEFAULT_MAX_FILE_SIZE) : undefined;
 }
 
 /** Writes the report where the flags say; returns the exit code the result deserves. */

@@ -1,7 +1,19 @@
-import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import {
+  closeSync,
+  type Dirent,
+  existsSync,
+  constants as fsConstants,
+  fstatSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  realpathSync,
+  statSync,
+} from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
-import type { SkippedFile } from '../model/result.js';
+import type { SkippedFile, SkippedKind } from '../model/result.js';
 
 /**
  * Folders that hold other people's code or generated state, never the project's own: dependencies,
@@ -31,11 +43,14 @@ const SKIPPED_DIRECTORIES = new Set([
 
 export const DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024;
 
+/** What an extractor would read a file as; the walker only passes it on to what it reports. */
+export type WantedKind = Exclude<SkippedKind, 'folder'>;
+
 export interface WalkOptions {
   maxFileSize: number;
   gitignore: boolean;
-  /** Whether any extractor wants a file at this path (decided from the path alone). */
-  wants(path: string): boolean;
+  /** What an extractor would read the file at this path as, if any wants it (decided from the path alone). */
+  wants(path: string): WantedKind | undefined;
   /** Called with every file met (wanted or not): what exists in the tree, for imports of local folders. */
   seen?(path: string): void;
   /**
@@ -54,6 +69,7 @@ export interface FoundFile {
   abs: string;
   /** The path the user sees: relative to the working directory when inside it. */
   path: string;
+  kind: WantedKind;
 }
 
 export function displayPath(abs: string, cwd: string): string {
@@ -69,36 +85,72 @@ interface IgnoreLayer {
   vendored?: boolean;
 }
 
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The entries of a folder whose names are not valid UTF-8 (Node hands them over with U+FFFD in them). */
+function undecodableNames(dir: string, entries: Dirent[]): Set<string> {
+  const out = new Set<string>();
+  if (!entries.some((e) => e.name.includes('\uFFFD'))) return out;
+  for (const raw of readdirSync(dir, { encoding: 'buffer' })) {
+    try {
+      strictUtf8.decode(raw);
+    } catch {
+      out.add(raw.toString('utf8'));
+    }
+  }
+  return out;
+}
+
+/** A folder's identity, so that one reached again through a link (or a bind mount) is walked once. */
+function folderKey(path: string): string | undefined {
+  try {
+    const stat = statSync(path, { bigint: true });
+    return `${stat.dev}:${stat.ino}`;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Every wanted file under `root`: honours .gitignore files (each relative to its own folder), skips the
  * folders above and any virtualenv (a folder with pyvenv.cfg), follows symlinks only while they stay inside
- * the root and do not lead back into a folder already walked.
+ * the root. Every folder is walked once, by identity (device and inode), so links back up the tree cost
+ * nothing: the real folders are walked first and a linked folder only when nothing reached it before.
+ * Files that cannot be read as files (FIFOs, devices) and names that are not UTF-8 are listed as skipped.
  */
 export function walk(root: string, cwd: string, options: WalkOptions, skipped: SkippedFile[]): FoundFile[] {
-  const realRoot = realpathSync(root);
-  const visited = new Set<string>([realRoot]);
+  const realRoot = realpathSync.native(root);
+  const visited = new Set<string>();
   const found: FoundFile[] = [];
+  const links: { abs: string; layers: IgnoreLayer[] }[] = [];
   const rootLayers: IgnoreLayer[] = options.gitignore ? gitRepoLayers(root) : [];
 
   const visit = (dir: string, layers: IgnoreLayer[]) => {
-    let entries: import('node:fs').Dirent[];
+    const key = folderKey(dir);
+    if (key !== undefined) {
+      if (visited.has(key)) return;
+      visited.add(key);
+    }
+    let entries: Dirent[];
     try {
       entries = readdirSync(dir, { withFileTypes: true });
     } catch {
-      skipped.push({ file: displayPath(dir, cwd), reason: 'unreadable' });
+      skipped.push({ file: displayPath(dir, cwd), reason: 'unreadable', kind: 'folder' });
       return;
     }
     if (entries.some((e) => e.name === 'pyvenv.cfg' && e.isFile()) && dir !== root) return;
     const here = withGitattributes(dir, options.gitignore ? withLocalGitignore(dir, layers) : layers);
+    const undecodable = undecodableNames(dir, entries);
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const entry of entries) {
       const abs = join(dir, entry.name);
+      const shown = displayPath(abs, cwd);
       let isDir = entry.isDirectory();
       let isFile = entry.isFile();
       if (entry.isSymbolicLink()) {
         let real: string;
         try {
-          real = realpathSync(abs);
+          real = realpathSync.native(abs);
           const stat = statSync(real);
           isDir = stat.isDirectory();
           isFile = stat.isFile();
@@ -106,16 +158,15 @@ export function walk(root: string, cwd: string, options: WalkOptions, skipped: S
           continue; // a dangling link points at nothing to scan
         }
         if (real !== realRoot && !real.startsWith(realRoot + sep)) {
-          if (isDir || options.wants(displayPath(abs, cwd))) {
-            skipped.push({ file: displayPath(abs, cwd), reason: 'symlink-outside-root' });
-          }
+          const kind = isDir ? 'folder' : options.wants(shown);
+          if (kind) skipped.push({ file: shown, reason: 'symlink-outside-root', kind });
           continue;
         }
-        if (isDir && visited.has(real)) {
-          skipped.push({ file: displayPath(abs, cwd), reason: 'symlink-loop' });
+        if (isDir) {
+          if (!SKIPPED_DIRECTORIES.has(entry.name) && !isIgnored(here, abs, true))
+            links.push({ abs, layers: here });
           continue;
         }
-        if (isDir) visited.add(real);
       }
       if (isDir) {
         if (isIgnored(here, abs, true)) continue;
@@ -124,21 +175,35 @@ export function walk(root: string, cwd: string, options: WalkOptions, skipped: S
           if (names.length > 0) options.committed(displayPath(dir, cwd), names);
         }
         if (SKIPPED_DIRECTORIES.has(entry.name)) continue;
-        visit(abs, here);
-      } else if (isFile) {
-        const shown = displayPath(abs, cwd);
-        options.seen?.(shown);
-        if (!options.wants(shown) || isIgnored(here, abs, false)) continue;
-        if (isIgnored(here, abs, false, true)) {
-          skipped.push({ file: shown, reason: 'vendored' });
-          continue;
-        }
-        found.push({ abs, path: shown });
+        if (undecodable.has(entry.name))
+          skipped.push({ file: shown, reason: 'undecodable-name', kind: 'folder' });
+        else visit(abs, here);
+        continue;
       }
+      if (isFile) options.seen?.(shown);
+      const kind = options.wants(shown);
+      if (!kind || isIgnored(here, abs, false)) continue;
+      if (isIgnored(here, abs, false, true)) {
+        skipped.push({ file: shown, reason: 'vendored', kind });
+        continue;
+      }
+      if (undecodable.has(entry.name)) skipped.push({ file: shown, reason: 'undecodable-name', kind });
+      else if (isFile) found.push({ abs, path: shown, kind });
+      else skipped.push({ file: shown, reason: 'not-a-regular-file', kind });
     }
   };
 
   visit(root, rootLayers);
+  // Linked folders last, in the order met: one that leads to a folder already walked is reported, not walked.
+  for (let i = 0; i < links.length; i++) {
+    const link = links[i]!;
+    const key = folderKey(link.abs);
+    if (key !== undefined && visited.has(key)) {
+      skipped.push({ file: displayPath(link.abs, cwd), reason: 'symlink-loop', kind: 'folder' });
+      continue;
+    }
+    visit(link.abs, link.layers);
+  }
   return found;
 }
 
@@ -235,21 +300,41 @@ function isIgnored(layers: IgnoreLayer[], abs: string, isDir: boolean, vendored 
 
 export type ReadOutcome = { text: string } | { skip: SkippedFile['reason'] };
 
-/** Reads a file as UTF-8 text, unless it is over the size limit or binary (a NUL in its first 8 KiB). */
+const READ_CHUNK = 1 << 16;
+
+/**
+ * Reads a regular file as UTF-8 text, unless it is over the size limit or binary (a NUL in its first 8 KiB).
+ * The file is opened without blocking and checked once open, so a FIFO or a device (`/dev/zero`) put in its
+ * place is refused rather than read forever; at most `maxFileSize + 1` bytes are read whatever its size claims.
+ */
 export function readTextFile(abs: string, maxFileSize: number): ReadOutcome {
-  let size: number;
+  let fd: number;
   try {
-    size = statSync(abs).size;
+    fd = openSync(abs, fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0));
   } catch {
     return { skip: 'unreadable' };
   }
-  if (size > maxFileSize) return { skip: 'too-large' };
   try {
-    const bytes = readFileSync(abs);
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) return { skip: 'not-a-regular-file' };
+    if (stat.size > maxFileSize) return { skip: 'too-large' };
+    const chunks: Buffer[] = [];
+    let length = 0;
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(Math.min(READ_CHUNK, maxFileSize + 1 - length));
+      const n = readSync(fd, chunk, 0, chunk.length, null);
+      if (n === 0) break;
+      chunks.push(chunk.subarray(0, n));
+      length += n;
+      if (length > maxFileSize) return { skip: 'too-large' };
+    }
+    const bytes = Buffer.concat(chunks, length);
     if (bytes.subarray(0, 8192).includes(0)) return { skip: 'binary' };
     return { text: stripBom(bytes.toString('utf8')) };
   } catch {
     return { skip: 'unreadable' };
+  } finally {
+    closeSync(fd);
   }
 }
 

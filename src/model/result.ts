@@ -21,10 +21,30 @@ export type SkipReason =
   | 'symlink-outside-root'
   | 'symlink-loop'
   | 'unreadable'
+  /** A FIFO, socket or device: reading one could block forever or never end. */
+  | 'not-a-regular-file'
+  /** A name that is not valid UTF-8: it cannot be named in a report, nor opened by that name. */
+  | 'undecodable-name'
   /** A folder of test inputs (fixtures, snapshot inputs) that are data, not code. */
   | 'inert-data'
   /** `.gitattributes` marks it `linguist-vendored` or `linguist-generated`: not the project's own code. */
   | 'vendored';
+
+/** Why a path was skipped, in words (reporters and error messages). */
+export const SKIP_REASONS: Record<SkipReason, string> = {
+  binary: 'binary (a NUL byte in its first 8 KiB)',
+  'too-large': 'larger than the size limit (--max-file-size)',
+  'symlink-outside-root': 'a symlink leading out of the scanned folder',
+  'symlink-loop': 'a symlink to a folder already walked',
+  unreadable: 'unreadable',
+  'not-a-regular-file': 'not a regular file (a FIFO, socket or device)',
+  'undecodable-name': 'its name is not valid UTF-8',
+  'inert-data': 'a folder of test inputs (data, not code)',
+  vendored: 'marked linguist-vendored or linguist-generated in .gitattributes',
+};
+
+/** What a skipped path would have been read as (the kind of the extractor that wanted it), or a folder. */
+export type SkippedKind = 'manifest' | 'lockfile' | 'source' | 'document' | 'folder';
 
 export interface SkippedFile {
   /** A file, or for `inert-data` the folder. */
@@ -32,6 +52,20 @@ export interface SkippedFile {
   reason: SkipReason;
   /** Why, in words, where the reason alone does not say. */
   detail?: string;
+  kind?: SkippedKind;
+}
+
+/**
+ * Whether a skipped path hides what a package manager would install: a manifest or lockfile, or a folder whose
+ * contents are unknown. A gate must not pass without it (exit 2, like a file that could not be parsed). A link
+ * not followed on purpose (out of the tree, or to a folder already walked), test data and vendored code are
+ * decisions, not missing evidence.
+ */
+export function isMissingEvidence(skipped: SkippedFile): boolean {
+  if (skipped.reason === 'symlink-loop' || skipped.reason === 'inert-data' || skipped.reason === 'vendored')
+    return false;
+  if (skipped.kind === 'folder') return skipped.reason !== 'symlink-outside-root';
+  return skipped.kind === 'manifest' || skipped.kind === 'lockfile';
 }
 
 /** A fact that could not be established, so one check could not run for one package. Never a finding. */

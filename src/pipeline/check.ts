@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { type Answer, type ConversationFormat, readConversation } from '../inputs/conversation.js';
 import { DEFAULT_MAX_FILE_SIZE, displayPath, readTextFile } from '../inputs/walk.js';
-import type { FileError, ScanResult, SkippedFile } from '../model/result.js';
+import { type FileError, type ScanResult, SKIP_REASONS } from '../model/result.js';
 import { type ScanOptions, STDIN, scan } from './scan.js';
 
 /** Scan options that make sense for conversations (no folders are walked). */
@@ -34,8 +34,8 @@ export interface CheckResult extends ScanResult {
 export async function check(inputs: readonly string[], options: CheckOptions = {}): Promise<CheckResult> {
   const started = performance.now();
   const cwd = resolve(options.cwd ?? process.cwd());
+  const maxFileSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
   const errors: FileError[] = [];
-  const skipped: SkippedFile[] = [];
   const answers: (Answer & { file: string; format: ConversationFormat })[] = [];
   const read = new Set<string>();
   let bytesRead = 0;
@@ -44,6 +44,10 @@ export async function check(inputs: readonly string[], options: CheckOptions = {
     if (input === STDIN) {
       if (options.stdin === undefined) {
         errors.push({ file: '<stdin>', message: 'standard input was not provided' });
+        continue;
+      }
+      if (Buffer.byteLength(options.stdin) > maxFileSize) {
+        errors.push({ file: '<stdin>', message: `not read: ${SKIP_REASONS['too-large']}` });
         continue;
       }
       file = { path: '<stdin>', text: options.stdin };
@@ -64,9 +68,9 @@ export async function check(inputs: readonly string[], options: CheckOptions = {
         });
         continue;
       }
-      const outcome = readTextFile(abs, options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE);
+      const outcome = readTextFile(abs, maxFileSize);
       if ('skip' in outcome) {
-        skipped.push({ file: path, reason: outcome.skip });
+        errors.push({ file: path, message: `not read: ${SKIP_REASONS[outcome.skip]}` });
         continue;
       }
       file = { path, text: outcome.text };
@@ -90,7 +94,6 @@ export async function check(inputs: readonly string[], options: CheckOptions = {
     inputs: [...inputs],
     answers: answers.map(({ text: _text, ...answer }) => answer),
     errors: [...errors, ...result.errors],
-    skipped: [...skipped, ...result.skipped],
     stats: { ...result.stats, bytesScanned: bytesRead, durationMs: Math.round(performance.now() - started) },
   };
 }

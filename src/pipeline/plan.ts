@@ -9,7 +9,7 @@ import ignore from 'ignore';
 import { extractorById, extractorFor } from '../extractors/registry.js';
 import type { Extractor } from '../extractors/types.js';
 import { displayPath, readTextFile, walk } from '../inputs/walk.js';
-import type { FileError, SkippedFile } from '../model/result.js';
+import { type FileError, SKIP_REASONS, type SkippedFile } from '../model/result.js';
 import type { SourceFile } from '../model/source.js';
 import type { FileFacts } from '../project/index.js';
 
@@ -62,11 +62,19 @@ export function planInputs(inputs: readonly string[], settings: PlanSettings): S
     if (abs) plan.absByPath.set(path, abs);
     plan.files.push({ source: { path, text }, extractor, role });
   };
-  const readAndAdd = (abs: string, path: string, extractor: Extractor, role: PlannedFile['role']) => {
+  const readAndAdd = (
+    abs: string,
+    path: string,
+    extractor: Extractor,
+    role: PlannedFile['role'],
+    named = false,
+  ) => {
     if (plannedPaths.has(path)) return;
     const outcome = readTextFile(abs, maxFileSize);
-    if ('skip' in outcome) plan.skipped.push({ file: path, reason: outcome.skip });
-    else add(abs, path, outcome.text, extractor, role);
+    if (!('skip' in outcome)) add(abs, path, outcome.text, extractor, role);
+    // A file named on the command line that cannot be read is an input error: nothing else was asked for.
+    else if (named) plan.errors.push({ file: path, message: `not read: ${SKIP_REASONS[outcome.skip]}` });
+    else plan.skipped.push({ file: path, reason: outcome.skip, kind: extractor.kind });
   };
   const excluded = ignore().add([...settings.exclude]);
   const matches = (rel: string) =>
@@ -85,8 +93,8 @@ export function planInputs(inputs: readonly string[], settings: PlanSettings): S
   };
   const wants = (path: string, root?: string) => {
     const extractor = extractorFor(path);
-    if (!extractor || isExcluded(path, root)) return false;
-    return extractor.kind !== 'document' || settings.includeDocuments;
+    if (!extractor || isExcluded(path, root)) return undefined;
+    return extractor.kind !== 'document' || settings.includeDocuments ? extractor.kind : undefined;
   };
 
   const inputDirs: { dir: string; walked: boolean }[] = [];
@@ -102,7 +110,10 @@ export function planInputs(inputs: readonly string[], settings: PlanSettings): S
         plan.errors.push({ file: '<stdin>', message: 'no extractor can read standard input' });
         continue;
       }
-      add(undefined, name ?? '<stdin>', settings.stdin, extractor, 'target');
+      // The same size limit as any file: the CLI stops reading standard input just past it.
+      if (Buffer.byteLength(settings.stdin) > maxFileSize)
+        plan.errors.push({ file: '<stdin>', message: `not read: ${SKIP_REASONS['too-large']}` });
+      else add(undefined, name ?? '<stdin>', settings.stdin, extractor, 'target');
       continue;
     }
     const abs = isAbsolute(input) ? input : resolve(cwd, input);
@@ -139,7 +150,7 @@ export function planInputs(inputs: readonly string[], settings: PlanSettings): S
     }
     // An answer is its own scope: the project around the file says nothing about it.
     if (extractor.kind !== 'document') inputDirs.push({ dir: dirname(abs), walked: false });
-    readAndAdd(abs, path, extractor, 'target');
+    readAndAdd(abs, path, extractor, 'target', true);
   }
   for (const document of settings.documents) {
     add(undefined, document.path, document.text, extractorById(DOCUMENT_EXTRACTOR_ID)!, 'target');

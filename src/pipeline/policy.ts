@@ -8,15 +8,16 @@ import ignore from 'ignore';
 import { type Ecosystem, packageKey } from '../model/ecosystem.js';
 import { FINDING_KIND_IDS, type Finding, type FindingKind } from '../model/finding.js';
 import type { PackageRef } from '../model/package-ref.js';
-import type {
-  CheckRun,
-  IgnoredFinding,
-  NotChecked,
-  ScanResult,
-  SkippedFile,
-  Suppression,
-  SuppressionStatus,
-  Unchecked,
+import {
+  type CheckRun,
+  type IgnoredFinding,
+  isMissingEvidence,
+  type NotChecked,
+  type ScanResult,
+  type SkippedFile,
+  type Suppression,
+  type SuppressionStatus,
+  type Unchecked,
 } from '../model/result.js';
 import { type Severity, severityRank } from '../model/severity.js';
 
@@ -468,14 +469,23 @@ export interface Verdict {
 }
 
 /**
- * The exit code a result deserves. An incomplete scan (a file that could not be read or parsed) is an input
- * error even when there are findings: a gate must not pass or fail on half the evidence without saying so.
+ * The exit code a result deserves. An incomplete scan (a file that could not be read or parsed, or a
+ * manifest, lockfile or folder skipped: binary, too large, unreadable, not a regular file, an undecodable
+ * name) is an input error even when there are findings: a gate must not pass or fail on half the evidence
+ * without saying so.
  * With `strict`, so is a check that matters that could not run for a package in scope. Ignored and baselined
  * findings are not in `findings`, and so never fail.
  */
 export function verdictFor(result: ScanResult, policy: FailOn | GatePolicy): Verdict {
   const gate: GatePolicy = typeof policy === 'string' ? { failOn: policy } : policy;
   if (result.errors.length > 0) return { exitCode: EXIT.input };
+  // A manifest, lockfile or folder that was not read hides what a package manager would install: strict or not.
+  const missing = result.skipped.filter(isMissingEvidence);
+  if (missing.length > 0)
+    return {
+      exitCode: EXIT.input,
+      message: `the scan is incomplete: not read: ${list(missing.map((s) => `${s.file} (${s.reason})`))}`,
+    };
   if (gate.strict && result.notChecked.gaps.length > 0)
     return {
       exitCode: EXIT.input,

@@ -1,5 +1,5 @@
 import { FINDING_KIND_IDS, FINDING_KINDS, type Finding } from '../model/finding.js';
-import type { Suppression } from '../model/result.js';
+import { isMissingEvidence, SKIP_REASONS, type Suppression } from '../model/result.js';
 import type { Severity } from '../model/severity.js';
 import type { Reporter } from './types.js';
 
@@ -102,7 +102,14 @@ export const sarifReporter: Reporter = (result) => {
         : {}),
     };
   });
-  const notifications = result.errors.map((error) => ({
+  const skipped = result.skipped.map((entry) => ({
+    level: isMissingEvidence(entry) ? ('error' as const) : ('note' as const),
+    message: { text: `not read: ${SKIP_REASONS[entry.reason]}` },
+    locations: [
+      { physicalLocation: { artifactLocation: { uri: artifactUri(entry.file), uriBaseId: '%SRCROOT%' } } },
+    ],
+  }));
+  const errors = result.errors.map((error) => ({
     level: 'error' as const,
     message: { text: error.message },
     locations: [
@@ -127,7 +134,7 @@ export const sarifReporter: Reporter = (result) => {
             rules,
           },
         },
-        invocations: [{ executionSuccessful: true, toolExecutionNotifications: notifications }],
+        invocations: [{ executionSuccessful: true, toolExecutionNotifications: [...errors, ...skipped] }],
         results,
       },
     ],

@@ -1,6 +1,7 @@
 import pc from 'picocolors';
 import { formatLocation } from '../model/location.js';
 import type { PackageRef } from '../model/package-ref.js';
+import { isMissingEvidence, SKIP_REASONS } from '../model/result.js';
 import type { Severity } from '../model/severity.js';
 import type { Reporter } from './types.js';
 
@@ -121,11 +122,15 @@ export const tableReporter: Reporter = (result, options) => {
     out.push('', c.bold('Checks skipped'));
     for (const check of skippedChecks) out.push(`  ${check.id}: ${check.reason ?? ''}`);
   }
-  if (result.skipped.length > 0) {
-    const reasons = new Map<string, number>();
-    for (const s of result.skipped) reasons.set(s.reason, (reasons.get(s.reason) ?? 0) + 1);
-    const text = [...reasons].map(([reason, n]) => `${n} ${reason}`).join(', ');
-    out.push('', c.dim(`Skipped ${result.skipped.length} file(s): ${text}`));
+  const missing = result.skipped.filter(isMissingEvidence);
+  if (missing.length > 0) {
+    out.push('', c.bold(c.red(`Not read, so the scan is incomplete (${missing.length})`)));
+    for (const s of missing) out.push(`  ${s.file}  ${s.kind ?? 'file'}: ${SKIP_REASONS[s.reason]}`);
+  }
+  const skipped = result.skipped.filter((s) => !isMissingEvidence(s));
+  if (skipped.length > 0) {
+    out.push('', c.bold(`Skipped (${skipped.length})`));
+    for (const s of skipped) out.push(c.dim(`  ${s.file}  ${SKIP_REASONS[s.reason]}`));
   }
 
   if (result.ignored && result.ignored.length > 0) {

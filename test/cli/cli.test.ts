@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -169,6 +169,26 @@ describe('vouch CLI', () => {
     expect(forced.stdout).toContain('\x1b[');
     const plain = await run(['scan'], { env: { FORCE_COLOR: '1', NO_COLOR: '1' } });
     expect(plain.stdout).not.toContain('\x1b[');
+  });
+
+  it('stops reading standard input past --max-file-size and refuses it (exit 2)', async () => {
+    const bin = fileURLToPath(new URL('../../bin/vouch.js', import.meta.url));
+    const child = spawn(process.execPath, [bin, 'scan', '-', '--max-file-size', '1MB', '--no-registry'], {
+      cwd: PHANTOM,
+    });
+    let stdout = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    // An endless answer: without the limit the process would read (and hold) it until memory runs out.
+    const block = Buffer.alloc(1 << 16, 'npm install left-pad\n');
+    const feed = () => {
+      while (child.stdin.writable && child.stdin.write(block));
+    };
+    child.stdin.on('drain', feed);
+    child.stdin.on('error', () => {}); // EPIPE once the process stops reading
+    feed();
+    const code = await new Promise((resolve) => child.on('exit', resolve));
+    expect(code).toBe(2);
+    expect(stdout).toMatch(/<stdin>\s+not read: larger than the size limit/);
   });
 
   it('exits with the same codes as a real process', () => {

@@ -1,10 +1,10 @@
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ScanResult } from '../../src/model/result.js';
 import { scan } from '../../src/pipeline/scan.js';
-import { fixturePath } from '../helpers.js';
+import { fixturePath, writeTree } from '../helpers.js';
 
 function findingsOf(result: ScanResult): string[] {
   return result.findings.map(
@@ -84,11 +84,7 @@ describe('scan: walking folders', () => {
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   function tree(files: Record<string, string | Buffer>): string {
-    dir = mkdtempSync(join(tmpdir(), 'vouch-walk-'));
-    for (const [path, content] of Object.entries(files)) {
-      mkdirSync(join(dir, path, '..'), { recursive: true });
-      writeFileSync(join(dir, path), content);
-    }
+    dir = writeTree(mkdtempSync(join(tmpdir(), 'vouch-walk-')), files);
     return dir;
   }
 
@@ -130,8 +126,8 @@ describe('scan: walking folders', () => {
     const result = await scan(['.'], { cwd, maxFileSize: 4096, exclude: ['fixtures/'] });
     expect(result.packages.map((p) => p.name)).toEqual(['ok']);
     expect(result.skipped).toEqual([
-      { file: 'big.js', reason: 'too-large' },
-      { file: 'bin.js', reason: 'binary' },
+      { file: 'big.js', reason: 'too-large', kind: 'source' },
+      { file: 'bin.js', reason: 'binary', kind: 'source' },
     ]);
   });
 
@@ -151,9 +147,9 @@ describe('scan: walking folders', () => {
       ]);
       expect(result.skipped).toEqual(
         expect.arrayContaining([
-          { file: 'src/out', reason: 'symlink-outside-root' },
-          { file: 'src/secret.js', reason: 'symlink-outside-root' },
-          { file: 'src/loop', reason: 'symlink-loop' },
+          { file: 'src/out', reason: 'symlink-outside-root', kind: 'folder' },
+          { file: 'src/secret.js', reason: 'symlink-outside-root', kind: 'source' },
+          { file: 'src/loop', reason: 'symlink-loop', kind: 'folder' },
         ]),
       );
     } finally {
