@@ -18,7 +18,7 @@ export function fixturePath(...parts: string[]): string {
 export function testContext(overrides: Partial<ExtractContext> = {}): ExtractContext {
   return {
     pythonImportMap: new Map(),
-    readRelative: () => undefined,
+    readRelative: () => ({ error: 'no such file' }),
     extractSnippet: () => ({ refs: [], errors: [], facts: [] }),
     ...overrides,
   };

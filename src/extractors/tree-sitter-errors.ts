@@ -1,5 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import type { ExtractError } from '../model/source.js';
+import { quoted } from './quote.js';
 
 /**
  * tree-sitter recovers from syntax errors with ERROR and MISSING nodes; a file is reported once, at the first
@@ -27,7 +28,7 @@ export function firstSyntaxError(root: Node, text: string): ExtractError | undef
 function unexpected(node: Node, text: string): ExtractError {
   const snippet = text.slice(node.startIndex, Math.min(node.endIndex, node.startIndex + 40));
   const first = snippet.split('\n')[0]?.trim() ?? '';
-  const message = first ? `syntax error: unexpected ${JSON.stringify(first)}` : 'syntax error';
+  const message = first ? `syntax error: unexpected ${quoted(first)}` : 'syntax error';
   return { ...nodeStart(node), message };
 }
 

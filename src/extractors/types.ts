@@ -24,12 +24,17 @@ export interface Snippet {
   line: number;
 }
 
+/** An included file as read, or why it was not: missing, refused, not a regular file, too large, binary. */
+export type Included = SourceFile | { error: string; refused?: true };
+
 export interface ExtractContext {
   /**
    * Another file named by this one (a `-r other.txt` include), resolved relative to it. The core reads it
-   * with the same limits as any input; undefined when it cannot (the reason is recorded by the core).
+   * with the same limits as any input, and refuses one that leads (after symlinks) out of the scanned folder
+   * or into version-control metadata, one named by an answer, and anything but a regular file. An extractor
+   * reports the error for an include the file names, and ignores it for a file it only looks for.
    */
-  readRelative(from: SourceFile, relativePath: string): SourceFile | undefined;
+  readRelative(from: SourceFile, relativePath: string): Included;
   /** Extract a snippet of a document with the extractor its file name selects; locations map to the host. */
   extractSnippet(host: SourceFile, snippet: Snippet): ExtractResult;
   /** Extra Python import → distribution mappings from the user's configuration. */

@@ -4,17 +4,24 @@
  * code blocks go back through the extractor their file name selects. A throwing extractor costs its file,
  * never the scan.
  */
-import { dirname, join, resolve } from 'node:path';
+import { realpathSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { describeError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import { EXTRACTORS, extractorFor } from '../extractors/registry.js';
-import type { ExtractContext, Extractor, ExtractResult } from '../extractors/types.js';
+import type { ExtractContext, Extractor, ExtractResult, Included } from '../extractors/types.js';
 import { displayPath, readTextFile } from '../inputs/walk.js';
 import type { PackageRef } from '../model/package-ref.js';
-import type { FileError } from '../model/result.js';
+import { type FileError, SKIP_REASONS } from '../model/result.js';
 import type { SourceFile } from '../model/source.js';
 import type { FileFacts } from '../project/index.js';
 import type { ScanPlan } from './plan.js';
+
+/**
+ * Longer error messages are cut: extractors quote the token an error is about, never more, and this is the
+ * net under any that would quote a whole line of a hostile file.
+ */
+const MAX_ERROR_LENGTH = 300;
 
 export interface ExtractSettings {
   cwd: string;
@@ -66,11 +73,13 @@ export async function extractFiles(plan: ScanPlan, settings: ExtractSettings): P
     for (const ref of result.refs) out.refs.push(ref);
     if (result.facts.length > 0) out.facts.push({ file: file.source.path, facts: result.facts });
     for (const { warning, ...error } of result.errors) {
+      const message =
+        error.message.length > MAX_ERROR_LENGTH
+          ? `${error.message.slice(0, MAX_ERROR_LENGTH)}…`
+          : error.message;
       if (warning)
-        out.warnings.push(
-          `${file.source.path}${error.line === undefined ? '' : `:${error.line}`}: ${error.message}`,
-        );
-      else out.errors.push({ file: file.source.path, ...error, extractor: file.extractor.id });
+        out.warnings.push(`${file.source.path}${error.line === undefined ? '' : `:${error.line}`}: ${message}`);
+      else out.errors.push({ file: file.source.path, ...error, message, extractor: file.extractor.id });
     }
     if (i % 200 === 0) settings.logger.progress({ task: 'scan', done: i + 1, total: files.length });
   }
@@ -79,23 +88,53 @@ export async function extractFiles(plan: ScanPlan, settings: ExtractSettings): P
   return out;
 }
 
-function extractContext(plan: ScanPlan, settings: ExtractSettings): ExtractContext {
+/** Folders whose files are a tool's own state, never a project's: an include there reads secrets, not requirements. */
+const VCS_FOLDERS = new Set(['.git', '.hg', '.svn']);
+
+/**
+ * An include as the core allows it: resolved against the including file, followed through symlinks, and
+ * refused unless it stays inside the including file's root (the folder scanned; the repository for a context
+ * manifest) and out of version-control metadata; then read like any file (regular files only, size-bounded).
+ */
+function readInclude(
+  plan: ScanPlan,
+  settings: ExtractSettings,
+  from: SourceFile,
+  relativePath: string,
+): Included {
   const { cwd, maxFileSize } = settings;
+  const root = plan.rootByPath.get(from.path);
+  if (root === undefined) return { error: 'refused: an answer cannot include files', refused: true };
+  const base = plan.absByPath.get(from.path) ?? join(cwd, from.path);
+  const abs = resolve(dirname(base), relativePath);
+  let real: string;
+  try {
+    real = realpathSync.native(abs);
+  } catch {
+    return { error: 'no such file' };
+  }
+  const inside = relative(root, real);
+  if (inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside))
+    return { error: 'refused: it leads out of the scanned folder', refused: true };
+  if (inside.split(sep).some((part) => VCS_FOLDERS.has(part)))
+    return { error: 'refused: it is inside version-control metadata', refused: true };
+  const outcome = readTextFile(real, maxFileSize);
+  if ('skip' in outcome) return { error: SKIP_REASONS[outcome.skip] };
+  const path = displayPath(abs, cwd);
+  plan.absByPath.set(path, abs);
+  plan.rootByPath.set(path, root);
+  return { path, text: outcome.text };
+}
+
+function extractContext(plan: ScanPlan, settings: ExtractSettings): ExtractContext {
+  const pythonImportMap = new Map(Object.entries(settings.pythonImportMap));
   const context: ExtractContext = {
-    pythonImportMap: new Map(Object.entries(settings.pythonImportMap)),
-    readRelative(from, relativePath) {
-      const base = plan.absByPath.get(from.path) ?? join(cwd, from.path);
-      const abs = resolve(dirname(base), relativePath);
-      const path = displayPath(abs, cwd);
-      const outcome = readTextFile(abs, maxFileSize);
-      if ('skip' in outcome) return undefined;
-      plan.absByPath.set(path, abs);
-      return { path, text: outcome.text };
-    },
+    pythonImportMap,
+    readRelative: (from, relativePath) => readInclude(plan, settings, from, relativePath),
     extractSnippet(host, snippet) {
       const extractor = extractorFor(snippet.filename);
       if (!extractor || extractor.kind === 'document') return { refs: [], errors: [], facts: [] };
-      const inner = runExtractor(extractor, { path: snippet.filename, text: snippet.text }, context);
+      const inner = runExtractor(extractor, { path: snippet.filename, text: snippet.text }, snippetContext);
       const shift = snippet.line - 1;
       for (const ref of inner.refs) {
         ref.location = { ...ref.location, file: host.path };
@@ -106,6 +145,11 @@ function extractContext(plan: ScanPlan, settings: ExtractSettings): ExtractConte
       for (const error of inner.errors) if (error.line !== undefined) error.line += shift;
       return inner;
     },
+  };
+  // A code block of an answer is text, not a file in any folder: whatever it names, it includes nothing.
+  const snippetContext: ExtractContext = {
+    ...context,
+    readRelative: () => ({ error: 'refused: an answer cannot include files' }),
   };
   return context;
 }

@@ -3,8 +3,8 @@
  * standard input and in-memory answers; the manifests and lockfiles in the folders above an input are
  * planned as context, which informs the checks without being reported.
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import ignore from 'ignore';
 import { extractorById, extractorFor } from '../extractors/registry.js';
 import type { Extractor } from '../extractors/types.js';
@@ -42,13 +42,28 @@ export interface ScanPlan {
   facts: FileFacts[];
   /** Absolute paths of the planned files read from disk, by display path (for includes relative to them). */
   absByPath: Map<string, string>;
+  /**
+   * The folder (a real path) that the includes of each planned file must stay in, by display path: the folder
+   * walked, the working directory for a file named on the command line or standard input, the repository for
+   * a context manifest. Answers have none: they include nothing.
+   */
+  rootByPath: Map<string, string>;
   errors: FileError[];
   skipped: SkippedFile[];
 }
 
 export function planInputs(inputs: readonly string[], settings: PlanSettings): ScanPlan {
   const { cwd, maxFileSize } = settings;
-  const plan: ScanPlan = { files: [], tree: [], facts: [], absByPath: new Map(), errors: [], skipped: [] };
+  const plan: ScanPlan = {
+    files: [],
+    tree: [],
+    facts: [],
+    absByPath: new Map(),
+    rootByPath: new Map(),
+    errors: [],
+    skipped: [],
+  };
+  const realCwd = realPath(cwd);
   const plannedPaths = new Set<string>();
   const add = (
     abs: string | undefined,
@@ -56,10 +71,12 @@ export function planInputs(inputs: readonly string[], settings: PlanSettings): S
     text: string,
     extractor: Extractor,
     role: PlannedFile['role'],
+    root: string | undefined,
   ) => {
     if (plannedPaths.has(path)) return;
     plannedPaths.add(path);
     if (abs) plan.absByPath.set(path, abs);
+    if (root) plan.rootByPath.set(path, root);
     plan.files.push({ source: { path, text }, extractor, role });
   };
   const readAndAdd = (
@@ -67,11 +84,12 @@ export function planInputs(inputs: readonly string[], settings: PlanSettings): S
     path: string,
     extractor: Extractor,
     role: PlannedFile['role'],
+    root: string,
     named = false,
   ) => {
     if (plannedPaths.has(path)) return;
     const outcome = readTextFile(abs, maxFileSize);
-    if (!('skip' in outcome)) add(abs, path, outcome.text, extractor, role);
+    if (!('skip' in outcome)) add(abs, path, outcome.text, extractor, role, root);
     // A file named on the command line that cannot be read is an input error: nothing else was asked for.
     else if (named) plan.errors.push({ file: path, message: `not read: ${SKIP_REASONS[outcome.skip]}` });
     else plan.skipped.push({ file: path, reason: outcome.skip, kind: extractor.kind });
@@ -113,7 +131,7 @@ export function planInputs(inputs: readonly string[], settings: PlanSettings): S
       // The same size limit as any file: the CLI stops reading standard input just past it.
       if (Buffer.byteLength(settings.stdin) > maxFileSize)
         plan.errors.push({ file: '<stdin>', message: `not read: ${SKIP_REASONS['too-large']}` });
-      else add(undefined, name ?? '<stdin>', settings.stdin, extractor, 'target');
+      else add(undefined, name ?? '<stdin>', settings.stdin, extractor, 'target', realCwd);
       continue;
     }
     const abs = isAbsolute(input) ? input : resolve(cwd, input);
@@ -139,7 +157,8 @@ export function planInputs(inputs: readonly string[], settings: PlanSettings): S
         { maxFileSize, gitignore: settings.gitignore, wants: (file) => wants(file, path), seen, committed },
         plan.skipped,
       );
-      for (const file of files) readAndAdd(file.abs, file.path, extractorFor(file.path)!, 'target');
+      const root = realPath(abs);
+      for (const file of files) readAndAdd(file.abs, file.path, extractorFor(file.path)!, 'target', root);
       continue;
     }
     // A file named explicitly is scanned whatever .gitignore says; an unknown kind is read as an answer.
@@ -150,16 +169,16 @@ export function planInputs(inputs: readonly string[], settings: PlanSettings): S
     }
     // An answer is its own scope: the project around the file says nothing about it.
     if (extractor.kind !== 'document') inputDirs.push({ dir: dirname(abs), walked: false });
-    readAndAdd(abs, path, extractor, 'target', true);
+    readAndAdd(abs, path, extractor, 'target', within(abs, cwd) ? realCwd : realPath(dirname(abs)), true);
   }
   for (const document of settings.documents) {
-    add(undefined, document.path, document.text, extractorById(DOCUMENT_EXTRACTOR_ID)!, 'target');
+    add(undefined, document.path, document.text, extractorById(DOCUMENT_EXTRACTOR_ID)!, 'target', undefined);
   }
   for (const context of manifestsAbove(inputDirs, cwd)) {
     const path = displayPath(context, cwd);
     const extractor = extractorFor(path);
     if (extractor && (extractor.kind === 'manifest' || extractor.kind === 'lockfile')) {
-      readAndAdd(context, path, extractor, 'context');
+      readAndAdd(context, path, extractor, 'context', repositoryOf(dirname(context), cwd));
     }
   }
   return plan;
@@ -173,12 +192,11 @@ export function planInputs(inputs: readonly string[], settings: PlanSettings): S
 function manifestsAbove(starts: { dir: string; walked: boolean }[], cwd: string): string[] {
   const found = new Set<string>();
   const seen = new Set<string>();
-  const within = (dir: string) => dir === cwd || dir.startsWith(`${cwd}/`);
   for (const start of starts) {
-    const bounded = within(start.dir);
+    const bounded = within(start.dir, cwd);
     if (start.walked && (start.dir === cwd || existsSync(join(start.dir, '.git')))) continue;
     let dir = start.walked ? dirname(start.dir) : start.dir;
-    while (!seen.has(dir) && (!bounded || within(dir))) {
+    while (!seen.has(dir) && (!bounded || within(dir, cwd))) {
       seen.add(dir);
       for (const name of safeReaddir(dir)) {
         const extractor = extractorFor(name);
@@ -199,4 +217,28 @@ function safeReaddir(dir: string): string[] {
   } catch {
     return [];
   }
+}
+
+function within(path: string, folder: string): boolean {
+  return path === folder || path.startsWith(folder.endsWith(sep) ? folder : `${folder}${sep}`);
+}
+
+function realPath(path: string): string {
+  try {
+    return realpathSync.native(path);
+  } catch {
+    return path;
+  }
+}
+
+/**
+ * The folder a context manifest's includes must stay in: its repository (the nearest folder above it with
+ * `.git`), else the working directory when it lies inside it, else its own folder.
+ */
+function repositoryOf(dir: string, cwd: string): string {
+  for (let at = dir; ; at = dirname(at)) {
+    if (existsSync(join(at, '.git'))) return realPath(at);
+    if (dirname(at) === at) break;
+  }
+  return realPath(within(dir, cwd) ? cwd : dir);
 }

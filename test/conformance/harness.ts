@@ -209,7 +209,7 @@ export function runExtractor(extractor: Extractor, fixturePath: string): Extract
   const ctx = testContext({
     readRelative(from, relativePath) {
       const abs = resolve(dirname(from.path), relativePath);
-      return existsSync(abs) ? { path: abs, text: readFileSync(abs, 'utf8') } : undefined;
+      return existsSync(abs) ? { path: abs, text: readFileSync(abs, 'utf8') } : { error: 'no such file' };
     },
   });
   return extractor.extract({ path: fixturePath, text: readFileSync(fixturePath, 'utf8') }, ctx);

@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
-import type { Extractor, ExtractResult } from '../../src/extractors/types.js';
+import type { Extractor, ExtractResult, Included } from '../../src/extractors/types.js';
 import type { PackageRef } from '../../src/model/package-ref.js';
-import type { ProjectFact, SourceFile } from '../../src/model/source.js';
+import type { ProjectFact } from '../../src/model/source.js';
 import { FIXTURES, fixturePath, testContext } from '../helpers.js';
 
 export const EXTRACTOR_FIXTURES = fixturePath('extractors');
@@ -12,13 +12,15 @@ export const EXTRACTOR_FIXTURES = fixturePath('extractors');
  * does. The fixture's path and those of its includes (their refs' `location.file`) are relative to `root`.
  */
 export function extractWithIncludes(extractor: Extractor, path: string, root = FIXTURES): ExtractResult {
-  const read = (...parts: string[]): SourceFile | undefined => {
+  const read = (...parts: string[]): Included => {
     const abs = resolve(root, ...parts);
-    return existsSync(abs) ? { path: relative(root, abs), text: readFileSync(abs, 'utf8') } : undefined;
+    return existsSync(abs)
+      ? { path: relative(root, abs), text: readFileSync(abs, 'utf8') }
+      : { error: 'no such file' };
   };
   const ctx = testContext({ readRelative: (from, relativePath) => read(dirname(from.path), relativePath) });
   const file = read(path);
-  if (!file) throw new Error(`no fixture ${path}`);
+  if ('error' in file) throw new Error(`no fixture ${path}`);
   return extractor.extract(file, ctx);
 }
 

@@ -61,9 +61,9 @@ describe('go/go-mod', () => {
   it('reports each broken line and keeps every requirement it could read', () => {
     const out = extractFixture(goMod, 'extractors/go-mod/broken/go.mod');
     expect(out.errors.map((e) => [e.line, e.message])).toEqual([
-      [5, 'github.com/google/uuid: version "1.6.0" is not of the form v1.2.3'],
+      [5, '"github.com/google/uuid": version "1.6.0" is not of the form v1.2.3'],
       [6, 'usage: require module/path v1.2.3'],
-      [9, 'unknown directive: frobnicate'],
+      [9, 'unknown directive: "frobnicate"'],
       [
         11,
         'replacement module without version must be a folder path (./ or ../ or absolute): example.com/forks/net',
@@ -80,6 +80,6 @@ describe('go/go-mod', () => {
 
   it('reports a file that is not go.mod at all', () => {
     const out = goMod.extract({ path: 'go.mod', text: 'this is not a go.mod file!' }, testContext());
-    expect(out.errors).toEqual([{ line: 1, message: 'unknown directive: this' }]);
+    expect(out.errors).toEqual([{ line: 1, message: 'unknown directive: "this"' }]);
   });
 });

@@ -175,7 +175,7 @@ const context = testContext({
         path: relativePath,
         text: '<Project><ItemGroup><PackageVersion Include="X" Version="1.0" /></ItemGroup></Project>',
       };
-    return undefined;
+    return { error: 'no such file' };
   },
 });
 

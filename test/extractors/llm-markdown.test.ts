@@ -26,7 +26,7 @@ function readAnswer(scenario: string, file = 'answer.md'): Read {
   const snippets: Snippet[] = [];
   const context: ExtractContext = {
     pythonImportMap: new Map(),
-    readRelative: () => undefined,
+    readRelative: () => ({ error: 'no such file' }),
     extractSnippet(host, snippet) {
       snippets.push(snippet);
       const extractor = extractorFor(snippet.filename);

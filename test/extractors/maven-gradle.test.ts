@@ -49,7 +49,7 @@ describe('maven/gradle', () => {
       {
         line: 17,
         column: 20,
-        message: 'libs.missing.alias is not in maven-gradle/kotlin/gradle/libs.versions.toml',
+        message: '"libs.missing.alias" is not in maven-gradle/kotlin/gradle/libs.versions.toml',
       },
     ]);
   });

@@ -67,7 +67,7 @@ describe('maven/pom-xml', () => {
     const out = extract('not-pom', 'pom.xml');
     expect(out.refs).toEqual([]);
     expect(out.errors).toEqual([
-      { line: 1, message: 'not a Maven POM: the root element is <settings>, not <project>' },
+      { line: 1, message: 'not a Maven POM: the root element is "<settings>", not <project>' },
     ]);
   });
 });

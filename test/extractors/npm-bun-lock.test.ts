@@ -62,7 +62,7 @@ describe('npm/bun-lock', () => {
     const out = extractFixture(bunLock, 'extractors/npm-bun-lock/broken/bun.lock');
     expect(out.errors).toContainEqual({
       line: 14,
-      message: "could not extract 'debug': first element of the package tuple is not a string",
+      message: 'could not extract "debug": first element of the package tuple is not a string',
     });
     expect(out.errors).toContainEqual({ line: 17, column: 5, message: 'invalid JSON: CommaExpected' });
     expect(out.refs.map((r) => `${r.name}@${r.version}`)).toEqual(['ms@2.1.2', 'wrappy@1.0.2', 'once@1.4.0']);

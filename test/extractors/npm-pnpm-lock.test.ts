@@ -104,7 +104,7 @@ describe('npm/pnpm-lock', () => {
     });
 
     it('reports an invalid dependency path with its line and goes on', () => {
-      expect(out.errors).toEqual([{ line: 58, message: 'invalid dependency path: invalidpath' }]);
+      expect(out.errors).toEqual([{ line: 58, message: 'invalid dependency path: "invalidpath"' }]);
     });
 
     it('builds edges from the packages and roots from devDependencies', () => {

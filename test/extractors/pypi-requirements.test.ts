@@ -97,7 +97,9 @@ describe('pypi/requirements', () => {
 
   it('reports a missing include on the including line and keeps the rest', () => {
     const out = extract('extractors/pypi-requirements/missing-include/requirements.txt');
-    expect(out.errors).toEqual([{ line: 2, message: 'cannot read requirements file does-not-exist.txt' }]);
+    expect(out.errors).toEqual([
+      { line: 2, message: 'cannot read requirements file "does-not-exist.txt": no such file' },
+    ]);
     expect(out.refs.map((r) => r.name)).toEqual(['alpha', 'beta']);
   });
 
@@ -151,6 +153,6 @@ describe('pypi/requirements', () => {
     const out = extract('extractors/pypi-requirements/broken/requirements.txt');
     expect(out.refs.map((r) => `${r.name}:${r.location.line}`)).toEqual(['good-one:1', 'also-good:5']);
     expect(out.errors.map((e) => e.line)).toEqual([2, 3, 4, 6, 7]);
-    expect(out.errors[2]?.message).toBe('unknown option --no-such-option');
+    expect(out.errors[2]?.message).toBe('unknown option "--no-such-option"');
   });
 });

@@ -81,9 +81,9 @@ describe('rust/cargo-toml', () => {
     ].join('\n');
     const out = cargoToml.extract({ path: 'Cargo.toml', text }, testContext());
     expect(out.errors).toEqual([
-      { line: 3, message: 'dependencies.regex: `git` must be a string' },
-      { line: 4, message: 'dependencies.rand: a dependency is a version requirement string or a table' },
-      { line: 5, message: 'dependencies.uuid: `workspace` can only be true' },
+      { line: 3, message: '"dependencies.regex": `git` must be a string' },
+      { line: 4, message: '"dependencies.rand": a dependency is a version requirement string or a table' },
+      { line: 5, message: '"dependencies.uuid": `workspace` can only be true' },
     ]);
     expect(out.refs.map((r) => r.name)).toEqual(['serde']);
   });

@@ -10,7 +10,7 @@ import { expectWellFormed } from '../property.js';
 /** Shell snippets go to the shell extractor; other languages belong to other extractors and are not tested here. */
 const context: ExtractContext = {
   pythonImportMap: new Map(),
-  readRelative: () => undefined,
+  readRelative: () => ({ error: 'no such file' }),
   extractSnippet(host, snippet) {
     if (!snippet.filename.endsWith('.sh')) return { refs: [], errors: [], facts: [] };
     const inner = shellScript.extract({ path: snippet.filename, text: snippet.text }, context);

@@ -2,6 +2,7 @@ import { basename } from '../../core/paths.js';
 import type { PackageRef } from '../../model/package-ref.js';
 import type { ExtractError } from '../../model/source.js';
 import { goScheme } from '../../versions/go.js';
+import { quoted } from '../quote.js';
 import type { Extractor, ExtractResult } from '../types.js';
 
 const ID = 'go/go-mod';
@@ -45,7 +46,7 @@ function readGoMod(text: string): { directives: Directive[]; errors: ExtractErro
       continue;
     }
     if (first.kind !== 'word') {
-      errors.push(at(first, `unexpected ${JSON.stringify(first.value)}: a directive starts with its verb`));
+      errors.push(at(first, `unexpected ${quoted(first.value)}: a directive starts with its verb`));
       continue;
     }
     const paren = (t: Token | undefined, value: string) => t?.kind === 'punctuation' && t.value === value;
@@ -57,7 +58,7 @@ function readGoMod(text: string): { directives: Directive[]; errors: ExtractErro
     if (paren(tokens[1], '(') && paren(tokens[2], ')') && tokens.length === 3) continue;
     const stray = tokens.find((t) => paren(t, '(') || paren(t, ')'));
     if (stray) {
-      errors.push(at(stray, `unexpected "${stray.value}"`));
+      errors.push(at(stray, `unexpected ${quoted(stray.value)}`));
       continue;
     }
     directives.push(directive(first.value, tokens.slice(1), first.line, comment));
@@ -268,7 +269,7 @@ export const goMod: Extractor = {
           if (args.length === 0) usage(d);
           break;
         default:
-          errors.push({ line: d.line, message: `unknown directive: ${d.verb}` });
+          errors.push({ line: d.line, message: `unknown directive: ${quoted(d.verb)}` });
       }
     }
 
@@ -324,7 +325,7 @@ function setVersion(ref: PackageRef, version: string, errors: ExtractError[], li
     return;
   }
   ref.spec = version;
-  errors.push({ line, message: `${ref.name}: version ${JSON.stringify(version)} is not of the form v1.2.3` });
+  errors.push({ line, message: `${quoted(ref.name)}: version ${quoted(version)} is not of the form v1.2.3` });
 }
 
 /** `old [v] => new [v]`; a message when the directive cannot be read. */

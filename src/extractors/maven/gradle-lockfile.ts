@@ -1,5 +1,6 @@
 import { basename } from '../../core/paths.js';
 import type { PackageRef } from '../../model/package-ref.js';
+import { quoted } from '../quote.js';
 import type { Extractor, ExtractResult } from '../types.js';
 
 const ID = 'maven/gradle-lockfile';
@@ -28,7 +29,7 @@ export const gradleLockfile: Extractor = {
       if (!entry) {
         result.errors.push({
           line: i + 1,
-          message: `not a "group:artifact:version=configurations" line: ${JSON.stringify(line.slice(0, 60))}`,
+          message: `not a "group:artifact:version=configurations" line: ${quoted(line.slice(0, 60))}`,
         });
         continue;
       }

@@ -1,6 +1,7 @@
 import { basename } from '../../core/paths.js';
 import type { PackageRef } from '../../model/package-ref.js';
 import type { ExtractError, SourceFile } from '../../model/source.js';
+import { quoted } from '../quote.js';
 import type { ExtractContext, Extractor, ExtractResult } from '../types.js';
 import { mavenVersionTarget, parseCoordinate } from './coordinates.js';
 import {
@@ -209,7 +210,7 @@ function matchBrackets(tokens: Token[]): {
       opener.set(i, open);
       stack.pop();
     } else if (errors.length === 0) {
-      errors.push({ line: token.line, column: token.column, message: `unexpected "${token.text}"` });
+      errors.push({ line: token.line, column: token.column, message: `unexpected ${quoted(token.text)}` });
     }
   }
   if (stack.length > 0 && errors.length === 0) {
@@ -217,7 +218,7 @@ function matchBrackets(tokens: Token[]): {
     errors.push({
       line: first.line,
       column: first.column,
-      message: `the "${first.text}" on line ${first.line} is never closed`,
+      message: `the ${quoted(first.text)} on line ${first.line} is never closed`,
     });
   }
   // An unclosed bracket extends to the end of the file.
@@ -251,7 +252,7 @@ class GradleReader {
     this.collectVariables();
     for (const path of PROPERTIES_PATHS) {
       const found = this.ctx.readRelative(this.file, path);
-      if (!found) continue;
+      if ('error' in found) continue;
       for (const [key, value] of readProperties(found.text))
         if (!this.properties.has(key)) this.properties.set(key, value);
     }
@@ -446,7 +447,7 @@ class GradleReader {
         this.result.errors.push({
           line: at.line,
           column: at.column,
-          message: `${parts.join('.')} is not in ${this.catalogFile?.path ?? 'the version catalog'}`,
+          message: `${quoted(parts.join('.'))} is not in ${this.catalogFile?.path ?? 'the version catalog'}`,
         });
         return;
       }
@@ -474,7 +475,7 @@ class GradleReader {
       this.catalogRead = true;
       for (const path of CATALOG_PATHS) {
         const found = this.ctx.readRelative(this.file, path);
-        if (!found) continue;
+        if ('error' in found) continue;
         this.catalogFile = found;
         // The catalog's own errors are reported when it is scanned itself.
         this.catalog = readVersionCatalog(found.text);

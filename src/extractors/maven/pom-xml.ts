@@ -1,5 +1,6 @@
 import type { PackageRef } from '../../model/package-ref.js';
 import type { SourceFile } from '../../model/source.js';
+import { quoted } from '../quote.js';
 import type { ExtractContext, Extractor, ExtractResult } from '../types.js';
 import {
   childElement,
@@ -52,7 +53,7 @@ export const pomXml: Extractor = {
       if (doc.errors.length === 0)
         result.errors.push({
           line: doc.root.line,
-          message: `not a Maven POM: the root element is <${doc.root.name}>, not <project>`,
+          message: `not a Maven POM: the root element is ${quoted(`<${doc.root.name}>`)}, not <project>`,
         });
       return result;
     }
@@ -74,7 +75,7 @@ class PomReader {
     ctx: ExtractContext,
     private readonly result: ExtractResult,
   ) {
-    this.chain = [pom, ...localParents(pom, ctx)];
+    this.chain = [pom, ...localParents(pom, ctx, result)];
     const root = pom.root;
     const parent = childElement(root, 'parent');
     this.groupId = childText(root, 'groupId') ?? childText(parent, 'groupId');
@@ -223,7 +224,7 @@ function dependenciesOf(owner: XmlElement | undefined): XmlElement[] {
  * absent, none when empty), kept only when the POM there has the parent's groupId and artifactId, as Maven
  * checks before using it.
  */
-function localParents(pom: Pom, ctx: ExtractContext): Pom[] {
+function localParents(pom: Pom, ctx: ExtractContext, result: ExtractResult): Pom[] {
   const out: Pom[] = [];
   const visited = new Set([pom.file.path]);
   let current = pom;
@@ -235,7 +236,16 @@ function localParents(pom: Pom, ctx: ExtractContext): Pom[] {
     if (relative === '') break;
     const path = relative.endsWith('.xml') || relative.endsWith('.pom') ? relative : `${relative}/pom.xml`;
     const found = ctx.readRelative(current.file, path);
-    if (!found || visited.has(found.path)) break;
+    if ('error' in found) {
+      // Only a path the POM names is worth an error: Maven falls back to the repository for a missing parent.
+      if (relativeElement && found.refused && current === pom)
+        result.errors.push({
+          line: relativeElement.line,
+          message: `<relativePath> ${quoted(relative)}: ${found.error}`,
+        });
+      break;
+    }
+    if (visited.has(found.path)) break;
     visited.add(found.path);
     const doc: XmlDocument = parseXml(found.text);
     if (doc.root?.name !== 'project') break;

@@ -1,6 +1,7 @@
 import type { PackageRef } from '../../model/package-ref.js';
 import type { ExtractError } from '../../model/source.js';
 import { asArray, asString, asTable, parseToml, type Table, TomlLines } from '../pypi/common.js';
+import { quoted } from '../quote.js';
 import type { Extractor, ExtractResult } from '../types.js';
 import { type MavenVersionTarget, mavenVersionTarget } from './coordinates.js';
 
@@ -70,20 +71,22 @@ function readLibrary(
   if (typeof value === 'string') {
     const [group, artifact, version, ...rest] = value.split(':');
     if (!group || !artifact || rest.length > 0)
-      return { error: `library "${alias}" is not "group:artifact:version": "${value}"` };
+      return { error: `library ${quoted(alias)} is not "group:artifact:version": ${quoted(value)}` };
     return { name: `${group}:${artifact}`, target: version ? mavenVersionTarget(version) : {} };
   }
   const table = asTable(value);
-  if (!table) return { error: `library "${alias}" is neither a string nor a table` };
+  if (!table) return { error: `library ${quoted(alias)} is neither a string nor a table` };
   const module = asString(table.module);
   const group = asString(table.group);
   const artifact = asString(table.name);
   const name = module ?? (group && artifact ? `${group}:${artifact}` : undefined);
   if (!name || !/^[^:\s]+:[^:\s]+$/.test(name))
-    return { error: `library "${alias}" has no "module" nor "group" and "name"` };
+    return { error: `library ${quoted(alias)} has no "module" nor "group" and "name"` };
   const ref = asString(asTable(table.version)?.ref);
   if (ref !== undefined && !(ref in versions))
-    return { error: `library "${alias}" refers to version "${ref}", which [versions] does not define` };
+    return {
+      error: `library ${quoted(alias)} refers to version ${quoted(ref)}, which [versions] does not define`,
+    };
   return { name, target: versionOf(table.version, versions) };
 }
 

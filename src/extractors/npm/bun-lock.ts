@@ -3,6 +3,7 @@ import { basename } from '../../core/paths.js';
 import type { PackageRef } from '../../model/package-ref.js';
 import type { SourceFile } from '../../model/source.js';
 import { entries, lineOf, parseJson, property, rootObject, stringValue } from '../json-tree.js';
+import { quoted } from '../quote.js';
 import type { Extractor, ExtractResult } from '../types.js';
 import { GraphBuilder, LockedRefs, reportDeepNesting } from './package-lock.js';
 import { classifyNpmSpec, installedName } from './spec.js';
@@ -41,7 +42,7 @@ function extractBunLock(file: SourceFile): ExtractResult {
     const line = lineOf(doc, offset);
     const problem = tupleProblem(tuple);
     if (problem) {
-      result.errors.push({ line, message: `could not extract '${key}': ${problem}` });
+      result.errors.push({ line, message: `could not extract ${quoted(key)}: ${problem}` });
       continue;
     }
     const [head, ...rest] = tuple.children ?? [];
@@ -52,7 +53,7 @@ function extractBunLock(file: SourceFile): ExtractResult {
     if (name === '') {
       result.errors.push({
         line,
-        message: `could not extract '${key}': the package tuple names no package`,
+        message: `could not extract ${quoted(key)}: the package tuple names no package`,
       });
       continue;
     }

@@ -3,6 +3,7 @@ import { basename } from '../../core/paths.js';
 import type { PackageRef } from '../../model/package-ref.js';
 import type { ProjectFact } from '../../model/source.js';
 import { entries, lineOf, parseJson, property, rootObject, stringValue } from '../json-tree.js';
+import { quoted } from '../quote.js';
 import type { Extractor, ExtractResult } from '../types.js';
 import { classifyNpmSpec, isValidNpmName } from './spec.js';
 
@@ -32,7 +33,10 @@ export const packageJson: Extractor = {
     const add = (name: string, spec: string, offset: number, groups: string[]): void => {
       const target = classifyNpmSpec(name, spec);
       if (!isValidNpmName(target.name)) {
-        result.errors.push({ line: lineOf(doc, offset), message: `"${target.name}" is not a package name` });
+        result.errors.push({
+          line: lineOf(doc, offset),
+          message: `${quoted(target.name)} is not a package name`,
+        });
         return;
       }
       const out: PackageRef = {
@@ -55,13 +59,16 @@ export const packageJson: Extractor = {
     for (const [field, groups] of DEPENDENCY_FIELDS) {
       const deps = property(root, field);
       if (deps && deps.type !== 'object') {
-        result.errors.push({ line: lineOf(doc, deps.offset), message: `"${field}" is not an object` });
+        result.errors.push({ line: lineOf(doc, deps.offset), message: `${quoted(field)} is not an object` });
         continue;
       }
       for (const [name, value, offset] of entries(deps)) {
         const spec = stringValue(value);
         if (spec === undefined) {
-          result.errors.push({ line: lineOf(doc, offset), message: `"${field}.${name}" is not a string` });
+          result.errors.push({
+            line: lineOf(doc, offset),
+            message: `${quoted(`${field}.${name}`)} is not a string`,
+          });
           continue;
         }
         declared.add(name);

@@ -12,6 +12,7 @@ import {
   rootObject,
   stringValue,
 } from '../json-tree.js';
+import { quoted } from '../quote.js';
 import type { Extractor, ExtractResult } from '../types.js';
 import { installedName } from './spec.js';
 
@@ -95,7 +96,7 @@ function readPackages(
           ? 'names no package'
           : undefined;
     if (problem) {
-      result.errors.push({ line: lineOf(doc, offset), message: `"${path}" ${problem}` });
+      result.errors.push({ line: lineOf(doc, offset), message: `${quoted(path)} ${problem}` });
       continue;
     }
     const isLocal = !path.split('/').includes('node_modules');
@@ -217,7 +218,7 @@ function readV1Dependencies(
   for (const [key, node, offset] of entries(current)) {
     const problem = node.type !== 'object' ? 'is not an object' : key === '' ? 'names no package' : undefined;
     if (problem) {
-      result.errors.push({ line: lineOf(doc, offset), message: `"${key}" ${problem}` });
+      result.errors.push({ line: lineOf(doc, offset), message: `${quoted(key)} ${problem}` });
       continue;
     }
     const nested = property(node, 'dependencies');

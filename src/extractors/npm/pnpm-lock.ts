@@ -1,5 +1,6 @@
 import { basename } from '../../core/paths.js';
 import type { PackageRef } from '../../model/package-ref.js';
+import { quoted } from '../quote.js';
 import type { Extractor, ExtractResult } from '../types.js';
 import type { PlainMap } from '../yaml-lite.js';
 import { parseYamlPlain } from '../yaml-tree.js';
@@ -30,7 +31,7 @@ export const pnpmLock: Extractor = {
     if (Number.isNaN(major)) {
       result.errors.push({
         line: doc.lineOf(root, 'lockfileVersion'),
-        message: `unknown lockfileVersion "${versionText}"`,
+        message: `unknown lockfileVersion ${quoted(versionText)}`,
       });
       major = 0;
     }
@@ -42,7 +43,7 @@ export const pnpmLock: Extractor = {
       const line = isMap(packages) ? doc.lineOf(packages, key) : 1;
       const parsed = parseDependencyPath(key, major);
       if (parsed === 'invalid') {
-        result.errors.push({ line, message: `invalid dependency path: ${key}` });
+        result.errors.push({ line, message: `invalid dependency path: ${quoted(key)}` });
         continue;
       }
       // `name` and `version` are written when the path does not carry them (file:, git, tarballs).

@@ -6,6 +6,7 @@ const yarnParsers = lazy<typeof import('@yarnpkg/parsers')>('@yarnpkg/parsers');
 import { basename } from '../../core/paths.js';
 import type { PackageRef } from '../../model/package-ref.js';
 import type { ExtractError } from '../../model/source.js';
+import { quoted } from '../quote.js';
 import type { Extractor, ExtractResult } from '../types.js';
 import { readLiteYaml } from '../yaml-lite.js';
 import { tooDeeplyNested } from '../yaml-tree.js';
@@ -55,12 +56,12 @@ export const yarnLock: Extractor = {
       const first = descriptors[0];
       if (first === undefined || first === '__metadata') continue;
       if (!isObject(value)) {
-        result.errors.push({ line, message: `"${first}" is not a lockfile entry` });
+        result.errors.push({ line, message: `${quoted(first)} is not a lockfile entry` });
         continue;
       }
       const target = parseDescriptor(first);
       if (target.name === '') {
-        result.errors.push({ line, message: `"${first}" names no package` });
+        result.errors.push({ line, message: `${quoted(first)} names no package` });
         continue;
       }
       const dependencyNames = DEPENDENCY_FIELDS.flatMap((field) => {

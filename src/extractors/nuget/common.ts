@@ -1,5 +1,6 @@
 import type { PackageRef } from '../../model/package-ref.js';
 import type { ExtractError, SourceFile } from '../../model/source.js';
+import { quoted } from '../quote.js';
 import type { ExtractContext } from '../types.js';
 import { attribute, childElements, parseXml, type XmlElement } from '../xml-tree.js';
 
@@ -36,7 +37,10 @@ export function rootElement(
   if (!root) return undefined;
   if (root.name === expected) return root;
   if (doc.errors.length === 0)
-    errors.push({ line: root.line, message: `not ${description}: the root element is <${root.name}>` });
+    errors.push({
+      line: root.line,
+      message: `not ${description}: the root element is ${quoted(`<${root.name}>`)}`,
+    });
   return undefined;
 }
 
@@ -121,7 +125,7 @@ export function centralVersions(file: SourceFile, ctx: ExtractContext): Map<stri
   const versions = new Map<string, string>();
   for (let depth = 0; depth < MAX_PROPS_DEPTH; depth++) {
     const found = ctx.readRelative(file, `${'../'.repeat(depth)}Directory.Packages.props`);
-    if (!found) continue;
+    if ('error' in found) continue; // looked for, not named: a folder without one (or out of bounds) has none
     const root = parseXml(found.text).root;
     if (root?.name !== 'Project') return versions;
     const properties = msbuildProperties(root);

@@ -1,6 +1,7 @@
 import { basename } from '../../core/paths.js';
 import type { PackageRef } from '../../model/package-ref.js';
 import { entries, lineOf, parseJson, property, stringValue } from '../json-tree.js';
+import { quoted } from '../quote.js';
 import type { Extractor, ExtractResult } from '../types.js';
 
 const ID = 'nuget/packages-lock';
@@ -34,7 +35,10 @@ export const packagesLock: Extractor = {
         if (type === 'Project') continue;
         const version = stringValue(property(entry, 'resolved'));
         if (!version) {
-          result.errors.push({ line: lineOf(doc, offset), message: `"${name}" has no "resolved" version` });
+          result.errors.push({
+            line: lineOf(doc, offset),
+            message: `${quoted(name)} has no "resolved" version`,
+          });
           continue;
         }
         if (type === 'Direct') roots.add(name);

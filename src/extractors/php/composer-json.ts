@@ -2,6 +2,7 @@ import { basename } from '../../core/paths.js';
 import type { PackageRef } from '../../model/package-ref.js';
 import type { ProjectFact } from '../../model/source.js';
 import { entries, lineOf, parseJson, property, rootObject, stringValue } from '../json-tree.js';
+import { quoted } from '../quote.js';
 import type { Extractor, ExtractResult } from '../types.js';
 import { composerConstraint, isPlatformPackage } from './common.js';
 
@@ -31,14 +32,17 @@ export const composerJson: Extractor = {
       if (requirements && requirements.type !== 'object') {
         result.errors.push({
           line: lineOf(doc, requirements.offset),
-          message: `"${field}" is not an object`,
+          message: `${quoted(field)} is not an object`,
         });
         continue;
       }
       for (const [name, value, offset] of entries(requirements)) {
         const constraint = stringValue(value);
         if (constraint === undefined) {
-          result.errors.push({ line: lineOf(doc, offset), message: `"${field}.${name}" is not a string` });
+          result.errors.push({
+            line: lineOf(doc, offset),
+            message: `${quoted(`${field}.${name}`)} is not a string`,
+          });
           continue;
         }
         if (isPlatformPackage(name)) continue;

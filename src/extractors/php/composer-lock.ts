@@ -3,6 +3,7 @@ import { basename } from '../../core/paths.js';
 import type { PackageRef } from '../../model/package-ref.js';
 import { entries, lineOf, parseJson, property, rootObject, stringValue } from '../json-tree.js';
 import { isCommitHash } from '../pypi/common.js';
+import { quoted } from '../quote.js';
 import type { Extractor, ExtractResult } from '../types.js';
 import { isPlatformPackage } from './common.js';
 
@@ -32,7 +33,7 @@ export const composerLock: Extractor = {
       const list = property(root, section);
       if (list === undefined) continue;
       if (list.type !== 'array') {
-        result.errors.push({ line: lineOf(doc, list.offset), message: `"${section}" is not an array` });
+        result.errors.push({ line: lineOf(doc, list.offset), message: `${quoted(section)} is not an array` });
         continue;
       }
       for (const entry of list.children ?? []) {
@@ -40,7 +41,7 @@ export const composerLock: Extractor = {
         const name = stringValue(property(entry, 'name'));
         const version = stringValue(property(entry, 'version'));
         if (entry.type !== 'object' || !name || !version) {
-          result.errors.push({ line, message: `an entry of "${section}" has no "name" and "version"` });
+          result.errors.push({ line, message: `an entry of ${quoted(section)} has no "name" and "version"` });
           continue;
         }
         const ref: PackageRef = {

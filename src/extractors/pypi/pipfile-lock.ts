@@ -1,6 +1,7 @@
 import { basename } from '../../core/paths.js';
 import type { PackageRef } from '../../model/package-ref.js';
 import { entries, lineOf, parseJson, property, rootObject, stringValue } from '../json-tree.js';
+import { quoted } from '../quote.js';
 import type { Extractor, ExtractResult } from '../types.js';
 import { makeRef, type SourcedTarget, sourceOfTable, type Table } from './common.js';
 
@@ -30,14 +31,14 @@ export const pipfileLock: Extractor = {
     sections.sort(([a], [b]) => Number(b === 'default') - Number(a === 'default'));
     for (const [section, packages, offset] of sections) {
       if (packages.type !== 'object') {
-        result.errors.push({ line: lineOf(doc, offset), message: `"${section}" is not an object` });
+        result.errors.push({ line: lineOf(doc, offset), message: `${quoted(section)} is not an object` });
         continue;
       }
       const groups = section === 'default' ? [] : section === 'develop' ? ['dev'] : [section];
       for (const [name, entry, keyOffset] of entries(packages)) {
         const line = lineOf(doc, keyOffset);
         if (entry.type !== 'object') {
-          result.errors.push({ line, message: `"${section}.${name}" is not an object` });
+          result.errors.push({ line, message: `${quoted(`${section}.${name}`)} is not an object` });
           continue;
         }
         const fields: Table = {};

@@ -1,4 +1,5 @@
 import { basename } from '../../core/paths.js';
+import { quoted } from '../quote.js';
 import type { Extractor, ExtractResult } from '../types.js';
 import {
   asString,
@@ -52,7 +53,7 @@ export const pipfile: Extractor = {
         } else {
           result.errors.push({
             line,
-            message: `${category}.${name} is neither a version string nor a table`,
+            message: `${quoted(`${category}.${name}`)} is neither a version string nor a table`,
           });
           continue;
         }

@@ -6,6 +6,7 @@ import { basename } from '../../core/paths.js';
 import { normalizePypiName } from '../../model/ecosystem.js';
 import type { PackageRef } from '../../model/package-ref.js';
 import type { ProjectFact } from '../../model/source.js';
+import { quoted } from '../quote.js';
 import type { Extractor, ExtractResult } from '../types.js';
 import {
   asArray,
@@ -81,7 +82,7 @@ export const pyprojectToml: Extractor = {
       if (!Array.isArray(list)) {
         result.errors.push({
           line: toml.keyLocation(section, key),
-          message: `${[...section, key].join('.')} is not a list`,
+          message: `${quoted([...section, key].join('.'))} is not a list`,
         });
         return;
       }
@@ -90,7 +91,7 @@ export const pyprojectToml: Extractor = {
         if (typeof item !== 'string') {
           result.errors.push({
             line: cursor.line([key]),
-            message: `${[...section, key].join('.')} holds a non-string entry`,
+            message: `${quoted([...section, key].join('.'))} holds a non-string entry`,
           });
           continue;
         }
@@ -149,7 +150,7 @@ function readDependencyGroups(
       else
         result.errors.push({
           line: toml.keyLocation(['dependency-groups'], group),
-          message: `dependency group "${group}" includes unknown group "${name}"`,
+          message: `dependency group ${quoted(group)} includes unknown group ${quoted(name)}`,
         });
     }
     includes.set(group, included);

@@ -1,5 +1,6 @@
 import { lazy } from '../../core/lazy.js';
 import type { RefOrigin } from '../../model/package-ref.js';
+import { quoted } from '../quote.js';
 
 const pipRequirements = lazy<typeof import('pip-requirements-js')>('pip-requirements-js');
 
@@ -24,8 +25,29 @@ function splitMarker(text: string): [string, string | undefined] {
   return [text.slice(0, at).trim(), text.slice(text.indexOf(';', at) + 1).trim() || undefined];
 }
 
+/**
+ * Longer requirements are refused before the grammar sees them: its cost grows with the length (a 3 MB name
+ * exhausts memory), and no real requirement, URL and marker included, comes near it.
+ */
+export const MAX_REQUIREMENT_LENGTH = 4096;
+
+/**
+ * How an error names a requirement it could not read: by its leading name only, cut short. The rest of the
+ * line stays out of the message, since a line that is not a requirement may be anything (an included file
+ * that is not a requirements file, a token).
+ */
+function named(body: string): string {
+  const name = /^[A-Za-z0-9][A-Za-z0-9._-]*/.exec(body)?.[0];
+  return name ? ` starting ${quoted(name, 40)}` : '';
+}
+
 /** Parses a PEP 508 requirement with a real grammar (pip-requirements-js); `===` is handled here. */
 export function parseRequirement(text: string): ParsedRequirement {
+  if (text.length > MAX_REQUIREMENT_LENGTH)
+    return {
+      ok: false,
+      error: `a requirement longer than ${MAX_REQUIREMENT_LENGTH} characters${named(text)}`,
+    };
   const [body, marker] = splitMarker(text);
   // The grammar does not accept arbitrary equality; `name===anything` is rare enough to read by hand.
   const arbitrary = /^([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[([^\]]*)\])?\s*===\s*(\S+)$/.exec(body);
@@ -41,7 +63,7 @@ export function parseRequirement(text: string): ParsedRequirement {
   try {
     const parsed = pipRequirements().parsePipRequirementsLine(body);
     if (!parsed || (parsed.type !== 'ProjectName' && parsed.type !== 'ProjectURL')) {
-      return { ok: false, error: `not a requirement: ${body}` };
+      return { ok: false, error: `not a requirement${named(body)}` };
     }
     const requirement: PyRequirement = { name: parsed.name, extras: parsed.extras ?? [], specs: [] };
     if (parsed.type === 'ProjectName') {
@@ -55,7 +77,7 @@ export function parseRequirement(text: string): ParsedRequirement {
     const message = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
     return {
       ok: false,
-      error: `invalid requirement "${body}": ${message.replace(/^Failed to parse requirements line\. /, '')}`,
+      error: `invalid requirement${named(body)}: ${message.replace(/^Failed to parse requirements line\. /, '')}`,
     };
   }
 }

@@ -1,6 +1,7 @@
 import { basename } from '../../core/paths.js';
 import type { PackageRef } from '../../model/package-ref.js';
 import type { ExtractError, ProjectFact, SourceFile } from '../../model/source.js';
+import { quoted } from '../quote.js';
 import type { ExtractContext, Extractor, ExtractResult } from '../types.js';
 import { makeRef, stripExtras, vcsReference } from './common.js';
 import { type PypiTarget, parseRequirement, pypiTarget, specifierText } from './requirement.js';
@@ -135,7 +136,9 @@ function parseOptions(words: string[]): ParsedOption[] {
         ? [written]
         : [...OPTIONS.keys()].filter((o) => o.startsWith(written));
       if (candidates.length !== 1) {
-        out.push({ error: `${candidates.length === 0 ? 'unknown' : 'ambiguous'} option --${written}` });
+        out.push({
+          error: `${candidates.length === 0 ? 'unknown' : 'ambiguous'} option ${quoted(`--${written}`)}`,
+        });
         continue;
       }
       const option = candidates[0]!;
@@ -324,8 +327,11 @@ class RequirementsReader {
     error: (line: number, message: string) => void,
   ): void {
     const included = this.ctx.readRelative(from, path);
-    if (!included) {
-      error(line, `cannot read ${constraint ? 'constraints' : 'requirements'} file ${path}`);
+    if ('error' in included) {
+      error(
+        line,
+        `cannot read ${constraint ? 'constraints' : 'requirements'} file ${quoted(path)}: ${included.error}`,
+      );
       return;
     }
     // Files that include each other (or themselves) are read once.

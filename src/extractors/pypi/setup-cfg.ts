@@ -1,5 +1,6 @@
 import { basename } from '../../core/paths.js';
 import type { ProjectFact, SourceFile } from '../../model/source.js';
+import { quoted } from '../quote.js';
 import type { Extractor, ExtractResult } from '../types.js';
 import { makeRef } from './common.js';
 import { parseRequirement, pypiTarget } from './requirement.js';
@@ -108,8 +109,11 @@ export const setupCfg: Extractor = {
           .map((p) => p.trim())
           .filter(Boolean)) {
           const included = ctx.readRelative(file, path);
-          if (!included) {
-            result.errors.push({ line: first.line, message: `cannot read ${path}` });
+          if ('error' in included) {
+            result.errors.push({
+              line: first.line,
+              message: `cannot read ${quoted(path)}: ${included.error}`,
+            });
             continue;
           }
           for (const [i, raw] of included.text.split(/\r?\n|\r/).entries()) {

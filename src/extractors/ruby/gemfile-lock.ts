@@ -1,6 +1,7 @@
 import { basename } from '../../core/paths.js';
 import type { PackageRef, RefOrigin } from '../../model/package-ref.js';
 import { isCommitHash } from '../pypi/common.js';
+import { quoted } from '../quote.js';
 import type { Extractor, ExtractResult } from '../types.js';
 
 const ID = 'ruby/gemfile-lock';
@@ -63,7 +64,7 @@ export const gemfileLock: Extractor = {
         else
           result.errors.push({
             line: lineNumber,
-            message: `not a dependency line: ${JSON.stringify(line.trim())}`,
+            message: `not a dependency line: ${quoted(line.trim())}`,
           });
         continue;
       }
@@ -85,14 +86,14 @@ export const gemfileLock: Extractor = {
       }
       const spec = inSpecs ? SPEC.exec(line) : null;
       if (!spec) {
-        result.errors.push({ line: lineNumber, message: `not a spec line: ${JSON.stringify(line.trim())}` });
+        result.errors.push({ line: lineNumber, message: `not a spec line: ${quoted(line.trim())}` });
         continue;
       }
       const [, name, version] = spec;
       current = name!;
       edges[current] ??= [];
       if (version === undefined || version.trim() === '') {
-        result.errors.push({ line: lineNumber, message: `the gem "${name}" has no version` });
+        result.errors.push({ line: lineNumber, message: `the gem ${quoted(current)} has no version` });
         continue;
       }
       // One gem locked for several platforms is one gem to vet.

@@ -11,6 +11,7 @@ import {
   type Table,
   TomlLines,
 } from '../pypi/common.js';
+import { quoted } from '../quote.js';
 import type { Extractor, ExtractResult } from '../types.js';
 
 const ID = 'rust/cargo-toml';
@@ -67,7 +68,7 @@ export const cargoToml: Extractor = {
       for (const [key, value] of Object.entries(asTable(table) ?? {})) {
         const line = toml.keyLocation(section, key);
         const problem = (message: string) =>
-          result.errors.push({ line, message: `${[...section, key].join('.')}: ${message}` });
+          result.errors.push({ line, message: `${quoted([...section, key].join('.'))}: ${message}` });
         const entry = dependency(key, value, inherited, problem);
         if (!entry) continue;
         const ref: PackageRef = {
