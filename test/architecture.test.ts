@@ -87,3 +87,26 @@ describe('architecture', () => {
     expect([...new Set(forbidden)]).toEqual([]);
   });
 });
+
+/** Calls that take each element of a spread array as one argument on the stack: a large array overflows it. */
+const STACK_SPREAD =
+  /\b(?:push|unshift|splice|concat|max|min|apply|fromCharCode|fromCodePoint)\(\s*(?:[^(){}[\]]*,\s*)?\.\.\./;
+
+describe('no unbounded array is spread into a call', () => {
+  it('src/ never spreads an array into push, unshift, Math.max and the like (core/arrays.ts has loops)', () => {
+    const offenders: string[] = [];
+    for (const file of sourceFiles(SRC)) {
+      for (const [i, line] of readFileSync(file, 'utf8').split('\n').entries())
+        if (STACK_SPREAD.test(line) && !/^\s*(?:\*|\/\/|\/\*)/.test(line))
+          offenders.push(`${relative(SRC, file)}:${i + 1}: ${line.trim()}`);
+    }
+    expect(offenders).toEqual([]);
+  });
+
+  it('the pattern catches what it is meant to', () => {
+    expect(STACK_SPREAD.test('out.push(...refs);')).toBe(true);
+    expect(STACK_SPREAD.test('Math.max(1, ...lengths)')).toBe(true);
+    expect(STACK_SPREAD.test('const all = [...a, ...b];')).toBe(false);
+    expect(STACK_SPREAD.test('errors.push({ file, ...error });')).toBe(false);
+  });
+});

@@ -1,3 +1,4 @@
+import { pushAll } from '../core/arrays.js';
 import type { RangeAdvisories } from '../model/advisory-facts.js';
 import type { Finding } from '../model/finding.js';
 import { SEVERITIES, type Severity, severityRank } from '../model/severity.js';
@@ -85,7 +86,7 @@ function where(range: RangeAdvisories): string {
   const versions: string[] = [];
   for (const a of range.advisories) {
     if (a.intervals.length > 0) for (const i of a.intervals) intervals.add(i);
-    else versions.push(...a.versions);
+    else pushAll(versions, a.versions);
   }
   const parts = [...intervals, ...new Set(versions)];
   const shown = parts.slice(0, PARTS_IN_MESSAGE).join(', ');

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
+import { pushAll } from '../core/arrays.js';
 import { inputError, VouchError } from '../core/errors.js';
 import { DEFAULT_MAX_DATABASE_AGE_MS, databasePath } from '../core/paths.js';
 import { describeStorageTrouble, storageTrouble } from '../core/sqlite.js';
@@ -123,7 +124,7 @@ export function registerDbCommands(program: Command, io: CliIO, setExit: (code: 
     if (flags.format === 'json') io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     else {
       const out: string[] = [];
-      for (const source of report.sources) out.push(...describeSource(source));
+      for (const source of report.sources) pushAll(out, describeSource(source));
       out.push(
         `Database: ${report.database} (${megabytes(report.sizeBytes)})${report.written ? '' : ' (not changed)'} in ${(report.durationMs / 1000).toFixed(1)}s`,
       );

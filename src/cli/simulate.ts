@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
+import { maxOf } from '../core/arrays.js';
 import { usageError, VouchError } from '../core/errors.js';
 import { databasePath } from '../core/paths.js';
 import { VERSION } from '../core/version.js';
@@ -286,7 +287,7 @@ function listRuns(store: RunStore): string {
     ['run', 'created', 'planned', 'answered', 'failed'],
     ...runs.map((r) => [r.id, r.createdAt, String(r.planned), String(r.ok), String(r.failed)]),
   ];
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
+  const widths = rows[0]!.map((_, i) => maxOf(rows.map((row) => row[i]!.length)));
   return `${rows
     .map((row) =>
       row

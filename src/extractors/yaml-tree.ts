@@ -3,6 +3,7 @@ import { lazy } from '../core/lazy.js';
 
 const yaml = lazy<typeof import('yaml')>('yaml');
 
+import { pushAll } from '../core/arrays.js';
 import type { ExtractError } from '../model/source.js';
 import { type LiteDocument, type Plain, type PlainMap, readLiteYaml } from './yaml-lite.js';
 
@@ -30,7 +31,7 @@ export function parseYamlMapping(
   const lineCounter = new (yaml().LineCounter)();
   // Failsafe: every scalar is a string, so that `version: 1.10` stays `1.10`.
   const doc = yaml().parseDocument(text, { lineCounter, schema: 'failsafe', uniqueKeys: false });
-  errors.push(...firstYamlError(doc, lineCounter));
+  pushAll(errors, firstYamlError(doc, lineCounter));
   const root = doc.contents;
   if (root === null) return undefined;
   if (!yaml().isMap(root)) {

@@ -5,6 +5,7 @@
  */
 
 import { type ParseError, parse as parseTolerant, printParseErrorCode } from 'jsonc-parser';
+import { pushAll } from '../core/arrays.js';
 import { isJson, isObject } from '../core/json.js';
 import { basename } from '../core/paths.js';
 import { LineIndex } from '../model/location.js';
@@ -49,7 +50,7 @@ export function readConversation(file: SourceFile): ConversationRead {
     if (value !== undefined) {
       const found = answersOf(value, file.path);
       if (typeof found === 'string') errors.push({ line: 1, message: found });
-      else answers.push(...found);
+      else pushAll(answers, found);
     }
     return { format, answers, errors };
   }
@@ -60,7 +61,7 @@ export function readConversation(file: SourceFile): ConversationRead {
     if (value === undefined) continue;
     const found = answersOf(value, `${file.path}:line${lineNumber}`);
     if (typeof found === 'string') errors.push({ line: lineNumber, message: found });
-    else answers.push(...found);
+    else pushAll(answers, found);
   }
   return { format, answers, errors };
 }

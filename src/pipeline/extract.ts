@@ -8,6 +8,7 @@ import { realpathSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { describeError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
+import { quoted } from '../extractors/quote.js';
 import { EXTRACTORS, extractorFor } from '../extractors/registry.js';
 import type { ExtractContext, Extractor, ExtractResult, Included } from '../extractors/types.js';
 import { displayPath, readTextFile } from '../inputs/walk.js';
@@ -22,6 +23,9 @@ import type { ScanPlan } from './plan.js';
  * net under any that would quote a whole line of a hostile file.
  */
 const MAX_ERROR_LENGTH = 300;
+
+/** No registry allows names near this long (npm: 214); longer ones are refused before any check sees them. */
+const MAX_NAME_LENGTH = 512;
 
 export interface ExtractSettings {
   cwd: string;
@@ -70,7 +74,14 @@ export async function extractFiles(plan: ScanPlan, settings: ExtractSettings): P
     }
     if (file.extractor.id === 'pypi/imports') out.pythonSources.push(file.source.path);
     if (file.extractor.kind === 'document') for (const ref of result.refs) ref.scope ??= file.source.path;
-    for (const ref of result.refs) out.refs.push(ref);
+    for (const ref of result.refs) {
+      if (ref.name.length <= MAX_NAME_LENGTH) out.refs.push(ref);
+      else
+        result.errors.push({
+          line: ref.location.line,
+          message: `a package name longer than ${MAX_NAME_LENGTH} characters (${quoted(ref.name, 40)}): not checked`,
+        });
+    }
     if (result.facts.length > 0) out.facts.push({ file: file.source.path, facts: result.facts });
     for (const { warning, ...error } of result.errors) {
       const message =
@@ -78,7 +89,9 @@ export async function extractFiles(plan: ScanPlan, settings: ExtractSettings): P
           ? `${error.message.slice(0, MAX_ERROR_LENGTH)}…`
           : error.message;
       if (warning)
-        out.warnings.push(`${file.source.path}${error.line === undefined ? '' : `:${error.line}`}: ${message}`);
+        out.warnings.push(
+          `${file.source.path}${error.line === undefined ? '' : `:${error.line}`}: ${message}`,
+        );
       else out.errors.push({ file: file.source.path, ...error, message, extractor: file.extractor.id });
     }
     if (i % 200 === 0) settings.logger.progress({ task: 'scan', done: i + 1, total: files.length });

@@ -5,6 +5,7 @@
 import { statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ANALYZERS } from '../analyzers/registry.js';
+import { pushAll } from '../core/arrays.js';
 import { type Logger, silentLogger } from '../core/log.js';
 import { DEFAULT_MAX_FILE_SIZE } from '../inputs/walk.js';
 import { packageKey } from '../model/ecosystem.js';
@@ -155,7 +156,7 @@ async function runStages(
     pythonImportMap: options.pythonImportMap ?? {},
     logger,
   });
-  plan.skipped.push(...dropInertTrees(plan, extraction));
+  pushAll(plan.skipped, dropInertTrees(plan, extraction));
   const index = new ProjectIndex(
     extraction.refs,
     [...plan.facts, ...extraction.facts],

@@ -1,3 +1,4 @@
+import { pushAll } from '../core/arrays.js';
 import { type Ecosystem, packageKey } from '../model/ecosystem.js';
 import type { PackageRef, RefOrigin } from '../model/package-ref.js';
 import type { NodeLinker, PackageManager, ProjectFact } from '../model/source.js';
@@ -434,18 +435,21 @@ export class ProjectIndex {
     for (const dir of ancestorsOf(file)) {
       const here = (this.manifests.get(dir) ?? []).filter((m) => m.ecosystem === ecosystem);
       if (NEAREST_MANIFEST_ONLY.has(ecosystem)) {
-        out.push(...here);
+        pushAll(out, here);
         if (here.some((m) => this.manifestFiles.has(m.file))) return out;
         continue;
       }
-      if (ecosystem !== 'npm') out.push(...here);
+      if (ecosystem !== 'npm') pushAll(out, here);
       // A package.json with no name and no dependencies (`{"type": "module"}` in dist/esm/) marks how the
       // files below it load, not a package: Node resolves their imports from the package above.
       else if (here.some((m) => m.name !== undefined || m.declared.size > 0 || m.isWorkspaceRoot))
-        out.push(...here);
+        pushAll(out, here);
       if (ecosystem !== 'npm') {
         const nested = this.manifests.get(dir === '.' ? 'requirements' : `${dir}/requirements`) ?? [];
-        out.push(...nested.filter((m) => m.ecosystem === ecosystem));
+        pushAll(
+          out,
+          nested.filter((m) => m.ecosystem === ecosystem),
+        );
       }
     }
     return out;

@@ -8,6 +8,7 @@
  */
 import { existsSync, readdirSync, realpathSync } from 'node:fs';
 import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
+import { pushAll } from '../core/arrays.js';
 import { isObject } from '../core/json.js';
 import type { Env } from '../core/paths.js';
 import { treeSitterParser } from '../extractors/tree-sitter.js';
@@ -470,7 +471,7 @@ export async function rubygemsSources(
   trust: Trust = scanTrust(process.cwd(), env),
 ): Promise<RegistrySources> {
   const files = ['/etc/gemrc', join(homeOf(env), '.gemrc')];
-  if (env.GEMRC) files.push(...env.GEMRC.split(delimiter).filter(Boolean));
+  if (env.GEMRC) pushAll(files, env.GEMRC.split(delimiter).filter(Boolean));
   let found: RegistrySources | undefined;
   for (const file of files) {
     const text = readText(file);

@@ -2,6 +2,8 @@
  * The severity of an advisory: the CVSS base score computed from its vector when it has one, else the
  * database's own label, else `medium`. Malicious-package records are always critical.
  */
+
+import { pushAll } from '../core/arrays.js';
 import { lazy } from '../core/lazy.js';
 import type { OsvRecord, OsvSeverity } from '../model/osv.js';
 import { type Severity, severityRank } from '../model/severity.js';
@@ -79,7 +81,7 @@ export function advisorySeverity(record: OsvRecord): AdvisorySeverity {
   if (isMaliciousId(record.id)) return { severity: 'critical' };
   // A record sets severity either for the whole advisory or per affected package, never both.
   const vectors: OsvSeverity[] = [...(record.severity ?? [])];
-  for (const affected of record.affected ?? []) vectors.push(...(affected.severity ?? []));
+  for (const affected of record.affected ?? []) pushAll(vectors, affected.severity ?? []);
   for (const type of CVSS_PREFERENCE) {
     let best: AdvisorySeverity | undefined;
     for (const entry of vectors) {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isRequirementsFile, requirementsTxt } from '../../src/extractors/pypi/requirements.js';
 import type { ExtractResult } from '../../src/extractors/types.js';
+import { testContext } from '../helpers.js';
 import { extractWithIncludes } from './fixture-context.js';
 
 function extract(...parts: string[]): ExtractResult {
@@ -154,5 +155,18 @@ describe('pypi/requirements', () => {
     expect(out.refs.map((r) => `${r.name}:${r.location.line}`)).toEqual(['good-one:1', 'also-good:5']);
     expect(out.errors.map((e) => e.line)).toEqual([2, 3, 4, 6, 7]);
     expect(out.errors[2]?.message).toBe('unknown option "--no-such-option"');
+  });
+
+  it('refuses a 3 MB requirement at once instead of handing it to the grammar (which runs out of memory)', () => {
+    const text = `flask==2.0\n${'a'.repeat(3_000_000)}==1.0\nrequests\n`;
+    const out = requirementsTxt.extract({ path: 'requirements.txt', text }, testContext());
+    expect(out.refs.map((r) => r.name)).toEqual(['flask', 'requests']);
+    expect(out.errors).toEqual([
+      {
+        line: 2,
+        message:
+          'a requirement longer than 4096 characters starting "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa…"',
+      },
+    ]);
   });
 });

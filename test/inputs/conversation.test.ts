@@ -150,3 +150,16 @@ describe('conversation formats are detected', () => {
     expect(detect('<stdin>', '{ not json at all')).toBe('markdown');
   });
 });
+
+describe('large conversations', () => {
+  it('reads 150,000 assistant turns without overflowing the stack', () => {
+    const turns = Array.from({ length: 150_000 }, (_, i) => ({
+      role: 'assistant',
+      content: `pip install p${i}`,
+    }));
+    const read = readConversation({ path: 'big.json', text: JSON.stringify(turns) });
+    expect(read.errors).toEqual([]);
+    expect(read.answers).toHaveLength(150_000);
+    expect(read.answers.at(-1)?.text).toBe('pip install p149999');
+  });
+});

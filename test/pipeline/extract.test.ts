@@ -141,3 +141,16 @@ describe('includes never leave the tree', () => {
     expect(everyFormat(result)).not.toContain(SECRET);
   });
 });
+
+describe('names', () => {
+  it('a package name longer than any registry allows is refused with its line, and never checked', async () => {
+    const { repo } = home({
+      'Cargo.toml': `[package]\nname = "a"\n\n[dependencies]\n${'x'.repeat(600)} = "1"\nserde = "1"\n`,
+    });
+    const result = await scan(['.'], { cwd: repo });
+    expect(result.packages.map((p) => p.name)).toEqual(['serde']);
+    expect(errorsOf(result)).toEqual([
+      `Cargo.toml:5 a package name longer than 512 characters ("${'x'.repeat(40)}…"): not checked`,
+    ]);
+  });
+});

@@ -1,4 +1,5 @@
 import type { Node } from 'web-tree-sitter';
+import { pushAll } from '../../core/arrays.js';
 import type { PackageRef } from '../../model/package-ref.js';
 import { TreeSitterGrammar } from '../tree-sitter.js';
 import { nodeStart } from '../tree-sitter-errors.js';
@@ -59,7 +60,7 @@ function importSpecs(root: Node): Node[] {
   const specs: Node[] = [];
   for (const child of root.namedChildren) {
     if (child.type === 'import_declaration' || child.type === 'ERROR')
-      specs.push(...child.descendantsOfType('import_spec'));
+      pushAll(specs, child.descendantsOfType('import_spec'));
   }
   return specs;
 }

@@ -1,4 +1,5 @@
 import type { MarkdownIt, Token } from 'markdown-it';
+import { pushAll } from '../../core/arrays.js';
 import { lazy } from '../../core/lazy.js';
 import { basename } from '../../core/paths.js';
 import { LineIndex } from '../../model/location.js';
@@ -328,7 +329,7 @@ class AnswerReader {
       }
       const comment = hashComments ? line.indexOf('#') : js ? line.indexOf('//') : -1;
       if (comment !== -1 && line.slice(0, comment).trim() === '') {
-        pieces.push(...proseCommands(line, line1, indent, comment));
+        pushAll(pieces, proseCommands(line, line1, indent, comment));
       }
     }
     let text = lines.join('\n');

@@ -1,3 +1,4 @@
+import { pushAll } from '../../core/arrays.js';
 import { basename } from '../../core/paths.js';
 import type { PackageRef } from '../../model/package-ref.js';
 import type { ExtractError, SourceFile } from '../../model/source.js';
@@ -69,9 +70,9 @@ export const gradleBuild: Extractor = {
   extract(file, ctx) {
     const result: ExtractResult = { refs: [], errors: [], facts: [] };
     const lexed = tokenize(file.text);
-    result.errors.push(...lexed.errors);
+    pushAll(result.errors, lexed.errors);
     const brackets = matchBrackets(lexed.tokens);
-    result.errors.push(...brackets.errors);
+    pushAll(result.errors, brackets.errors);
     const reader = new GradleReader(file, lexed.tokens, brackets, ctx, result);
     reader.read();
     result.facts.push({ kind: 'manifest', ecosystem: 'Maven' });

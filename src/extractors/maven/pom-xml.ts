@@ -1,3 +1,4 @@
+import { pushAll } from '../../core/arrays.js';
 import type { PackageRef } from '../../model/package-ref.js';
 import type { SourceFile } from '../../model/source.js';
 import { quoted } from '../quote.js';
@@ -47,7 +48,7 @@ export const pomXml: Extractor = {
   extract(file, ctx) {
     const result: ExtractResult = { refs: [], errors: [], facts: [] };
     const doc = parseXml(file.text);
-    result.errors.push(...doc.errors);
+    pushAll(result.errors, doc.errors);
     if (!doc.root) return result;
     if (doc.root.name !== 'project') {
       if (doc.errors.length === 0)
@@ -190,7 +191,7 @@ class PomReader {
     const scope = childText(dependency, 'scope');
     const groups = [...baseGroups];
     if (baseGroups.length === 0) {
-      groups.push(...(SCOPE_GROUPS[scope ?? ''] ?? []));
+      pushAll(groups, SCOPE_GROUPS[scope ?? ''] ?? []);
       if (childText(dependency, 'optional') === 'true') groups.push('optional');
     }
     if (groups.length > 0) ref.groups = groups;

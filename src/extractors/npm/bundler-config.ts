@@ -1,8 +1,10 @@
 import type { Node as OxcNode, Visitor } from 'oxc-parser';
+import { pushAll } from '../../core/arrays.js';
 import { lazy } from '../../core/lazy.js';
 import { basename } from '../../core/paths.js';
 import { LineIndex } from '../../model/location.js';
 import type { ExtractError, ProjectFact, SourceFile } from '../../model/source.js';
+import { jsNestingExceeds, nestingError } from '../nesting.js';
 import type { Extractor, ExtractResult } from '../types.js';
 import { extractJsImports } from './imports.js';
 
@@ -36,7 +38,7 @@ export const bundlerConfig: Extractor = {
     const json = BABELRC.test(basename(file.path));
     const result: ExtractResult = json ? { refs: [], errors: [], facts: [] } : extractJsImports(file);
     const read = readConfig(file, json);
-    result.errors.push(...read.errors);
+    pushAll(result.errors, read.errors);
     const { patterns, regexes, roots, unread } = read;
     if (patterns.length > 0 || regexes.length > 0) {
       const fact: ProjectFact = { kind: 'import-aliases', ecosystem: 'npm', patterns };
@@ -68,6 +70,12 @@ function readConfig(file: SourceFile, json: boolean): ConfigRead {
   const out: ConfigRead = { patterns: [], regexes: [], roots: [], unread: [], errors: [] };
   // A JSON config is an expression: parsed as one, it gives the same tree (and the same offsets, plus one).
   const text = json ? `(${file.text})` : file.text;
+  // oxc recurses on the native stack (see nesting.ts); imports.ts reports the error for a script.
+  const tooDeep = jsNestingExceeds(text);
+  if (tooDeep !== undefined) {
+    if (json) out.errors.push(nestingError(tooDeep));
+    return out;
+  }
   const parsed = oxc().parseSync(json ? 'config.js' : file.path, text, { lang: json ? 'js' : undefined });
   if (json && parsed.errors.length > 0) {
     const label = parsed.errors[0]?.labels[0];

@@ -1,10 +1,12 @@
 import { builtinModules } from 'node:module';
 import type { ParserOptions, Visitor } from 'oxc-parser';
+import { pushAll } from '../../core/arrays.js';
 import { lazy } from '../../core/lazy.js';
 import { typesPackage } from '../../model/ecosystem.js';
 import { LineIndex } from '../../model/location.js';
 import type { PackageRef } from '../../model/package-ref.js';
 import type { SourceFile } from '../../model/source.js';
+import { jsNestingExceeds, nestingError } from '../nesting.js';
 import type { Extractor, ExtractResult } from '../types.js';
 import { packageNameOfSpecifier } from './spec.js';
 
@@ -55,6 +57,12 @@ export const jsImports: Extractor = {
  */
 export function extractJsImports(file: SourceFile): ExtractResult {
   const result: ExtractResult = { refs: [], errors: [], facts: [] };
+  // oxc recurses on the native stack: a file nested deep enough would kill the process, not throw.
+  const tooDeep = jsNestingExceeds(file.text);
+  if (tooDeep !== undefined) {
+    result.errors.push(nestingError(tooDeep));
+    return result;
+  }
   const lines = new LineIndex(file.text);
   const options = parserOptions(file.path);
   const uses: Use[] = [];
@@ -73,7 +81,7 @@ export function extractJsImports(file: SourceFile): ExtractResult {
     walkForRequires = parsed.errors.length === 0;
   }
   const mod = parsed.module;
-  uses.push(...recordUses(mod, file.text));
+  pushAll(uses, recordUses(mod, file.text));
 
   if (parsed.errors.length > 0) {
     // oxc stops at the first error: a lexer reads the import statements (and the masked requires) of the

@@ -3,6 +3,7 @@ import { lazy } from '../../core/lazy.js';
 
 const yarnParsers = lazy<typeof import('@yarnpkg/parsers')>('@yarnpkg/parsers');
 
+import { pushAll } from '../../core/arrays.js';
 import { basename } from '../../core/paths.js';
 import type { PackageRef } from '../../model/package-ref.js';
 import type { ExtractError } from '../../model/source.js';
@@ -187,7 +188,7 @@ function parseWhole(text: string, blocks: Block[]): Entry[] | undefined {
     const descriptors = key.split(/,\s*/);
     const shared = isObject(value) ? byValue.get(value) : undefined;
     if (shared) {
-      shared.descriptors.push(...descriptors);
+      pushAll(shared.descriptors, descriptors);
       continue;
     }
     const entry: Entry = { descriptors, value, line: headerLines.get(descriptors[0] ?? '') ?? 1 };

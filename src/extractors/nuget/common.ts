@@ -1,3 +1,4 @@
+import { pushAll } from '../../core/arrays.js';
 import type { PackageRef } from '../../model/package-ref.js';
 import type { ExtractError, SourceFile } from '../../model/source.js';
 import { quoted } from '../quote.js';
@@ -32,7 +33,7 @@ export function rootElement(
   errors: ExtractError[],
 ): XmlElement | undefined {
   const doc = parseXml(text);
-  errors.push(...doc.errors);
+  pushAll(errors, doc.errors);
   const root = doc.root;
   if (!root) return undefined;
   if (root.name === expected) return root;

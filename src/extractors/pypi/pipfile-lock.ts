@@ -1,3 +1,4 @@
+import { pushAll } from '../../core/arrays.js';
 import { basename } from '../../core/paths.js';
 import type { PackageRef } from '../../model/package-ref.js';
 import { entries, lineOf, parseJson, property, rootObject, stringValue } from '../json-tree.js';
@@ -22,7 +23,7 @@ export const pipfileLock: Extractor = {
     // An empty lockfile locks nothing; it is not a broken one.
     if (file.text.trim() === '') return result;
     const doc = parseJson(file.text);
-    result.errors.push(...doc.errors);
+    pushAll(result.errors, doc.errors);
     const root = rootObject(doc, 'Pipfile.lock', result.errors);
     if (!root) return result;
     const seen = new Set<string>();

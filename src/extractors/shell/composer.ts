@@ -1,3 +1,4 @@
+import { pushAll } from '../../core/arrays.js';
 import { composerConstraint, isPlatformPackage } from '../php/common.js';
 import {
   commandName,
@@ -47,7 +48,7 @@ export const resolveComposer: Resolver = (words) => {
     const next = positionals[i + 1];
     // `vendor/pkg ^1.2`: a word without a slash after a package is its constraint.
     const constraint = next && !next.value.includes('/') && !PACKAGE.test(next.value) ? next : undefined;
-    out.push(...composerPackages([word], constraint, groups));
+    pushAll(out, composerPackages([word], constraint, groups));
     if (constraint && !word.value.includes(':') && !word.value.includes('=')) i++;
   }
   return out;

@@ -3,8 +3,10 @@ import { lazy } from '../../core/lazy.js';
 
 const unbash = lazy<typeof import('unbash')>('unbash');
 
+import { pushAll } from '../../core/arrays.js';
 import { LineIndex } from '../../model/location.js';
 import type { PackageRef } from '../../model/package-ref.js';
+import { bracketNestingExceeds, nestingError } from '../nesting.js';
 import type { Extractor, ExtractResult } from '../types.js';
 import { commandName, parseArgs, type Resolver, type ShellPackage, type ShellWord } from './args.js';
 import { resolveCargo } from './cargo.js';
@@ -123,6 +125,12 @@ export function extractShellCommands(text: string, file: string): ExtractResult 
     const { line, column } = lines.position(offset);
     result.errors.push({ line, column, message: `shell syntax error: ${message}` });
   };
+  // The syntax tree is walked by recursion, one call per level: bound the levels before parsing.
+  const tooDeep = bracketNestingExceeds(text);
+  if (tooDeep !== undefined) {
+    result.errors.push(nestingError(tooDeep));
+    return result;
+  }
   const packages: ShellPackage[] = [];
   walkSource(text, (pos) => pos, true, 0, packages, addError);
   for (const pkg of packages) result.refs.push(toRef(pkg, file, lines));
@@ -201,7 +209,7 @@ class Walker {
         dynamic: isDynamic(word),
       });
     }
-    this.out.push(...this.dispatch(words));
+    pushAll(this.out, this.dispatch(words));
   }
 
   private dispatch(words: ShellWord[]): ShellPackage[] {
