@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { VERSION } from '../core/version.js';
-import { loadConfig } from '../pipeline/config.js';
+import { configInScannedTree, loadConfig } from '../pipeline/config.js';
 import { scan } from '../pipeline/scan.js';
 import { registerCheckCommand } from './check.js';
 import { registerDbCommands } from './db.js';
@@ -65,6 +65,8 @@ function buildProgram(io: CliIO, setExit: (code: number) => void): Command {
 async function runScan(io: CliIO, paths: string[], flags: ScanFlags): Promise<number> {
   const config = loadConfig(io.cwd, flags.config);
   const logger = cliLogger(io);
+  const selfConfigured = configInScannedTree(config, paths, io.cwd);
+  if (selfConfigured) logger.warn(selfConfigured);
   const options = reportScanOptions(flags, config, io, logger);
   const result = await scan(paths, {
     ...options,
@@ -75,6 +77,7 @@ async function runScan(io: CliIO, paths: string[], flags: ScanFlags): Promise<nu
     includeDocuments: flags.includeDocs ?? config.includeDocuments,
   });
   logger.finish();
+  if (selfConfigured) result.warnings = [selfConfigured, ...(result.warnings ?? [])];
   return writeReport(io, result, flags, config);
 }
 

@@ -22,7 +22,8 @@ export interface ReportFlags extends RegistryFlags {
   failOn?: FailOn;
   strict?: boolean;
   maxFileSize?: number;
-  config?: string;
+  /** A file, or false for `--no-config`. */
+  config?: string | false;
   database?: string | false;
   maxDatabaseAge?: number;
 }
@@ -53,6 +54,7 @@ export function addReportOptions(command: Command): Command {
     )
     .option('--max-file-size <size>', 'skip files larger than this (default: 10MB)', parseSize)
     .option('--config <file>', 'configuration file (default: ./vouch.config.json when present)')
+    .option('--no-config', 'read no configuration file, not even ./vouch.config.json')
     .option('--database <path>', 'vulnerability database (default: <cache>/osv.sqlite, see vouch db update)')
     .option('--no-database', 'skip the checks that need the vulnerability database')
     .option(

@@ -1,5 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { resolve, sep } from 'node:path';
 import { VouchError } from '../core/errors.js';
 import { isEcosystem } from '../model/ecosystem.js';
 import { FINDING_KIND_IDS, type FindingKind } from '../model/finding.js';
@@ -33,8 +33,9 @@ export interface VouchConfig {
 
 const CONFIG_FILE = 'vouch.config.json';
 
-/** The configuration named, or the one in the working directory, or none. */
-export function loadConfig(cwd: string, explicit?: string): VouchConfig {
+/** The configuration named, or the one in the working directory, or none (`explicit` false: none). */
+export function loadConfig(cwd: string, explicit?: string | false): VouchConfig {
+  if (explicit === false) return {};
   const path = explicit ? resolve(cwd, explicit) : resolve(cwd, CONFIG_FILE);
   if (!existsSync(path)) {
     if (explicit) throw new VouchError('CONFIG', `${explicit}: no such configuration file`);
@@ -214,4 +215,45 @@ function ignoreEntry(entry: unknown, where: string, fail: (m: string) => never):
   if (!out.kind && !out.package && !out.id && !out.path)
     fail(`"${where}" must name at least one of "kind", "package", "id" or "path"`);
   return out;
+}
+
+/**
+ * A warning when the configuration was read from inside a folder being scanned: the repository under scan
+ * then decides its own gate (`failOn: none`, `exclude`), which is the scanned code vouching for itself.
+ */
+export function configInScannedTree(
+  config: VouchConfig,
+  inputs: readonly string[],
+  cwd: string,
+): string | undefined {
+  if (!config.path) return undefined;
+  const file = realPath(resolve(cwd, config.path));
+  for (const input of inputs) {
+    if (input === '-') continue;
+    const folder = realPath(resolve(cwd, input));
+    if (file.startsWith(`${folder}${sep}`) && isFolder(folder)) {
+      const shown = config.path;
+      return (
+        `the configuration ${shown} lies inside the scanned folder ${input}: the code under scan sets its own ` +
+        'gate (failOn, exclude, ignore); to pin yours, pass --config FILE from outside it, or --no-config'
+      );
+    }
+  }
+  return undefined;
+}
+
+function realPath(path: string): string {
+  try {
+    return realpathSync.native(path);
+  } catch {
+    return path;
+  }
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
