@@ -2,8 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { CliIO } from '../../src/cli/io.js';
-import { main } from '../../src/cli/main.js';
+import { runOffline } from '../cli/run-cli.js';
 import { writeTree } from '../helpers.js';
 
 let dir: string | undefined;
@@ -24,24 +23,10 @@ function hostileRepo(): { repo: string; pinned: string } {
   return { repo, pinned: join(dir, 'ci', 'vouch.config.json') };
 }
 
-async function cli(args: string[], cwd: string) {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIO = {
-    stdout: { write: (s: string) => (stdout += s), isTTY: false },
-    stderr: { write: (s: string) => (stderr += s), isTTY: false },
-    env: { VOUCH_CACHE_DIR: process.env.VOUCH_CACHE_DIR },
-    cwd,
-    readStdin: async () => '',
-  };
-  const exit = await main([...args, '--no-registry', '--no-database'], io);
-  return { exit, stdout, stderr };
-}
-
 describe('a scanned repository cannot switch its own gate off unnoticed', () => {
   it('says so, in every output, when the configuration lies inside the scanned folder', async () => {
     const { repo } = hostileRepo();
-    const out = await cli(['scan', '.', '--format', 'json'], repo);
+    const out = await runOffline(['scan', '.', '--format', 'json'], repo);
     expect(out.exit).toBe(0); // the repository's failOn: none and exclude still apply: the user asked for them
     expect(out.stderr).toMatch(
       /vouch: warning: the configuration vouch\.config\.json lies inside the scanned folder \.: .*--config FILE .*--no-config/,
@@ -53,7 +38,7 @@ describe('a scanned repository cannot switch its own gate off unnoticed', () => 
 
   it('--no-config reads no configuration: the gate is the default one', async () => {
     const { repo } = hostileRepo();
-    const out = await cli(['scan', '.', '--no-config'], repo);
+    const out = await runOffline(['scan', '.', '--no-config'], repo);
     expect(out.exit).toBe(1);
     expect(out.stdout).toMatch(/undeclared\s+npm:body-parser/);
     expect(out.stderr).toBe('');
@@ -61,7 +46,7 @@ describe('a scanned repository cannot switch its own gate off unnoticed', () => 
 
   it('--config FILE pins a configuration kept outside the scanned folder, without a warning', async () => {
     const { repo, pinned } = hostileRepo();
-    const out = await cli(['scan', '.', '--config', pinned], repo);
+    const out = await runOffline(['scan', '.', '--config', pinned], repo);
     expect(out.exit).toBe(1);
     expect(out.stderr).toBe('');
   });

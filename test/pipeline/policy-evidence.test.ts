@@ -3,10 +3,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { CliIO } from '../../src/cli/io.js';
-import { main } from '../../src/cli/main.js';
 import { exitCodeFor } from '../../src/pipeline/policy.js';
 import { scan } from '../../src/pipeline/scan.js';
+import { runOffline } from '../cli/run-cli.js';
 import { writeTree } from '../helpers.js';
 
 let dir: string | undefined;
@@ -20,31 +19,13 @@ function tree(files: Record<string, string | Buffer>): string {
   return dir;
 }
 
-async function cli(args: string[], cwd: string, stdin = '') {
-  let stdout = '';
-  let stderr = '';
-  let stdinLimit: number | undefined;
-  const io: CliIO = {
-    stdout: { write: (s: string) => (stdout += s), isTTY: false },
-    stderr: { write: (s: string) => (stderr += s), isTTY: false },
-    env: { VOUCH_CACHE_DIR: process.env.VOUCH_CACHE_DIR },
-    cwd,
-    readStdin: async (limit) => {
-      stdinLimit = limit;
-      return stdin.slice(0, limit + 1);
-    },
-  };
-  const exit = await main([...args, '--no-registry', '--no-database'], io);
-  return { exit, stdout, stderr, stdinLimit };
-}
-
 describe('the gate never passes on missing evidence', () => {
   it('a manifest skipped for a NUL byte fails the gate (exit 2) and is named', async () => {
     const cwd = tree({
       'requirements.txt': Buffer.concat([Buffer.from('flask==0.1\n'), Buffer.from([0]), Buffer.from('x\n')]),
       'app.py': 'import flask\n',
     });
-    const out = await cli(['scan', '.'], cwd);
+    const out = await runOffline(['scan', '.'], cwd);
     expect(out.exit).toBe(2);
     expect(out.stdout).toMatch(
       /Not read, so the scan is incomplete \(1\)\n\s+requirements\.txt\s+manifest: binary/,
@@ -64,7 +45,7 @@ describe('the gate never passes on missing evidence', () => {
   it('a FIFO in place of a manifest is skipped, listed and fails the gate (the scan does not hang)', async () => {
     const cwd = tree({ 'app.py': 'import flask\n' });
     execFileSync('mkfifo', [join(cwd, 'requirements.txt')]);
-    const out = await cli(['scan', '.', '--format', 'json'], cwd);
+    const out = await runOffline(['scan', '.', '--format', 'json'], cwd);
     expect(out.exit).toBe(2);
     expect(JSON.parse(out.stdout).skipped).toEqual([
       { file: 'requirements.txt', reason: 'not-a-regular-file', kind: 'manifest' },
@@ -76,7 +57,7 @@ describe('the gate never passes on missing evidence', () => {
     const bad = Buffer.concat([Buffer.from(cwd), Buffer.from('/svc-'), Buffer.from([0xc3, 0x28])]);
     mkdirSync(bad);
     writeFileSync(Buffer.concat([bad, Buffer.from('/package.json')]), '{"dependencies":{"evil":"1"}}');
-    const out = await cli(['scan', '.'], cwd);
+    const out = await runOffline(['scan', '.'], cwd);
     expect(out.exit).toBe(2);
     expect(out.stdout).toMatch(/svc-\uFFFD\(\s+folder: its name is not valid UTF-8/);
   });
@@ -86,7 +67,7 @@ describe('the gate never passes on missing evidence', () => {
       'package.json': '{"name":"app"}',
       'dist/blob.js': Buffer.from([0x72, 0x00, 0x01]),
     });
-    const out = await cli(['scan', '.'], cwd);
+    const out = await runOffline(['scan', '.'], cwd);
     expect(out.exit).toBe(0);
     expect(out.stdout).toMatch(/Skipped \(1\)\n\s+dist\/blob\.js\s+binary/);
   });
@@ -101,7 +82,7 @@ describe('the gate never passes on missing evidence', () => {
 
   it('standard input over --max-file-size is read no further and refused', async () => {
     const cwd = tree({});
-    const out = await cli(
+    const out = await runOffline(
       ['scan', '-', '--max-file-size', '1KB'],
       cwd,
       `npm install a\n${'x'.repeat(10_000)}`,
