@@ -7,6 +7,7 @@ import { describeStorageTrouble, storageTrouble } from '../core/sqlite.js';
 import { ECOSYSTEMS, type Ecosystem } from '../model/ecosystem.js';
 import { EXIT } from '../pipeline/policy.js';
 import { updatePopularPypi } from '../registry/popular.js';
+import { plain } from '../reporters/escape.js';
 import { importOsv, type SourceReport } from '../vulndb/import.js';
 import { type DatabaseStatus, VulnDatabase } from '../vulndb/store.js';
 import { updateDatabase } from '../vulndb/update.js';
@@ -128,7 +129,7 @@ export function registerDbCommands(program: Command, io: CliIO, setExit: (code: 
       out.push(
         `Database: ${report.database} (${megabytes(report.sizeBytes)})${report.written ? '' : ' (not changed)'} in ${(report.durationMs / 1000).toFixed(1)}s`,
       );
-      io.stdout.write(`${out.join('\n')}\n`);
+      io.stdout.write(`${plain(out.join('\n'))}\n`);
     }
     setExit(report.sources.some((s) => s.error) ? EXIT.input : EXIT.clean);
   });
@@ -190,7 +191,7 @@ export function registerDbCommands(program: Command, io: CliIO, setExit: (code: 
         ...status.sources.map((s) => [s.url ?? s.location, count(s.records), count(s.skipped), s.fetchedAt]),
       ]),
     ];
-    io.stdout.write(`${out.join('\n')}\n`);
+    io.stdout.write(`${plain(out.join('\n'))}\n`);
   });
 }
 

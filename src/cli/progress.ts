@@ -1,4 +1,5 @@
 import type { Logger } from '../core/log.js';
+import { oneLine } from '../reporters/escape.js';
 import type { CliIO } from './io.js';
 
 /** Renders library progress on stderr, on a TTY only; warnings always, debug with VOUCH_DEBUG. */
@@ -15,17 +16,17 @@ export function cliLogger(io: CliIO): Logger & { finish(): void } {
       last = now;
       const total = event.total === undefined ? '' : `/${event.total}`;
       io.stderr.write(
-        `\r\x1b[2K${event.task}: ${event.done}${total}${event.detail ? ` ${event.detail}` : ''}`,
+        `\r\x1b[2K${event.task}: ${event.done}${total}${event.detail ? ` ${oneLine(event.detail)}` : ''}`,
       );
       drawn = true;
     },
     warn(message) {
       if (drawn) io.stderr.write('\r\x1b[2K');
       drawn = false;
-      io.stderr.write(`vouch: warning: ${message}\n`);
+      io.stderr.write(`vouch: warning: ${oneLine(message)}\n`);
     },
     debug(message) {
-      if (io.env.VOUCH_DEBUG) io.stderr.write(`vouch: debug: ${message}\n`);
+      if (io.env.VOUCH_DEBUG) io.stderr.write(`vouch: debug: ${oneLine(message)}\n`);
     },
     finish() {
       if (drawn) io.stderr.write('\r\x1b[2K');

@@ -17,6 +17,7 @@ import {
   rubygemsSources,
 } from '../registry/sources.js';
 import { scanTrust } from '../registry/trust.js';
+import { plain } from '../reporters/escape.js';
 import type { CliIO } from './io.js';
 
 /** The options naming a registry per ecosystem (`--npm-registry` → `npmRegistry`), passed on as given. */
@@ -231,7 +232,7 @@ export function registerRegistryCommands(program: Command, io: CliIO, setExit: (
       }
       for (const note of new Set(ignored)) lines.push(`note: ${note}`);
       lines.push(`cache:        ${registryCachePath(io.env)}`);
-      io.stdout.write(`${lines.join('\n')}\n`);
+      io.stdout.write(`${plain(lines.join('\n'))}\n`);
       setExit(EXIT.clean);
     });
 }

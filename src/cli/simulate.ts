@@ -9,6 +9,7 @@ import { VERSION } from '../core/version.js';
 import { loadConfig } from '../pipeline/config.js';
 import { EXIT } from '../pipeline/policy.js';
 import type { RegistryOptions } from '../registry/resolve.js';
+import { plain } from '../reporters/escape.js';
 import type { AnalysisOptions } from '../simulate/analysis.js';
 import { Cassette, CassetteRecorder } from '../simulate/cassette.js';
 import {
@@ -367,7 +368,7 @@ async function runSimulate(io: CliIO, paths: string[], flags: SimulateFlags): Pr
       lines.push(
         `ask the failed ones again: ${shellCommand(resumeArguments(io, flags, run.plan, summary.runId))}`,
       );
-    io.stdout.write(`${lines.join('\n')}\n`);
+    io.stdout.write(`${plain(lines.join('\n'))}\n`);
     return summary.asked > 0 && summary.answered === 0 ? EXIT.internal : EXIT.clean;
   });
 }

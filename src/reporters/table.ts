@@ -3,6 +3,7 @@ import { formatLocation } from '../model/location.js';
 import type { PackageRef } from '../model/package-ref.js';
 import { isMissingEvidence, SKIP_REASONS } from '../model/result.js';
 import type { Severity } from '../model/severity.js';
+import { oneLine } from './escape.js';
 import type { Reporter } from './types.js';
 
 type Colors = ReturnType<typeof pc.createColors>;
@@ -23,9 +24,10 @@ function severityColor(c: Colors, severity: Severity): (s: string) => string {
 }
 
 function table(
-  rows: string[][],
+  cells: string[][],
   colorize: ((cell: string, col: number, row: number) => string) | undefined,
 ): string {
+  const rows = cells.map((row) => row.map(oneLine));
   const widths: number[] = [];
   for (const row of rows) {
     row.forEach((cell, i) => {
@@ -111,26 +113,27 @@ export const tableReporter: Reporter = (result, options) => {
 
   if (result.errors.length > 0) {
     out.push('', c.bold(c.red(`Errors (${result.errors.length})`)));
-    for (const e of result.errors) out.push(`  ${formatLocation(e)}  ${e.message}`);
+    for (const e of result.errors) out.push(`  ${oneLine(formatLocation(e))}  ${oneLine(e.message)}`);
   }
   if (result.unchecked.length > 0) {
     out.push('', c.bold(`Not checked (${result.unchecked.length})`));
-    for (const u of result.unchecked) out.push(`  ${u.ecosystem}:${u.name}  ${u.check}: ${u.reason}`);
+    for (const u of result.unchecked)
+      out.push(`  ${oneLine(`${u.ecosystem}:${u.name}  ${u.check}: ${u.reason}`)}`);
   }
   const skippedChecks = result.checks.filter((check) => check.status === 'skipped');
   if (skippedChecks.length > 0) {
     out.push('', c.bold('Checks skipped'));
-    for (const check of skippedChecks) out.push(`  ${check.id}: ${check.reason ?? ''}`);
+    for (const check of skippedChecks) out.push(`  ${check.id}: ${oneLine(check.reason ?? '')}`);
   }
   const missing = result.skipped.filter(isMissingEvidence);
   if (missing.length > 0) {
     out.push('', c.bold(c.red(`Not read, so the scan is incomplete (${missing.length})`)));
-    for (const s of missing) out.push(`  ${s.file}  ${s.kind ?? 'file'}: ${SKIP_REASONS[s.reason]}`);
+    for (const s of missing) out.push(`  ${oneLine(s.file)}  ${s.kind ?? 'file'}: ${SKIP_REASONS[s.reason]}`);
   }
   const skipped = result.skipped.filter((s) => !isMissingEvidence(s));
   if (skipped.length > 0) {
     out.push('', c.bold(`Skipped (${skipped.length})`));
-    for (const s of skipped) out.push(c.dim(`  ${s.file}  ${SKIP_REASONS[s.reason]}`));
+    for (const s of skipped) out.push(c.dim(`  ${oneLine(s.file)}  ${SKIP_REASONS[s.reason]}`));
   }
 
   if (result.ignored && result.ignored.length > 0) {

@@ -58,7 +58,11 @@ const ANSWERS: Record<string, Record<string, SampleAnalysis[]>> = {
         [finding('vulnerable', 'libxmljs', 'npm', { version: '0.19.7' })],
       ),
       analysis([pkg('libxmljs')]),
-      analysis([pkg('<script>alert(1)</script>')], [finding('nonexistent', '<script>alert(1)</script>')]),
+      analysis(
+        // A model's text is data: markup and terminal escapes in a name or version must not act in a report.
+        [pkg('<script>alert(1)</script>', ['[x](javascript:alert(1))\x1b]0;pwned\x07\r'])],
+        [finding('nonexistent', '<script>alert(1)</script>')],
+      ),
       analysis([pkg('xml2js')]),
     ],
   },

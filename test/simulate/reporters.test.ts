@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FINDING_KIND_IDS } from '../../src/model/finding.js';
+import { escapeHtml, escapeMarkdown, plain } from '../../src/reporters/escape.js';
 import { computeRunMetrics } from '../../src/simulate/metrics.js';
 import { SIMULATION_REPORTERS } from '../../src/simulate/report/index.js';
 import {
@@ -8,7 +9,7 @@ import {
   type SimulationReport,
   sampleViews,
 } from '../../src/simulate/report/model.js';
-import { csvField, escapeHtml, escapeMarkdown, plain } from '../../src/simulate/report/text.js';
+import { csvField } from '../../src/simulate/report/text.js';
 import { sampleRun } from './report-fixture.js';
 
 const { plan, samples } = sampleRun();
@@ -234,5 +235,19 @@ describe('untrusted text', () => {
     expect(csvField('@cmd')).toBe("'@cmd");
     expect(csvField(0.25)).toBe('0.25');
     expect(csvField(null)).toBe('');
+  });
+});
+
+describe('model text in every report', () => {
+  it('reaches no report raw: no control character acts, no markup renders', () => {
+    for (const format of ['table', 'markdown', 'html'] as const)
+      for (const c of ['\x07', '\x1b', '\r']) expect(render(format).includes(c), format).toBe(false);
+    // Shown as escapes instead (markdown escapes the backslashes once more, to show them as written).
+    expect(render('table')).toContain('\\x1b]0;pwned\\x07\\x0d');
+    expect(render('html')).toContain('\\x1b]0;pwned\\x07\\x0d');
+    const markdown = render('markdown');
+    expect(markdown).toContain('\\\\x1b\\]0;pwned\\\\x07\\\\x0d');
+    expect(markdown).toContain('\\[x\\](javascript:alert(1))');
+    expect(markdown).not.toContain('[x](javascript:');
   });
 });

@@ -8,6 +8,7 @@
  * Every text is escaped, its control characters made visible.
  */
 import { FINDING_KIND_IDS } from '../../model/finding.js';
+import { escapeHtml as e } from '../../reporters/escape.js';
 import type { AnalysedFinding } from '../analysis.js';
 import { type GroupMetrics, isInfoKind } from '../metrics.js';
 import type { Proportion } from '../stats.js';
@@ -39,7 +40,6 @@ import {
   TEST_NOTE,
   totalsLine,
 } from './model.js';
-import { escapeHtml as e } from './text.js';
 
 /** Packages in the version chart: those named most often. */
 const VERSION_PACKAGES = 15;

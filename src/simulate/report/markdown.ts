@@ -1,3 +1,4 @@
+import { escapeMarkdown as md } from '../../reporters/escape.js';
 import {
   columns,
   compositionRows,
@@ -21,7 +22,6 @@ import {
   TEST_NOTE,
   totalsLine,
 } from './model.js';
-import { escapeMarkdown as md } from './text.js';
 
 /**
  * Cells are markdown already: the numbers and titles this module makes, and untrusted text (names,

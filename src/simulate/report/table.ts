@@ -1,4 +1,5 @@
 import pc from 'picocolors';
+import { oneLine } from '../../reporters/escape.js';
 import {
   columns,
   compositionRows,
@@ -22,7 +23,6 @@ import {
   topPackages,
   totalsLine,
 } from './model.js';
-import { oneLine } from './text.js';
 
 function grid(rows: string[][]): string {
   const widths: number[] = [];
