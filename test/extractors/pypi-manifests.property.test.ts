@@ -1,11 +1,13 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
+import { parsePipRequirementsLine } from 'pip-requirements-js';
 import { describe, expect, it } from 'vitest';
 import { pdmLock } from '../../src/extractors/pypi/pdm-lock.js';
 import { pipfile } from '../../src/extractors/pypi/pipfile.js';
 import { pipfileLock } from '../../src/extractors/pypi/pipfile-lock.js';
 import { poetryLock } from '../../src/extractors/pypi/poetry-lock.js';
 import { pyprojectToml } from '../../src/extractors/pypi/pyproject.js';
+import { parseRequirement } from '../../src/extractors/pypi/requirement.js';
 import { requirementsTxt } from '../../src/extractors/pypi/requirements.js';
 import { setupCfg } from '../../src/extractors/pypi/setup-cfg.js';
 import { uvLock } from '../../src/extractors/pypi/uv-lock.js';
@@ -189,5 +191,42 @@ describe('PyPI manifest and lockfile extractors: properties', () => {
       expect(out.refs.at(-1)?.location.line, extractor.id).toBeGreaterThan(1);
       expect(elapsed, `${extractor.id} took ${Math.round(elapsed)} ms`).toBeLessThan(10_000);
     }
+  });
+});
+
+describe('the fast reading of simple requirements', () => {
+  it('agrees with the PEP 508 grammar on every `name` and `name<op>version` line', () => {
+    const name = fc.stringMatching(/^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,8}[A-Za-z0-9])?$/);
+    const op = fc.constantFrom('==', '!=', '<=', '>=', '~=', '<', '>');
+    const version = fc.stringMatching(/^[A-Za-z0-9._*+!-]{1,10}$/);
+    const line = fc.oneof(
+      name,
+      fc.tuple(name, op, version).map(([n, o, v]) => `${n}${o}${v}`),
+    );
+    fc.assert(
+      fc.property(line, (text) => {
+        const fast = parseRequirement(text);
+        let grammar: ReturnType<typeof parseRequirement>;
+        try {
+          const parsed = parsePipRequirementsLine(text);
+          grammar =
+            parsed?.type === 'ProjectName'
+              ? {
+                  ok: true,
+                  requirement: {
+                    name: parsed.name,
+                    extras: parsed.extras ?? [],
+                    specs: (parsed.versionSpec ?? []).map((s) => ({ op: s.operator, version: s.version })),
+                  },
+                }
+              : { ok: false, error: 'other' };
+        } catch {
+          grammar = { ok: false, error: 'invalid' };
+        }
+        // Where the grammar reads the line, the fast reading is the same; where it refuses it, so does Vouch.
+        if (grammar.ok) expect(fast).toEqual(grammar);
+        else expect(fast.ok).toBe(false);
+      }),
+    );
   });
 });
