@@ -10,6 +10,7 @@ import { SEVERITIES } from '../model/severity.js';
 import type { VouchConfig } from '../pipeline/config.js';
 import { type FailOn, type ScanPolicy, verdictFor } from '../pipeline/policy.js';
 import { type ScanOptions, STDIN } from '../pipeline/scan.js';
+import { oneLine } from '../reporters/escape.js';
 import { REPORTER_NAMES, REPORTERS, type ReporterName } from '../reporters/registry.js';
 import { parseDays } from './db.js';
 import { type CliIO, useColor } from './io.js';
@@ -119,6 +120,6 @@ export function writeReport(io: CliIO, result: ScanResult, flags: ReportFlags, c
     ...(config.failOnKind ? { failOnKind: config.failOnKind } : {}),
     strict: flags.strict ?? config.strict ?? false,
   });
-  if (verdict.message) io.stderr.write(`vouch: ${verdict.message}\n`);
+  if (verdict.message) io.stderr.write(`vouch: ${oneLine(verdict.message)}\n`);
   return verdict.exitCode;
 }
