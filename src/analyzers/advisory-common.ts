@@ -9,7 +9,11 @@ const REFERENCES_IN_EVIDENCE = 3;
 
 /** The evidence for one advisory (all the ids of one flaw): stable keys, documented in docs/json-output.md. */
 export function advisoryEvidence(group: AdvisoryGroup): Record<string, unknown> {
-  const evidence: Record<string, unknown> = { id: group.id, ids: group.ids, severity: group.severity };
+  const evidence: Record<string, unknown> = {
+    id: group.id,
+    ids: group.ids,
+    severity: group.severityUnknown ? 'unknown' : group.severity,
+  };
   if (group.summary) evidence.summary = group.summary;
   if (group.score !== undefined) evidence.score = group.score;
   if (group.vector) evidence.vector = group.vector;
@@ -19,9 +23,11 @@ export function advisoryEvidence(group: AdvisoryGroup): Record<string, unknown> 
   return evidence;
 }
 
-/** `CVE-2019-10744, CVE-2020-8203, CVE-2021-23337 …` */
+/** `CVE-2019-10744, CVE-2020-8203, GHSA-xxxx-xxxx-xxxx [severity unknown] …` */
 export function idList(groups: readonly AdvisoryGroup[]): string {
-  const shown = groups.slice(0, IDS_IN_MESSAGE).map((g) => g.id);
+  const shown = groups
+    .slice(0, IDS_IN_MESSAGE)
+    .map((g) => (g.severityUnknown ? `${g.id} [severity unknown]` : g.id));
   return groups.length > IDS_IN_MESSAGE ? `${shown.join(', ')} …` : shown.join(', ');
 }
 
@@ -45,4 +51,9 @@ export function refFinding(
   if (ref.version !== undefined) finding.version = ref.version;
   if (ref.inferred) finding.inferred = true;
   return finding;
+}
+
+/** Vulnerabilities only: not malicious releases (their own kind), not informational notices (theirs). */
+export function isVulnerability(group: AdvisoryGroup): boolean {
+  return !group.malicious && group.informational === undefined;
 }

@@ -20,15 +20,21 @@ export const rangeAllowsVulnerable: Analyzer = {
     const findings: Finding[] = [];
     if (!advisories) return { findings, unchecked: [] };
     for (const ref of refs) {
-      const range = advisories.forRef(ref)?.range;
-      if (!range) continue;
+      const found = advisories.forRef(ref)?.range;
+      if (!found) continue;
+      // Informational notices are their own kinds (unmaintained, unsound, notice).
+      const range = {
+        ...found,
+        advisories: found.advisories.filter((a) => a.group.informational === undefined),
+      };
+      if (range.advisories.length === 0) continue;
       const groups = range.advisories.map((a) => a.group);
       const requirement =
         range.spec === undefined ? `${ref.name} (any version)` : `${ref.name} ${range.spec}`;
       findings.push(
         refFinding(ref, {
           kind: 'range-allows-vulnerable',
-          severity: rangeSeverity(worstSeverity(groups), range),
+          severity: rangeSeverity(range),
           message: `${requirement} admits ${admitted(range)} (${idList(groups)}): ${where(range)}; ${advice(range)}${installsToday(range)}`,
           evidence: {
             spec: range.spec ?? null,
@@ -44,7 +50,9 @@ export const rangeAllowsVulnerable: Analyzer = {
               ? {
                   installsToday: {
                     version: range.installs.version,
-                    advisories: range.installs.groups.map((g) => g.id),
+                    advisories: range.installs.groups
+                      .filter((g) => g.informational === undefined)
+                      .map((g) => g.id),
                   },
                 }
               : {}),
@@ -60,14 +68,27 @@ export const rangeAllowsVulnerable: Analyzer = {
 };
 
 /**
- * One step below the advisory's own severity and never above medium (what installs today is most likely a
- * fixed version), but the advisory's full severity when the range admits no version known to be fixed.
+ * Per advisory the range still admits: its full severity when the range admits no version that fixes it,
+ * else one step below, never above medium nor below low (a fresh install most likely gets the fix). When the
+ * registry says what a fresh install gets today, that decides: the severity of the advisories affecting it,
+ * or `info` when none does.
  */
-function rangeSeverity(worst: Severity, range: RangeAdvisories): Severity {
-  // What installs today, per the registry, is itself affected: the range is as bad as a vulnerable pin.
-  if (!range.admitsUpgrade || (range.installs && range.installs.groups.length > 0)) return worst;
-  const lowered = Math.min(severityRank(worst) - 1, severityRank('medium'));
-  return SEVERITIES[Math.max(lowered, severityRank('low'))]!;
+function rangeSeverity(range: RangeAdvisories): Severity {
+  if (range.installs) {
+    const affecting = range.installs.groups.filter((g) => g.informational === undefined);
+    return affecting.length > 0 ? worstSeverity(affecting) : 'info';
+  }
+  let worst: Severity = 'info';
+  for (const { group, avoidable } of range.advisories) {
+    const severity = avoidable ? lowered(group.severity) : group.severity;
+    if (severityRank(severity) > severityRank(worst)) worst = severity;
+  }
+  return worst;
+}
+
+function lowered(severity: Severity): Severity {
+  const rank = Math.min(severityRank(severity) - 1, severityRank('medium'));
+  return SEVERITIES[Math.max(rank, severityRank('low'))]!;
 }
 
 function admitted(range: RangeAdvisories): string {
@@ -96,8 +117,9 @@ function where(range: RangeAdvisories): string {
 function installsToday(range: RangeAdvisories): string {
   if (!range.installs) return '';
   const { version, groups } = range.installs;
-  return groups.length > 0
-    ? `; a fresh install gets ${version} today, which is affected (${idList(groups)})`
+  const affecting = groups.filter((g) => g.informational === undefined);
+  return affecting.length > 0
+    ? `; a fresh install gets ${version} today, which is affected (${idList(affecting)})`
     : `; a fresh install gets ${version} today, which is not affected`;
 }
 

@@ -1,6 +1,7 @@
 import { deprecated } from './deprecated.js';
 import { malicious } from './malicious.js';
 import { nonexistent } from './nonexistent.js';
+import { notice } from './notice.js';
 import { outdated } from './outdated.js';
 import { rangeAllowsVulnerable } from './range-allows-vulnerable.js';
 import { suspiciousNew } from './suspicious-new.js';
@@ -10,6 +11,8 @@ import { typosquat } from './typosquat.js';
 import { undeclared } from './undeclared.js';
 import { undisclosedRisk } from './undisclosed-risk.js';
 import { unknownVersion } from './unknown-version.js';
+import { unmaintained } from './unmaintained.js';
+import { unsound } from './unsound.js';
 import { vulnerable } from './vulnerable.js';
 import { yanked } from './yanked.js';
 
@@ -20,6 +23,9 @@ export const ANALYZERS: readonly Analyzer[] = [
   vulnerable,
   rangeAllowsVulnerable,
   malicious,
+  unmaintained,
+  unsound,
+  notice,
   nonexistent,
   unknownVersion,
   suspiciousNew,

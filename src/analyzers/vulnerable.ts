@@ -1,5 +1,12 @@
 import type { Finding } from '../model/finding.js';
-import { advisoryEvidence, idList, plural, refFinding, worstSeverity } from './advisory-common.js';
+import {
+  advisoryEvidence,
+  idList,
+  isVulnerability,
+  plural,
+  refFinding,
+  worstSeverity,
+} from './advisory-common.js';
 import type { Analyzer } from './types.js';
 
 /** An exact version (pinned, locked, or named in an install command or answer) with known vulnerabilities. */
@@ -11,7 +18,7 @@ export const vulnerable: Analyzer = {
     if (!advisories) return { findings, unchecked: [] };
     for (const ref of refs) {
       const exact = advisories.forRef(ref)?.exact;
-      const groups = exact?.groups.filter((g) => !g.malicious) ?? [];
+      const groups = exact?.groups.filter(isVulnerability) ?? [];
       if (!exact || groups.length === 0) continue;
       const what = plural(groups.length, 'known vulnerability', 'known vulnerabilities');
       const fix = exact.upgrade ? `upgrade to ${exact.upgrade}` : 'no fixed version is known';

@@ -14,12 +14,20 @@ export interface AdvisoryRecord {
   modified: string;
   published?: string;
   summary?: string;
+  /** For gates; `severityUnknown` says when no score or label gave it. */
   severity: Severity;
   score?: number;
   vector?: string;
+  /** The database's own label (GitHub's reviewed `database_specific.severity`). */
+  label?: Severity;
+  severityUnknown?: true;
   malicious: boolean;
+  /** RUSTSEC's `informational` kind: not a vulnerability but a notice that the crate is unmaintained, unsound… */
+  informational?: Informational;
   references: string[];
 }
+
+export type Informational = 'unmaintained' | 'unsound' | 'notice';
 
 /** One affected entry of one advisory for one package, ready for matching. */
 export interface AffectedEntry {
@@ -39,10 +47,15 @@ export interface AdvisoryGroup {
   /** Every id and alias of the group, `id` first. */
   ids: string[];
   summary?: string;
+  /** For gates: an unknown severity counts as `medium` (`severityUnknown` is then set). */
   severity: Severity;
   score?: number;
   vector?: string;
+  /** No record of the group, nor any alias record in the database, rates it. */
+  severityUnknown?: true;
   malicious: boolean;
+  /** Set when the group's records are informational (RUSTSEC `unmaintained`, `unsound`, `notice`). */
+  informational?: Informational;
   /** Versions that fix the group's affected entries for this package, ascending. */
   fixed: string[];
   references: string[];
@@ -65,6 +78,8 @@ export interface RangeAdvisory {
   versions: string[];
   /** The group's affected intervals that reach into the range: `>=4.0.0 <4.17.12`, `<2.20.0`. */
   intervals: string[];
+  /** Whether the range admits a version that fixes this advisory: if not, every install of it is affected. */
+  avoidable: boolean;
 }
 
 export interface RangeAdvisories {

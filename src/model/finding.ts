@@ -72,6 +72,21 @@ export const FINDING_KINDS = {
     severity: 'low',
     help: 'The version is far behind the latest release (stale training data).',
   },
+  unmaintained: {
+    title: 'Unmaintained package',
+    severity: 'low',
+    help: 'An informational advisory (RUSTSEC and the like) says the package is no longer maintained, or was renamed: no fixes will come. Move to the successor it names.',
+  },
+  unsound: {
+    title: 'Unsound API',
+    severity: 'medium',
+    help: 'An informational advisory says the package has an unsound API: safe code can cause undefined behaviour. Not a vulnerability report; upgrade where a fixed version exists.',
+  },
+  notice: {
+    title: 'Advisory notice',
+    severity: 'low',
+    help: 'An informational advisory notice about the package (not a vulnerability): read it before depending on the package.',
+  },
   'undisclosed-risk': {
     title: 'Risk not disclosed in the answer',
     severity: 'medium',

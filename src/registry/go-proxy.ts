@@ -13,7 +13,7 @@ import { isObject } from '../core/json.js';
 import type { ExistingPackage, VersionFacts } from '../model/registry-facts.js';
 import { goScheme } from '../versions/go.js';
 import { compareVersions } from '../versions/index.js';
-import { isPrerelease } from '../versions/pick.js';
+import { isPrerelease } from '../versions/prerelease.js';
 import { datesLookReal, isoTime, lookupVersion, parseJson, SourcesClient } from './client.js';
 import { type GoSources, matchesGoPrivate, type RegistrySource } from './sources.js';
 import type { VersionAnswer } from './types.js';

@@ -162,15 +162,6 @@ export function describeInterval(interval: AffectedInterval): string {
   return parts.length === 0 ? 'all versions' : parts.join(' ');
 }
 
-export function inInterval(ecosystem: Ecosystem, interval: AffectedInterval, version: string): boolean {
-  const cmp = (other: string) => compareVersions(ecosystem, version, other);
-  if (interval.introduced !== undefined && cmp(interval.introduced) < 0) return false;
-  if (interval.fixed !== undefined) return cmp(interval.fixed) < 0;
-  if (interval.lastAffected !== undefined) return cmp(interval.lastAffected) <= 0;
-  if (interval.limit !== undefined) return cmp(interval.limit) < 0;
-  return true;
-}
-
 /** Whether the entry affects every version there is: the whole package is affected (or malicious). */
 export function affectsAllVersions(entry: PreparedAffected): boolean {
   if (entry.all) return true;

@@ -8,9 +8,11 @@ import type {
   AdvisoryFacts,
   AffectedEntry,
   RangeAdvisories,
+  RangeAdvisory,
   RefAdvisories,
 } from '../model/advisory-facts.js';
 import type { Ecosystem } from '../model/ecosystem.js';
+import type { AffectedInterval, PreparedAffected } from '../model/osv.js';
 import type { PackageRef } from '../model/package-ref.js';
 import type { Unchecked } from '../model/result.js';
 import { compareVersions } from '../versions/index.js';
@@ -18,16 +20,15 @@ import {
   affectedIntervals,
   affectsAllVersions,
   describeInterval,
-  inInterval,
   isAffected,
   smallestFixingUpgrade,
 } from '../versions/osv-match.js';
-import { readRange, type VersionRange } from '../versions/ranges.js';
+import { intervalsOverlap, readRange, type VersionInterval, type VersionRange } from '../versions/ranges.js';
 import { invalidVersionReason } from '../versions/valid.js';
-import { groupAdvisories, type VulnDatabase } from './store.js';
+import type { VulnDatabase } from './store.js';
 
 /** What resolution needs of the database. */
-export type AdvisoryLookup = Pick<VulnDatabase, 'advisoriesFor' | 'affectedFor'>;
+export type AdvisoryLookup = Pick<VulnDatabase, 'advisoriesFor' | 'affectedFor' | 'group'>;
 
 /**
  * `installs(ref)`, when given, names the version a fresh install of a range picks today (the registry
@@ -98,23 +99,19 @@ function resolveRef(
     const groups = db.advisoriesFor(ref.ecosystem, ref.name, ref.version);
     if (groups.length === 0) return undefined;
     facts.exact = { groups };
-    const upgrade = smallestFixingUpgrade(
-      ref.ecosystem,
-      ref.version,
-      entries.map((e) => e.prepared),
-    );
+    const upgrade = smallestFixingUpgrade(ref.ecosystem, ref.version, vulnerabilities(entries));
     if (upgrade !== undefined) facts.exact.upgrade = upgrade;
     return facts;
   }
   const wholePackage = entries.filter((e) => e.advisory.malicious && affectsAllVersions(e.prepared));
-  if (wholePackage.length > 0) facts.maliciousPackage = groupAdvisories(wholePackage);
+  if (wholePackage.length > 0) facts.maliciousPackage = db.group(wholePackage);
   if (rangeWanted) {
     const rest = entries.filter((e) => !wholePackage.includes(e));
     if (rest.length > 0) {
       const range = rangeOf(ref.ecosystem, ref.spec);
       if ('reason' in range) cannotEvaluate(range.reason);
       else {
-        const found = rangeAdvisories(ref.ecosystem, ref.spec, range, rest, entries);
+        const found = rangeAdvisories(db, ref.ecosystem, ref.spec, range, rest, entries);
         if (found && installed !== undefined)
           found.installs = {
             version: installed,
@@ -139,11 +136,11 @@ function rangeOf(ecosystem: Ecosystem, spec: string | undefined): VersionRange |
 }
 
 /**
- * Advisories with affected versions inside the range. Candidates are the versions the advisories name
- * (introduced, last affected, listed) and the range's own lowest versions, each tested against both the
- * range and the advisory: a range is never read as its lower bound alone.
+ * Advisories with affected versions inside the range: an affected interval that overlaps one of the range's
+ * intervals, or a listed version the range admits. A range is never read as its lower bound alone.
  */
 function rangeAdvisories(
+  db: AdvisoryLookup,
   ecosystem: Ecosystem,
   spec: string | undefined,
   range: VersionRange,
@@ -159,49 +156,71 @@ function rangeAdvisories(
     }
     return answer;
   };
-  const hits = new Map<AffectedEntry, { named: string[]; any: string[] }>();
+  const hits = new Map<AffectedEntry, { named: string[]; intervals: AffectedInterval[] }>();
   for (const entry of entries) {
     const named = new Set<string>(entry.prepared.versions);
     for (const r of entry.prepared.ranges)
       for (const e of r.events)
         if (e.kind !== 'fixed' && !(e.kind === 'introduced' && e.version === '0')) named.add(e.version);
+    for (const low of range.lows) if (low !== '0') named.add(low);
     const affectedNamed = [...named].filter((v) => admits(v) && isAffected(entry.prepared, v));
-    const affectedLows = range.lows.filter((v) => admits(v) && isAffected(entry.prepared, v));
-    if (affectedNamed.length + affectedLows.length === 0) continue;
-    hits.set(entry, {
-      named: [...affectedNamed, ...affectedLows.filter((v) => v !== '0')],
-      any: [...affectedNamed, ...affectedLows],
-    });
+    const intervals = affectedIntervals(entry.prepared).filter((interval) =>
+      range.intervals.some((r) => intervalsOverlap(ecosystem, r, asVersionInterval(interval))),
+    );
+    if (affectedNamed.length + intervals.length === 0) continue;
+    hits.set(entry, { named: affectedNamed, intervals });
   }
   if (hits.size === 0) return undefined;
-  const advisories = groupAdvisories([...hits.keys()]).map((group) => {
+  const advisories = db.group([...hits.keys()]).map((group): RangeAdvisory => {
     const versions = new Set<string>();
     const intervals = new Set<string>();
     for (const entry of group.entries) {
       const hit = hits.get(entry)!;
       for (const v of hit.named) versions.add(v);
-      for (const interval of affectedIntervals(entry.prepared)) {
-        if (hit.any.some((v) => inInterval(ecosystem, interval, v)))
-          intervals.add(describeInterval(interval));
-      }
+      for (const interval of hit.intervals) intervals.add(describeInterval(interval));
     }
     // Sorting is stable and the advisories' own spellings come first: `2.19.0` wins over the range's `2.19`.
     const sorted = [...versions].sort((a, b) => compareVersions(ecosystem, a, b));
+    const fix = group.fixed.find(
+      (v) => admits(v) && !group.entries.some((entry) => isAffected(entry.prepared, v)),
+    );
     return {
       group,
       versions: sorted.filter((v, i) => i === 0 || compareVersions(ecosystem, sorted[i - 1]!, v) !== 0),
       intervals: [...intervals],
+      avoidable: fix !== undefined,
     };
   });
-  const realLows = range.lows.filter((v) => v !== '0').sort((a, b) => compareVersions(ecosystem, a, b));
-  const from = realLows[0] ?? '0';
-  const upgrade = smallestFixingUpgrade(
-    ecosystem,
-    from,
-    allEntries.map((e) => e.prepared),
-  );
+  const from = lowestBound(ecosystem, range);
+  const upgrade = smallestFixingUpgrade(ecosystem, from, vulnerabilities(allEntries));
   const result: RangeAdvisories = { advisories, admitsUpgrade: upgrade !== undefined && admits(upgrade) };
   if (spec !== undefined && spec.trim() !== '') result.spec = spec;
   if (upgrade !== undefined) result.upgrade = upgrade;
   return result;
+}
+
+function asVersionInterval(interval: AffectedInterval): VersionInterval {
+  const out: VersionInterval = {};
+  if (interval.introduced !== undefined) out.lower = { version: interval.introduced, inclusive: true };
+  if (interval.fixed !== undefined) out.upper = { version: interval.fixed, inclusive: false };
+  else if (interval.lastAffected !== undefined)
+    out.upper = { version: interval.lastAffected, inclusive: true };
+  else if (interval.limit !== undefined) out.upper = { version: interval.limit, inclusive: false };
+  return out;
+}
+
+/** Where the range starts: its lowest lower bound, `0` when one of its intervals has none. */
+function lowestBound(ecosystem: Ecosystem, range: VersionRange): string {
+  let lowest: string | undefined;
+  for (const interval of range.intervals) {
+    if (!interval.lower) return '0';
+    if (lowest === undefined || compareVersions(ecosystem, interval.lower.version, lowest) < 0)
+      lowest = interval.lower.version;
+  }
+  return lowest ?? '0';
+}
+
+/** The entries an upgrade must escape: informational notices (an unmaintained crate) are no vulnerability. */
+function vulnerabilities(entries: readonly AffectedEntry[]): PreparedAffected[] {
+  return entries.filter((e) => e.advisory.informational === undefined).map((e) => e.prepared);
 }

@@ -1,6 +1,7 @@
 /**
  * The severity of an advisory: the CVSS base score computed from its vector when it has one, else the
- * database's own label, else `medium`. Malicious-package records are always critical.
+ * database's own label; with neither it is unknown, and gates count it as `medium` (UNKNOWN_SEVERITY_GATE).
+ * Malicious-package records are always critical.
  */
 
 import { pushAll } from '../core/arrays.js';
@@ -17,7 +18,18 @@ export interface AdvisorySeverity {
   score?: number;
   /** The vector the score was computed from. */
   vector?: string;
+  /** The database's own label (GitHub's `database_specific.severity`), when it has one. */
+  label?: Severity;
+  /** Neither a score nor a label: `severity` is then the gate's stand-in, UNKNOWN_SEVERITY_GATE. */
+  unknown?: true;
 }
+
+/**
+ * What an advisory without any rating counts as for `--fail-on` and the exit code: `medium`, the middle of
+ * the scale: the default gate (`--fail-on low`) fails on it, as on any vulnerability, and `--fail-on high`
+ * does not, since nothing says it is that bad. It is shown as unknown, never as medium.
+ */
+export const UNKNOWN_SEVERITY_GATE: Severity = 'medium';
 
 /** Newest CVSS version first: the newer score is the one the databases now publish. */
 const CVSS_PREFERENCE = ['CVSS_V4', 'CVSS_V3', 'CVSS_V2'] as const;
@@ -82,18 +94,22 @@ export function advisorySeverity(record: OsvRecord): AdvisorySeverity {
   // A record sets severity either for the whole advisory or per affected package, never both.
   const vectors: OsvSeverity[] = [...(record.severity ?? [])];
   for (const affected of record.affected ?? []) pushAll(vectors, affected.severity ?? []);
+  const written = severityLabel(record);
+  const label = written === undefined ? undefined : severityOfLabel(written);
+  const labelled = label === undefined ? {} : { label };
   for (const type of CVSS_PREFERENCE) {
     let best: AdvisorySeverity | undefined;
     for (const entry of vectors) {
       if (entry.type !== type) continue;
       const score = cvssBaseScore(type, entry.score);
       if (score !== undefined && (best?.score === undefined || score > best.score))
-        best = { severity: severityOfScore(score), score, vector: entry.score };
+        best = { severity: severityOfScore(score), score, vector: entry.score, ...labelled };
     }
     if (best) return best;
   }
-  const label = severityLabel(record);
-  return { severity: (label === undefined ? undefined : severityOfLabel(label)) ?? 'medium' };
+  return label === undefined
+    ? { severity: UNKNOWN_SEVERITY_GATE, unknown: true }
+    : { severity: label, label };
 }
 
 /** The database's own rating (GitHub's `database_specific.severity`), the worst one where entries differ. */

@@ -9,14 +9,14 @@ import { existsSync, statSync } from 'node:fs';
 import type BetterSqlite3 from 'better-sqlite3';
 import { VouchError } from '../core/errors.js';
 import { describeStorageTrouble, openDatabase, storageTrouble } from '../core/sqlite.js';
-import type { AdvisoryGroup, AdvisoryRecord, AffectedEntry } from '../model/advisory-facts.js';
+import type { AdvisoryGroup, AdvisoryRecord, AffectedEntry, Informational } from '../model/advisory-facts.js';
 import { type Ecosystem, packageKey } from '../model/ecosystem.js';
 import type { OsvRecord } from '../model/osv.js';
-import { severityRank } from '../model/severity.js';
+import { type Severity, severityRank } from '../model/severity.js';
 import { compareVersions } from '../versions/index.js';
 import { equalSpellings, fixedVersions, isAffected, prepareAffected } from '../versions/osv-match.js';
 import { isMaliciousId, vouchEcosystem } from './osv.js';
-import { advisorySeverity, severityLabel } from './severity.js';
+import { advisorySeverity, severityLabel, UNKNOWN_SEVERITY_GATE } from './severity.js';
 
 /** Bumped whenever the tables change; an older file is refused with advice to rebuild it. */
 export const SCHEMA_VERSION = 1;
@@ -146,6 +146,8 @@ interface PackageSlot {
 
 /** Packages kept parsed in memory: more than any scan meets, so none is read and parsed twice. */
 const DEFAULT_CACHE_SIZE = 65_536;
+/** Alias records remembered; each is one indexed read. */
+const ALIAS_CACHE_SIZE = 16_384;
 /** Versions remembered per package; a scan rarely meets more versions of one package than this. */
 const ANSWERS_PER_PACKAGE = 32;
 
@@ -157,6 +159,10 @@ export class VulnDatabase {
   private readonly loaded: PackageSlot[] = [];
   private hand = 0;
   private readonly selectAffected: BetterSqlite3.Statement<[string, string], AffectedRow>;
+  private readonly selectById: BetterSqlite3.Statement<[string], { record: string }>;
+  /** Alias records read for their rating, by id (undefined: not in the database). */
+  private readonly aliasRecords = new Map<string, AdvisoryRecord | undefined>();
+  private readonly aliasLookup: AliasLookup = (id) => this.aliasRecord(id);
 
   private constructor(
     readonly path: string,
@@ -180,6 +186,25 @@ export class VulnDatabase {
          FROM affected af JOIN advisories a ON a.id = af.advisory
         WHERE af.ecosystem = ? AND af.name_key = ?`,
     );
+    this.selectById = db.prepare(
+      'SELECT record FROM advisories WHERE osv_id = ? AND withdrawn IS NULL ORDER BY modified DESC LIMIT 1',
+    );
+  }
+
+  /**
+   * Groups entries into one group per flaw; a group none of whose records is rated takes the rating of an
+   * alias record elsewhere in the database (a PYSEC record without a score, its GHSA alias with one).
+   */
+  group(entries: readonly AffectedEntry[]): AdvisoryGroup[] {
+    return groupAdvisories(entries, this.aliasLookup);
+  }
+
+  private aliasRecord(id: string): AdvisoryRecord | undefined {
+    if (this.aliasRecords.has(id)) return this.aliasRecords.get(id);
+    const row = this.selectById.get(id);
+    const record = row ? advisoryOf(JSON.parse(row.record) as OsvRecord) : undefined;
+    if (this.aliasRecords.size < ALIAS_CACHE_SIZE) this.aliasRecords.set(id, record);
+    return record;
   }
 
   /**
@@ -241,7 +266,7 @@ export class VulnDatabase {
     if (answer === undefined) {
       const spellings = equalSpellings(ecosystem, pkg.listed, version);
       const matched = pkg.entries.filter((entry) => isAffected(entry.prepared, version, spellings));
-      answer = matched.length === 0 ? [] : groupAdvisories(matched);
+      answer = matched.length === 0 ? [] : this.group(matched);
       if (pkg.answers.size >= ANSWERS_PER_PACKAGE)
         pkg.answers.delete(pkg.answers.keys().next().value as string);
       pkg.answers.set(version, answer);
@@ -411,7 +436,22 @@ function advisoryOf(osv: OsvRecord): AdvisoryRecord {
   if (osv.published) advisory.published = osv.published;
   if (rating.score !== undefined) advisory.score = rating.score;
   if (rating.vector !== undefined) advisory.vector = rating.vector;
+  if (rating.label !== undefined) advisory.label = rating.label;
+  if (rating.unknown) advisory.severityUnknown = true;
+  const informational = informationalOf(osv);
+  if (informational) advisory.informational = informational;
   return advisory;
+}
+
+/** RUSTSEC writes `informational` per affected entry (`unmaintained`, `unsound`, `notice`); any one counts. */
+function informationalOf(osv: OsvRecord): Informational | undefined {
+  for (const place of [osv.database_specific, ...(osv.affected ?? []).map((a) => a.database_specific)]) {
+    const value = place?.informational;
+    if (value === 'unmaintained' || value === 'unsound' || value === 'notice') return value;
+    // Other kinds RUSTSEC may add later are notices too: informational, never a vulnerability.
+    if (typeof value === 'string' && value !== '') return 'notice';
+  }
+  return undefined;
 }
 
 /** Records without a summary (PYSEC) still deserve a line: the first sentence of their details. */
@@ -423,8 +463,11 @@ function firstSentence(details: string | undefined): string | undefined {
   return sentence.length > 200 ? `${sentence.slice(0, 199)}…` : sentence || undefined;
 }
 
+/** Another record of the database by id (an alias of a group), for a rating the group's own records lack. */
+export type AliasLookup = (id: string) => AdvisoryRecord | undefined;
+
 /** Groups matched entries by shared ids and aliases (transitively) into one group per flaw. */
-export function groupAdvisories(entries: readonly AffectedEntry[]): AdvisoryGroup[] {
+export function groupAdvisories(entries: readonly AffectedEntry[], aliases?: AliasLookup): AdvisoryGroup[] {
   const parent = new Map<string, string>();
   const find = (id: string): string => {
     let root = id;
@@ -451,15 +494,13 @@ export function groupAdvisories(entries: readonly AffectedEntry[]): AdvisoryGrou
     if (list) list.push(entry);
     else byRoot.set(root, [entry]);
   }
-  return [...byRoot.values()].map(buildGroup).sort(compareGroups);
+  return [...byRoot.values()].map((group) => buildGroup(group, aliases)).sort(compareGroups);
 }
 
-function buildGroup(entries: AffectedEntry[]): AdvisoryGroup {
+function buildGroup(entries: AffectedEntry[], aliases: AliasLookup | undefined): AdvisoryGroup {
   const records = [...new Set(entries.map((e) => e.advisory))];
   const ids = new Set<string>();
   let malicious = false;
-  let scored: AdvisoryRecord | undefined;
-  let worst = records[0]!;
   let described: AdvisoryRecord | undefined;
   let modified = '';
   let published: string | undefined;
@@ -467,9 +508,6 @@ function buildGroup(entries: AffectedEntry[]): AdvisoryGroup {
     ids.add(record.id);
     for (const alias of record.aliases) ids.add(alias);
     if (record.malicious) malicious = true;
-    if (record.score !== undefined && (scored?.score === undefined || record.score > scored.score))
-      scored = record;
-    if (severityRank(record.severity) > severityRank(worst.severity)) worst = record;
     // GitHub's summaries are the most readable; PYSEC and NVD records often have none.
     if (
       record.summary &&
@@ -479,14 +517,24 @@ function buildGroup(entries: AffectedEntry[]): AdvisoryGroup {
     if (record.modified > modified) modified = record.modified;
     if (record.published && (!published || record.published < published)) published = record.published;
   }
-  const rated = malicious ? worst : (scored ?? worst);
+  // Informational only when every record is: a GHSA record of the same flaw makes it a vulnerability.
+  const informational = records.every((r) => r.informational) ? records[0]!.informational : undefined;
+  let rating = rateRecords(records);
+  if (!rating && !malicious && aliases) {
+    const own = new Set(records.map((r) => r.id));
+    const others = [...ids]
+      .filter((id) => !own.has(id))
+      .map(aliases)
+      .filter((r): r is AdvisoryRecord => r !== undefined);
+    rating = rateRecords(others);
+  }
   const id = displayId(ids, malicious);
   const fixed = new Set<string>();
   for (const entry of entries) for (const version of fixedVersions(entry.prepared)) fixed.add(version);
   const group: AdvisoryGroup = {
     id,
     ids: [id, ...[...ids].filter((other) => other !== id).sort()],
-    severity: malicious ? 'critical' : rated.severity,
+    severity: malicious ? 'critical' : (rating?.severity ?? UNKNOWN_SEVERITY_GATE),
     malicious,
     fixed: fixed.size <= 1 ? [...fixed] : sortVersions(entries[0]!.prepared.ecosystem, [...fixed]),
     references:
@@ -494,11 +542,45 @@ function buildGroup(entries: AffectedEntry[]): AdvisoryGroup {
     modified,
     entries,
   };
+  if (!malicious && !rating && !informational) group.severityUnknown = true;
+  if (informational && !malicious) group.informational = informational;
   if (described?.summary) group.summary = described.summary;
-  if (!malicious && rated.score !== undefined) group.score = rated.score;
-  if (!malicious && rated.vector !== undefined) group.vector = rated.vector;
+  if (!malicious && rating?.score !== undefined) group.score = rating.score;
+  if (!malicious && rating?.vector !== undefined) group.vector = rating.vector;
   if (published) group.published = published;
   return group;
+}
+
+/**
+ * One rating for records of one flaw: GitHub's reviewed label first (a person weighed it; a score is often
+ * converted from another database's vector), then the highest computed score, then any other label.
+ * Undefined when no record rates it.
+ */
+function rateRecords(
+  records: readonly AdvisoryRecord[],
+): { severity: Severity; score?: number; vector?: string } | undefined {
+  const worst = (list: AdvisoryRecord[]) =>
+    list.reduce<AdvisoryRecord | undefined>(
+      (w, r) => (!w || severityRank(r.label!) > severityRank(w.label!) ? r : w),
+      undefined,
+    );
+  const reviewed = worst(records.filter((r) => r.label !== undefined && r.id.startsWith('GHSA-')));
+  if (reviewed) return ratingOf(reviewed, reviewed.label!);
+  let scored: AdvisoryRecord | undefined;
+  for (const r of records) if (r.score !== undefined && (!scored || r.score > scored.score!)) scored = r;
+  if (scored) return ratingOf(scored, scored.severity);
+  const labelled = worst(records.filter((r) => r.label !== undefined));
+  return labelled ? { severity: labelled.label! } : undefined;
+}
+
+function ratingOf(
+  record: AdvisoryRecord,
+  severity: Severity,
+): { severity: Severity; score?: number; vector?: string } {
+  const rating: { severity: Severity; score?: number; vector?: string } = { severity };
+  if (record.score !== undefined) rating.score = record.score;
+  if (record.vector !== undefined) rating.vector = record.vector;
+  return rating;
 }
 
 function sortVersions(ecosystem: Ecosystem, versions: string[]): string[] {

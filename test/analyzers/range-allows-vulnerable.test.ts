@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { rangeAllowsVulnerable } from '../../src/analyzers/range-allows-vulnerable.js';
+import type { AdvisoryFacts, AdvisoryGroup, RangeAdvisories } from '../../src/model/advisory-facts.js';
+import type { Severity } from '../../src/model/severity.js';
+import { ProjectIndex } from '../../src/project/index.js';
+import { PhantomResolver } from '../../src/project/phantom.js';
 import { context, ref, useFixtureDatabase } from './advisory-helpers.js';
 
 const db = useFixtureDatabase();
@@ -46,7 +50,7 @@ describe('range-allows-vulnerable', () => {
     expect(messages).toEqual([
       [
         'low',
-        'requests (any version) admits versions with 2 known vulnerabilities (CVE-2018-18074, CVE-2023-32681): affected <2.20.0, >=2.3.0 <2.31.0; require 2.31.0 or later',
+        'requests (any version) admits versions with 2 known vulnerabilities (CVE-2018-18074 [severity unknown], CVE-2023-32681 [severity unknown]): affected <2.20.0, >=2.3.0 <2.31.0; require 2.31.0 or later',
       ],
       [
         'medium',
@@ -72,11 +76,61 @@ describe('range-allows-vulnerable', () => {
   });
 
   it('passes on ranges it cannot evaluate as unchecked', () => {
-    const crates = ref({ ecosystem: 'crates.io', name: 'time', spec: '^0.2' });
+    const crates = ref({ ecosystem: 'crates.io', name: 'time', spec: 'workspace' });
     const out = rangeAllowsVulnerable.analyze(context([crates], db()));
     expect(out.findings).toEqual([]);
     expect(out.unchecked).toEqual([
       expect.objectContaining({ name: 'time', check: 'range-allows-vulnerable' }),
     ]);
+  });
+});
+
+describe('the severity of a range', () => {
+  const group = (id: string, severity: Severity, fixed: string[]): AdvisoryGroup => ({
+    id,
+    ids: [id],
+    severity,
+    malicious: false,
+    fixed,
+    references: [],
+    modified: '2024-01-01T00:00:00Z',
+    entries: [],
+  });
+  const finding = (range: RangeAdvisories) => {
+    const requests = ref({ ecosystem: 'PyPI', name: 'requests', spec: range.spec });
+    const advisories: AdvisoryFacts = { forRef: () => ({ range }), unchecked: [] };
+    const phantom = new PhantomResolver(new ProjectIndex([requests], [], []));
+    return rangeAllowsVulnerable.analyze({ refs: [requests], phantom, advisories }).findings[0];
+  };
+  const high = group('CVE-2099-0001', 'high', ['2.31.0']);
+  const unfixed = group('CVE-2099-0002', 'medium', []);
+
+  it('counts each advisory the range still admits: an unfixed medium one does not lift it to a fixed high one', () => {
+    const range: RangeAdvisories = {
+      spec: '>=2.0',
+      advisories: [
+        { group: high, versions: ['2.0'], intervals: ['<2.31.0'], avoidable: true },
+        { group: unfixed, versions: ['2.0'], intervals: ['all versions'], avoidable: false },
+      ],
+      admitsUpgrade: false,
+    };
+    expect(finding(range)?.severity).toBe('medium');
+    const onlyHigh = { ...range, advisories: [range.advisories[0]!], admitsUpgrade: true };
+    expect(finding(onlyHigh)?.severity).toBe('medium');
+    const highUnavoidable = { ...range, advisories: [{ ...range.advisories[0]!, avoidable: false }] };
+    expect(finding(highUnavoidable)?.severity).toBe('high');
+  });
+
+  it('is info when the registry says a fresh install gets a version no advisory affects', () => {
+    const range: RangeAdvisories = {
+      advisories: [{ group: high, versions: [], intervals: ['<2.31.0'], avoidable: true }],
+      upgrade: '2.31.0',
+      admitsUpgrade: true,
+      installs: { version: '2.32.3', groups: [] },
+    };
+    const bare = finding(range);
+    expect(bare?.severity).toBe('info');
+    expect(bare?.message).toMatch(/a fresh install gets 2\.32\.3 today, which is not affected$/);
+    expect(finding({ ...range, installs: { version: '2.30.0', groups: [high] } })?.severity).toBe('high');
   });
 });

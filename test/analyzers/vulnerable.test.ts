@@ -45,7 +45,7 @@ describe('vulnerable', () => {
     const caching = ref({ ecosystem: 'PyPI', name: 'Flask-Caching', version: '1.10.1' });
     const { findings } = vulnerable.analyze(context([caching], db()));
     expect(findings.map((f) => f.message)).toEqual([
-      'Flask-Caching 1.10.1 has 1 known vulnerability (CVE-2021-33026); no fixed version is known',
+      'Flask-Caching 1.10.1 has 1 known vulnerability (CVE-2021-33026 [severity unknown]); no fixed version is known',
     ]);
     expect(findings[0]?.severity).toBe('medium');
   });

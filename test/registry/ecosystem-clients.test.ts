@@ -14,7 +14,8 @@ import { expandMinified, PackagistClient } from '../../src/registry/packagist.js
 import { RubygemsClient } from '../../src/registry/rubygems.js';
 import type { RegistrySources } from '../../src/registry/sources.js';
 import type { RegistryClient } from '../../src/registry/types.js';
-import { installedToday, isPrerelease, majorOf } from '../../src/versions/pick.js';
+import { installedToday, majorOf } from '../../src/versions/pick.js';
+import { isPrerelease } from '../../src/versions/prerelease.js';
 import {
   minify,
   serveComposerRoot,

@@ -2,8 +2,13 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { beforeAll, expect, it } from 'vitest';
+import { rangeAllowsVulnerable } from '../../src/analyzers/range-allows-vulnerable.js';
+import type { Analyzer } from '../../src/analyzers/types.js';
+import { unmaintained } from '../../src/analyzers/unmaintained.js';
+import { unsound } from '../../src/analyzers/unsound.js';
 import { vulnerable } from '../../src/analyzers/vulnerable.js';
 import type { Ecosystem } from '../../src/model/ecosystem.js';
+import type { PackageRef } from '../../src/model/package-ref.js';
 import { ProjectIndex } from '../../src/project/index.js';
 import { PhantomResolver } from '../../src/project/phantom.js';
 import { type ImportReport, importOsv } from '../../src/vulndb/import.js';
@@ -102,5 +107,72 @@ describeWith(SHARED_OSV_DATA, 'the real OSV data in ../shared/data/osv', () => {
     expect(finding?.message).toMatch(
       /^lodash 4\.17\.11 has \d+ known vulnerabilities \(CVE-2019-10744, .*\); upgrade to 4\.17\.21$/,
     );
+  });
+
+  const analyze = (analyzer: Analyzer, refs: PackageRef[]) => {
+    const phantom = new PhantomResolver(new ProjectIndex(refs, [], []));
+    return analyzer.analyze({ refs, phantom, advisories: resolveAdvisories(refs, db) });
+  };
+  const declared = (ecosystem: Ecosystem, name: string, spec: string): PackageRef => ({
+    ecosystem,
+    name,
+    spec,
+    source: 'declared',
+    extractor: 'test',
+    location: { file: 'manifest', line: 1 },
+  });
+  const ids = (analyzer: Analyzer, ref: PackageRef) =>
+    analyze(analyzer, [ref]).findings.flatMap((f) =>
+      ((f.evidence?.advisories ?? []) as { id: string }[]).map((a) => a.id),
+    );
+
+  it('evaluates Poetry constraints: django = "^3.0.6" admits the 3.x advisories, not the 2.x or 4.x ones', () => {
+    const found = ids(rangeAllowsVulnerable, declared('PyPI', 'django', '^3.0.6'));
+    expect(found).toContain('CVE-2020-13254'); // fixed in 3.0.7
+    expect(found).not.toContain('CVE-2019-19844'); // 2.x and 3.0.0 only: fixed in 3.0.1
+    expect(found.length).toBeGreaterThan(10);
+    expect(analyze(rangeAllowsVulnerable, [declared('PyPI', 'django', '^3.0.6')]).unchecked).toEqual([]);
+  });
+
+  it('reads a PEP 440 `>` lower bound as a bound, not as nothing', () => {
+    const open = ids(rangeAllowsVulnerable, declared('PyPI', 'plone', '>1.0,<2.0'));
+    expect(open.length).toBeGreaterThan(0);
+    expect(open).toEqual(ids(rangeAllowsVulnerable, declared('PyPI', 'plone', '>=1.0.1,<2.0')));
+  });
+
+  it('reads a Cargo requirement "0.2" as ^0.2', () => {
+    expect(ids(rangeAllowsVulnerable, declared('crates.io', 'time', '0.2'))).toEqual(['CVE-2020-26235']);
+    const newer = ids(rangeAllowsVulnerable, declared('crates.io', 'time', '0.3'));
+    expect(newer).not.toContain('CVE-2020-26235');
+    expect(newer).toContain('CVE-2026-25727');
+  });
+
+  it('reads RubyGems ~> as pessimistic', () => {
+    const found = ids(rangeAllowsVulnerable, declared('RubyGems', 'actionpack', '~> 5.2.0'));
+    expect(found).toContain('CVE-2020-8164'); // >=4.0.0 <5.2.4.3
+    expect(found).not.toContain('CVE-2020-8185'); // >=6.0.0 <6.0.3.2: outside ~> 5.2.0
+    expect(found).not.toContain('CVE-2011-1497'); // <3.0.6
+  });
+
+  it('reports informational RUSTSEC records as their own kinds, never as vulnerabilities', () => {
+    const libusb: PackageRef = { ...declared('crates.io', 'libusb', ''), spec: undefined, version: '0.3.0' };
+    expect(analyze(vulnerable, [libusb]).findings).toEqual([]);
+    const [finding] = analyze(unmaintained, [libusb]).findings;
+    expect(finding).toMatchObject({ kind: 'unmaintained', severity: 'low' });
+    expect(finding?.message).toBe(
+      'libusb 0.3.0 is unmaintained (RUSTSEC-2016-0004): libusb is unmaintained; use rusb instead; not so from 0.3.1-0',
+    );
+    const smallvec: PackageRef = { ...libusb, name: 'smallvec', version: '0.6.0' };
+    expect(analyze(unsound, [smallvec]).findings.map((f) => [f.kind, f.severity])).toEqual([
+      ['unsound', 'medium'],
+    ]);
+    expect(ids(vulnerable, smallvec)).not.toContain('CVE-2018-25023');
+    expect(ids(unsound, smallvec)).toEqual(['CVE-2018-25023']); // RUSTSEC-2018-0018, informational: unsound
+  });
+
+  it('ignores withdrawn records: RUSTSEC-2020-0053 (dirs) was withdrawn', () => {
+    const dirs: PackageRef = { ...declared('crates.io', 'dirs', '1'), spec: undefined, version: '1.0.5' };
+    expect(db.advisoriesFor('crates.io', 'dirs', '1.0.5')).toEqual([]);
+    expect(analyze(unmaintained, [dirs]).findings).toEqual([]);
   });
 });

@@ -1,9 +1,12 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { AdvisoryFacts } from '../../src/model/advisory-facts.js';
 import type { PackageRef } from '../../src/model/package-ref.js';
+import { importOsv } from '../../src/vulndb/import.js';
 import { resolveAdvisories } from '../../src/vulndb/resolve.js';
 import { VulnDatabase } from '../../src/vulndb/store.js';
-import { fixtureDatabase } from './helpers.js';
+import { fixtureDatabase, tempDir } from './helpers.js';
 
 let db: VulnDatabase;
 beforeAll(async () => {
@@ -116,7 +119,7 @@ describe('advisories inside ranges', () => {
 
   it('leaves ranges it cannot read unchecked, saying why', () => {
     const tag = ref({ ecosystem: 'npm', name: 'lodash', spec: 'next' });
-    const crates = ref({ ecosystem: 'crates.io', name: 'time', spec: '^0.2' });
+    const crates = ref({ ecosystem: 'crates.io', name: 'time', spec: 'workspace' });
     const facts = resolveAdvisories([tag, crates], db);
     expect(facts.forRef(tag)).toBeUndefined();
     expect(facts.unchecked).toEqual([
@@ -130,9 +133,9 @@ describe('advisories inside ranges', () => {
       {
         ecosystem: 'crates.io',
         name: 'time',
-        version: '^0.2',
+        version: 'workspace',
         check: 'range-allows-vulnerable',
-        reason: 'version ranges of crates.io packages are not evaluated yet (only exact versions are)',
+        reason: "'workspace' is not a Cargo version requirement",
       },
     ]);
   });
@@ -149,5 +152,58 @@ describe('malicious packages', () => {
   it('does not call a package malicious for one bad release', () => {
     const imported = ref({ ecosystem: 'npm', name: '@solana/web3.js', source: 'imported' });
     expect(resolveAdvisories([imported], db).forRef(imported)).toBeUndefined();
+  });
+});
+
+describe('ranges of Composer, NuGet and Maven', () => {
+  /** Shaped as GitHub's records for these packages (CVE-2022-24894, CVE-2024-21907, CVE-2022-42003). */
+  const records = [
+    ['Packagist', 'symfony/http-kernel', '2.0.0', '4.4.50'],
+    ['NuGet', 'Newtonsoft.Json', '0', '13.0.1'],
+    ['Maven', 'com.fasterxml.jackson.core:jackson-databind', '2.4.0-rc1', '2.12.7.1'],
+  ].map(([ecosystem, name, introduced, fixed], i) =>
+    JSON.stringify({
+      id: `GHSA-2099-test-000${i}`,
+      modified: '2024-01-01T00:00:00Z',
+      database_specific: { severity: 'HIGH' },
+      affected: [
+        {
+          package: { ecosystem, name },
+          ranges: [{ type: 'ECOSYSTEM', events: [{ introduced }, { fixed }] }],
+        },
+      ],
+    }),
+  );
+  let other: VulnDatabase;
+  beforeAll(async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'records.jsonl'), `${records.join('\n')}\n`);
+    await importOsv([join(dir, 'records.jsonl')], join(dir, 'osv.sqlite'));
+    other = VulnDatabase.open(join(dir, 'osv.sqlite'))!;
+    return () => other.close();
+  });
+  const admits = (ecosystem: PackageRef['ecosystem'], name: string, spec: string) => {
+    const r = ref({ ecosystem, name, spec });
+    const facts = resolveAdvisories([r], other);
+    expect(facts.unchecked).toEqual([]);
+    return facts.forRef(r)?.range?.advisories.map((a) => a.intervals) ?? [];
+  };
+
+  it('evaluates Composer constraints', () => {
+    expect(admits('Packagist', 'symfony/http-kernel', '^4.4')).toEqual([['>=2.0.0 <4.4.50']]);
+    expect(admits('Packagist', 'symfony/http-kernel', '^4.4.50 || ^5.4')).toEqual([]);
+  });
+
+  it('evaluates NuGet ranges and floating versions', () => {
+    expect(admits('NuGet', 'Newtonsoft.Json', '[12.0,13.0.1)')).toEqual([['<13.0.1']]);
+    expect(admits('NuGet', 'Newtonsoft.Json', '13.*')).toEqual([['<13.0.1']]);
+    expect(admits('NuGet', 'Newtonsoft.Json', '[13.0.1,)')).toEqual([]);
+  });
+
+  it('evaluates Maven version ranges', () => {
+    expect(admits('Maven', 'com.fasterxml.jackson.core:jackson-databind', '[2.12,2.13)')).toEqual([
+      ['>=2.4.0-rc1 <2.12.7.1'],
+    ]);
+    expect(admits('Maven', 'com.fasterxml.jackson.core:jackson-databind', '[2.13.0,)')).toEqual([]);
   });
 });

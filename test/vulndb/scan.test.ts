@@ -46,7 +46,7 @@ describe('scan with a vulnerability database', () => {
       'low range-allows-vulnerable requests requirements.txt:2',
     ]);
     expect(result.findings.find((f) => f.name === 'PyYAML')?.message).toBe(
-      'PyYAML 5.0 has 2 known vulnerabilities (CVE-2017-18342, CVE-2020-14343); upgrade to 5.4',
+      'PyYAML 5.0 has 2 known vulnerabilities (CVE-2017-18342, CVE-2020-14343 [severity unknown]); upgrade to 5.4',
     );
     expect(result.checks.filter((c) => ADVISORY_CHECKS.includes(c.id))).toEqual(
       ADVISORY_CHECKS.map((id) => ({ id, status: 'ran' })),

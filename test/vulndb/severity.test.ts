@@ -35,15 +35,16 @@ describe('advisory severity', () => {
     ]);
   });
 
-  it('prefers the computed score, then the database label, then medium', () => {
+  it('prefers the computed score, then the database label; with neither it is unknown (medium for gates)', () => {
     const vector = 'CVSS:3.1/AV:N/AC:L/PR:H/UI:N/S:U/C:H/I:H/A:H';
     expect(
       advisorySeverity(
         record({ severity: [{ type: 'CVSS_V3', score: vector }], database_specific: { severity: 'LOW' } }),
       ),
-    ).toEqual({ severity: 'high', score: 7.2, vector });
+    ).toEqual({ severity: 'high', score: 7.2, vector, label: 'low' });
     expect(advisorySeverity(record({ database_specific: { severity: 'MODERATE' } }))).toEqual({
       severity: 'medium',
+      label: 'medium',
     });
     expect(
       advisorySeverity(
@@ -51,8 +52,8 @@ describe('advisory severity', () => {
           affected: [{ package: { ecosystem: 'npm', name: 'x' }, database_specific: { severity: 'HIGH' } }],
         }),
       ),
-    ).toEqual({ severity: 'high' });
-    expect(advisorySeverity(record({}))).toEqual({ severity: 'medium' });
+    ).toEqual({ severity: 'high', label: 'high' });
+    expect(advisorySeverity(record({}))).toEqual({ severity: 'medium', unknown: true });
   });
 
   it('falls back to the label when the vector cannot be read', () => {
@@ -61,6 +62,7 @@ describe('advisory severity', () => {
       advisorySeverity(record({ severity: broken, database_specific: { severity: 'CRITICAL' } })),
     ).toEqual({
       severity: 'critical',
+      label: 'critical',
     });
   });
 

@@ -177,3 +177,64 @@ describe('the same advisory from two sources', () => {
     opened.close();
   });
 });
+
+describe('the severity of one flaw from several records', () => {
+  const V3_CRITICAL = 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H';
+  const pypi = (id: string, fields: Record<string, unknown>) =>
+    JSON.stringify({
+      id,
+      modified: '2024-01-01T00:00:00Z',
+      affected: [
+        {
+          package: { ecosystem: 'PyPI', name: 'PyYAML' },
+          ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '5.4' }] }],
+        },
+      ],
+      ...fields,
+    });
+
+  async function open(records: string[]): Promise<VulnDatabase> {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'records.jsonl'), `${records.join('\n')}\n`);
+    const path = join(dir, 'osv.sqlite');
+    await importOsv([join(dir, 'records.jsonl')], path);
+    return VulnDatabase.open(path)!;
+  }
+
+  it('takes GitHub’s reviewed label over a score converted from another database’s vector', async () => {
+    const opened = await open([
+      pypi('PYSEC-2099-1', {
+        aliases: ['GHSA-2099-aaaa-bbbb'],
+        severity: [{ type: 'CVSS_V3', score: V3_CRITICAL }],
+      }),
+      pypi('GHSA-2099-aaaa-bbbb', { aliases: ['PYSEC-2099-1'], database_specific: { severity: 'MODERATE' } }),
+    ]);
+    const [group] = opened.advisoriesFor('PyPI', 'pyyaml', '5.0');
+    expect(group).toMatchObject({ id: 'GHSA-2099-aaaa-bbbb', severity: 'medium' });
+    expect(group?.score).toBeUndefined();
+    expect(group?.severityUnknown).toBeUndefined();
+    opened.close();
+  });
+
+  it('rates a record without a score by an alias record elsewhere in the database, else calls it unknown', async () => {
+    // PYSEC-2021-142 (CVE-2020-14343) has no score; its GHSA alias has one, though here it lists other versions.
+    const opened = await open([
+      pypi('PYSEC-2021-142', { aliases: ['CVE-2020-14343', 'GHSA-8q59-q68h-6hv4'] }),
+      JSON.stringify({
+        id: 'GHSA-8q59-q68h-6hv4',
+        modified: '2024-01-01T00:00:00Z',
+        aliases: ['CVE-2020-14343'],
+        severity: [{ type: 'CVSS_V3', score: V3_CRITICAL }],
+        affected: [{ package: { ecosystem: 'PyPI', name: 'PyYAML' }, versions: ['5.3.1'] }],
+        database_specific: { severity: 'CRITICAL' },
+      }),
+      pypi('PYSEC-2099-2', { aliases: ['GHSA-2099-cccc-dddd'] }),
+    ]);
+    const groups = opened.advisoriesFor('PyPI', 'pyyaml', '5.0');
+    expect(groups.map((g) => [g.id, g.severity, g.severityUnknown ?? false])).toEqual([
+      ['CVE-2020-14343', 'critical', false],
+      ['GHSA-2099-cccc-dddd', 'medium', true],
+    ]);
+    opened.close();
+  });
+});
