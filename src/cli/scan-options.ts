@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { usageError } from '../core/errors.js';
@@ -12,6 +12,7 @@ import { type FailOn, type ScanPolicy, verdictFor } from '../pipeline/policy.js'
 import { type ScanOptions, STDIN } from '../pipeline/scan.js';
 import { oneLine } from '../reporters/escape.js';
 import { REPORTER_NAMES, REPORTERS, type ReporterName } from '../reporters/registry.js';
+import type { Reporter } from '../reporters/types.js';
 import { parseDays } from './db.js';
 import { type CliIO, useColor } from './io.js';
 import { addRegistryScanOptions, type RegistryFlags, registryScanOptions } from './registry.js';
@@ -112,9 +113,17 @@ export async function readStdinInput(
 
 /** Writes the report where the flags say; returns the exit code the result deserves. */
 export function writeReport(io: CliIO, result: ScanResult, flags: ReportFlags, config: VouchConfig): number {
-  const report = REPORTERS[flags.format](result, { color: !flags.output && useColor(io.stdout, io.env) });
-  if (flags.output) writeFileSync(resolve(io.cwd, flags.output), report);
-  else io.stdout.write(report);
+  const reporter: Reporter = REPORTERS[flags.format];
+  const options = { color: !flags.output && useColor(io.stdout, io.env) };
+  const pieces = reporter.chunks ? reporter.chunks(result, options) : [reporter(result, options)];
+  if (flags.output) {
+    const fd = openSync(resolve(io.cwd, flags.output), 'w');
+    try {
+      for (const piece of pieces) writeSync(fd, piece);
+    } finally {
+      closeSync(fd);
+    }
+  } else for (const piece of pieces) io.stdout.write(piece);
   const verdict = verdictFor(result, {
     failOn: flags.failOn ?? config.failOn ?? 'low',
     ...(config.failOnKind ? { failOnKind: config.failOnKind } : {}),

@@ -6,4 +6,8 @@ export interface ReportOptions {
 }
 
 /** Reporters only format: findings are computed before them. */
-export type Reporter = (result: ScanResult, options: ReportOptions) => string;
+export interface Reporter {
+  (result: ScanResult, options: ReportOptions): string;
+  /** The same text in pieces, for results too large for one string (the JSON reporter has it). */
+  chunks?: (result: ScanResult, options: ReportOptions) => Iterable<string>;
+}

@@ -751,6 +751,11 @@ export class DatabaseWriter {
   /** Indexes, the build time, and a journal mode that read-only connections can use; closes the file. */
   finish(updatedAt: string): void {
     this.db.exec(INDEXES);
+    // A re-imported source replaced its previous records, which leaves their pages free: without this the
+    // file would grow by a whole database on every update.
+    const free = Number(this.db.pragma('freelist_count', { simple: true }));
+    const pages = Number(this.db.pragma('page_count', { simple: true }));
+    if (free > pages / 8) this.db.exec('VACUUM');
     this.db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('updated_at', ?)").run(updatedAt);
     this.db.pragma('journal_mode = DELETE');
     this.db.close();

@@ -1,6 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { goSum } from '../../src/extractors/go/go-sum.js';
-import { extractFixture } from '../helpers.js';
+import { extractFixture, fixturePath, testContext } from '../helpers.js';
 
 describe('go/go-sum', () => {
   it('locks each module version whose code is built, once, at its first line', () => {
@@ -28,6 +29,21 @@ describe('go/go-sum', () => {
     expect(out.refs.map((r) => `${r.name}@${r.version}`)).toEqual([
       'github.com/gorilla/mux@v1.8.0',
       'golang.org/x/text@v0.3.7',
+    ]);
+  });
+
+  it('is not the build list: only the version go.mod selects, else the highest, is used', () => {
+    const read = (name: string) => ({
+      path: `go-sum/build-list/${name}`,
+      text: readFileSync(fixturePath('extractors/go-sum/build-list', name), 'utf8'),
+    });
+    const out = goSum.extract(read('go.sum'), testContext({ readRelative: (_from, path) => read(path) }));
+    expect(out.errors).toEqual([]);
+    // x/text v0.3.8 is in go.sum, but go.mod selects v0.3.7; yaml.v2 is not in go.mod: the highest is built.
+    expect(out.refs.map((r) => `${r.location.line} ${r.name}@${r.version}`)).toEqual([
+      '3 github.com/gorilla/mux@v1.8.0',
+      '5 golang.org/x/text@v0.3.7',
+      '10 gopkg.in/yaml.v2@v2.4.0',
     ]);
   });
 });

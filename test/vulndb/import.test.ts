@@ -104,6 +104,19 @@ describe('importing OSV files, folders and JSON lines', () => {
     expect(sourceStatus(path).sources.map((s) => s.location)).toEqual([b]);
   });
 
+  it('does not grow the file when the same source is imported again', async () => {
+    const dir = tempDir();
+    const source = join(dir, 'records.jsonl');
+    const lines = Array.from({ length: 3000 }, (_, i) => npmRecord(`GHSA-size-${i}`, `pkg-${i}`, '1.0.0'));
+    writeFileSync(source, `${lines.join('\n')}\n`);
+    const path = join(dir, 'osv.sqlite');
+    const first = (await importOsv([source], path)).sizeBytes;
+    await importOsv([source], path);
+    const third = (await importOsv([source], path)).sizeBytes;
+    expect(third).toBeLessThan(first * 1.2);
+    expect(lookup(path, 'pkg-7', '0.9.0')).toEqual(['GHSA-size-7']);
+  });
+
   it('imports from an http URL', async () => {
     const body = `${npmRecord('GHSA-http-http-http', 'fetched', '1.0.1')}\n`;
     const server = createServer((_req, res) => res.end(body));

@@ -1,13 +1,34 @@
 import { basename } from '../../core/paths.js';
 import type { PackageRef } from '../../model/package-ref.js';
+import { goScheme } from '../../versions/go.js';
 import type { Extractor, ExtractResult } from '../types.js';
-import { isGoVersion } from './go-mod.js';
+import { goMod, isGoVersion } from './go-mod.js';
 
 const ID = 'go/go-sum';
 const GO_MOD_SUFFIX = '/go.mod';
 
 /**
- * go.sum: one locked ref per module version whose code the build downloads (`path version h1:hash`). A line
+ * go.sum is not the build list: it keeps the hashes of versions an older module graph needed too. The version
+ * built is the one go.mod beside it selects (since Go 1.17 go.mod lists every module of the build list);
+ * for a module go.mod does not list (an older go.mod, or none), minimal version selection built the highest
+ * of those go.sum has. Lines for the other versions are no package of the project.
+ */
+function buildList(refs: PackageRef[], goModVersions: ReadonlyMap<string, string>): PackageRef[] {
+  const highest = new Map<string, PackageRef>();
+  for (const ref of refs) {
+    const seen = highest.get(ref.name);
+    if (!seen || goScheme.compare(ref.version!, seen.version!) > 0) highest.set(ref.name, ref);
+  }
+  return refs.filter((ref) => {
+    const selected = goModVersions.get(ref.name);
+    return selected === undefined
+      ? highest.get(ref.name) === ref
+      : goScheme.compare(ref.version!, selected) === 0;
+  });
+}
+
+/**
+ * go.sum: one locked ref per module version whose code the build uses (`path version h1:hash`; see buildList). A line
  * for `version/go.mod` alone means only the module's go.mod took part in version selection: its code is
  * never built, so it is no package of the project. go.sum records no graph (which module needs which), so
  * it gives no dependency-graph fact; and a module found only here is not importable: the go command refuses
@@ -18,7 +39,7 @@ export const goSum: Extractor = {
   ecosystem: 'Go',
   kind: 'lockfile',
   matches: (path) => basename(path) === 'go.sum',
-  extract(file) {
+  extract(file, ctx) {
     const result: ExtractResult = { refs: [], errors: [], facts: [] };
     const seen = new Set<string>();
     for (const [i, text] of file.text.split('\n').entries()) {
@@ -52,6 +73,12 @@ export const goSum: Extractor = {
       };
       result.refs.push(ref);
     }
+    const goModFile = ctx.readRelative(file, 'go.mod');
+    const selected = new Map<string, string>();
+    if (goModFile)
+      for (const ref of goMod.extract(goModFile, ctx).refs)
+        if (ref.version !== undefined) selected.set(ref.name, ref.version);
+    result.refs = buildList(result.refs, selected);
     return result;
   },
 };
