@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { pushAll } from '../core/arrays.js';
 import { inputError, VouchError } from '../core/errors.js';
@@ -22,6 +23,12 @@ interface DbFlags {
   cacheDir?: string;
   database?: string;
   format: 'table' | 'json';
+}
+
+/** An http(s) URL as given; a `file://` URL or a path as an absolute path. */
+function localOrUrl(text: string, cwd: string): string {
+  if (/^https?:\/\//i.test(text)) return text;
+  return text.startsWith('file:') ? fileURLToPath(text) : resolve(cwd, text);
 }
 
 /** `7`, `0.5` (days) → milliseconds. */
@@ -54,12 +61,12 @@ export function registerDbCommands(program: Command, io: CliIO, setExit: (code: 
       )
       .option(
         '--url <base>',
-        'where <base>/<Ecosystem>/all.zip are (default: $VOUCH_OSV_URL, else the OSV bucket)',
+        'where <base>/<Ecosystem>/all.zip are, http(s) or file:// (default: $VOUCH_OSV_URL, else the OSV bucket)',
       )
       .addOption(new Option('--ecosystem <name...>', 'only these ecosystems').choices([...ECOSYSTEMS]))
       .option(
         '--top-pypi-url <url>',
-        "the popular PyPI names for typosquat checks (default: $VOUCH_TOP_PYPI_URL, else hugovk's monthly top-PyPI-packages list)",
+        "the popular PyPI names for typosquat checks, a URL or a file (default: $VOUCH_TOP_PYPI_URL, else hugovk's monthly top-PyPI-packages list)",
       ),
   ).action(async (flags: DbFlags & { url?: string; ecosystem?: Ecosystem[]; topPypiUrl?: string }) => {
     const logger = cliLogger(io);
@@ -76,7 +83,7 @@ export function registerDbCommands(program: Command, io: CliIO, setExit: (code: 
         ? await updatePopularPypi({
             env: io.env,
             ...(flags.cacheDir ? { cacheDir: flags.cacheDir } : {}),
-            ...(flags.topPypiUrl ? { url: flags.topPypiUrl } : {}),
+            ...(flags.topPypiUrl ? { url: localOrUrl(flags.topPypiUrl, io.cwd) } : {}),
             logger,
           })
         : undefined;
@@ -88,7 +95,7 @@ export function registerDbCommands(program: Command, io: CliIO, setExit: (code: 
         e.ecosystem,
         e.status,
         e.status === 'failed'
-          ? `${e.error}; its previous data was kept`
+          ? `${e.error}; ${e.kept ? 'its previous data was kept' : report.existed ? 'the database has none of it yet' : 'no database yet'}`
           : e.status === 'updated'
             ? `${count(e.records ?? 0)} records${e.skipped ? `, ${count(e.skipped)} skipped` : ''} (${megabytes(e.downloaded)} downloaded)`
             : e.downloaded > 0
@@ -96,8 +103,13 @@ export function registerDbCommands(program: Command, io: CliIO, setExit: (code: 
               : 'not modified',
       ]);
       io.stdout.write(
-        `${columns(rows)}\nDatabase: ${report.database}${report.written ? '' : ' (not changed)'}\n`,
+        `${columns(rows)}\nDatabase: ${report.database}${report.written ? '' : report.existed ? ' (not changed)' : ' (none yet)'}\n`,
       );
+      if (report.ecosystems.some((e) => e.status === 'failed'))
+        io.stdout.write(
+          'Without access to the OSV bucket, fetch its <Ecosystem>/all.zip archives on another machine and run\n' +
+            '  vouch db import all.zip …   (or vouch db update --url file:///folder/with/the/archives)\n',
+        );
       if (popular)
         io.stdout.write(
           popular.status === 'updated'
@@ -119,7 +131,7 @@ export function registerDbCommands(program: Command, io: CliIO, setExit: (code: 
       .option('--replace', 'build the database from these sources only, dropping everything else'),
   ).action(async (sources: string[], flags: DbFlags & { replace?: boolean }) => {
     const logger = cliLogger(io);
-    const resolved = sources.map((s) => (/^https?:\/\//i.test(s) ? s : resolve(io.cwd, s)));
+    const resolved = sources.map((s) => localOrUrl(s, io.cwd));
     const report = await importOsv(resolved, pathOf(flags), { logger, replace: flags.replace === true });
     logger.finish();
     if (flags.format === 'json') io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);

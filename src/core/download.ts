@@ -1,6 +1,7 @@
 /**
  * Downloads one file over HTTP(S) (OSV archives, the popular-names lists): conditional on a stored ETag, with
- * timeouts, retries with backoff on network errors, 429 and 5xx (honouring Retry-After), a size limit, and
+ * timeouts, retries with backoff on network errors, 429 and 5xx (honouring Retry-After; a host that cannot be
+ * resolved or reached at all fails at once), a size limit, and
  * the sha256 of what was received. The HTTP itself is `http.ts`'s.
  */
 import { rmSync } from 'node:fs';
@@ -12,6 +13,7 @@ import {
   HttpPool,
   HttpStatusError,
   InvalidBodyError,
+  NetworkError,
   redactUrl,
 } from './http.js';
 import { type Logger, silentLogger } from './log.js';
@@ -57,6 +59,9 @@ export async function download(
     } catch (error) {
       rmSync(dest, { force: true });
       if (error instanceof VouchError) throw error;
+      // A machine that cannot resolve or reach the host will not a second later: fail at once.
+      if (error instanceof NetworkError && error.unreachable)
+        throw new VouchError('UNAVAILABLE', `${shown}: ${describe(error)}`, { cause: error });
       if (retry >= retries)
         throw new VouchError('UNAVAILABLE', `${shown}: ${describe(error)} ${afterAttempts(retry + 1)}`, {
           cause: error,

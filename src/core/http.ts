@@ -184,6 +184,8 @@ export class NetworkError extends Error {
     message: string,
     /** The host sent a status before the failure, as opposed to not answering at all. */
     readonly answered: boolean,
+    /** No connection could be made at all (host not found, refused, no route): retrying now is futile. */
+    readonly unreachable = false,
   ) {
     super(message);
   }
@@ -298,7 +300,7 @@ export class HttpPool {
       return new HttpResponse(response, limits);
     } catch (error) {
       limits.done();
-      throw new NetworkError(limits.why() ?? networkMessage(error), false);
+      throw new NetworkError(limits.why() ?? networkMessage(error), false, isUnreachable(error));
     }
   }
 
@@ -426,8 +428,19 @@ function tooLarge(maxBytes: number): string {
   return `the answer is larger than ${mib >= 1 ? `${Math.round(mib)} MiB` : `${maxBytes} bytes`}`;
 }
 
+const UNREACHABLE = new Set(['ENOTFOUND', 'EAI_AGAIN', 'ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+function errorCode(error: unknown): string | undefined {
+  return (error as { code?: string }).code ?? (error as { cause?: { code?: string } }).cause?.code;
+}
+
+function isUnreachable(error: unknown): boolean {
+  const code = errorCode(error);
+  return code !== undefined && UNREACHABLE.has(code);
+}
+
 function networkMessage(error: unknown): string {
-  const code = (error as { code?: string }).code ?? (error as { cause?: { code?: string } }).cause?.code;
+  const code = errorCode(error);
   switch (code) {
     case 'UND_ERR_HEADERS_TIMEOUT':
     case 'UND_ERR_BODY_TIMEOUT':

@@ -4,8 +4,9 @@
  * high-impact, most downloaded first) when it is installed; PyPI's from the public top-PyPI-packages list
  * (`{rows: [{project, download_count}]}`) that `vouch db update` downloads into the cache folder.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { type DownloadOptions, download } from '../core/download.js';
 import type { Logger } from '../core/log.js';
 import { cacheDir, type Env } from '../core/paths.js';
@@ -72,6 +73,12 @@ export interface PopularUpdate {
 }
 
 /** Downloads the top-PyPI-packages list into the cache folder; a failed or invalid download keeps the old one. */
+/** A file path or `file://` URL: the list is read from there (a machine without the network). */
+function localPath(url: string): string | undefined {
+  if (url.startsWith('file:')) return fileURLToPath(url);
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(url) ? undefined : url;
+}
+
 export async function updatePopularPypi(options: {
   url?: string;
   env?: Env;
@@ -85,7 +92,13 @@ export async function updatePopularPypi(options: {
   const partial = `${path}.partial`;
   mkdirSync(dirname(path), { recursive: true });
   try {
-    await download(url, partial, { ...options.http, ...(options.logger ? { logger: options.logger } : {}) });
+    const local = localPath(url);
+    if (local !== undefined) copyFileSync(local, partial);
+    else
+      await download(url, partial, {
+        ...options.http,
+        ...(options.logger ? { logger: options.logger } : {}),
+      });
     const list = parseTopPypi(readFileSync(partial, 'utf8'), url);
     renameSync(partial, path);
     return { url, path, status: 'updated', projects: list.names.length };

@@ -1,10 +1,11 @@
 /**
  * Which registries to ask for Maven, Go, crates.io, RubyGems, Packagist and NuGet packages, read from each
  * tool's own configuration so that a scan asks the mirror or private registry the tool would use, with the
- * same credentials (kept in headers, never shown). Vouch names no registry host of its own: where the tool
- * ships its default in a readable file (Go's `$GOROOT/go.env`, the super POM inside an installed Maven,
- * RubyGems' `defaults.rb`), it is read from there without running anything; otherwise, when nothing names a
- * registry, the ecosystem's checks are `unchecked` with a reason saying how to name one.
+ * same credentials (kept in headers, never shown). Where the tool ships its default in a readable file
+ * (Go's `$GOROOT/go.env`, the super POM inside an installed Maven, RubyGems' `defaults.rb`), it is read from
+ * there without running anything; when nothing names a registry, the ecosystem's documented public default
+ * (PUBLIC_DEFAULTS) is asked, as the tool itself would. npm has no entry: its registry comes only from npm's
+ * own configuration.
  */
 import { existsSync, readdirSync, realpathSync } from 'node:fs';
 import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
@@ -16,18 +17,30 @@ import { attribute, childElement, childElements, childText, parseXml } from '../
 import { homeOf, ignoredNote, readSmallFile, withSlash } from './config.js';
 import { isUntrustedPath, scanTrust, type Trust, trustedPathDirs } from './trust.js';
 
-export const NO_MAVEN_REPOSITORY =
-  'no Maven repository configured (add a <mirror> of central to ~/.m2/settings.xml, or pass --maven-repository), and no installed Maven was found to take its default from';
-export const NO_GO_PROXY =
-  'no Go module proxy configured (set GOPROXY, `go env -w GOPROXY=…`, or pass --go-proxy), and no installed Go was found to take its default from';
-export const NO_CRATES_INDEX =
-  'no crates.io index configured (point [source.crates-io] replace-with at a sparse registry in .cargo/config.toml, or pass --crates-index)';
-export const NO_RUBYGEMS_SOURCE =
-  'no RubyGems source configured (set :sources: in ~/.gemrc, or pass --rubygems-source), and no installed RubyGems was found to take its default from';
+/**
+ * The public registry each tool uses when its configuration names none, as each tool documents it: Maven
+ * Central (the super POM's central), the Go module proxy (GOPROXY's default), the crates.io sparse index
+ * (Cargo's default protocol since 1.70), RubyGems.org (`Gem.default_sources`), Packagist (Composer's
+ * packagist.org repository), and nuget.org's v3 service index (the default NuGet.Config).
+ */
+export const PUBLIC_DEFAULTS = {
+  maven: 'https://repo.maven.apache.org/maven2/',
+  go: 'https://proxy.golang.org/',
+  crates: 'https://index.crates.io/',
+  rubygems: 'https://rubygems.org/',
+  packagist: 'https://repo.packagist.org/',
+  nuget: 'https://api.nuget.org/v3/index.json',
+} as const;
+
+function publicDefault(tool: string, url: string): RegistrySources {
+  return {
+    sources: [{ url }],
+    origin: `${tool}${tool.endsWith('s') ? "'" : "'s"} documented public default`,
+  };
+}
+
 export const NO_COMPOSER_REPOSITORY =
-  'no Composer repository configured (add a repository of type composer to composer.json or COMPOSER_HOME/config.json, or pass --packagist-repository)';
-export const NO_NUGET_SOURCE =
-  'no NuGet v3 source configured (add one to <packageSources> in NuGet.Config, or pass --nuget-source)';
+  'packagist.org is turned off and no other Composer repository is configured (add a repository of type composer to composer.json or COMPOSER_HOME/config.json, or pass --packagist-repository)';
 
 export interface RegistrySource {
   /** The base URL (for NuGet, the service index), ending with `/` unless it names a document. */
@@ -117,7 +130,7 @@ export async function mavenSources(
   }
   const central = mavenHome ? await superPomCentral(mavenHome) : undefined;
   if (central) return { sources: [{ url: central }], origin: `Maven's built-in default (${mavenHome})` };
-  return { sources: [], reason: NO_MAVEN_REPOSITORY };
+  return publicDefault('Maven', PUBLIC_DEFAULTS.maven);
 }
 
 function mavenHomeOnPath(env: Env, trust: Trust): string | undefined {
@@ -263,7 +276,7 @@ export function goSources(env: Env, trust: Trust = scanTrust(process.cwd(), env)
     .split(',')
     .map((p) => p.trim())
     .filter(Boolean);
-  if (!proxy) return { sources: [], private: patterns, reason: NO_GO_PROXY };
+  if (!proxy) return { ...publicDefault('Go', PUBLIC_DEFAULTS.go), private: patterns };
   const sources: RegistrySource[] = [];
   for (const entry of proxy.value.split(/[,|]/).map((e) => e.trim())) {
     if (entry === 'direct' || entry === 'off') break;
@@ -413,7 +426,7 @@ export async function cratesSources(
     seen.add(name);
     name = next;
   }
-  if (name === 'crates-io') return { sources: [], reason: NO_CRATES_INDEX };
+  if (name === 'crates-io') return publicDefault('Cargo', PUBLIC_DEFAULTS.crates);
   const origin =
     tables.origins[`source.${name}`] ?? tables.origins[`registries.${name}`] ?? 'Cargo configuration';
   const source = tables.sources[name] ?? {};
@@ -489,7 +502,7 @@ export async function rubygemsSources(
     if (url)
       return { sources: [{ url: withSlash(url) }], origin: `RubyGems' built-in default (${defaults})` };
   }
-  return { sources: [], reason: NO_RUBYGEMS_SOURCE };
+  return publicDefault('RubyGems', PUBLIC_DEFAULTS.rubygems);
 }
 
 /** The `:sources:` list of a gemrc (YAML whose keys are Ruby symbols). */
@@ -605,13 +618,15 @@ export function composerSources(cwd: string, env: Env): RegistrySources {
       } else if (typeof entry.type === 'string') others.add(entry.type);
     }
   }
+  // Composer asks packagist.org after the repositories configured, unless it is turned off.
+  if (!defaultOff) {
+    sources.push({ url: PUBLIC_DEFAULTS.packagist });
+    origins.push("Composer's documented public default");
+  }
   if (sources.length === 0) return { sources, reason: NO_COMPOSER_REPOSITORY };
   const result: RegistrySources = { sources, origin: origins.join(', ') };
   if (others.size > 0)
     result.inconclusive = `Composer would also look in the ${[...others].join(', ')} repositories configured beside them, which Vouch does not read`;
-  else if (!defaultOff)
-    result.inconclusive =
-      'Composer would also ask its default repository, which Vouch does not know (turn it off with "packagist.org": false, or pass --packagist-repository)';
   return result;
 }
 
@@ -739,15 +754,17 @@ export function nugetSources(cwd: string, env: Env, trust: Trust = scanTrust(cwd
       origins.add(source.origin);
     } else unreadable.push(key);
   }
-  if (usable.length === 0)
-    return {
-      sources: [],
-      ...(ignored.length > 0 ? { ignored } : {}),
-      reason:
-        unreadable.length > 0
-          ? `the NuGet sources configured (${unreadable.join(', ')}) are local folders or v2 feeds, which Vouch does not read; add a v3 source or pass --nuget-source`
-          : NO_NUGET_SOURCE,
-    };
+  if (usable.length === 0) {
+    const none: RegistrySources =
+      unreadable.length > 0
+        ? {
+            sources: [],
+            reason: `the NuGet sources configured (${unreadable.join(', ')}) are local folders or v2 feeds, which Vouch does not read; add a v3 source or pass --nuget-source`,
+          }
+        : publicDefault('NuGet', PUBLIC_DEFAULTS.nuget);
+    if (ignored.length > 0) none.ignored = ignored;
+    return none;
+  }
   const result: RegistrySources = { sources: usable, origin: [...origins].join(', ') };
   if (ignored.length > 0) result.ignored = ignored;
   if (unreadable.length > 0)

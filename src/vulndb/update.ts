@@ -4,9 +4,21 @@
  * ETag changed, and imported only when its sha256 differs from the one the database was built from; the
  * archives are kept in the cache folder. An ecosystem whose download or archive fails keeps its previous data.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import {
+  createReadStream,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { type DownloadOptions, download } from '../core/download.js';
+import { VouchError } from '../core/errors.js';
+import { NetworkError } from '../core/http.js';
 import { type Logger, silentLogger } from '../core/log.js';
 import { archiveCacheDir, databasePath, type Env } from '../core/paths.js';
 import { ECOSYSTEMS, type Ecosystem } from '../model/ecosystem.js';
@@ -17,7 +29,10 @@ import { type SourceStatus, VulnDatabase } from './store.js';
 const DEFAULT_OSV_URL = 'https://osv-vulnerabilities.storage.googleapis.com';
 
 export interface UpdateOptions {
-  /** Archives are fetched from `<baseUrl>/<Ecosystem>/all.zip`. Default: `VOUCH_OSV_URL`, else OSV's bucket. */
+  /**
+   * Archives are fetched from `<baseUrl>/<Ecosystem>/all.zip` (http, https, or a `file://` folder of them).
+   * Default: `VOUCH_OSV_URL`, else OSV's bucket.
+   */
   baseUrl?: string;
   /** Default: every ecosystem Vouch supports. */
   ecosystems?: readonly Ecosystem[];
@@ -39,6 +54,8 @@ export interface EcosystemUpdate {
   url: string;
   /** `updated`: new records imported; `unchanged`: the archive was the one already imported; `failed`: see error. */
   status: 'updated' | 'unchanged' | 'failed';
+  /** For a failed one: whether the database still has its earlier records (false: it has none of it yet). */
+  kept?: boolean;
   /** Bytes downloaded (0 for a 304 answer). */
   downloaded: number;
   records?: number;
@@ -48,6 +65,8 @@ export interface EcosystemUpdate {
 
 export interface UpdateReport {
   database: string;
+  /** Whether a database existed before this update. */
+  existed: boolean;
   ecosystems: EcosystemUpdate[];
   /** Whether a new database file was written. */
   written: boolean;
@@ -70,6 +89,16 @@ interface Plan {
   partial?: string;
   meta?: ArchiveMeta;
   action: 'import' | 'touch' | 'none';
+  /** The download failed without any answer from the host. */
+  unreachable?: boolean;
+}
+
+function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return url;
+  }
 }
 
 function archiveSourceKey(ecosystem: Ecosystem): string {
@@ -86,7 +115,10 @@ export async function updateDatabase(options: UpdateOptions = {}): Promise<Updat
   const archives = archiveCacheDir(env, options.cacheDir);
   const ecosystems = options.ecosystems ?? ECOSYSTEMS;
 
+  const existed = existsSync(database);
   const imported = importedSources(database, logger);
+  /** Origins that could not be reached at all: the other archives there are not tried. */
+  const unreachable = new Map<string, string>();
   const plans: Plan[] = ecosystems.map((ecosystem) => {
     const url = `${base}/${encodeURIComponent(ecosystem)}/all.zip`;
     return {
@@ -99,7 +131,16 @@ export async function updateDatabase(options: UpdateOptions = {}): Promise<Updat
 
   let done = 0;
   const fetchOne = async (plan: Plan) => {
-    await fetchArchive(plan, imported.get(plan.key), options, logger, now);
+    const origin = originOf(plan.update.url);
+    const reason = unreachable.get(origin);
+    if (reason !== undefined) {
+      plan.update.status = 'failed';
+      plan.update.error = `not tried: ${reason}`;
+    } else {
+      await fetchArchive(plan, imported.get(plan.key), options, logger, now);
+      if (plan.unreachable) unreachable.set(origin, plan.update.error ?? 'unreachable');
+    }
+    if (plan.update.status === 'failed') plan.update.kept = imported.has(plan.key);
     logger.progress({ task: 'download', done: ++done, total: plans.length, detail: plan.update.ecosystem });
   };
   const queue = [...plans];
@@ -137,6 +178,7 @@ export async function updateDatabase(options: UpdateOptions = {}): Promise<Updat
       if (source.error) {
         plan.update.status = 'failed';
         plan.update.error = source.error;
+        plan.update.kept = imported.has(plan.key);
         if (plan.partial) rmSync(plan.partial, { force: true });
         continue;
       }
@@ -148,6 +190,7 @@ export async function updateDatabase(options: UpdateOptions = {}): Promise<Updat
   }
   return {
     database,
+    existed,
     ecosystems: plans.map((p) => p.update),
     written,
     durationMs: Math.round(performance.now() - started),
@@ -177,6 +220,7 @@ async function fetchArchive(
   now: () => Date,
 ): Promise<void> {
   const { update } = plan;
+  if (update.url.startsWith('file:')) return localArchive(plan, imported, logger, now);
   const cached = readArchiveMeta(plan.archive);
   const usable = cached && cached.url === update.url ? cached : undefined;
   const partial = `${plan.archive}.partial`;
@@ -208,8 +252,46 @@ async function fetchArchive(
     rmSync(partial, { force: true });
     update.status = 'failed';
     update.error = (error as Error).message;
-    logger.warn(`${update.ecosystem}: ${update.error}; its previous data was kept`);
+    const cause = error instanceof VouchError ? error.cause : undefined;
+    plan.unreachable = cause instanceof NetworkError && cause.unreachable;
+    logger.warn(
+      `${update.ecosystem}: ${update.error}; ${imported ? 'its previous data was kept' : 'the database has none of it yet'}`,
+    );
   }
+}
+
+/** A `file://` archive: imported in place (never moved), when its sha256 differs from the one imported. */
+async function localArchive(
+  plan: Plan,
+  imported: SourceStatus | undefined,
+  logger: Logger,
+  now: () => Date,
+): Promise<void> {
+  const { update } = plan;
+  let path: string;
+  try {
+    path = fileURLToPath(update.url);
+  } catch (error) {
+    update.status = 'failed';
+    update.error = `${update.url}: ${(error as Error).message}`;
+    return;
+  }
+  if (!existsSync(path)) {
+    update.status = 'failed';
+    update.error = `${path}: no such file`;
+    logger.warn(`${update.ecosystem}: ${update.error}`);
+    return;
+  }
+  const sha256 = await fileSha256(path);
+  plan.archive = path;
+  plan.meta = { url: update.url, sha256, fetchedAt: now().toISOString() };
+  plan.action = imported?.sha256 === sha256 ? 'touch' : 'import';
+}
+
+async function fileSha256(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
 }
 
 function promote(partial: string, archive: string, meta: ArchiveMeta): void {

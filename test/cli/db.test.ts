@@ -115,7 +115,7 @@ describe('vouch db', () => {
       });
       expect(out.exit).toBe(3);
       expect(out.stdout).toMatch(/^npm +updated +1 records \(0\.0 MB downloaded\)$/m);
-      expect(out.stdout).toContain(`Go   failed   ${url}/Go/all.zip: HTTP 404; its previous data was kept`);
+      expect(out.stdout).toContain(`Go   failed   ${url}/Go/all.zip: HTTP 404; no database yet`);
     } finally {
       server.close();
     }

@@ -282,22 +282,24 @@ describe('hallucinations in the other ecosystems', () => {
     );
   });
 
-  it('without a registry configured, says how to configure one, and finds nothing', async () => {
+  it('without a registry configured, takes each ecosystem’s documented public default (offline here: nothing is sent)', async () => {
     const result = await scan(['hallucinated.md'], {
       cwd: HALLUCINATED,
       database: false,
-      registry: { cache: false, env: { HOME: home, PATH: '' }, now: NOW },
+      registry: { cache: false, env: { HOME: home, PATH: '' }, now: NOW, mode: 'offline' },
     });
     expect(result.findings.filter((f) => f.kind !== 'undeclared')).toEqual([]);
     const reasons = new Set(result.unchecked.filter((u) => u.check === 'registry').map((u) => u.reason));
-    expect([...reasons].sort()).toEqual([
-      expect.stringMatching(/^no Composer repository configured .*--packagist-repository/),
-      expect.stringMatching(/^no Go module proxy configured \(set GOPROXY/),
-      expect.stringMatching(/^no Maven repository configured .*settings\.xml/),
-      expect.stringMatching(/^no NuGet v3 source configured/),
-      expect.stringMatching(/^no RubyGems source configured .*\.gemrc/),
-      expect.stringMatching(/^no crates\.io index configured .*replace-with/),
-    ]);
+    expect([...reasons].sort()).toEqual(
+      [
+        'https://api.nuget.org/v3/index.json',
+        'https://index.crates.io/',
+        'https://proxy.golang.org/',
+        'https://repo.maven.apache.org/maven2/',
+        'https://repo.packagist.org/',
+        'https://rubygems.org/',
+      ].map((url) => `${url}: offline, and the registry cache has no answer for it`),
+    );
     expect(registry.requests).toEqual([]);
   });
 
@@ -355,7 +357,9 @@ describe('the command line', () => {
       GOPRIVATE: 'git.example.org',
     });
     expect(out.stdout).toMatch(/Go proxy: {5}https:\/\/goproxy\.example\.org\/ \(from GOPROXY\)/);
-    expect(out.stdout).toMatch(/crates\.io: {4}none \(no crates\.io index configured/);
+    expect(out.stdout).toMatch(
+      /crates\.io: {4}https:\/\/index\.crates\.io\/ \(from Cargo's documented public default\)/,
+    );
     expect(out.stdout).not.toMatch(/hunter2|bob/);
   });
 });

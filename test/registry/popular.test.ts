@@ -3,6 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CliIO } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
@@ -66,6 +67,18 @@ describeWith(TOP_PYPI, 'the popular PyPI names that vouch db update downloads', 
     });
     const kept = loadPopularPypi(popularPypiPath(env));
     expect('names' in kept && kept.names).toHaveLength(15_000);
+  });
+
+  it('loads the list from a file, by path or file:// URL, on a machine without the network', async () => {
+    const env = { VOUCH_CACHE_DIR: join(cache, 'from-file') };
+    for (const url of [TOP_PYPI.path, pathToFileURL(TOP_PYPI.path).href]) {
+      expect(await updatePopularPypi({ env, url })).toMatchObject({ status: 'updated', projects: 15_000 });
+      const list = loadPopularPypi(popularPypiPath(env));
+      expect('names' in list && list.rank('boto3')).toBe(1);
+    }
+    expect(await updatePopularPypi({ env, url: join(env.VOUCH_CACHE_DIR, 'absent.json') })).toMatchObject({
+      status: 'failed',
+    });
   });
 
   it('vouch db update fetches it with the advisories', async () => {

@@ -364,6 +364,10 @@ describe('the vulnerability check of a range', () => {
     expect(express.message).toMatch(/a fresh install gets 4\.21\.2 today, which is not affected/);
     expect(express.evidence).toMatchObject({ installsToday: { version: '4.21.2', advisories: [] } });
     const debug = finding(result, 'range-allows-vulnerable', 'debug');
-    expect(debug.message).toMatch(/a fresh install gets 4\.4\.0 today, which is affected \(GHSA-test-0002\)/);
+    expect(debug.message).toMatch(
+      /a fresh install gets 4\.4\.0 today, which is affected \(GHSA-test-0002 \[severity unknown\]\)/,
+    );
+    expect(express.severity).toBe('info');
+    expect(debug.severity).toBe('medium');
   });
 });

@@ -10,13 +10,9 @@ import {
   matchesGoPrivate,
   mavenSources,
   NO_COMPOSER_REPOSITORY,
-  NO_CRATES_INDEX,
-  NO_GO_PROXY,
-  NO_MAVEN_REPOSITORY,
-  NO_NUGET_SOURCE,
-  NO_RUBYGEMS_SOURCE,
   nugetServiceIndex,
   nugetSources,
+  PUBLIC_DEFAULTS,
   rubygemsDefaultSource,
   rubygemsSources,
 } from '../../src/registry/sources.js';
@@ -132,7 +128,10 @@ describe('Maven repository', () => {
     const config = await mavenSources(env({ PATH: join(root, 'usr/bin') }));
     expect(config.sources).toEqual([{ url: 'https://repo.example.org/maven2/' }]);
     expect(config.origin).toBe(`Maven's built-in default (${join(root, 'opt/maven')})`);
-    expect(await mavenSources(env())).toEqual({ sources: [], reason: NO_MAVEN_REPOSITORY });
+    expect(await mavenSources(env())).toEqual({
+      sources: [{ url: PUBLIC_DEFAULTS.maven }],
+      origin: "Maven's documented public default",
+    });
   });
 });
 
@@ -167,7 +166,11 @@ describe('Go module proxy', () => {
       'https://user-set.example.org/',
     );
     rmSync(join(root, 'home/.config/go/env'));
-    expect(goSources(env())).toEqual({ sources: [], private: [], reason: NO_GO_PROXY });
+    expect(goSources(env())).toEqual({
+      sources: [{ url: PUBLIC_DEFAULTS.go }],
+      private: [],
+      origin: "Go's documented public default",
+    });
   });
 
   it('matches GOPRIVATE patterns against path prefixes by glob rules', () => {
@@ -245,7 +248,10 @@ describe('crates.io index', () => {
     );
     expect((await cratesSources(root, env())).reason).toMatch(/vendored sources/);
     rmSync(join(root, 'home/.cargo'), { recursive: true });
-    expect(await cratesSources(root, env())).toEqual({ sources: [], reason: NO_CRATES_INDEX });
+    expect(await cratesSources(root, env())).toEqual({
+      sources: [{ url: 'https://index.crates.io/' }],
+      origin: "Cargo's documented public default",
+    });
   });
 });
 
@@ -276,7 +282,10 @@ describe('RubyGems source', () => {
     const config = await rubygemsSources(env({ PATH: join(root, 'usr/bin') }));
     expect(config.sources).toEqual([{ url: 'https://gems.example.org/' }]);
     expect(config.origin).toMatch(/RubyGems' built-in default .*3\.3\.0/);
-    expect(await rubygemsSources(env())).toEqual({ sources: [], reason: NO_RUBYGEMS_SOURCE });
+    expect(await rubygemsSources(env())).toEqual({
+      sources: [{ url: PUBLIC_DEFAULTS.rubygems }],
+      origin: "RubyGems' documented public default",
+    });
     expect(
       await rubygemsDefaultSource('def self.other\n  ["https://x.example.org/"]\nend\n'),
     ).toBeUndefined();
@@ -309,12 +318,16 @@ describe('Composer repositories', () => {
     expect(config.inconclusive).toBeUndefined();
   });
 
-  it('is inconclusive when Composer would also ask its default repository or a VCS repository', () => {
+  it('asks packagist.org after the configured repositories unless it is off, and is inconclusive with a VCS repository', () => {
     write(
       'project/composer.json',
       JSON.stringify({ repositories: [{ type: 'composer', url: 'https://c.example.org' }] }),
     );
-    expect(composerSources(join(root, 'project'), env()).inconclusive).toMatch(/default repository/);
+    // Composer asks packagist.org after the repositories configured: so does Vouch.
+    expect(composerSources(join(root, 'project'), env()).sources).toEqual([
+      { url: 'https://c.example.org/' },
+      { url: 'https://repo.packagist.org/' },
+    ]);
     write(
       'project/composer.json',
       JSON.stringify({
@@ -327,6 +340,11 @@ describe('Composer repositories', () => {
     );
     expect(composerSources(join(root, 'project'), env()).inconclusive).toMatch(/vcs repositories/);
     expect(composerSources(join(root, 'elsewhere'), env())).toEqual({
+      sources: [{ url: PUBLIC_DEFAULTS.packagist }],
+      origin: "Composer's documented public default",
+    });
+    write('off/composer.json', JSON.stringify({ repositories: [{ 'packagist.org': false }] }));
+    expect(composerSources(join(root, 'off'), env())).toEqual({
       sources: [],
       reason: NO_COMPOSER_REPOSITORY,
     });
@@ -405,7 +423,10 @@ describe('NuGet sources', () => {
       '<configuration><packageSources><add key="v2" value="https://old.example.org/api/v2" /></packageSources></configuration>',
     );
     expect(nugetSources(join(root, 'repo'), env()).reason).toMatch(/\(v2\) are local folders or v2 feeds/);
-    expect(nugetSources(join(root, 'elsewhere'), env())).toEqual({ sources: [], reason: NO_NUGET_SOURCE });
+    expect(nugetSources(join(root, 'elsewhere'), env())).toEqual({
+      sources: [{ url: 'https://api.nuget.org/v3/index.json' }],
+      origin: "NuGet's documented public default",
+    });
     expect(nugetServiceIndex('https://nuget.example.org')).toBe('https://nuget.example.org/v3/index.json');
     expect(nugetServiceIndex('https://nuget.example.org/v3/index.json')).toBe(
       'https://nuget.example.org/v3/index.json',

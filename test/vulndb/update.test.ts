@@ -1,8 +1,10 @@
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { silentLogger } from '../../src/core/log.js';
 import type { Ecosystem } from '../../src/model/ecosystem.js';
 import { VulnDatabase } from '../../src/vulndb/store.js';
 import { type UpdateOptions, updateDatabase } from '../../src/vulndb/update.js';
@@ -222,5 +224,50 @@ describe('vouch db update against a local archive server', () => {
     expect(report.ecosystems.map((e) => e.downloaded)).toEqual([0, 0]);
     expect(requests.map((r) => r.ifNoneMatch)).toEqual(['"npm-6"', '"pypi-3"']);
     expect(ids(database, 'npm', 'retried', '0.5.0')).toEqual(['GHSA-aaaa-0006-0006']);
+  });
+});
+
+describe('vouch db update without the network', () => {
+  it('fails at once when the source cannot be reached, tries no other archive there, and says there is no database yet', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const warnings: string[] = [];
+    const logger = { ...silentLogger, warn: (message: string) => warnings.push(message) };
+    const report = await updateDatabase({
+      baseUrl: `http://127.0.0.1:${port}/osv`,
+      cacheDir: tempDir(),
+      env: {},
+      concurrency: 1,
+      logger,
+      http: { retries: 3, backoffMs: 1000 },
+    });
+    expect(report.existed).toBe(false);
+    expect(report.written).toBe(false);
+    const [first, ...rest] = report.ecosystems;
+    expect(first).toMatchObject({ status: 'failed', kept: false });
+    expect(first?.error).toBe(`http://127.0.0.1:${port}/osv/npm/all.zip: connection refused`);
+    expect(rest.map((e) => e.error)).toEqual(rest.map(() => `not tried: ${first?.error}`));
+    expect(warnings.filter((w) => w.includes('retrying'))).toEqual([]);
+    expect(warnings[0]).toMatch(/the database has none of it yet$/);
+  });
+
+  it('reads archives from a file:// folder, and imports one again only when it changed', async () => {
+    const folder = tempDir();
+    mkdirSync(join(folder, 'npm'));
+    writeFileSync(join(folder, 'npm', 'all.zip'), archive(['GHSA-file-0001-0001', 'file-pkg', '2.0.0']));
+    const cacheDir = tempDir();
+    const options: UpdateOptions = {
+      baseUrl: pathToFileURL(folder).href,
+      cacheDir,
+      ecosystems: ['npm'],
+      env: {},
+    };
+    const first = await updateDatabase(options);
+    expect(first.ecosystems).toMatchObject([{ ecosystem: 'npm', status: 'updated', records: 1 }]);
+    expect(ids(join(cacheDir, 'osv.sqlite'), 'npm', 'file-pkg', '1.0.0')).toEqual(['GHSA-file-0001-0001']);
+    expect((await updateDatabase(options)).ecosystems[0]?.status).toBe('unchanged');
+    expect(existsSync(join(folder, 'npm', 'all.zip'))).toBe(true);
   });
 });

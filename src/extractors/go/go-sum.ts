@@ -75,7 +75,7 @@ export const goSum: Extractor = {
     }
     const goModFile = ctx.readRelative(file, 'go.mod');
     const selected = new Map<string, string>();
-    if (goModFile)
+    if (!('error' in goModFile))
       for (const ref of goMod.extract(goModFile, ctx).refs)
         if (ref.version !== undefined) selected.set(ref.name, ref.version);
     result.refs = buildList(result.refs, selected);
