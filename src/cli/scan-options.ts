@@ -28,6 +28,8 @@ export interface ReportFlags extends RegistryFlags {
   config?: string | false;
   database?: string | false;
   maxDatabaseAge?: number;
+  onlineAdvisories?: boolean;
+  osvApi?: string;
 }
 
 /** `10MB`, `512k`, `1048576` → bytes. */
@@ -60,6 +62,11 @@ export function addReportOptions(command: Command): Command {
     .option('--database <path>', 'vulnerability database (default: <cache>/osv.sqlite, see vouch db update)')
     .option('--no-database', 'skip the checks that need the vulnerability database')
     .option(
+      '--online-advisories',
+      'ask the OSV API for advisories even when a local database exists (without one it is asked anyway, unless --offline)',
+    )
+    .option('--osv-api <url>', 'the OSV API to ask (default: $VOUCH_OSV_API_URL, else api.osv.dev)')
+    .option(
       '--max-database-age <days>',
       'warn when the vulnerability database is older (default: 7)',
       parseDays,
@@ -75,7 +82,15 @@ export function reportScanOptions(
   logger: Logger,
 ): Pick<
   ScanOptions,
-  'cwd' | 'maxFileSize' | 'pythonImportMap' | 'database' | 'maxDatabaseAge' | 'registry' | 'logger' | 'policy'
+  | 'cwd'
+  | 'maxFileSize'
+  | 'pythonImportMap'
+  | 'database'
+  | 'maxDatabaseAge'
+  | 'osvApi'
+  | 'registry'
+  | 'logger'
+  | 'policy'
 > {
   return {
     cwd: io.cwd,
@@ -83,6 +98,16 @@ export function reportScanOptions(
     pythonImportMap: config.pythonImportMap,
     database: flags.database === false ? false : resolve(io.cwd, flags.database ?? databasePath(io.env)),
     maxDatabaseAge: flags.maxDatabaseAge,
+    // --offline: the OSV API is never asked.
+    ...(flags.offline
+      ? {}
+      : {
+          osvApi: {
+            use: flags.onlineAdvisories ? ('always' as const) : ('auto' as const),
+            env: io.env,
+            ...(flags.osvApi ? { baseUrl: flags.osvApi } : {}),
+          },
+        }),
     registry: registryScanOptions(flags, io),
     policy: configPolicy(config),
     logger,

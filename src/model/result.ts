@@ -86,6 +86,8 @@ export interface CheckRun {
   id: string;
   status: 'ran' | 'skipped';
   reason?: string;
+  /** For a check that ran on facts from elsewhere: where they came from (the advisory checks' database or API). */
+  source?: string;
 }
 
 /** Who accepted a finding, and why: a configuration `ignore` entry or a comment in the source. */

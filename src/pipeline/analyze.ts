@@ -48,7 +48,11 @@ export function analyze(
       logger.warn(warning);
       out.warnings.push(warning);
     }
-    out.checks.push({ id: analyzer.id, status: 'ran' });
+    out.checks.push(
+      analyzer.needs === 'advisories' && facts.advisorySource
+        ? { id: analyzer.id, status: 'ran', source: facts.advisorySource }
+        : { id: analyzer.id, status: 'ran' },
+    );
   }
   return out;
 }

@@ -27,6 +27,8 @@ export interface ResolvedFacts {
   advisories?: AdvisoryFacts;
   /** Why the advisory checks could not run, when they could not. */
   advisorySkipReason?: string;
+  /** Where the advisories came from, when the checks ran. */
+  advisorySource?: string;
   warnings: string[];
   /** A database that is there but could not be read. */
   errors: FileError[];
@@ -56,9 +58,9 @@ export async function resolveFacts(
         (ref) => phantom.status(ref)?.status === 'undeclared',
       )
     : undefined;
-  const advisories = adviseRefs(
+  const advisories = await adviseRefs(
     refs,
-    settings,
+    { ...settings, ...(settings.offline ? { offline: true } : {}) },
     settings.logger,
     registry ? (ref) => registry.facts.installs(ref)?.version : undefined,
   );
@@ -66,6 +68,7 @@ export async function resolveFacts(
     ...(registry ? { registry: registry.facts } : {}),
     ...(advisories.facts ? { advisories: advisories.facts } : {}),
     ...(advisories.skipReason ? { advisorySkipReason: advisories.skipReason } : {}),
+    ...(advisories.source ? { advisorySource: advisories.source } : {}),
     warnings: [...advisories.warnings, ...(registry?.warnings ?? [])],
     errors: advisories.errors ?? [],
   };

@@ -16,6 +16,7 @@ import type { SourceFile } from '../model/source.js';
 import { ProjectIndex } from '../project/index.js';
 import { PhantomResolver } from '../project/phantom.js';
 import type { RegistryOptions } from '../registry/resolve.js';
+import type { AdvisoryStageOptions } from '../vulndb/scan-advisories.js';
 import { type Analysis, analyze } from './analyze.js';
 import { assemble } from './assemble.js';
 import { type Extraction, extractFiles } from './extract.js';
@@ -52,6 +53,11 @@ export interface ScanOptions {
   database?: string | false;
   /** A database older than this (ms) makes the scan warn. Default 7 days. */
   maxDatabaseAge?: number;
+  /**
+   * The OSV API for advisories: `use: 'auto'` when there is no local database, `'always'` instead of it.
+   * Off unless given (the CLI gives `auto`); never asked when `offline`.
+   */
+  osvApi?: AdvisoryStageOptions['osvApi'];
   /**
    * Registry checks (nonexistent, unknown-version, suspicious-new, typosquat, deprecated, yanked,
    * outdated) and their settings, or false for none. Off unless given: the library touches the network

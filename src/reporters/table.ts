@@ -125,6 +125,8 @@ export const tableReporter: Reporter = (result, options) => {
     out.push('', c.bold('Checks skipped'));
     for (const check of skippedChecks) out.push(`  ${check.id}: ${oneLine(check.reason ?? '')}`);
   }
+  const sources = new Set(result.checks.flatMap((check) => (check.source ? [check.source] : [])));
+  if (sources.size > 0) out.push('', c.dim(`Advisories from ${oneLine([...sources].join('; '))}`));
   const missing = result.skipped.filter(isMissingEvidence);
   if (missing.length > 0) {
     out.push('', c.bold(c.red(`Not read, so the scan is incomplete (${missing.length})`)));

@@ -11,6 +11,7 @@ import { describeStorageTrouble, storageTrouble } from '../core/sqlite.js';
 import type { AdvisoryFacts } from '../model/advisory-facts.js';
 import type { PackageRef } from '../model/package-ref.js';
 import type { FileError } from '../model/result.js';
+import { fetchOsvAdvisories, type OsvApiOptions, queriesFor } from './osv-api.js';
 import { resolveAdvisories } from './resolve.js';
 import { VulnDatabase } from './store.js';
 
@@ -23,12 +24,21 @@ export interface AdvisoryStageOptions {
   maxDatabaseAge?: number;
   env?: Env;
   now?: Date;
+  /**
+   * The OSV API: `auto` asks it when there is no local database, `always` instead of the local database.
+   * Absent: never (the library asks no service it was not told to; the CLI says `auto`).
+   */
+  osvApi?: OsvApiOptions & { use: 'auto' | 'always' };
+  /** Never touch the network: the OSV API is not asked. */
+  offline?: boolean;
 }
 
 export interface AdvisoryStage {
   /** Undefined when the advisory checks cannot run; `skipReason` says why. */
   facts?: AdvisoryFacts;
   skipReason?: string;
+  /** Where the advisories came from: the local database or the OSV API (with what was cached). */
+  source?: string;
   warnings: string[];
   /** The database could not be read: the scan is incomplete. */
   errors?: FileError[];
@@ -39,14 +49,16 @@ function unreadable(path: string, message: string): AdvisoryStage {
 }
 
 /** `installs(ref)`: the version a fresh install of a range picks today, when the registry checks know it. */
-export function adviseRefs(
+export async function adviseRefs(
   refs: readonly PackageRef[],
   options: AdvisoryStageOptions,
   logger: Logger,
   installs?: (ref: PackageRef) => string | undefined,
-): AdvisoryStage {
+): Promise<AdvisoryStage> {
   if (options.database === false)
     return { skipReason: 'vulnerability database turned off (--no-database)', warnings: [] };
+  const online = options.osvApi && !options.offline ? options.osvApi : undefined;
+  if (online?.use === 'always') return adviseOnline(refs, online, logger, installs);
   const path = options.database ?? databasePath(options.env);
   let db: VulnDatabase | undefined;
   try {
@@ -55,7 +67,14 @@ export function adviseRefs(
     if (!(error instanceof VouchError)) throw error;
     return unreadable(path, error.message);
   }
-  if (!db) return { skipReason: NO_DATABASE_REASON, warnings: [] };
+  if (!db) {
+    if (online) return adviseOnline(refs, online, logger, installs);
+    const why =
+      options.osvApi && options.offline
+        ? `${NO_DATABASE_REASON}; offline, the OSV API was not asked`
+        : NO_DATABASE_REASON;
+    return { skipReason: why, warnings: [] };
+  }
   try {
     const warnings: string[] = [];
     const updatedAt = db.updatedAt();
@@ -66,7 +85,11 @@ export function adviseRefs(
       logger.warn(warning);
       warnings.push(warning);
     }
-    return { facts: resolveAdvisories(refs, db, installs), warnings };
+    return {
+      facts: resolveAdvisories(refs, db, installs),
+      source: `the local database ${path}${updatedAt ? ` (updated ${updatedAt})` : ''}`,
+      warnings,
+    };
   } catch (error) {
     // Damaged pages are met only when a lookup reads them.
     const trouble = storageTrouble(error);
@@ -77,5 +100,30 @@ export function adviseRefs(
     );
   } finally {
     db.close();
+  }
+}
+
+/** The advisory facts from the OSV API; the checks are skipped, with the reason, when it cannot be asked. */
+async function adviseOnline(
+  refs: readonly PackageRef[],
+  options: OsvApiOptions,
+  logger: Logger,
+  installs?: (ref: PackageRef) => string | undefined,
+): Promise<AdvisoryStage> {
+  const queries = queriesFor(refs, installs);
+  try {
+    logger.progress({ task: 'advisories', done: 0, total: queries.length, detail: 'OSV API' });
+    const { lookup, stats } = await fetchOsvAdvisories(queries, options);
+    logger.progress({ task: 'advisories', done: queries.length, total: queries.length, detail: 'OSV API' });
+    return {
+      facts: resolveAdvisories(refs, lookup, installs),
+      source: `the OSV API ${stats.url} (${stats.queries} queries, ${stats.cachedQueries} from the cache; ${stats.records} advisories)`,
+      warnings: [],
+    };
+  } catch (error) {
+    if (!(error instanceof VouchError)) throw error;
+    const reason = `${error.message}; run vouch db update (or vouch db import FILE) for a local database`;
+    logger.warn(reason);
+    return { skipReason: reason, warnings: [reason] };
   }
 }

@@ -421,7 +421,8 @@ export class VulnDatabase {
 
 const NO_ENTRIES: readonly AffectedEntry[] = Object.freeze([]);
 
-function advisoryOf(osv: OsvRecord): AdvisoryRecord {
+/** What lookups need of one record: ids, severity, informational kind, references. */
+export function advisoryOf(osv: OsvRecord): AdvisoryRecord {
   const rating = advisorySeverity(osv);
   const advisory: AdvisoryRecord = {
     id: osv.id,

@@ -92,7 +92,7 @@ describe('vouch db', () => {
     expect(out.stdout).toContain(
       'Checks skipped\n  vulnerable: vulnerability database turned off (--no-database)\n',
     );
-    const missing = await run(['scan', '.', '--database', 'nowhere.sqlite'], env);
+    const missing = await run(['scan', '.', '--database', 'nowhere.sqlite', '--offline'], env);
     expect(missing.stdout).toContain(
       '  malicious: no vulnerability database: run vouch db update (or vouch db import FILE)',
     );
