@@ -7,13 +7,14 @@ import {
   refFinding,
   worstSeverity,
 } from './advisory-common.js';
+import { fixFor, fixText } from './advisory-fix.js';
 import type { Analyzer } from './types.js';
 
 /** An exact version (pinned, locked, or named in an install command or answer) with known vulnerabilities. */
 export const vulnerable: Analyzer = {
   id: 'vulnerable',
   needs: 'advisories',
-  analyze({ refs, advisories }) {
+  analyze({ refs, advisories, phantom }) {
     const findings: Finding[] = [];
     if (!advisories) return { findings, unchecked: [] };
     for (const ref of refs) {
@@ -21,14 +22,15 @@ export const vulnerable: Analyzer = {
       const groups = exact?.groups.filter(isVulnerability) ?? [];
       if (!exact || groups.length === 0) continue;
       const what = plural(groups.length, 'known vulnerability', 'known vulnerabilities');
-      const fix = exact.upgrade ? `upgrade to ${exact.upgrade}` : 'no fixed version is known';
+      const fix = fixFor(ref, exact.upgrade, phantom);
       const evidence: Record<string, unknown> = { advisories: groups.map(advisoryEvidence) };
       if (exact.upgrade) evidence.upgrade = exact.upgrade;
+      evidence.fix = fix ?? null;
       findings.push(
         refFinding(ref, {
           kind: 'vulnerable',
           severity: worstSeverity(groups),
-          message: `${ref.name} ${ref.version} has ${what} (${idList(groups)}); ${fix}`,
+          message: `${ref.name} ${ref.version} has ${what} (${idList(groups)}); ${fixText(fix)}`,
           evidence,
         }),
       );

@@ -203,6 +203,22 @@ export class PhantomResolver {
   }
 
   /**
+   * For a package locked in a lockfile, the chain through which the project gets it when it is not a direct
+   * dependency: `[project, direct dependency, …, the package]`. Undefined for a direct dependency, a ref
+   * outside a lockfile, or a package the lockfile's graph does not reach.
+   */
+  introducedBy(ref: PackageRef): string[] | undefined {
+    if (ref.source !== 'locked') return undefined;
+    const lock = this.index.nearestLock(ref.location.file, ref.ecosystem);
+    const key = packageKey(ref.ecosystem, ref.name);
+    if (!lock?.keys.has(key) || lock.roots.includes(key)) return undefined;
+    const manifests = this.index.coveringManifests(ref.location.file, ref.ecosystem);
+    if (manifests.some((m) => m.declared.has(key))) return undefined;
+    const chain = this.chain(lock, manifests, key);
+    return chain.includes('…') || chain.length < 3 ? undefined : chain;
+  }
+
+  /**
    * A Java import names a package, which no table maps to an artifact, so it cannot be matched against
    * declarations. Only an answer that imports a library while declaring no Maven or Gradle dependency at
    * all is reported (the ref is inferred); repositories are not checked.

@@ -1,5 +1,10 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { type Fix, fixText } from '../../src/analyzers/advisory-fix.js';
 import { vulnerable } from '../../src/analyzers/vulnerable.js';
+import { scan } from '../../src/pipeline/scan.js';
+import { fixtureDatabase, tempDir } from '../vulndb/helpers.js';
 import { context, ref, useFixtureDatabase } from './advisory-helpers.js';
 
 const db = useFixtureDatabase();
@@ -38,6 +43,7 @@ describe('vulnerable', () => {
         expect.objectContaining({ id: 'CVE-2021-23337', severity: 'high', score: 7.2, fixed: ['4.17.21'] }),
       ],
       upgrade: '4.17.21',
+      fix: { kind: 'upgrade', package: 'lodash', from: '4.17.11', to: '4.17.21', majorBump: false },
     });
   });
 
@@ -88,5 +94,58 @@ describe('invalid versions', () => {
       expect.objectContaining({ name: 'requests', version: '2.2.x', check: 'vulnerable' }),
       expect.objectContaining({ name: 'lodash', version: '1.0.0.0.0-garbage', check: 'vulnerable' }),
     ]);
+  });
+});
+
+describe('fixes a user can apply', () => {
+  it('names the direct dependency a vulnerable transitive package comes through, and how to force the fix', async () => {
+    const dir = tempDir();
+    writeFileSync(
+      join(dir, 'package.json'),
+      JSON.stringify({ name: 'shop', dependencies: { 'some-lib': '^1.0.0', express: '4.18.0' } }, null, 2),
+    );
+    const lock = {
+      name: 'shop',
+      lockfileVersion: 3,
+      packages: {
+        '': { name: 'shop', dependencies: { 'some-lib': '^1.0.0', express: '4.18.0' } },
+        'node_modules/some-lib': { version: '1.0.0', dependencies: { 'deep-lib': '^2.0.0' } },
+        'node_modules/deep-lib': { version: '2.0.0', dependencies: { 'lodash-es': '^4.17.0' } },
+        'node_modules/lodash-es': { version: '4.17.11' },
+        'node_modules/express': { version: '4.18.0' },
+      },
+    };
+    writeFileSync(join(dir, 'package-lock.json'), JSON.stringify(lock, null, 2));
+    const result = await scan(['.'], { cwd: dir, database: await fixtureDatabase() });
+    const found = result.findings.filter(
+      (f) => f.kind === 'vulnerable' && f.location.file === 'package-lock.json',
+    );
+    const express = found.find((f) => f.name === 'express');
+    expect(express?.evidence?.fix).toEqual({
+      kind: 'upgrade',
+      package: 'express',
+      from: '4.18.0',
+      to: '4.19.2',
+      majorBump: false,
+    });
+    const lodash = found.find((f) => f.name === 'lodash-es');
+    expect(lodash?.evidence?.fix).toEqual({
+      kind: 'transitive',
+      package: 'lodash-es',
+      from: '4.17.11',
+      to: '4.17.14',
+      majorBump: false,
+      via: ['some-lib', 'deep-lib', 'lodash-es'],
+      force: { file: 'package.json', entry: '"overrides": { "lodash-es": "4.17.14" }' },
+    } satisfies Fix);
+    expect(lodash?.message).toMatch(
+      /; 4\.17\.14 fixes it; it comes through some-lib → deep-lib → lodash-es: upgrade some-lib to a release that allows lodash-es 4\.17\.14, or force it in package\.json \("overrides": \{ "lodash-es": "4\.17\.14" \}\)$/,
+    );
+  });
+
+  it('says when the only fix is a major version up', () => {
+    expect(fixText({ kind: 'upgrade', package: 'x', from: '1.2.0', to: '2.0.0', majorBump: true })).toBe(
+      'upgrade to 2.0.0 (a major version up)',
+    );
   });
 });
