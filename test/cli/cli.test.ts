@@ -138,7 +138,7 @@ const table: {
     env: { VOUCH_CACHE_DIR: mkdtempSync(join(tmpdir(), 'vouch-cli-db-')) },
     exit: 3,
     stdout:
-      /^npm +failed +http:\/\/127\.0\.0\.1:\d+\/osv\/npm\/all\.zip: HTTP 404; its previous data was kept$/m,
+      /^npm +failed +http:\/\/127\.0\.0\.1:\d+\/osv\/npm\/all\.zip: HTTP 404; no database yet$/m,
   },
   { name: '--version', args: ['--version'], exit: 0, stdout: /^\d+\.\d+\.\d+/ },
   { name: 'help', args: ['scan', '--help'], exit: 0, stdout: /--fail-on <severity>/ },
