@@ -6,7 +6,7 @@
 // 2. Cached re-scan: the same queries answered from <cache>/osv-api.sqlite.
 // 3. The peer: the same refs resolved against a local database built from the same records (opened
 //    fresh each run). Each is run BENCH_RUNS times (default 3); medians are compared.
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';

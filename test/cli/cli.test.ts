@@ -137,8 +137,7 @@ const table: {
     args: ['db', 'update', '--url', '%archives%', '--ecosystem', 'npm'],
     env: { VOUCH_CACHE_DIR: mkdtempSync(join(tmpdir(), 'vouch-cli-db-')) },
     exit: 3,
-    stdout:
-      /^npm +failed +http:\/\/127\.0\.0\.1:\d+\/osv\/npm\/all\.zip: HTTP 404; no database yet$/m,
+    stdout: /^npm +failed +http:\/\/127\.0\.0\.1:\d+\/osv\/npm\/all\.zip: HTTP 404; no database yet$/m,
   },
   { name: '--version', args: ['--version'], exit: 0, stdout: /^\d+\.\d+\.\d+/ },
   { name: 'help', args: ['scan', '--help'], exit: 0, stdout: /--fail-on <severity>/ },

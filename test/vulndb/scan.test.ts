@@ -49,7 +49,11 @@ describe('scan with a vulnerability database', () => {
       'PyYAML 5.0 has 2 known vulnerabilities (CVE-2017-18342, CVE-2020-14343 [severity unknown]); upgrade to 5.4',
     );
     expect(result.checks.filter((c) => ADVISORY_CHECKS.includes(c.id))).toEqual(
-      ADVISORY_CHECKS.map((id) => ({ id, status: 'ran', source: expect.stringMatching(/^the local database /) })),
+      ADVISORY_CHECKS.map((id) => ({
+        id,
+        status: 'ran',
+        source: expect.stringMatching(/^the local database /),
+      })),
     );
     expect(result.warnings).toBeUndefined();
   });
