@@ -271,7 +271,7 @@ describe('vouch simulate, report and compare end to end', () => {
       '--no-registry',
     ]);
     expect(offline.stdout).toMatch(
-      /^not checked: vulnerable, range-allows-vulnerable, malicious: vulnerability database turned off \(--no-database\)$/m,
+      /^not checked: vulnerable, range-allows-vulnerable, malicious, unmaintained, unsound, notice: vulnerability database turned off \(--no-database\)$/m,
     );
     expect(offline.stdout).toMatch(/^not checked: nonexistent, .*outdated: registry checks are off$/m);
     expect(await vouch(['simulate', '--resume', 'e2e', '--samples', '3'])).toMatchObject({
