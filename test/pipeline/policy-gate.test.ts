@@ -205,7 +205,7 @@ describe('policy: what was not checked, and --strict', () => {
   it('ends with one line saying what was not checked, and strict fails on it', async () => {
     const result = await run({});
     expect(result.notChecked.summary).toBe(
-      'Not checked: vulnerable, range-allows-vulnerable, malicious (vulnerability database turned off (--no-database)); ' +
+      'Not checked: vulnerable, range-allows-vulnerable, malicious, unmaintained, unsound, notice (vulnerability database turned off (--no-database)); ' +
         'nonexistent, unknown-version, suspicious-new, typosquat, deprecated, yanked, outdated (registry checks are off).',
     );
     expect(result.notChecked.gaps).toEqual([
