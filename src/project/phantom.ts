@@ -214,7 +214,11 @@ export class PhantomResolver {
     if (!lock?.keys.has(key) || lock.roots.includes(key)) return undefined;
     const manifests = this.index.coveringManifests(ref.location.file, ref.ecosystem);
     if (manifests.some((m) => m.declared.has(key))) return undefined;
-    const chain = this.chain(lock, manifests, key);
+    // A lockfile's own package: every importer of the lockfile (each workspace's direct dependencies) leads to it.
+    const rootKeys = new Set(lock.roots);
+    for (const keys of lock.importers.values()) for (const direct of keys) rootKeys.add(direct);
+    if (rootKeys.has(key)) return undefined;
+    const chain = this.chain(lock, rootKeys, manifests, key);
     return chain.includes('…') || chain.length < 3 ? undefined : chain;
   }
 

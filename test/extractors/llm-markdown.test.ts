@@ -196,7 +196,7 @@ describe('llm/markdown', () => {
     ]);
   });
 
-  it('reads install commands in inline code spans (table cells too), and nothing from other spans', () => {
+  it('reads install commands in inline code spans (table cells too), and nothing from other spans or prose', () => {
     const out = readAnswer('inline-code');
     expect(out.snippets).toEqual([]);
     expect(out.refs.map(brief)).toEqual([
@@ -206,21 +206,19 @@ describe('llm/markdown', () => {
       'dayjs installed 5:17',
       'flask >=2 installed 7:33',
       'zod installed 11:13',
+      // "via npm (npm install lodash)": a command set apart from the sentence by parentheses.
       'lodash installed 13:42',
     ]);
     expect(out.refs.every((r) => r.scope === 'inline-code/answer.md')).toBe(true);
   });
 
-  it('reads install commands in the prose of a plain-text answer, stopping at ordinary words', () => {
+  it('reads a line of a plain-text answer that is a command, but no install verb in running prose', () => {
     const out = readAnswer('plain-text', 'answer.txt');
     const installed = out.refs.filter((r) => r.source === 'installed');
-    expect(installed.map(brief)).toEqual([
-      'requests installed 3:29',
-      'beautifulsoup4 installed 3:38',
-      'lxml@4.9.1 installed 4:13',
-      'cheerio installed 5:30',
-    ]);
-    expect(installed.map((r) => r.ecosystem)).toEqual(['PyPI', 'PyPI', 'PyPI', 'npm']);
+    // "Install it with pip install requests beautifulsoup4." and "use npm install cheerio for …" are
+    // sentences; only the line that is nothing but a command names packages.
+    expect(installed.map(brief)).toEqual(['lxml@4.9.1 installed 4:13']);
+    expect(installed[0]?.ecosystem).toBe('PyPI');
     expect(snippetsOf(out)).toEqual([['snippet.py', 10]]);
   });
 
@@ -244,6 +242,7 @@ describe('llm/markdown', () => {
       'pandas@2.0.0 installed 5:14',
       'express@4.18.2 installed 10:16',
     ]);
+    // "Example npm install (uncomment the line above …)" is a sentence in a comment, not a command.
     // The notebook line is not Python: the Python extractor sees an empty line in its place.
     expect(out.snippets[0]?.text.split('\n')).toEqual([
       '# pip install requests pyyaml',
@@ -259,6 +258,65 @@ describe('llm/markdown', () => {
       'gunicorn installed 6:5',
       'pm2 installed [global] 9:53',
     ]);
+  });
+
+  it.runIf(hasPythonImports)('reads an answer that is Python code without fences, docstrings and all', () => {
+    const out = readAnswer('unfenced-python');
+    expect(out.errors).toEqual([]);
+    expect(snippetsOf(out)).toEqual([['snippet.py', 1]]);
+    // csv and collections are the standard library; the module docstring's prose lines are code too.
+    expect(out.refs.map(brief)).toEqual(['some_invented_lib imported 6:8']);
+  });
+
+  it('reads an answer that is JavaScript code without fences', () => {
+    const out = readAnswer('unfenced-javascript');
+    expect(out.errors).toEqual([]);
+    expect(snippetsOf(out)).toEqual([['snippet.js', 1]]);
+    expect(out.refs.map(brief)).toEqual(['express imported 1:25', 'express-rate-guard-pro imported 2:27']);
+  });
+
+  it.runIf(hasPythonImports)(
+    'reads unfenced code between prose lines, and no syntax error for the prose',
+    () => {
+      const out = readAnswer('unfenced-mixed');
+      expect(out.errors).toEqual([]);
+      // From `import base64` to the end of the function; "Code:", "Example usage:" and the notes are prose.
+      expect(snippetsOf(out)).toEqual([['snippet.py', 10]]);
+      expect(out.snippets[0]?.text.split('\n').at(-1)).toBe(
+        '    return base64.b64encode(token).decode("ascii")',
+      );
+      expect(out.refs.map((r) => [brief(r), r.optional === true])).toEqual([
+        ['fernetplus imported 14:10', true],
+        ['cryptography imported 16:10', false],
+      ]);
+    },
+  );
+
+  it('reads install commands set apart from prose, and no words after an install verb in a sentence', () => {
+    const out = readAnswer('prose-install');
+    expect(out.refs.map(brief)).toEqual([
+      'httpx installed 7:23',
+      'selectolax installed 8:37',
+      'left-pad installed 9:50',
+      'rich installed 10:13',
+      'chalk@5.3.0 installed 11:15',
+      'vitest installed [dev] 12:26',
+    ]);
+  });
+
+  it.runIf(hasPythonImports)('takes no name from a broken import line, in any language', () => {
+    const out = readAnswer('broken-imports');
+    const names = out.refs.map((r) => `${r.ecosystem}:${r.name}`);
+    expect(names).toEqual([
+      'PyPI:numpy',
+      'PyPI:matplotlib',
+      'Go:github.com/sirupsen/logrus',
+      'crates.io:serde',
+      'Maven:com.google.gson',
+      'RubyGems:httparty',
+    ]);
+    // The fenced blocks' syntax errors are reported; the unfenced line is not code, so it is not.
+    expect(out.errors.map((e) => e.line)).toEqual([5, 20, 28, 33, 39]);
   });
 
   it('reads an empty answer as nothing', () => {

@@ -132,7 +132,7 @@ describe('scan: Go and Rust answers', () => {
       'use tokio::runtime::Runtime;',
       '```',
       '',
-      'Or install it globally with go install golang.org/x/tools/gopls@v0.14.2 and you are done.',
+      'Or install it globally: go install golang.org/x/tools/gopls@v0.14.2',
     ].join('\n');
     const result = await scan(['-'], { stdin: answer, database: false });
     expect(result.errors).toEqual([]);

@@ -154,11 +154,11 @@ describe('answers: manifest snippets route to their extractors', () => {
 });
 
 describe('answers: install commands and manifests in other places', () => {
-  it('reads gem, bundle and composer commands in prose, dotnet in code spans, and installs in Ruby comments', async () => {
+  it('reads gem, bundle and composer commands set apart in prose, dotnet in code spans, and installs in Ruby comments', async () => {
     const answer = [
-      'Run gem install sinatra -v 2.0.1 first, or bundle add rack --version 2.2.4 in a project.',
+      'Run: gem install sinatra -v 2.0.1 (or, in a project, bundle add rack --version 2.2.4 instead).',
       // `package` ends a command in prose (it is an English word), so `dotnet add package` is read in code spans.
-      'For PHP, composer require slim/slim:3.12.0 and for .NET, `dotnet add package Dapper --version 2.0.90`.',
+      'For PHP: composer require slim/slim:3.12.0; for .NET, `dotnet add package Dapper --version 2.0.90`.',
       '',
       '```ruby',
       '# gem install redis',
@@ -168,8 +168,8 @@ describe('answers: install commands and manifests in other places', () => {
     const result = await scan(['-'], { stdin: answer, database: false });
     expect(result.errors).toEqual([]);
     expect(packagesOf(result)).toEqual([
+      // The bundle command stands inside a sentence ("or, in a project, … instead"): no package.
       'RubyGems:sinatra@2.0.1 installed 1',
-      'RubyGems:rack@2.2.4 installed 1',
       'Packagist:slim/slim@3.12.0 installed 2',
       'NuGet:Dapper@2.0.90 installed 2',
       'RubyGems:redis installed 5',

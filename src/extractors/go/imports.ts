@@ -2,7 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import { pushAll } from '../../core/arrays.js';
 import type { PackageRef } from '../../model/package-ref.js';
 import { TreeSitterGrammar } from '../tree-sitter.js';
-import { nodeStart } from '../tree-sitter-errors.js';
+import { brokenRows, nodeStart, wellFormed } from '../tree-sitter-errors.js';
 import type { Extractor } from '../types.js';
 
 const ID = 'go/imports';
@@ -36,10 +36,13 @@ export const goImports: Extractor = {
   init: () => grammar.load(),
   extract(file) {
     return grammar.read(file.text, (root, result) => {
+      const broken = brokenRows(root, false);
       for (const spec of importSpecs(root)) {
         const literal = spec.childForFieldName('path');
-        const path = literal ? stringContent(literal) : undefined;
-        if (!literal || path === undefined || !isModulePath(path)) continue;
+        // A spec recovered from a broken line names nothing for sure.
+        if (!literal || !wellFormed(literal, broken)) continue;
+        const path = stringContent(literal);
+        if (path === undefined || !isModulePath(path)) continue;
         const ref: PackageRef = {
           ecosystem: 'Go',
           name: path,

@@ -7,6 +7,14 @@ import type { PackageRef } from '../../model/package-ref.js';
 import type { SourceFile } from '../../model/source.js';
 import { extractShellCommands } from '../shell/index.js';
 import type { ExtractContext, Extractor, ExtractResult } from '../types.js';
+import {
+  type CodeLanguage,
+  type CodeRegion,
+  candidateRegions,
+  confirm,
+  dedent,
+  loadGrammars,
+} from './unfenced.js';
 
 const ID = 'llm/markdown';
 
@@ -149,9 +157,20 @@ export const llmMarkdown: Extractor = {
       name !== 'cmakelists.txt'
     );
   },
+  init: loadGrammars,
   extract(file, ctx) {
     return new AnswerReader(file, ctx).read();
   },
+};
+
+/** The snippet file name that selects the extractor of unfenced code in each language (C has none). */
+const UNFENCED_FILENAME: Record<CodeLanguage, string | undefined> = {
+  python: 'snippet.py',
+  js: 'snippet.js',
+  go: 'snippet.go',
+  rust: 'snippet.rs',
+  java: 'Snippet.java',
+  c: undefined,
 };
 
 interface CodeBlock {
@@ -183,6 +202,8 @@ interface CommandPiece {
 class AnswerReader {
   private readonly result: ExtractResult = { refs: [], errors: [], facts: [] };
   private readonly lines: string[];
+  /** 0-based answer lines of unfenced code: not prose, and not an indented code block of their own. */
+  private readonly codeLines = new Set<number>();
 
   constructor(
     private readonly file: SourceFile,
@@ -194,23 +215,67 @@ class AnswerReader {
 
   read(): ExtractResult {
     const tokens = markdown().parse(this.file.text, {});
+    const regions = this.unfencedRegions(tokens);
+    for (const region of regions) for (let i = region.start; i < region.end; i++) this.codeLines.add(i);
+    let pending = 0;
     // Table cells have no line map of their own; they are found in their row's line, left to right.
     let row: { line: number; cursor: number } | undefined;
     for (const token of tokens) {
+      // Unfenced code is read where it stands, so that the answer's references keep their order.
+      while (token.map && pending < regions.length && regions[pending]!.start <= token.map[0])
+        this.unfenced(regions[pending++]!);
       if (token.type === 'tr_open' && token.map) row = { line: token.map[0], cursor: 0 };
       if (token.type === 'fence' || token.type === 'code_block') {
-        if (token.map) this.block(token, token.map);
+        if (token.map && !this.inCode(token.map)) this.block(token, token.map);
       } else if (token.type === 'inline' && token.map) {
         this.inline(token, this.lines.slice(token.map[0], token.map[1]).join('\n'), token.map[0], 0);
       } else if (token.type === 'inline' && row && token.content !== '') {
         const at = (this.lines[row.line] ?? '').indexOf(token.content, row.cursor);
-        if (at === -1) continue;
+        if (at === -1 || this.codeLines.has(row.line)) continue;
         row.cursor = at + token.content.length;
         this.inline(token, token.content, row.line, at);
       }
     }
+    while (pending < regions.length) this.unfenced(regions[pending++]!);
     for (const ref of this.result.refs) ref.scope = this.file.path;
     return this.result;
+  }
+
+  /** Regions of code outside fences, confirmed by their parsers (./unfenced.ts). */
+  private unfencedRegions(tokens: readonly Token[]): CodeRegion[] {
+    const fenced = new Set<number>();
+    for (const token of tokens)
+      if (token.type === 'fence' && token.map)
+        for (let i = token.map[0]; i < token.map[1]; i++) fenced.add(i);
+    return candidateRegions(this.lines, (i) => fenced.has(i))
+      .map((region) => confirm(region, this.lines))
+      .filter((region): region is CodeRegion => region !== undefined);
+  }
+
+  /** Whether a token's lines overlap unfenced code (an indented block inside it is part of it). */
+  private inCode(map: [number, number]): boolean {
+    for (let i = map[0]; i < map[1]; i++) if (this.codeLines.has(i)) return true;
+    return false;
+  }
+
+  /**
+   * Unfenced code goes to its language's extractor like a fenced block, but what the parser makes of it is
+   * not reported: nothing marked it as code, and the lines around it that it might take for code are prose.
+   */
+  private unfenced(region: CodeRegion): void {
+    const filename = UNFENCED_FILENAME[region.language];
+    if (!filename) return;
+    const raw = this.lines.slice(region.start, region.end);
+    const lines = dedent(raw);
+    const block: CodeBlock = {
+      info: '',
+      language: region.language,
+      lines,
+      firstLine: region.start + 1,
+      indents: lines.map((line, i) => raw[i]!.length - line.length),
+      openLine: region.start,
+    };
+    this.codeWithComments(block, filename, false);
   }
 
   private block(token: Token, map: [number, number]): void {
@@ -245,7 +310,8 @@ class AnswerReader {
       this.snippet(block, 'snippet.sh', text, false);
       return;
     }
-    this.codeWithComments(block, target.filename);
+    // Indentation marks code in Markdown, but in an answer it is as often prose that lost its fence.
+    this.codeWithComments(block, target.filename, fenced);
   }
 
   /** A fence is closed when its last line is a closing fence of the same kind. */
@@ -309,11 +375,12 @@ class AnswerReader {
     return undefined;
   }
 
-  /** Hands code to the extractor its file name selects; comment lines that install something are commands. */
-  private codeWithComments(block: CodeBlock, filename: string): void {
+  /**
+   * Hands code to the extractor its file name selects. A line of it that is an install command (in a
+   * comment, a docstring or a notebook's shell escape) is a command too: no line of code looks like one.
+   */
+  private codeWithComments(block: CodeBlock, filename: string, keepErrors: boolean): void {
     const python = filename.endsWith('.py');
-    const hashComments = python || filename.endsWith('.rb');
-    const js = /\.[cm]?[jt]sx?$/.test(filename);
     const lines = [...block.lines];
     const pieces: CommandPiece[] = [];
     for (const [i, line] of lines.entries()) {
@@ -327,10 +394,7 @@ class AnswerReader {
         lines[i] = '';
         continue;
       }
-      const comment = hashComments ? line.indexOf('#') : js ? line.indexOf('//') : -1;
-      if (comment !== -1 && line.slice(0, comment).trim() === '') {
-        pushAll(pieces, proseCommands(line, line1, indent, comment));
-      }
+      pushAll(pieces, commandLine(line, line1, indent));
     }
     let text = lines.join('\n');
     // `"dependencies": {…}` alone is a fragment of package.json; braces around it make it a document.
@@ -341,7 +405,7 @@ class AnswerReader {
       text = `${wrapper.open}\n${text}\n${wrapper.close}`;
       block = { ...block, firstLine: block.firstLine - 1, indents: [0, ...block.indents] };
     }
-    this.snippet(block, filename, text, true);
+    this.snippet(block, filename, text, keepErrors);
     for (const piece of pieces) this.command(piece);
   }
 
@@ -380,12 +444,16 @@ class AnswerReader {
       cursor = close + child.markup.length;
       for (let i = open; i < cursor; i++) if (masked[i] !== '\n') masked[i] = ' ';
       const at = positions.position(start);
+      if (this.codeLines.has(line0 + at.line - 1)) continue;
       const shift = at.column - 1 + (at.line === 1 ? column0 : 0);
       this.command({ text: raw.slice(start, close), line: line0 + at.line, columnAt: (c) => c + shift });
     }
+    // In running prose an install verb is followed by words, not packages ("I can add pip install
+    // directions"): only a line that is nothing but a command counts.
     const prose = masked.join('').split('\n');
     for (const [i, line] of prose.entries()) {
-      for (const piece of proseCommands(line, line0 + 1 + i, i === 0 ? column0 : 0, 0)) this.command(piece);
+      if (this.codeLines.has(line0 + i)) continue;
+      for (const piece of commandLine(line, line0 + 1 + i, i === 0 ? column0 : 0)) this.command(piece);
     }
   }
 
@@ -620,53 +688,128 @@ function findBacktickRun(text: string, run: string, from: number): number {
   return -1;
 }
 
+/** What may stand before a command at the start of a line: a comment marker, a list bullet, a prompt. */
+const COMMAND_LINE_LEAD = /^\s*(?:(?:#+|\/\/+|\/?\*+)\s*)?(?:(?:[-*+]|\d+[.)])\s+)?/;
+/** Words that may introduce a command without making it part of a sentence: `e.g. pip install x`. */
+const LEAD_IN = /^(?:e\.g\.|i\.e\.|eg\.?|ie\.?),?$/i;
+/** Punctuation that opens a command written inside prose, and what closes it. */
+const COMMAND_DELIMITERS: Readonly<Record<string, string>> = { '(': ')', "'": "'", '"': '"' };
+
+interface Word {
+  raw: string;
+  start: number;
+}
+
 /**
- * Install commands written in prose: from a package manager's name to the end of the sentence, stopping
- * early at a word that cannot be a package spec or is an ordinary English word. `from` skips the start of
- * the line (a comment marker); `indent` is added to columns.
+ * Install commands on a line of prose or code that stand apart from any sentence: at the start of the line
+ * (after a comment marker, a list bullet or a prompt) or after a colon, running to the end of the line or of
+ * the sentence; or wrapped in parentheses or quotes, `(pip install x)`, `'npm install y'`. An install verb
+ * in the middle of a sentence is followed by words, not packages ("I can add pip install directions"),
+ * and so is one with an English word in it. `indent` is added to columns.
  */
-function proseCommands(text: string, line: number, indent: number, from: number): CommandPiece[] {
-  const words = [...text.slice(from).matchAll(/\S+/g)].map((m) => ({ raw: m[0], start: m.index + from }));
+function commandLine(text: string, line: number, indent: number): CommandPiece[] {
+  const lead = COMMAND_LINE_LEAD.exec(text)![0].length;
+  const prompt = PROMPT.exec(text.slice(lead))?.[1]?.length ?? 0;
+  const from = lead + prompt;
+  const words: Word[] = [...text.slice(from).matchAll(/\S+/g)].map((m) => ({
+    raw: m[0],
+    start: m.index + from,
+  }));
   const pieces: CommandPiece[] = [];
   for (let i = 0; i < words.length; i++) {
-    const head = proseWord(words[i]!.raw);
-    const next = words[i + 1] ? proseWord(words[i + 1]!.raw).core : '';
-    const starts =
-      (PROSE_COMMAND_WORD.test(head.core) && !head.endsSentence) ||
-      (head.core === 'sudo' && PROSE_COMMAND_WORD.test(next)) ||
-      (PROSE_PYTHON_WORD.test(head.core) && next === '-m');
-    // `via npm (npm install x)`: the command starts at the second name.
-    if (!starts || (head.core !== 'sudo' && PROSE_COMMAND_WORD.test(next))) continue;
-    const taken = [{ core: head.core, start: words[i]!.start + head.offset }];
-    let j = i + 1;
-    for (; j < words.length; j++) {
-      const word = proseWord(words[j]!.raw);
-      const unbalanced = count(word.core, "'") % 2 === 1 || count(word.core, '"') % 2 === 1;
-      const stops = word.core === '' || unbalanced || PROSE_STOP_WORDS.has(word.core.toLowerCase());
-      if (stops || !PROSE_SPEC.test(word.core)) break;
-      taken.push({ core: word.core, start: words[j]!.start + word.offset });
-      if (word.endsSentence) {
-        j++;
-        break;
-      }
-    }
-    i = j - 1;
-    // Words are joined with single spaces (quoted where the shell would see syntax, as in `requests>=2`),
-    // and each word's column in the joined text maps back to its column in the answer.
-    let command = '';
-    const wordStarts: { at: number; column: number }[] = [];
-    for (const word of taken) {
-      if (command !== '') command += ' ';
-      wordStarts.push({ at: command.length + 1, column: word.start + 1 + indent });
-      command += SHELL_SPECIAL.test(word.core) && !/['"]/.test(word.core) ? `'${word.core}'` : word.core;
-    }
-    pieces.push({
-      text: command,
-      line,
-      columnAt: (c) => wordStarts.findLast((s) => s.at <= c)?.column ?? c + indent,
-    });
+    const opener = words[i]!.raw[0]!;
+    const closer = Object.hasOwn(COMMAND_DELIMITERS, opener) ? COMMAND_DELIMITERS[opener] : undefined;
+    const afterColon = i > 0 && /[:;]$/.test(words[i - 1]!.raw);
+    const found =
+      closer !== undefined
+        ? delimitedCommand(words, i, opener, closer)
+        : i === 0 || afterColon
+          ? openCommand(words, i)
+          : undefined;
+    if (found === undefined) continue;
+    pieces.push(commandPiece(words.slice(found[0], found[1]), line, indent));
+    i = found[1] - 1;
   }
   return pieces;
+}
+
+/** Whether a command starts at word `i`: a package manager's name (or `sudo` before one, `python -m`). */
+function startsCommand(words: readonly Word[], i: number): boolean {
+  const head = proseWord(words[i]!.raw);
+  const next = words[i + 1] ? proseWord(words[i + 1]!.raw).core : '';
+  if (next === '') return false;
+  return (
+    (PROSE_COMMAND_WORD.test(head.core) && !head.endsSentence) ||
+    (head.core === 'sudo' && PROSE_COMMAND_WORD.test(next)) ||
+    (PROSE_PYTHON_WORD.test(head.core) && next === '-m')
+  );
+}
+
+/** Whether word `j` of a command can be a package spec or an option (no English word, no stray quote). */
+function specWord(word: Word): boolean {
+  const { core } = proseWord(word.raw);
+  const unbalanced = count(core, "'") % 2 === 1 || count(core, '"') % 2 === 1;
+  return core !== '' && !unbalanced && !PROSE_STOP_WORDS.has(core.toLowerCase()) && PROSE_SPEC.test(core);
+}
+
+/**
+ * A command at the start of a line or after a colon: its first word and the index after its last when it
+ * runs to the end of the line or of its sentence (or up to a `#` comment or an aside), undefined otherwise.
+ */
+function openCommand(words: readonly Word[], i: number): [number, number] | undefined {
+  const start = LEAD_IN.test(words[i]!.raw) ? i + 1 : i;
+  if (start >= words.length || !startsCommand(words, start)) return undefined;
+  for (let j = start + 1; j < words.length; j++) {
+    const raw = words[j]!.raw;
+    if (raw.startsWith('#') || raw.startsWith('(') || /^[^\w-]+$/.test(raw)) return [start, j];
+    if (!specWord(words[j]!)) return undefined;
+    if (/[.;!?]["')\]]*$/.test(raw)) return [start, j + 1];
+  }
+  return [start, words.length];
+}
+
+/** A command wrapped in `opener`…`closer`: its first word and the index after the word that closes it. */
+function delimitedCommand(
+  words: readonly Word[],
+  i: number,
+  opener: string,
+  closer: string,
+): [number, number] | undefined {
+  const first = { raw: words[i]!.raw.slice(opener.length), start: words[i]!.start + opener.length };
+  const inner = [first, ...words.slice(i + 1)];
+  // `( pip install x )`, `(e.g. pip install x)`: the command starts at the next word.
+  const start = first.raw === '' || LEAD_IN.test(first.raw) ? 1 : 0;
+  if (start >= inner.length || !startsCommand(inner, start)) return undefined;
+  for (let j = start + 1; j < inner.length; j++) {
+    const raw = inner[j]!.raw;
+    const at = raw.indexOf(closer);
+    const word = at === -1 ? inner[j]! : { raw: raw.slice(0, at), start: inner[j]!.start };
+    if (!specWord(word)) return undefined;
+    if (at !== -1) return [start === 0 ? i : i + 1, i + j + 1];
+  }
+  return undefined;
+}
+
+/**
+ * The command of `words` as the shell extractor reads it: words joined with single spaces (quoted where the
+ * shell would see syntax, as in `requests>=2`), each word's column in the joined text mapped back to its
+ * column in the answer.
+ */
+function commandPiece(words: readonly Word[], line: number, indent: number): CommandPiece {
+  let command = '';
+  const wordStarts: { at: number; column: number }[] = [];
+  for (const word of words) {
+    const { core, offset } = proseWord(word.raw);
+    if (core === '') continue;
+    if (command !== '') command += ' ';
+    wordStarts.push({ at: command.length + 1, column: word.start + offset + 1 + indent });
+    command += SHELL_SPECIAL.test(core) && !/['"]/.test(core) ? `'${core}'` : core;
+  }
+  return {
+    text: command,
+    line,
+    columnAt: (c) => wordStarts.findLast((s) => s.at <= c)?.column ?? c + indent,
+  };
 }
 
 /** A word of prose without the punctuation around it: `(npm`, `**express**`, `requests.`, `"flask>=2".` */

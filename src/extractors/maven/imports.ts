@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { PackageRef } from '../../model/package-ref.js';
 import { TreeSitterGrammar } from '../tree-sitter.js';
-import { nodeStart } from '../tree-sitter-errors.js';
+import { brokenRows, nodeStart, wellFormed } from '../tree-sitter-errors.js';
 import type { Extractor } from '../types.js';
 
 const ID = 'maven/imports';
@@ -50,8 +50,10 @@ export const javaImports: Extractor = {
       );
       const own = declarations.find((node) => node.type === 'package_declaration');
       const ownPrefix = own ? prefixOf(dottedName(own)?.split('.') ?? []) : undefined;
+      const broken = brokenRows(root, false);
       for (const declaration of declarations) {
-        if (declaration.type !== 'import_declaration') continue;
+        // A declaration on a broken line names nothing for sure.
+        if (declaration.type !== 'import_declaration' || !wellFormed(declaration, broken)) continue;
         const name = declaration.namedChildren.find(
           (child) => child.type === 'scoped_identifier' || child.type === 'identifier',
         );

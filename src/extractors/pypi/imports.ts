@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { PackageRef } from '../../model/package-ref.js';
 import { TreeSitterGrammar } from '../tree-sitter.js';
-import { nodeStart } from '../tree-sitter-errors.js';
+import { brokenRows, nodeStart, wellFormed } from '../tree-sitter-errors.js';
 import type { Extractor } from '../types.js';
 import {
   alternativeDistributions,
@@ -92,6 +92,7 @@ export const pythonImports: Extractor = {
       };
       const top = file.path.endsWith('.pyi') ? STUB_SCOPE : MODULE_SCOPE;
       collectImports(root, file.text, top, {
+        broken: brokenRows(root, false),
         module(use) {
           if (isPackageModule(use.module) && !writtenAtRunTime(use, file.text))
             result.refs.push(refOf(use, resolve(use.module)));
@@ -136,6 +137,8 @@ function writtenAtRunTime(use: ModuleUse, text: string): boolean {
 }
 
 interface Sink {
+  /** Rows with a syntax error: an import on them names nothing for sure (`import pandas as pd as _pd`). */
+  broken: ReadonlySet<number>;
   module(use: ModuleUse): void;
   /** `from module import names`: `names` are the first identifiers of what is imported (none for `*`). */
   from(use: ModuleUse, names: Node[]): void;
@@ -218,12 +221,14 @@ function enter(node: Node, field: string | null, parent: Scope, sink: Sink): Sco
       scope.typeChecking = isTypeCheckingTest(node.childForFieldName('condition'));
       break;
     case 'import_statement':
+      if (!wellFormed(node, sink.broken)) break;
       for (const name of node.childrenForFieldName('name')) {
         const dotted = importedDottedName(name);
         if (dotted) sink.module({ module: dottedText(dotted), at: dotted, ...flags(scope) });
       }
       break;
     case 'import_from_statement': {
+      if (!wellFormed(node, sink.broken)) break;
       // A relative import (`from . import x`, `from ..a import b`) is a `relative_import`: the project itself.
       const module = node.childForFieldName('module_name');
       if (module?.type !== 'dotted_name') break;

@@ -3,7 +3,7 @@ import type { Node } from 'web-tree-sitter';
 import { dataPath } from '../../core/package-root.js';
 import type { PackageRef } from '../../model/package-ref.js';
 import { TreeSitterGrammar } from '../tree-sitter.js';
-import { nodeStart } from '../tree-sitter-errors.js';
+import { brokenRows, nodeStart, wellFormed } from '../tree-sitter-errors.js';
 import type { Extractor } from '../types.js';
 import { rubyString } from './common.js';
 
@@ -86,8 +86,10 @@ export const rubyImports: Extractor = {
   extract(file) {
     return grammar.read(file.text, (root, result) => {
       if (!file.text.includes('require')) return;
+      const broken = brokenRows(root, false);
       for (const call of root.descendantsOfType('call')) {
-        if (call?.childForFieldName('method')?.text !== 'require') continue;
+        // A require on a broken line names nothing for sure.
+        if (call?.childForFieldName('method')?.text !== 'require' || !wellFormed(call, broken)) continue;
         const receiver = call.childForFieldName('receiver')?.text;
         if (receiver !== undefined && receiver !== 'Kernel') continue;
         const argument = call.childForFieldName('arguments')?.namedChildren[0];

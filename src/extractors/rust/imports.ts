@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { PackageRef } from '../../model/package-ref.js';
 import { TreeSitterGrammar } from '../tree-sitter.js';
-import { nodeStart } from '../tree-sitter-errors.js';
+import { brokenRows, nodeStart, wellFormed } from '../tree-sitter-errors.js';
 import type { Extractor } from '../types.js';
 
 const ID = 'rust/imports';
@@ -52,7 +52,13 @@ export const rustImports: Extractor = {
   init: () => grammar.load(),
   extract(file) {
     return grammar.read(file.text, (root, result) => {
-      const declarations = root.descendantsOfType(['use_declaration', 'extern_crate_declaration']);
+      const broken = brokenRows(root, false);
+      // A declaration on a broken line names nothing for sure (`use tokio::runtime as as rt;`).
+      const declarations = root
+        .descendantsOfType(['use_declaration', 'extern_crate_declaration'])
+        .filter(
+          (declaration): declaration is Node => declaration !== null && wellFormed(declaration, broken),
+        );
       const local = new Set<string>();
       for (const item of root.descendantsOfType(ITEMS)) {
         const name = item.childForFieldName('name');
