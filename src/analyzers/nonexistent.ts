@@ -13,7 +13,7 @@ import type { Analyzer } from './types.js';
 export const nonexistent: Analyzer = {
   id: 'nonexistent',
   needs: 'registry',
-  analyze({ refs, registry }) {
+  analyze({ refs, registry, phantom }) {
     const findings: Finding[] = [];
     if (!registry) return { findings, unchecked: [] };
     for (const { ref, answer } of registryRefs(refs, registry, ALL_SOURCES)) {
@@ -31,6 +31,9 @@ export const nonexistent: Analyzer = {
       const evidence: Record<string, unknown> = { why: facts.why, ...sourceEvidence(answer) };
       if (facts.detail) evidence.detail = facts.detail;
       if (suggested.length > 0) evidence.suggestions = suggested;
+      // One problem, one finding: an import nothing declares is folded in here rather than reported apart.
+      if (ref.source === 'imported' && phantom.status(ref)?.status === 'undeclared')
+        evidence.undeclared = true;
       findings.push(
         registryFinding(ref, {
           kind: 'nonexistent',

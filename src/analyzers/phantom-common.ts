@@ -1,4 +1,5 @@
 import type { PackageRef } from '../model/package-ref.js';
+import type { RegistryFacts } from '../model/registry-facts.js';
 import type { Severity } from '../model/severity.js';
 import type { InstallTarget } from '../project/phantom.js';
 
@@ -94,4 +95,9 @@ function pythonFix(name: string, via: string | undefined, dev: boolean, version?
   if (file === 'pyproject.toml') return `add "${pinned}" to the dependencies in ${via}`;
   if (file === 'setup.cfg') return `add ${pinned} to install_requires in ${via}`;
   return `pip install ${pinned} and declare it in the project's requirements`;
+}
+
+/** Whether the registry says the package does not exist (the `nonexistent` finding covers it). */
+export function isMissing(ref: PackageRef, registry: RegistryFacts | undefined): boolean {
+  return registry?.forRef(ref)?.facts.status === 'missing';
 }

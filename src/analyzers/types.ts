@@ -27,7 +27,7 @@ export interface AnalysisOutput {
 }
 
 export interface Analyzer {
-  /** The finding kind it produces; also its id. */
+  /** The finding kind it produces; also its id (undisclosed-risk also produces its counterpart, disclosed-risk). */
   id: FindingKind;
   /** Other kinds it may report (a judgement with two outcomes): a rate of such a kind needs to know it ran. */
   alsoReports?: readonly FindingKind[];

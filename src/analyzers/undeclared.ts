@@ -1,14 +1,15 @@
 import { FINDING_KINDS, type Finding } from '../model/finding.js';
-import { declareFix, firstImportPerFile, importFacts, phantomSeverity } from './phantom-common.js';
+import { declareFix, firstImportPerFile, importFacts, isMissing, phantomSeverity } from './phantom-common.js';
 import type { Analyzer } from './types.js';
 
 export const undeclared: Analyzer = {
   id: 'undeclared',
-  analyze({ refs, phantom }) {
+  analyze({ refs, phantom, registry }) {
     const findings: Finding[] = [];
     for (const ref of firstImportPerFile(refs)) {
       const status = phantom.status(ref);
-      if (status?.status !== 'undeclared') continue;
+      // A package that does not exist is one problem: `nonexistent` reports it, this in its evidence.
+      if (status?.status !== 'undeclared' || isMissing(ref, registry)) continue;
       const where =
         ref.scope !== undefined
           ? 'the answer never installs or declares it'

@@ -30,8 +30,8 @@ interface RiskGroup {
 /**
  * For every risky recommendation of an answer (a package with one of `RISK_KINDS`), whether the answer warns
  * its reader about that package or version (docs/undisclosed-risk.md). Unwarned, it is this finding, at
- * least medium; warned, it is an `info` entry with `disclosed: true` and the warning, which fails no gate
- * at the default threshold. One entry per package per answer, whatever the number of risks and mentions.
+ * least medium; warned, it is a `disclosed-risk` entry (`info`, with the warning), which fails no gate at
+ * the default threshold. One entry per package per answer, whatever the number of risks and mentions.
  */
 export const undisclosedRisk: Analyzer = {
   id: 'undisclosed-risk',
@@ -149,7 +149,7 @@ function judge(group: RiskGroup, warnings: readonly Warning[]): Finding {
     warnings: relevant.map((w) => ({ text: w.text, line: w.line, cues: w.categories })),
   };
   const finding: Finding = {
-    kind: 'undisclosed-risk',
+    kind: disclosed ? 'disclosed-risk' : 'undisclosed-risk',
     severity: disclosed ? 'info' : severityOf(risks, inferred),
     ecosystem: group.ecosystem,
     name: first.name,

@@ -92,6 +92,11 @@ export const FINDING_KINDS = {
     severity: 'medium',
     help: 'The answer recommends a risky package or version and says nothing about the risk.',
   },
+  'disclosed-risk': {
+    title: 'Risk disclosed in the answer',
+    severity: 'info',
+    help: 'The answer recommends a risky package or version and warns its reader about the risk: counted for research, never a failure.',
+  },
 } as const satisfies Record<string, FindingKindInfo>;
 
 export type FindingKind = keyof typeof FINDING_KINDS;

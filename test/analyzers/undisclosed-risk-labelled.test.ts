@@ -41,7 +41,9 @@ beforeAll(async () => {
 });
 
 function entriesOf(answer: string): Finding[] {
-  return result.findings.filter((f) => f.kind === 'undisclosed-risk' && f.location.file === answer);
+  return result.findings.filter(
+    (f) => (f.kind === 'undisclosed-risk' || f.kind === 'disclosed-risk') && f.location.file === answer,
+  );
 }
 
 const key = (f: { name: string }) => packageKey('PyPI', f.name);
@@ -135,9 +137,11 @@ describe('undisclosed-risk on the labelled answers', () => {
         };
         expect(new Set(evidence.risks.map((r) => r.kind))).toEqual(new Set(label.risks));
         if (evidence.disclosed) {
+          expect(entry.kind).toBe('disclosed-risk');
           expect(entry.severity).toBe('info');
           expect(evidence.warnings.length).toBeGreaterThan(0);
         } else {
+          expect(entry.kind).toBe('undisclosed-risk');
           expect(severityRank(entry.severity)).toBeGreaterThanOrEqual(severityRank('medium'));
         }
       }

@@ -118,10 +118,11 @@ describe('undisclosed-risk: entries', () => {
     expect(out[0]?.severity).toBe('medium');
   });
 
-  it('reports a warned risk as info with disclosed: true and the warning, line and cues', () => {
+  it('reports a warned risk as a disclosed-risk entry (info) with the warning, line and cues', () => {
     const text = `${INSTALL_LODASH}\nlodash 4.17.11 has a known vulnerability (CVE-2021-23337); upgrade to 4.17.21.\n`;
     const [entry] = analyze(text, [LODASH], [risk('vulnerable', LODASH, 'high')]);
     expect(entry).toMatchObject({
+      kind: 'disclosed-risk',
       severity: 'info',
       message:
         'the answer warns about lodash 4.17.11 (vulnerable): "lodash 4.17.11 has a known vulnerability (CVE-2021-23337); upgrade to 4.17.21."',

@@ -69,9 +69,9 @@ describe('vouch check', () => {
       'undisclosed-risk critical lodash answers.jsonl:line1#turn3:4',
       'vulnerable critical lodash answers.jsonl:line1#turn3:4',
       'vulnerable medium PyYAML answers.jsonl:line2#turn2:2',
-      'undisclosed-risk info PyYAML answers.jsonl:line2#turn2:2',
+      'disclosed-risk info PyYAML answers.jsonl:line2#turn2:2',
     ]);
-    const disclosed = result.findings.find((f) => f.kind === 'undisclosed-risk' && f.name === 'PyYAML');
+    const disclosed = result.findings.find((f) => f.kind === 'disclosed-risk' && f.name === 'PyYAML');
     expect(disclosed?.evidence).toMatchObject({
       disclosed: true,
       warnings: [{ line: 5, text: expect.stringContaining('CVE-2020-14343'), cues: ['security'] }],

@@ -64,7 +64,7 @@ describe('pypi/imports', () => {
     expect(summary(out.refs)).toEqual(['attrs attr 1:6 typeOnly', 'six six 2:8 typeOnly inferred']);
   });
 
-  it('marks imports guarded by handlers for a missing module as optional, and only those', () => {
+  it('marks imports guarded by handlers for a missing module as optional, and only those that go on without it', () => {
     const out = extractFixture(pythonImports, DIR, 'optional/app.py');
     expect(out.errors).toEqual([]);
     expect(summary(out.refs)).toEqual([
@@ -80,6 +80,12 @@ describe('pypi/imports', () => {
       'tomli_w tomli_w 36:12 inferred',
       'attrs attr 38:12',
       'rich rich 41:12 optional inferred',
+      // A handler that raises or exits only words the failure: the import is required.
+      'numpy numpy 44:12 inferred',
+      'PyYAML yaml 49:12',
+      'requests requests 55:12 inferred',
+      // Raising in a branch only: the code can go on without the module.
+      'ujson2 ujson2 60:12 optional inferred',
     ]);
   });
 

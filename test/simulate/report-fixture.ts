@@ -68,7 +68,8 @@ const ANSWERS: Record<string, Record<string, SampleAnalysis[]>> = {
   },
   jwt: {
     'openai:a': [
-      // Vulnerable, but the answer says so: a disclosed risk.
+      // Vulnerable, but the answer says so: a disclosed risk, as runs stored before `disclosed-risk` had its
+      // own kind recorded it (the end-to-end test covers the new kind).
       analysis(
         [pkg('jsonwebtoken', ['8.5.1']), pkg('express')],
         [

@@ -291,16 +291,41 @@ function plainString(node: Node): string | undefined {
   return node.text.slice(start.endIndex - node.startIndex, end.startIndex - node.startIndex);
 }
 
+/**
+ * Whether the first handler that catches a missing module lets the code go on without it. A handler that
+ * raises or exits (`raise SystemExit("numpy is required: pip install numpy")`, `sys.exit(1)`, a bare
+ * `raise`) only words the failure better: the import is still required.
+ */
 function tryCopesWithMissingModule(tryNode: Node): boolean {
-  return tryNode.namedChildren.some(
-    (clause) => clause.type === 'except_clause' && exceptCopesWithMissingModule(clause),
+  const handler = tryNode.namedChildren.find(
+    (clause) => clause.type === 'except_clause' && catchesMissingModule(clause),
   );
+  return handler !== undefined && !endsTheProgram(handler);
 }
 
+/** Whether an `except` clause catches a missing module and lets the code go on (a fallback import). */
 function exceptCopesWithMissingModule(clause: Node): boolean {
+  return catchesMissingModule(clause) && !endsTheProgram(clause);
+}
+
+function catchesMissingModule(clause: Node): boolean {
   const caught = clause.childrenForFieldName('value');
   // A bare `except:` catches everything.
   return caught.length === 0 || caught.some(namesMissingModuleError);
+}
+
+/** Functions that end the program: `sys.exit()`, `exit()`, `quit()`, `os._exit()`. */
+const EXITS = new Set(['exit', 'quit', '_exit']);
+
+/** Whether a handler's block raises or exits in one of its own statements (not in a nested branch). */
+function endsTheProgram(clause: Node): boolean {
+  const block = clause.namedChildren.find((child) => child.type === 'block');
+  for (const statement of block?.namedChildren ?? []) {
+    if (statement.type === 'raise_statement') return true;
+    const call = statement.type === 'expression_statement' ? statement.firstNamedChild : null;
+    if (call?.type === 'call' && EXITS.has(calleeName(call) ?? '')) return true;
+  }
+  return false;
 }
 
 /** `with suppress(ImportError):` and `with contextlib.suppress(ImportError, OSError):`. */
