@@ -1,5 +1,6 @@
 import type { Finding } from '../model/finding.js';
 import { admittedVersions, findVersion } from '../versions/pick.js';
+import { isValidVersion } from '../versions/valid.js';
 import {
   existing,
   registryFinding,
@@ -11,7 +12,10 @@ import {
 } from './registry-common.js';
 import type { Analyzer } from './types.js';
 
-/** The package exists but the pinned version, or every version the requirement admits, was never published. */
+/**
+ * The package exists but the pinned version, or every version the requirement admits, was never published;
+ * or the pinned version is not a version at all (`==latest`, `==2.2.x`: `invalid` in the evidence).
+ */
 export const unknownVersion: Analyzer = {
   id: 'unknown-version',
   needs: 'registry',
@@ -33,6 +37,19 @@ export const unknownVersion: Analyzer = {
       const latest = facts.latest ? ` (the latest is ${facts.latest})` : '';
       const evidence: Record<string, unknown> = { latest: facts.latest ?? null, ...sourceEvidence(answer) };
       if (ref.version !== undefined) {
+        // An unresolved placeholder (`${project.version}`, `$(Version)`) is the build's business, not a version.
+        if (!isValidVersion(ref.ecosystem, ref.version) && !/\$[{(]/.test(ref.version)) {
+          // `requests==latest`, `django==2.2.x`: the tool refuses it, so no advisory is matched against it either.
+          findings.push(
+            registryFinding(ref, {
+              kind: 'unknown-version',
+              severity: 'medium',
+              message: `'${ref.version}' is not a valid ${ref.ecosystem} version: no release of '${ref.name}' can have it, and installing it fails${latest}`,
+              evidence: { requested: ref.version, invalid: true, ...evidence },
+            }),
+          );
+          continue;
+        }
         if (findVersion(facts, ref.version)) continue;
         findings.push(
           registryFinding(ref, {
