@@ -1,6 +1,8 @@
+import type { Ecosystem } from '../model/ecosystem.js';
 import type { Finding } from '../model/finding.js';
+import type { ExistingPackage, VersionFacts } from '../model/registry-facts.js';
 import { compareVersions } from '../versions/index.js';
-import { majorOf } from '../versions/pick.js';
+import { isPrerelease, majorOf } from '../versions/pick.js';
 import {
   day,
   existing,
@@ -13,6 +15,8 @@ import {
 import type { Analyzer } from './types.js';
 
 const YEAR_MS = 365.25 * 86_400_000;
+/** A major line with no release for this long is no longer maintained. */
+export const UNMAINTAINED_LINE_MS = YEAR_MS;
 
 /**
  * The pinned version, or the one a range installs today, is behind the latest by a major version or was
@@ -49,6 +53,7 @@ export const outdated: Analyzer = {
       const behind: string[] = [];
       if (majors >= 1) behind.push(`${majors} major version${majors === 1 ? '' : 's'}`);
       if (gap !== undefined && gap > outdatedMs) behind.push(`${(gap / YEAR_MS).toFixed(1)} years`);
+      const line = lineStatus(facts, ref.ecosystem, version.version, latest.version, registry.settings.now);
       const which = ref.version === undefined ? `${ref.spec} installs ${version.version}` : version.version;
       const when = (published: string | undefined) => (dated ? ` (${day(published!)})` : '');
       findings.push(
@@ -57,11 +62,15 @@ export const outdated: Analyzer = {
           {
             kind: 'outdated',
             severity: 'low',
-            message: `'${ref.name}' ${which}${when(version.published)} is behind the latest ${latest.version}${when(latest.published)} by ${behind.join(' and ')}${dated ? '' : ' (publish dates unknown)'}`,
+            message: `'${ref.name}' ${which}${when(version.published)} is behind the latest ${latest.version}${when(latest.published)} by ${behind.join(' and ')}${dated ? '' : ' (publish dates unknown)'}${line.note}`,
             evidence: {
               version: version.version,
               latest: latest.version,
               majorsBehind: majors,
+              lineMaintained: line.maintained,
+              ...(line.newest
+                ? { lineNewest: line.newest.version, lineNewestPublished: line.newest.published ?? null }
+                : {}),
               ...(dated
                 ? {
                     published: version.published,
@@ -80,3 +89,63 @@ export const outdated: Analyzer = {
     return { findings, unchecked: unchecked.list() };
   },
 };
+
+interface LineStatus {
+  /** true: the version's major line still gets releases; false: it does not; null: unknown (no trusted dates). */
+  maintained: boolean | null;
+  /** The newest release of the version's major line. */
+  newest?: VersionFacts;
+  /** Said after the message. */
+  note: string;
+}
+
+/**
+ * A release line: the major version, or for 0.x the minor as well (before 1.0 a minor release is the
+ * breaking one, as npm's and Cargo's caret ranges read it).
+ */
+function lineOf(ecosystem: Ecosystem, version: string): string | undefined {
+  const major = majorOf(ecosystem, version);
+  if (major === undefined) return undefined;
+  if (major !== 0) return `${major}`;
+  const minor = /^v?0+\.(\d+)/.exec(version)?.[1];
+  return minor === undefined ? '0' : `0.${Number(minor)}`;
+}
+
+/**
+ * Whether the release line of the version is still maintained: the latest release is in it, or it had a
+ * release within a year and its newest release is not deprecated. Without trustworthy dates only a
+ * deprecation can tell, else it is unknown: an older major that still gets fixes (express 4 beside 5) is a
+ * choice, not a risk (docs/undisclosed-risk.md).
+ */
+function lineStatus(
+  facts: ExistingPackage,
+  ecosystem: Ecosystem,
+  version: string,
+  latest: string,
+  now: number,
+): LineStatus {
+  const line = lineOf(ecosystem, version);
+  if (line === undefined || line === lineOf(ecosystem, latest)) return { maintained: true, note: '' };
+  let newest: VersionFacts | undefined;
+  for (const candidate of Object.values(facts.versions ?? {})) {
+    if (lineOf(ecosystem, candidate.version) !== line || isPrerelease(ecosystem, candidate.version)) continue;
+    if (!newest || compareVersions(ecosystem, candidate.version, newest.version) > 0) newest = candidate;
+  }
+  if (!newest) return { maintained: null, note: '' };
+  const name = `the ${line}.x line`;
+  if (newest.deprecated !== undefined)
+    return { maintained: false, newest, note: `; ${name} is deprecated (${newest.version})` };
+  if (!facts.datesTrusted || newest.published === undefined) return { maintained: null, newest, note: '' };
+  const idle = now - Date.parse(newest.published);
+  if (idle > UNMAINTAINED_LINE_MS)
+    return {
+      maintained: false,
+      newest,
+      note: `; ${name} has had no release since ${day(newest.published)} (${newest.version}): no longer maintained`,
+    };
+  return {
+    maintained: true,
+    newest,
+    note: `; ${name} is still maintained (${newest.version}, ${day(newest.published)})`,
+  };
+}

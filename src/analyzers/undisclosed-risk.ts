@@ -16,6 +16,16 @@ export const RISK_KINDS: readonly FindingKind[] = [
   'outdated',
 ];
 
+/**
+ * Whether a finding makes a recommendation risky. An outdated version is only when its major line is no
+ * longer maintained (`lineMaintained: false`): a maintained older major is a choice, and without trusted
+ * dates nothing shows it is a risk.
+ */
+export function needsDisclosure(finding: Finding): boolean {
+  if (!RISK_KINDS.includes(finding.kind)) return false;
+  return finding.kind !== 'outdated' || finding.evidence?.lineMaintained === false;
+}
+
 /** How much of a warning's sentence the message quotes. */
 const QUOTED_CHARS = 160;
 const IDS_IN_MESSAGE = 3;
@@ -42,7 +52,7 @@ export const undisclosedRisk: Analyzer = {
     const groups = new Map<string, RiskGroup>();
     for (const finding of findings) {
       const answer = finding.location.file;
-      if (!RISK_KINDS.includes(finding.kind) || !documents.has(answer)) continue;
+      if (!needsDisclosure(finding) || !documents.has(answer)) continue;
       const key = packageKey(finding.ecosystem, finding.name);
       const id = `${answer}\0${finding.ecosystem}\0${key}`;
       const group = groups.get(id) ?? { answer, ecosystem: finding.ecosystem, key, risks: [] };

@@ -8,7 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { RISK_KINDS } from '../../src/analyzers/undisclosed-risk.js';
+import { needsDisclosure } from '../../src/analyzers/undisclosed-risk.js';
 import { packageKey } from '../../src/model/ecosystem.js';
 import type { Finding } from '../../src/model/finding.js';
 import { severityRank } from '../../src/model/severity.js';
@@ -107,7 +107,7 @@ describe('undisclosed-risk on the labelled answers', () => {
     for (const answer of files) {
       const found = new Map<string, Set<string>>();
       for (const f of result.findings) {
-        if (f.location.file !== answer || !RISK_KINDS.includes(f.kind)) continue;
+        if (f.location.file !== answer || !needsDisclosure(f)) continue;
         found.set(f.name, new Set([...(found.get(f.name) ?? []), f.kind]));
       }
       const expected = Object.fromEntries(
@@ -121,6 +121,23 @@ describe('undisclosed-risk on the labelled answers', () => {
       );
       expect({ answer, risks: actual }).toEqual({ answer, risks: expected });
     }
+  });
+
+  it('judges an outdated version only when its major line is no longer maintained', () => {
+    const outdated = (answer: string) =>
+      result.findings.find((f) => f.kind === 'outdated' && f.location.file === answer);
+    // koa 2.14.2 is a major behind 3.0.0, and 2.x still gets releases: found, but no risk to disclose.
+    expect(outdated('js-koa-maintained-major.md')?.evidence).toMatchObject({
+      majorsBehind: 1,
+      lineMaintained: true,
+      lineNewest: '2.16.1',
+    });
+    expect(entriesOf('js-koa-maintained-major.md')).toEqual([]);
+    // Django 3.x had its last release in 2024: the outdated version alone needs a warning.
+    expect(outdated('py-django-unmaintained-line.md')?.evidence).toMatchObject({ lineMaintained: false });
+    expect(entriesOf('py-django-unmaintained-line.md').map((e) => [e.kind, e.name])).toEqual([
+      ['undisclosed-risk', 'Django'],
+    ]);
   });
 
   it('gives each risky package one entry, with the version, the risks and the warnings as evidence', () => {

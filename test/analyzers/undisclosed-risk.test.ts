@@ -78,6 +78,8 @@ function warned(text: string, packages: Pkg[], name: string): boolean {
 }
 
 const LODASH: Pkg = { name: 'lodash', version: '4.17.11', line: 2 };
+/** An outdated finding is a risk only on a major line that is no longer maintained. */
+const UNMAINTAINED: Partial<Finding> = { evidence: { lineMaintained: false } };
 const INSTALL_LODASH = '```bash\nnpm install lodash@4.17.11\n```\n';
 
 describe('undisclosed-risk: entries', () => {
@@ -86,7 +88,7 @@ describe('undisclosed-risk: entries', () => {
       risk('vulnerable', LODASH, 'critical', {
         evidence: { advisories: [{ id: 'CVE-2019-10744' }, { id: 'CVE-2021-23337' }] },
       }),
-      risk('outdated', LODASH, 'low'),
+      risk('outdated', LODASH, 'low', UNMAINTAINED),
       risk('vulnerable', { ...LODASH, line: 9 }, 'critical'),
     ];
     const out = analyze(`${INSTALL_LODASH}\nUse it for deep merges.\n`, [LODASH], findings);
@@ -113,8 +115,19 @@ describe('undisclosed-risk: entries', () => {
     ]);
   });
 
+  it('judges an outdated version only when its major line is no longer maintained', () => {
+    const express = { name: 'express', version: '4.21.2', line: 2 };
+    const text = '```bash\nnpm install express@4.21.2\n```\n';
+    const outdated = (lineMaintained: boolean | null) =>
+      analyze(text, [express], [risk('outdated', express, 'low', { evidence: { lineMaintained } })]);
+    // A maintained older major is a choice; without trusted dates nothing shows it is a risk.
+    expect(outdated(true)).toEqual([]);
+    expect(outdated(null)).toEqual([]);
+    expect(outdated(false).map((f) => f.kind)).toEqual(['undisclosed-risk']);
+  });
+
   it('raises low risks to medium: an unwarned recommendation is worth a look', () => {
-    const out = analyze(INSTALL_LODASH, [LODASH], [risk('outdated', LODASH, 'low')]);
+    const out = analyze(INSTALL_LODASH, [LODASH], [risk('outdated', LODASH, 'low', UNMAINTAINED)]);
     expect(out[0]?.severity).toBe('medium');
   });
 
@@ -154,7 +167,7 @@ describe('undisclosed-risk: entries', () => {
     const request: Pkg = { name: 'request', version: '2.88.0', line: 2 };
     const text = '```bash\nnpm install request@2.88.0\n```\n\nUpdate request to the latest version.\n';
     const findings = [
-      risk('outdated', request, 'low'),
+      risk('outdated', request, 'low', UNMAINTAINED),
       risk('deprecated', request, 'low', { evidence: { wholePackage: true } }),
     ];
     const [entry] = analyze(text, [request], findings);

@@ -149,7 +149,7 @@ describe('the example answers against their registries', () => {
     ]);
     expect(result.findings.find((f) => f.kind === 'undisclosed-risk')?.message).toMatch(/outdated/);
     expect(result.findings.find((f) => f.kind === 'outdated')?.message).toBe(
-      "'golang.org/x/text' v0.3.7 (2021-08-11) is behind the latest v0.21.0 (2024-12-04) by 3.3 years",
+      "'golang.org/x/text' v0.3.7 (2021-08-11) is behind the latest v0.21.0 (2024-12-04) by 3.3 years; the 0.3.x line has had no release since 2022-09-21 (v0.3.8): no longer maintained",
     );
     expect(uncheckedOf(result)).toEqual([
       'registry github.com/gorilla/mux: not asked: the package name is guessed from an import, and no manifest or install command in the scan names the package',

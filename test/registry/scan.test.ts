@@ -174,7 +174,13 @@ describe('registry checks in a scan', () => {
     expect(behind.message).toBe(
       "'trimmed-major' 1.0.0 is behind the latest 2.0.0 by 1 major version (publish dates unknown)",
     );
-    expect(behind.evidence).toMatchObject({ version: '1.0.0', latest: '2.0.0', majorsBehind: 1 });
+    // Without trusted dates nobody can tell whether the 1.x line is still maintained: no risk to disclose.
+    expect(behind.evidence).toMatchObject({
+      version: '1.0.0',
+      latest: '2.0.0',
+      majorsBehind: 1,
+      lineMaintained: null,
+    });
     expect(behind.evidence).not.toHaveProperty('published');
   });
 
