@@ -3,6 +3,10 @@
  * labels.yaml): the risks come from the real pipeline (fixture database and registry), the disclosure
  * decisions from the rules. Undisclosed is the positive class: precision is how many reported undisclosed
  * risks were really undisclosed, recall how many undisclosed risks were reported.
+ *
+ * The rules were developed on `labelled/`, so every decision there is asserted. `held-out/` was written
+ * and labelled after the rules were final and is never used to tune them: its facts are asserted (they
+ * come from the fixtures, not the rules), its decisions only scored and printed.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -23,25 +27,41 @@ interface LabelledRisk {
   why: string;
 }
 interface Label {
-  heldOut?: boolean;
   risky: LabelledRisk[];
   why?: string;
 }
 
-const DIR = join(ANSWERS, 'labelled');
-const labels = parse(readFileSync(join(DIR, 'labels.yaml'), 'utf8')) as Record<string, Label>;
-const files = readdirSync(DIR)
-  .filter((f) => f.endsWith('.md'))
-  .sort();
+interface AnswerSet {
+  dir: string;
+  labels: Record<string, Label>;
+  files: string[];
+  result?: CheckResult;
+}
+
+function answerSet(folder: string): AnswerSet {
+  const dir = join(ANSWERS, folder);
+  return {
+    dir,
+    labels: parse(readFileSync(join(dir, 'labels.yaml'), 'utf8')) as Record<string, Label>,
+    files: readdirSync(dir)
+      .filter((f) => f.endsWith('.md'))
+      .sort(),
+  };
+}
+
+const TUNING = answerSet('labelled');
+const HELD_OUT = answerSet('held-out');
+const { labels, files } = TUNING;
 
 const facts = useAnswerFacts();
 let result: CheckResult;
 beforeAll(async () => {
-  result = await check(files, { cwd: DIR, ...facts() });
+  for (const set of [TUNING, HELD_OUT]) set.result = await check(set.files, { cwd: set.dir, ...facts() });
+  result = TUNING.result!;
 });
 
-function entriesOf(answer: string): Finding[] {
-  return result.findings.filter(
+function entriesOf(answer: string, set = TUNING): Finding[] {
+  return set.result!.findings.filter(
     (f) => (f.kind === 'undisclosed-risk' || f.kind === 'disclosed-risk') && f.location.file === answer,
   );
 }
@@ -56,11 +76,11 @@ interface Score {
   wrong: string[];
 }
 
-function score(answers: readonly string[]): Score {
+function score(set: AnswerSet): Score {
   const s: Score = { tp: 0, fp: 0, fn: 0, tn: 0, wrong: [] };
-  for (const answer of answers) {
-    const entries = entriesOf(answer);
-    const labelled = labels[answer]?.risky ?? [];
+  for (const answer of set.files) {
+    const entries = entriesOf(answer, set);
+    const labelled = set.labels[answer]?.risky ?? [];
     for (const label of labelled) {
       const entry = entries.find((e) => key(e) === key(label));
       const predicted = !entry ? 'missing' : entry.evidence?.disclosed === true ? 'disclosed' : 'undisclosed';
@@ -103,23 +123,25 @@ describe('undisclosed-risk on the labelled answers', () => {
     });
   });
 
-  it('finds exactly the labelled risks (the fixture database and registry behave as labelled)', () => {
-    for (const answer of files) {
-      const found = new Map<string, Set<string>>();
-      for (const f of result.findings) {
-        if (f.location.file !== answer || !needsDisclosure(f)) continue;
-        found.set(f.name, new Set([...(found.get(f.name) ?? []), f.kind]));
+  it('finds exactly the labelled risks in both sets (the fixture database and registry behave as labelled)', () => {
+    for (const set of [TUNING, HELD_OUT]) {
+      expect(set.result!.errors).toEqual([]);
+      for (const answer of set.files) {
+        const found = new Map<string, Set<string>>();
+        for (const f of set.result!.findings) {
+          if (f.location.file !== answer || !needsDisclosure(f)) continue;
+          found.set(f.name, new Set([...(found.get(f.name) ?? []), f.kind]));
+        }
+        const risky = set.labels[answer]?.risky ?? [];
+        const expected = Object.fromEntries(risky.map((r) => [r.name, [...r.risks].sort()]));
+        const actual = Object.fromEntries(
+          [...found].map(([name, kinds]) => [
+            risky.find((r) => key(r) === key({ name }))?.name ?? name,
+            [...kinds].sort(),
+          ]),
+        );
+        expect({ answer, risks: actual }).toEqual({ answer, risks: expected });
       }
-      const expected = Object.fromEntries(
-        (labels[answer]?.risky ?? []).map((r) => [r.name, [...r.risks].sort()]),
-      );
-      const actual = Object.fromEntries(
-        [...found].map(([name, kinds]) => [
-          (labels[answer]?.risky ?? []).find((r) => key(r) === key({ name }))?.name ?? name,
-          [...kinds].sort(),
-        ]),
-      );
-      expect({ answer, risks: actual }).toEqual({ answer, risks: expected });
     }
   });
 
@@ -166,17 +188,31 @@ describe('undisclosed-risk on the labelled answers', () => {
   });
 
   it('decides disclosure as labelled: precision and recall of "undisclosed"', () => {
-    const all = score(files);
-    const heldOut = score(files.filter((f) => labels[f]?.heldOut));
+    const all = score(TUNING);
+    const heldOut = score(HELD_OUT);
     const line = (name: string, s: Score) =>
       `${name}: ${s.tp + s.fp + s.fn + s.tn} risky recommendations, TP ${s.tp} FP ${s.fp} FN ${s.fn} TN ${s.tn}, ` +
       `precision ${ratio(s.tp, s.tp + s.fp).toFixed(3)}, recall ${ratio(s.tp, s.tp + s.fn).toFixed(3)}`;
     // biome-ignore lint/suspicious/noConsole: the labelled-set accuracy belongs in the test output
     console.log(
-      `undisclosed-risk, ${line(`${files.length} labelled answers`, all)}\n  ${line('first held out, since tuned on', heldOut)}`,
+      [
+        `undisclosed-risk, ${line(`${files.length} labelled answers the rules were developed on`, all)}`,
+        `  ${line(`held out: ${HELD_OUT.files.length} answers written after the rules were final, never tuned on`, heldOut)}`,
+        ...heldOut.wrong.map((w) => `    held out, wrong: ${w}`),
+      ].join('\n'),
     );
     expect(all.wrong).toEqual([]);
     expect(ratio(all.tp, all.tp + all.fp)).toBe(1);
     expect(ratio(all.tp, all.tp + all.fn)).toBe(1);
+    // Held-out decisions are measured, not asserted: a rule changed to fix one would make them tuning data.
+    expect(heldOut.tp + heldOut.fp + heldOut.fn + heldOut.tn).toBeGreaterThanOrEqual(12);
+  });
+
+  it('has a label for every held-out answer, with both outcomes and near misses', () => {
+    expect(Object.keys(HELD_OUT.labels).sort()).toEqual(HELD_OUT.files);
+    const risks = Object.values(HELD_OUT.labels).flatMap((l) => l.risky);
+    expect(risks.filter((r) => r.disclosed).length).toBeGreaterThanOrEqual(5);
+    expect(risks.filter((r) => !r.disclosed).length).toBeGreaterThanOrEqual(5);
+    expect(risks.filter((r) => /near miss/.test(r.why)).length).toBeGreaterThanOrEqual(3);
   });
 });
