@@ -2,7 +2,7 @@ import type { Finding } from '../model/finding.js';
 import type { MissingPackage } from '../model/registry-facts.js';
 import type { Severity } from '../model/severity.js';
 import { ALL_SOURCES, registryFinding, registryRefs, sourceEvidence, whereFrom } from './registry-common.js';
-import { suggestions } from './similar-names.js';
+import { didYouMean } from './similar-names.js';
 import type { Analyzer } from './types.js';
 
 /**
@@ -19,18 +19,32 @@ export const nonexistent: Analyzer = {
     for (const { ref, answer } of registryRefs(refs, registry, ALL_SOURCES)) {
       if (answer.facts.status !== 'missing') continue;
       const facts = answer.facts;
-      const popular = registry.popular(ref.ecosystem);
+      const load = registry.popular(ref.ecosystem);
+      const popular = 'reason' in load ? undefined : load;
+      const searched = facts.searched ?? [];
+      // A placeholder's name belonged to malware: nothing is suggested in its place.
       const suggested =
-        facts.why === 'not-found' && !('reason' in popular)
-          ? suggestions(ref.ecosystem, ref.name, popular)
-          : [];
+        facts.why === 'security-holding' ? [] : didYouMean(ref.ecosystem, ref.name, popular, searched);
       const guessed = ref.inferred
         ? ` (the distribution name was guessed from the import '${ref.importName ?? ref.name}'; it may be published under another name)`
         : '';
-      const didYouMean = suggested.length > 0 ? `; did you mean ${suggested.join(', ')}?` : '';
+      const sources = [
+        popular ? `popular ${ref.ecosystem} names` : '',
+        facts.searched ? "the registry's search" : '',
+      ]
+        .filter((source) => source !== '')
+        .join(' or ');
+      const meant =
+        facts.why === 'security-holding'
+          ? ''
+          : suggested.length > 0
+            ? `; did you mean ${suggested.join(', ')}?`
+            : sources === ''
+              ? '; no list of popular names or registry search to suggest another name from'
+              : `; no good candidate among ${sources}`;
       const evidence: Record<string, unknown> = { why: facts.why, ...sourceEvidence(answer) };
       if (facts.detail) evidence.detail = facts.detail;
-      if (suggested.length > 0) evidence.suggestions = suggested;
+      if (facts.why !== 'security-holding') evidence.suggestions = suggested;
       // One problem, one finding: an import nothing declares is folded in here rather than reported apart.
       if (ref.source === 'imported' && phantom.status(ref)?.status === 'undeclared')
         evidence.undeclared = true;
@@ -38,7 +52,7 @@ export const nonexistent: Analyzer = {
         registryFinding(ref, {
           kind: 'nonexistent',
           severity: severityOf(facts, ref.inferred === true),
-          message: `${describe(ref.name, facts, whereFrom(answer))}${guessed}${didYouMean}`,
+          message: `${describe(ref.name, facts, whereFrom(answer))}${guessed}${meant}`,
           evidence,
         }),
       );

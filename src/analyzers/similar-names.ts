@@ -271,3 +271,75 @@ export function suggestions(ecosystem: Ecosystem, name: string, popular: Popular
   more.sort((a, b) => a.distance - b.distance || a.rank - b.rank);
   return [...close, ...more.map((m) => m.name)].slice(0, limit);
 }
+
+/** Words of a name beyond which its stems are not enumerated (2^8 subsequences at most). */
+const MAX_STEM_WORDS = 8;
+/** Where names off the popular list rank. */
+const UNRANKED = 1_000_000_000;
+
+/** The words of a name without its npm scope: `express-jwt-auth-middleware` → express, jwt, auth, middleware. */
+function wordsOf(ecosystem: Ecosystem, name: string): string[] {
+  const key = comparable(ecosystem, name);
+  const bare = key.startsWith('@') && key.includes('/') ? key.slice(key.indexOf('/') + 1) : key;
+  return bare.split(/[-_.]+/).filter((word) => word !== '');
+}
+
+/** Whether `part` is `whole` with some words left out, in order (`axios-retry` of `axios-retry-plus`). */
+function isStemOf(part: readonly string[], whole: readonly string[]): boolean {
+  if (part.length === 0 || part.length >= whole.length) return false;
+  let at = 0;
+  for (const word of whole) if (word === part[at]) at++;
+  return at === part.length;
+}
+
+/**
+ * Stems of a made-up name that are real packages: the name with some of its words left out, in order,
+ * on the popular list (`axios-retry-plus` → `axios-retry`, `express-jwt-auth-middleware` → `express-jwt`)
+ * or among the registry's search results for it. The most words kept first; a single word only when it
+ * is the name's first (`express`, not `middleware`).
+ */
+export function stemSuggestions(
+  ecosystem: Ecosystem,
+  name: string,
+  popular: PopularNames | undefined,
+  searched: readonly string[],
+  limit = 3,
+): string[] {
+  const words = wordsOf(ecosystem, name);
+  if (words.length < 2) return [];
+  const found: { name: string; kept: number; rank: number }[] = [];
+  const add = (candidate: string, kept: readonly string[], rank: number) => {
+    if (kept.length === 1 && kept[0] !== words[0]) return;
+    if (!found.some((f) => f.name === candidate)) found.push({ name: candidate, kept: kept.length, rank });
+  };
+  if (popular && words.length <= MAX_STEM_WORDS) {
+    for (let mask = 1; mask < (1 << words.length) - 1; mask++) {
+      const kept = words.filter((_, i) => mask & (1 << i));
+      const rank = popular.rank(kept.join('-'));
+      if (rank !== undefined) add(popular.names[rank - 1]!, kept, rank);
+    }
+  }
+  // Search results off the popular list keep the registry's order, after the popular ones.
+  for (const [i, result] of searched.entries()) {
+    const kept = wordsOf(ecosystem, result);
+    if (isStemOf(kept, words)) add(result, kept, popular?.rank(result) ?? UNRANKED + i);
+  }
+  found.sort((a, b) => b.kept - a.kept || a.rank - b.rank);
+  return found.slice(0, limit).map((f) => f.name);
+}
+
+/**
+ * "Did you mean" for a name the registry does not have: its stems that are real packages (a semantic
+ * hallucination built on a real name), then the popular names spelled closest (a typo).
+ */
+export function didYouMean(
+  ecosystem: Ecosystem,
+  name: string,
+  popular: PopularNames | undefined,
+  searched: readonly string[],
+  limit = 3,
+): string[] {
+  const stems = stemSuggestions(ecosystem, name, popular, searched, limit);
+  const close = popular ? suggestions(ecosystem, name, popular, limit) : [];
+  return [...new Set([...stems, ...close])].slice(0, limit);
+}

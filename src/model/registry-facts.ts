@@ -65,6 +65,8 @@ export interface MissingPackage {
   why: MissingWhy;
   /** `security-holding`: the placeholder's description; `unpublished`: when it happened, when known. */
   detail?: string;
+  /** What the registry's own search found for the name's words (npm), when it was asked. */
+  searched?: string[];
 }
 
 export interface UncheckedPackage {

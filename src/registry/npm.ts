@@ -8,7 +8,7 @@
 import { RegistryHttpError, redactUrl } from '../core/http.js';
 import { isObject } from '../core/json.js';
 import type { ExistingPackage, PackageFacts, Sourced, VersionFacts } from '../model/registry-facts.js';
-import type { FetchOutcome } from './cache.js';
+import { cachedLookup, type FetchOutcome } from './cache.js';
 import {
   type ClientContext,
   datesLookReal,
@@ -91,6 +91,49 @@ export class NpmClient implements RegistryClient {
       return outcome;
     });
   }
+
+  /** npm's search (`GET <registry>/-/v1/search?text=…`) for the words of a name the registry does not have. */
+  async search(name: string): Promise<string[]> {
+    const registry = npmRegistryFor(this.config, name);
+    const text = name.replace(/[@/._-]+/g, ' ').trim();
+    if (!registry || text === '') return [];
+    const { shown, auth } = this.registryFacts(registry);
+    const path = `-/v1/search?text=${encodeURIComponent(text)}&size=${SEARCH_RESULTS}`;
+    const { cache, mode, lifetimes, now } = this.context;
+    try {
+      const answer = await cachedLookup<string[]>(
+        cache,
+        `npm:search:${shown}${path}`,
+        { mode, lifetimes, now },
+        async () => {
+          const headers: Record<string, string> = { accept: 'application/json' };
+          if (auth) headers.authorization = auth;
+          const reply = await this.context.http.get(`${registry}${path}`, headers);
+          if (reply.status !== 200) return { status: 'missing', value: [] };
+          return { status: 'found', value: readSearch(parseJson(reply.body)) };
+        },
+      );
+      return answer.value;
+    } catch {
+      // A search is a courtesy: when it fails the suggestions come from the popular names alone.
+      return [];
+    }
+  }
+}
+
+/** Results asked of a registry's search: the few best are all a suggestion needs. */
+const SEARCH_RESULTS = 10;
+const NPM_NAME = /^(?:@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.-]*$/i;
+
+/** The package names of a search answer (`{ objects: [{ package: { name } }] }`), at most SEARCH_RESULTS. */
+function readSearch(doc: unknown): string[] {
+  if (!isObject(doc) || !Array.isArray(doc.objects)) return [];
+  const names: string[] = [];
+  for (const object of doc.objects.slice(0, SEARCH_RESULTS)) {
+    const name = isObject(object) && isObject(object.package) ? object.package.name : undefined;
+    if (typeof name === 'string' && name.length <= 214 && NPM_NAME.test(name)) names.push(name);
+  }
+  return names;
 }
 
 /**

@@ -324,6 +324,7 @@ export async function resolveRegistry(
       unchecked,
       options.concurrency ?? DEFAULT_REGISTRY_CONCURRENCY,
     );
+    await searchMissing(answers, clients, options.concurrency ?? DEFAULT_REGISTRY_CONCURRENCY);
 
     const installs = new Map<PackageRef, VersionFacts | undefined>();
     const installsOf = (ref: PackageRef): VersionFacts | undefined => {
@@ -377,6 +378,34 @@ export async function resolveRegistry(
     cache?.close();
     await http.close();
   }
+}
+
+/** Searches per scan for names a registry does not have: a flood of made-up names must not flood it. */
+const MAX_SEARCHES = 25;
+
+/**
+ * For names a registry does not have (not npm's security placeholders), what its own search finds for
+ * their words, kept in the facts for "did you mean" (`MissingPackage.searched`).
+ */
+async function searchMissing(
+  answers: Map<string, Sourced<PackageFacts>>,
+  clients: ReadonlyMap<Ecosystem, RegistryClient>,
+  concurrency: number,
+): Promise<void> {
+  const work = [...answers.entries()]
+    .filter(([, answer]) => {
+      const facts = answer.facts;
+      return (
+        facts.status === 'missing' && facts.why !== 'security-holding' && clients.get(facts.ecosystem)?.search
+      );
+    })
+    .slice(0, MAX_SEARCHES);
+  await pool(work, concurrency, async ([id, answer]) => {
+    const facts = answer.facts;
+    if (facts.status !== 'missing') return;
+    const searched = await clients.get(facts.ecosystem)!.search!(facts.name);
+    answers.set(id, { ...answer, facts: { ...facts, searched } });
+  });
 }
 
 /** Sources whose versions are dated for the `outdated` check (lockfiles list transitive packages too). */

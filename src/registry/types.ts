@@ -24,6 +24,11 @@ export interface RegistryClient {
    * one version per request). Never throws.
    */
   version?(name: string, version: string): Promise<VersionAnswer>;
+  /**
+   * Names the registry's own search finds for the words of a name it does not have (npm's
+   * `/-/v1/search`), for "did you mean"; empty when it finds none or cannot be asked. Never throws.
+   */
+  search?(name: string): Promise<string[]>;
 }
 
 export type VersionAnswer =

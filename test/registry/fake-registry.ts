@@ -24,6 +24,8 @@ export interface FakeRegistry {
   /** The Simple index URL as pip.conf would name it. */
   pypiIndex: string;
   npm: Map<string, Record<string, unknown>>;
+  /** npm search answers (`/npm/-/v1/search?text=…`) by the text asked: the names found, best first. */
+  npmSearch: Map<string, string[]>;
   pypi: Map<string, Record<string, unknown>>;
   /** Projects served by the Simple API only (the JSON API answers 404 for them, as on mirrors without it). */
   simpleOnly: Map<string, Record<string, unknown>>;
@@ -112,10 +114,14 @@ function abbreviate(doc: Record<string, unknown>): Record<string, unknown> {
   };
 }
 
+/** npm's search endpoint under the fake npm registry. */
+const NPM_SEARCH = '/npm/-/v1/search';
+
 export async function startFakeRegistry(): Promise<FakeRegistry> {
   const used = new WeakMap<Misbehaviour, number>();
   const state: Omit<FakeRegistry, 'url' | 'npmUrl' | 'pypiIndex' | 'close'> = {
     npm: new Map(),
+    npmSearch: new Map(),
     pypi: new Map(),
     simpleOnly: new Map(),
     misbehave: new Map(),
@@ -145,13 +151,23 @@ export async function startFakeRegistry(): Promise<FakeRegistry> {
   };
 
   const server = createServer((req, res) => {
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-    state.requests.push({ path, headers: req.headers });
-    if (misbehaved(state, used, path, res, () => route(req, res, path))) return;
-    route(req, res, path);
+    const url = new URL(req.url ?? '/', 'http://x');
+    const path = decodeURIComponent(url.pathname);
+    // A search is told apart by what it searches for.
+    const text = path === NPM_SEARCH ? url.searchParams.get('text') : null;
+    state.requests.push({ path: text === null ? path : `${path}?text=${text}`, headers: req.headers });
+    if (misbehaved(state, used, path, res, () => route(req, res, path, text))) return;
+    route(req, res, path, text);
   });
 
-  const route = (req: IncomingMessage, res: ServerResponse, path: string) => {
+  const route = (req: IncomingMessage, res: ServerResponse, path: string, text: string | null) => {
+    if (path === NPM_SEARCH) {
+      const names = state.npmSearch.get(text ?? '') ?? [];
+      return send(req, res, 200, {
+        objects: names.map((name) => ({ package: { name } })),
+        total: names.length,
+      });
+    }
     if (path.startsWith('/npm/')) {
       const doc = state.npm.get(path.slice('/npm/'.length));
       if (!doc) return send(req, res, 404, undefined);

@@ -1,6 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { editDistance, lookalikes, suggestions } from '../../src/analyzers/similar-names.js';
+import {
+  didYouMean,
+  editDistance,
+  lookalikes,
+  stemSuggestions,
+  suggestions,
+} from '../../src/analyzers/similar-names.js';
 import { PopularNames } from '../../src/model/popular.js';
 import type { ExistingPackage, VersionFacts } from '../../src/model/registry-facts.js';
 import { admittedVersions, findVersion, installedToday, majorOf } from '../../src/versions/pick.js';
@@ -81,6 +87,28 @@ describe('look-alike names', () => {
   it('suggests the closest popular names for a missing one', () => {
     expect(suggestions('npm', 'expres', NPM)).toEqual(['express']);
     expect(suggestions('PyPI', 'request', PYPI)[0]).toBe('requests');
+  });
+
+  it('suggests the real packages a made-up name is built on (its stems), the most words kept first', () => {
+    const popular = new PopularNames('npm', 'test', ['axios', 'axios-retry', 'express', 'lodash']);
+    expect(stemSuggestions('npm', 'axios-retry-plus', popular, [])).toEqual(['axios-retry', 'axios']);
+    // From the registry's search too, when the stem is not on the popular list; unrelated results are not stems.
+    const searched = ['jsonwebtoken', 'express-jwt', 'express-jwt-auth-middleware-pro'];
+    expect(stemSuggestions('npm', 'express-jwt-auth-middleware', popular, searched)).toEqual([
+      'express-jwt',
+      'express',
+    ]);
+    // A single word counts only as the name's first: `lodash` is no stem of `super-lodash`.
+    expect(stemSuggestions('npm', 'super-lodash', popular, [])).toEqual([]);
+    expect(stemSuggestions('npm', '@acme/axios-retry-plus', popular, [])).toEqual(['axios-retry', 'axios']);
+    expect(stemSuggestions('PyPI', 'requests_retry_plus', PYPI, [])).toEqual(['requests']);
+  });
+
+  it('did you mean: stems first, then the names spelled closest; nothing when nothing is close', () => {
+    expect(didYouMean('npm', 'expres', NPM, [])).toEqual(['express']);
+    expect(didYouMean('npm', 'lodash-deep-merge-plus', NPM, [])).toEqual(['lodash']);
+    expect(didYouMean('npm', 'zqxv-wplk', NPM, [])).toEqual([]);
+    expect(didYouMean('npm', 'express-jwt-auth', undefined, ['express-jwt'])).toEqual(['express-jwt']);
   });
 
   it('edit distance agrees with a plain dynamic programme within the bound', () => {

@@ -184,6 +184,27 @@ describe('registry checks in a scan', () => {
     expect(behind.evidence).not.toHaveProperty('published');
   });
 
+  it('says "did you mean" for every missing name, from its stems and the registry\'s search, or that nothing is close', async () => {
+    registry.npmSearch.set('react dom helpers pro', ['react-dom', 'react-dom-helpers', 'unrelated-thing']);
+    const result = await scan(['.'], options());
+    const missing = finding(result, 'nonexistent', 'react-dom-helpers-pro');
+    expect(missing.message).toMatch(/; did you mean react-dom-helpers, react-dom, react\?$/);
+    expect(missing.evidence?.suggestions).toEqual(['react-dom-helpers', 'react-dom', 'react']);
+    expect(registry.requests.map((r) => r.path)).toContain('/npm/-/v1/search?text=react dom helpers pro');
+    // An unpublished name gets the same help; here there is none to give, and the message says so.
+    const unpublished = finding(result, 'nonexistent', 'unpublished-pkg');
+    expect(unpublished.message).toMatch(
+      /; no good candidate among popular npm names or the registry's search$/,
+    );
+    expect(unpublished.evidence?.suggestions).toEqual([]);
+    // PyPI has no search to ask: only the popular names are.
+    expect(finding(result, 'nonexistent', 'huggingface-cli').message).toMatch(
+      /; (?:did you mean|no good candidate among popular PyPI names$)/,
+    );
+    // A security placeholder's name belonged to malware: nothing is suggested in its place.
+    expect(finding(result, 'nonexistent', 'discord-selfbot-v14').evidence).not.toHaveProperty('suggestions');
+  });
+
   it('asks for scoped names URL-encoded and for each package once', async () => {
     await scan(['.'], options());
     const paths = registry.requests.map((r) => r.path);
