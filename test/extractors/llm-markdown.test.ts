@@ -292,6 +292,16 @@ describe('llm/markdown', () => {
     },
   );
 
+  it('reads Go code without fences between prose lines', () => {
+    const out = readAnswer('unfenced-go');
+    expect(out.errors).toEqual([]);
+    expect(snippetsOf(out)).toEqual([['snippet.go', 3]]);
+    expect(out.refs.map((r) => `${r.name} ${r.source} ${r.location.line}`)).toEqual([
+      'github.com/go-chi/chi/v5 imported 9',
+      'github.com/acme/chi-magic-auth imported 10',
+    ]);
+  });
+
   it('reads install commands set apart from prose, and no words after an install verb in a sentence', () => {
     const out = readAnswer('prose-install');
     expect(out.refs.map(brief)).toEqual([
