@@ -2,7 +2,8 @@ import type { Ecosystem } from '../model/ecosystem.js';
 import type { Finding } from '../model/finding.js';
 import type { ExistingPackage, VersionFacts } from '../model/registry-facts.js';
 import { compareVersions } from '../versions/index.js';
-import { isPrerelease, majorOf } from '../versions/pick.js';
+import { majorOf } from '../versions/pick.js';
+import { isPrerelease } from '../versions/prerelease.js';
 import {
   day,
   existing,
