@@ -36,3 +36,39 @@ export function fmt(n, digits = 1) {
 export function ratio(theirs, ours) {
   return `${fmt(theirs / ours, 2)}×`;
 }
+
+/** How many measured rounds each benchmark makes, after one warm-up round (BENCH_RUNS, default 3). */
+export const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 3));
+
+export function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** `1,234 ms (1,200–1,300 over 3 runs)`: the median, then the spread of the runs. */
+export function spread(values, unit = 'ms', digits = 0) {
+  const low = Math.min(...values);
+  const high = Math.max(...values);
+  const runs = values.length === 1 ? '1 run' : `${values.length} runs`;
+  return `${fmt(median(values), digits)} ${unit} (${fmt(low, digits)}–${fmt(high, digits)} over ${runs})`;
+}
+
+/**
+ * Runs every measure once to warm up (discarded: disk cache, JIT, lazy loading), then RUNS rounds in which
+ * each measure runs once, in an order rotated every round so that none always goes first or last while the
+ * machine's load drifts. `measures` maps a name to an async function returning its figure; the result maps
+ * each name to its RUNS figures.
+ */
+export async function interleaved(measures, runs = RUNS) {
+  const names = Object.keys(measures);
+  for (const name of names) await measures[name]();
+  const figures = Object.fromEntries(names.map((name) => [name, []]));
+  for (let round = 0; round < runs; round++) {
+    for (let i = 0; i < names.length; i++) {
+      const name = names[(round + i) % names.length];
+      figures[name].push(await measures[name]());
+    }
+  }
+  return figures;
+}

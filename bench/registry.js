@@ -7,13 +7,17 @@
 // bare fetch() + JSON.parse loop with the same concurrency, no cache and no normalisation (the floor any
 // client pays on the network). There is no peer for the warm figure: npm view has no offline answer for a
 // packument it has not cached under its own rules, and a bare loop has no cache at all.
+//
+// Every measure runs once to warm up (discarded), then BENCH_RUNS times (default 3), interleaved in an
+// order rotated every round; each figure is the median with the spread of the runs. A cold run starts from
+// an empty cache file of its own.
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fmt, ratio } from './lib.js';
+import { fmt, interleaved, median, RUNS, ratio, spread } from './lib.js';
 
 const COUNT = Number(process.env.BENCH_REGISTRY_PACKAGES ?? 1000);
 const NPM_VIEW_SAMPLE = Number(process.env.BENCH_NPM_VIEW_SAMPLE ?? 20);
@@ -105,8 +109,8 @@ export async function run() {
       extractor: 'bench',
       location: { file: 'package.json', line: i + 2 },
     }));
-    const cache = join(work, 'registry.sqlite');
-    const options = (mode) => ({
+    let fresh = 0;
+    const options = (cache, mode) => ({
       npmRegistry: registry.url,
       cache,
       mode,
@@ -114,93 +118,126 @@ export async function run() {
       concurrency: CONCURRENCY,
       popular: { npm: { reason: 'not needed here' } },
     });
-    const unchecked = (stage) => stage.facts.unchecked.length;
-
-    const before = registry.requests();
-    const cold = await timed(() => resolveRegistry(refs, options('default'), silentLogger));
-    const coldRequests = registry.requests() - before;
-    const warm = await timed(() => resolveRegistry(refs, options('default'), silentLogger));
-    const revalidated = await timed(() => resolveRegistry(refs, options('prefer-online'), silentLogger));
-
+    const warmCache = join(work, 'warm.sqlite');
     const project = join(work, 'project');
     mkdirSync(project);
     writeFileSync(
       join(project, 'package.json'),
       JSON.stringify({ name: 'bench', dependencies: Object.fromEntries(refs.map((r) => [r.name, r.spec])) }),
     );
-    const scanOptions = { cwd: project, database: false, registry: options('default') };
-    const warmScan = await timed(() => scan(['.'], scanOptions));
-
-    const naive = await timed(async () => {
-      let next = 0;
-      await Promise.all(
-        Array.from({ length: CONCURRENCY }, async () => {
-          while (next < COUNT) {
-            const response = await fetch(`${registry.url}bench-pkg-${next++}`);
-            JSON.parse(await response.text());
-          }
-        }),
-      );
-    });
-
     const npmCache = join(work, 'npm-cache');
     const sample = Math.min(NPM_VIEW_SAMPLE, COUNT);
-    const npmView = await timed(async () => {
-      let ok = 0;
-      for (let i = 0; i < sample; i++) {
-        // Asynchronously: the fake registry answers from this very process.
-        const status = await new Promise((done) =>
-          execFile(
-            'npm',
-            [
-              'view',
-              `bench-pkg-${i}`,
-              '--json',
-              '--registry',
-              registry.url,
-              '--cache',
-              npmCache,
-              '--prefer-online',
-              '--no-update-notifier',
-            ],
-            { timeout: 60_000 },
-            (error) => done(error ? 1 : 0),
-          ),
+    let coldRequests = 0;
+    let coldUnchecked = 0;
+    let scanFindings = 0;
+    let viewed = 0;
+
+    const figures = await interleaved({
+      cold: async () => {
+        const before = registry.requests();
+        const cold = await timed(() =>
+          resolveRegistry(refs, options(join(work, `cold-${fresh++}.sqlite`), 'default'), silentLogger),
         );
-        if (status === 0) ok++;
-      }
-      return ok;
+        coldRequests = registry.requests() - before;
+        coldUnchecked = cold.value.facts.unchecked.length;
+        return cold.ms;
+      },
+      // The warm-up run of these fills the shared cache; the measured runs answer from it.
+      warm: async () =>
+        (await timed(() => resolveRegistry(refs, options(warmCache, 'default'), silentLogger))).ms,
+      revalidated: async () =>
+        (await timed(() => resolveRegistry(refs, options(warmCache, 'prefer-online'), silentLogger))).ms,
+      scan: async () => {
+        const result = await timed(() =>
+          scan(['.'], { cwd: project, database: false, registry: options(warmCache, 'default') }),
+        );
+        scanFindings = result.value.findings.length;
+        return result.ms;
+      },
+      fetch: async () =>
+        (
+          await timed(async () => {
+            let next = 0;
+            await Promise.all(
+              Array.from({ length: CONCURRENCY }, async () => {
+                while (next < COUNT) {
+                  const response = await fetch(`${registry.url}bench-pkg-${next++}`);
+                  JSON.parse(await response.text());
+                }
+              }),
+            );
+          })
+        ).ms,
+      npmView: async () => {
+        const view = await timed(async () => {
+          let ok = 0;
+          for (let i = 0; i < sample; i++) {
+            // Asynchronously: the fake registry answers from this very process.
+            const status = await new Promise((done) =>
+              execFile(
+                'npm',
+                [
+                  'view',
+                  `bench-pkg-${i}`,
+                  '--json',
+                  '--registry',
+                  registry.url,
+                  '--cache',
+                  npmCache,
+                  '--prefer-online',
+                  '--no-update-notifier',
+                ],
+                { timeout: 60_000 },
+                (error) => done(error ? 1 : 0),
+              ),
+            );
+            if (status === 0) ok++;
+          }
+          return ok;
+        });
+        viewed = view.value;
+        // Per package, so that a run where npm failed for some packages still compares like with like.
+        return view.value === 0 ? Number.NaN : view.ms / view.value;
+      },
     });
 
-    const rate = (n, ms) => (n / ms) * 1000;
-    const coldRate = rate(COUNT, cold.ms);
-    const warmRate = rate(COUNT, warm.ms);
-    console.log(`${COUNT} distinct npm packages, fake registry on 127.0.0.1, concurrency ${CONCURRENCY}`);
+    const rates = (runs, n = COUNT) => runs.map((ms) => (n / ms) * 1000);
+    const line = (label, runs, note) =>
+      console.log(`  ${label.padEnd(12)} ${spread(rates(runs), 'packages/s')}  ${note}`);
     console.log(
-      `  vouch cold   ${fmt(cold.ms, 0)} ms  ${fmt(coldRate, 0)} packages/s  (${coldRequests} requests, ${unchecked(cold.value)} unchecked)`,
+      `${COUNT} distinct npm packages, fake registry on 127.0.0.1, concurrency ${CONCURRENCY}; one warm-up, then ${RUNS} interleaved runs`,
     );
-    console.log(
-      `  vouch warm   ${fmt(warm.ms, 0)} ms  ${fmt(warmRate, 0)} packages/s  (from the cache; target ≥ 5,000/s: ${warmRate >= 5000 ? 'met' : 'NOT met'})`,
+    line(
+      'vouch cold',
+      figures.cold,
+      `(${coldRequests} requests, ${coldUnchecked} unchecked; an empty cache each run)`,
     );
-    console.log(
-      `  vouch 304s   ${fmt(revalidated.ms, 0)} ms  ${fmt(rate(COUNT, revalidated.ms), 0)} packages/s  (prefer-online: every entry revalidated with its ETag)`,
+    const warmRate = median(rates(figures.warm));
+    line(
+      'vouch warm',
+      figures.warm,
+      `(from the cache; target ≥ 5,000/s: ${warmRate >= 5000 ? 'met' : 'NOT met'})`,
     );
-    console.log(
-      `  vouch scan   ${fmt(warmScan.ms, 0)} ms  ${fmt(rate(COUNT, warmScan.ms), 0)} packages/s  (whole scan of a package.json with ${COUNT} dependencies, warm cache, ${warmScan.value.findings.length} findings)`,
+    line('vouch 304s', figures.revalidated, '(prefer-online: every entry revalidated with its ETag)');
+    line(
+      'vouch scan',
+      figures.scan,
+      `(whole scan of a package.json with ${COUNT} dependencies, warm cache, ${scanFindings} findings)`,
     );
-    console.log(
-      `  bare fetch   ${fmt(naive.ms, 0)} ms  ${fmt(rate(COUNT, naive.ms), 0)} packages/s  (fetch + JSON.parse, same concurrency, no cache)`,
-    );
-    if (npmView.value === 0)
-      console.log('  npm view     could not run here (npm missing or failing): no ratio');
+    line('bare fetch', figures.fetch, '(fetch + JSON.parse, same concurrency, no cache)');
+    const coldRate = median(rates(figures.cold));
+    if (viewed === 0) console.log('  npm view     could not run here (npm missing or failing): no ratio');
     else {
-      const viewRate = rate(npmView.value, npmView.ms);
+      const viewRates = figures.npmView.map((msPerPackage) => 1000 / msPerPackage);
       console.log(
-        `  npm view     ${fmt(npmView.ms, 0)} ms for ${npmView.value} packages  ${fmt(viewRate, 1)} packages/s  (one process per package, sequential)`,
+        `  ${'npm view'.padEnd(12)} ${spread(viewRates, 'packages/s', 1)}  (${sample} packages a run, one process per package, sequential)`,
       );
-      console.log(`  ratio cold vouch / npm view: ${ratio(coldRate, viewRate)}`);
+      console.log(`  ratio cold vouch / npm view: ${ratio(coldRate, median(viewRates))}`);
     }
-    console.log(`  ratio cold vouch / bare fetch: ${ratio(coldRate, rate(COUNT, naive.ms))}`);
+    const perRound = figures.fetch.map((ms, i) => ms / figures.cold[i]);
+    console.log(
+      `  ratio cold vouch / bare fetch: ${ratio(coldRate, median(rates(figures.fetch)))} (per round ${perRound.map((r) => `${fmt(r, 2)}×`).join(', ')})`,
+    );
     console.log(`  ratio warm / cold: ${ratio(warmRate, coldRate)}`);
   } finally {
     await registry.close();

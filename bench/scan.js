@@ -2,13 +2,15 @@
 //
 // The largest packages of the project's own node_modules are real projects (a package.json plus its
 // sources). Each is copied out of node_modules (knip ignores files under node_modules) and scanned by all
-// three tools, one process per package, in the same run. Prints files/s, MB/s, peak memory, the ratios,
-// and every difference between Vouch's undeclared/transitive-only names and knip's `unlisted` / depcheck's
-// `missing`, with the reason for each.
+// three tools, one process per package. Per package, each tool runs once to warm up (discarded), then
+// BENCH_RUNS times (default 3), the tools interleaved in an order rotated every round; a tool's figure is
+// the median over the rounds of its total time over all packages, printed with the spread. Prints files/s,
+// MB/s, peak memory, the ratios, and every difference between Vouch's undeclared/transitive-only names and
+// knip's `unlisted` / depcheck's `missing`, with the reason for each.
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { fmt, ratio, timed } from './lib.js';
+import { fmt, interleaved, median, RUNS, ratio, spread, timed } from './lib.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const WORK = join(ROOT, 'bench/.work/scan');
@@ -141,8 +143,11 @@ function runDepcheck(dir) {
   return { ...run, names, failed: report.failed };
 }
 
-/** Why a package that only one side reports is reported by that side: the explanation of a difference. */
-function explain(name, pkg, ours, knip, depcheck, tool) {
+/**
+ * Why only one side reports a package: `reporter` is the tool that reports it (`vouch`, `knip` or
+ * `depcheck`), `peer` the tool it is compared with, which does not.
+ */
+function explain(name, pkg, { ours, knip, depcheck }, reporter, peer) {
   const manifest = JSON.parse(readFileSync(join(pkg.dir, 'package.json'), 'utf8'));
   const declared = new Set(
     ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies'].flatMap((k) =>
@@ -151,31 +156,31 @@ function explain(name, pkg, ours, knip, depcheck, tool) {
   );
   if (name === manifest.name)
     return 'self-reference: the package imports its own name, which resolves to itself';
-  if (tool !== 'vouch') {
+  if (reporter !== 'vouch') {
     if (declared.has(name))
-      return `declared in package.json; ${tool} reports it for another reason (peer/optional handling)`;
-    const files = (tool === 'knip' ? knip.names.get(name) : depcheck.names.get(name)) ?? [];
+      return `declared in package.json; ${reporter} reports it for another reason (peer/optional handling)`;
+    const files = (reporter === 'knip' ? knip.names.get(name) : depcheck.names.get(name)) ?? [];
     if (files.length > 0 && files.every((f) => onlyInComments(join(pkg.dir, f), name))) {
-      return `${tool} reads a JSDoc type reference (import('${name}') inside a comment); Vouch reports imports the code executes or compiles`;
+      return `${reporter} reads a JSDoc type reference (import('${name}') inside a comment); Vouch reports imports the code executes or compiles`;
     }
     if (files.some((f) => !SOURCE.test(f)))
-      return `${tool} reads it from a non-source file (${files.join(', ')}); Vouch reads imports only`;
+      return `${reporter} reads it from a non-source file (${files.join(', ')}); Vouch reads imports only`;
     if (name.startsWith('@types/'))
-      return `${tool} wants a @types package for a JS import; Vouch treats missing types as a build concern`;
-    return `${tool} resolves a specifier Vouch treats as not a package, or reads a file Vouch skips (${files.slice(0, 3).join(', ')})`;
+      return `${reporter} wants a @types package for a JS import; Vouch treats missing types as a build concern`;
+    return `${reporter} resolves a specifier Vouch treats as not a package, or reads a file Vouch skips (${files.slice(0, 3).join(', ')})`;
   }
   const findings = ours.names.get(name) ?? [];
   const files = [...new Set(findings.map((f) => f.location.file))];
-  if (files.every((f) => knip.unusedFiles.has(f)) && tool === 'knip') {
+  if (peer === 'knip' && files.every((f) => knip.unusedFiles.has(f))) {
     return `only in files knip considers unreachable from the entry points (${files.slice(0, 3).join(', ')}); knip skips their imports, Vouch does not`;
   }
   if (
     files.every((f) => /(^|\/)(tests?|__tests__|benchmarks?)\/|\.(test|spec|bench)\.[mc]?[jt]sx?$/.test(f))
   ) {
-    return `imported only by test or benchmark files (${files.slice(0, 2).join(', ')}) that ship in the package while its published package.json lists no devDependencies: undeclared indeed; ${tool} does not analyse test files without a plugin for their runner`;
+    return `imported only by test or benchmark files (${files.slice(0, 2).join(', ')}) that ship in the package while its published package.json lists no devDependencies: undeclared indeed; ${peer} does not analyse test files without a plugin for their runner`;
   }
   if (findings.every((f) => f.evidence?.typeOnly)) {
-    return `type-only import (reported at low severity): the package's types need it, ${tool} ${tool === 'knip' ? 'counts peer dependencies and types differently' : 'does not read type imports'}`;
+    return `type-only import (reported at low severity): the package's types need it, ${peer} ${peer === 'knip' ? 'counts peer dependencies and types differently' : 'does not read type imports'}`;
   }
   if (findings.every((f) => /\.d\.[mc]?ts$/.test(f.location.file)))
     return 'imported only from .d.ts declaration files';
@@ -196,70 +201,73 @@ function onlyInComments(path, name) {
   return lines.length > 0 && lines.every((line) => /^\s*(\*|\/\/|\/\*)/.test(line));
 }
 
-export function run() {
+export async function run() {
   const packages = copyOut(candidates());
-  const totals = {
-    files: 0,
-    bytes: 0,
-    vouch: 0,
-    knip: 0,
-    depcheck: 0,
-    vouchPeak: 0,
-    knipPeak: 0,
-    depcheckPeak: 0,
-  };
+  const tools = ['vouch', 'knip', 'depcheck'];
+  /** Per tool, its total time over all packages in each round; its peak memory over all runs. */
+  const rounds = Object.fromEntries(tools.map((tool) => [tool, Array(RUNS).fill(0)]));
+  const peakKb = Object.fromEntries(tools.map((tool) => [tool, 0]));
+  const totals = { files: 0, bytes: 0 };
   const differences = [];
   console.log(
-    `scan benchmark: ${packages.length} largest packages of node_modules, copied to ${relative(ROOT, WORK)}`,
+    `scan benchmark: ${packages.length} largest packages of node_modules, copied to ${relative(ROOT, WORK)}; ` +
+      `per package one warm-up run of each tool, then ${RUNS} interleaved rounds`,
   );
   for (const pkg of packages) {
-    const ours = runVouch(pkg.dir);
-    const knip = runKnip(pkg.dir);
-    const depcheck = runDepcheck(pkg.dir);
+    const runs = await interleaved({
+      vouch: () => runVouch(pkg.dir),
+      knip: () => runKnip(pkg.dir),
+      depcheck: () => runDepcheck(pkg.dir),
+    });
+    for (const tool of tools) {
+      runs[tool].forEach((run, round) => {
+        rounds[tool][round] += run.ms;
+        peakKb[tool] = Math.max(peakKb[tool], run.peakKb ?? 0);
+      });
+    }
+    // The findings do not change from run to run; the differences are read off the last round.
+    const [ours, knip, depcheck] = tools.map((tool) => runs[tool].at(-1));
     totals.files += ours.result.stats.filesScanned;
     totals.bytes += ours.result.stats.bytesScanned;
-    totals.vouch += ours.ms;
-    totals.knip += knip.ms;
-    totals.depcheck += depcheck.ms;
-    totals.vouchPeak = Math.max(totals.vouchPeak, ours.peakKb ?? 0);
-    totals.knipPeak = Math.max(totals.knipPeak, knip.peakKb ?? 0);
-    totals.depcheckPeak = Math.max(totals.depcheckPeak, depcheck.peakKb ?? 0);
-    for (const [tool, other] of [
+    const all = { ours, knip, depcheck };
+    for (const [peer, other] of [
       ['knip', knip],
       ['depcheck', depcheck],
     ]) {
       if (other.failed) {
-        differences.push(`${pkg.name}: ${tool} failed (${other.failed}); not compared`);
+        differences.push(`${pkg.name}: ${peer} failed (${other.failed}); not compared`);
         continue;
       }
       for (const name of ours.names.keys()) {
         if (!other.names.has(name))
           differences.push(
-            `${pkg.name}: only Vouch reports ${name} (vs ${tool}): ${explain(name, pkg, ours, knip, depcheck, 'vouch')}`,
+            `${pkg.name}: only Vouch reports ${name} (vs ${peer}): ${explain(name, pkg, all, 'vouch', peer)}`,
           );
       }
       for (const name of other.names.keys()) {
         if (!ours.names.has(name))
           differences.push(
-            `${pkg.name}: only ${tool} reports ${name}: ${explain(name, pkg, ours, knip, depcheck, tool)}`,
+            `${pkg.name}: only ${peer} reports ${name}: ${explain(name, pkg, all, peer, 'vouch')}`,
           );
       }
     }
+    const ms = (tool) => fmt(median(runs[tool].map((r) => r.ms)), 0).padStart(5);
     console.log(
-      `  ${pkg.name.padEnd(28)} ${String(ours.result.stats.filesScanned).padStart(5)} files ${fmt(ours.result.stats.bytesScanned / 1e6, 2).padStart(6)} MB  vouch ${fmt(ours.ms, 0).padStart(5)} ms  knip ${fmt(knip.ms, 0).padStart(5)} ms  depcheck ${fmt(depcheck.ms, 0).padStart(5)} ms`,
+      `  ${pkg.name.padEnd(28)} ${String(ours.result.stats.filesScanned).padStart(5)} files ${fmt(ours.result.stats.bytesScanned / 1e6, 2).padStart(6)} MB  median vouch ${ms('vouch')} ms  knip ${ms('knip')} ms  depcheck ${ms('depcheck')} ms`,
     );
   }
-  const seconds = totals.vouch / 1000;
+  const vouch = median(rounds.vouch);
+  const seconds = vouch / 1000;
   console.log('');
   console.log(
-    `vouch:    ${fmt(totals.vouch, 0)} ms  ${fmt(totals.files / seconds, 0)} files/s  ${fmt(totals.bytes / 1e6 / seconds, 2)} MB/s  peak ${fmt(totals.vouchPeak / 1024, 0)} MiB`,
+    `vouch:    ${spread(rounds.vouch)}  ${fmt(totals.files / seconds, 0)} files/s  ${fmt(totals.bytes / 1e6 / seconds, 2)} MB/s  peak ${fmt(peakKb.vouch / 1024, 0)} MiB`,
   );
-  console.log(
-    `knip:     ${fmt(totals.knip, 0)} ms  peak ${fmt(totals.knipPeak / 1024, 0)} MiB  → vouch is ${ratio(totals.knip, totals.vouch)} faster (target ≥ 3×)`,
-  );
-  console.log(
-    `depcheck: ${fmt(totals.depcheck, 0)} ms  peak ${fmt(totals.depcheckPeak / 1024, 0)} MiB  → vouch is ${ratio(totals.depcheck, totals.vouch)} faster (target ≥ 3×)`,
-  );
+  for (const peer of ['knip', 'depcheck']) {
+    const perRound = rounds[peer].map((ms, i) => ms / rounds.vouch[i]);
+    console.log(
+      `${`${peer}:`.padEnd(9)} ${spread(rounds[peer])}  peak ${fmt(peakKb[peer] / 1024, 0)} MiB  → vouch is ${ratio(median(rounds[peer]), vouch)} faster (per round ${perRound.map((r) => `${fmt(r, 2)}×`).join(', ')}; target ≥ 3×)`,
+    );
+  }
 
   const all = [join(WORK)];
   const once = timed(
@@ -286,4 +294,4 @@ export function run() {
   for (const d of differences) console.log(`  ${d}`);
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) run();
+if (import.meta.url === `file://${process.argv[1]}`) await run();

@@ -41,23 +41,33 @@ function vitest(args: string[], ci: boolean): Promise<Run> {
 /** The fixtures: a suite needing ../shared/corpus, and a test skipped with a bare it.skip. */
 const FIXTURES = ['--config', 'test/fixtures/prerequisites/vitest.config.ts'];
 const NEEDS_SHARED = `needs the reference corpus in ../shared (${MISSING}/corpus is absent)`;
+/** A vitest start in a child process can take a minute on a loaded two-core machine. */
+const CHILD_RUN_MS = 120_000;
 
 describe('tests that cannot run', () => {
-  it('fail the run in CI, naming the missing evidence and any other skip', async () => {
-    const run = await vitest(FIXTURES, true);
-    expect(run.code).toBe(1);
-    expect(run.output).toContain(`missing evidence in CI (CI=true): ${NEEDS_SHARED}`);
-    expect(run.output).toContain('CI=true, yet 1 test skipped: the run fails');
-    expect(run.output).toContain('stray-skip.fixture.ts > a check someone turned off: no reason given');
-  });
+  it(
+    'fail the run in CI, naming the missing evidence and any other skip',
+    async () => {
+      const run = await vitest(FIXTURES, true);
+      expect(run.code).toBe(1);
+      expect(run.output).toContain(`missing evidence in CI (CI=true): ${NEEDS_SHARED}`);
+      expect(run.output).toContain('CI=true, yet 1 test skipped: the run fails');
+      expect(run.output).toContain('stray-skip.fixture.ts > a check someone turned off: no reason given');
+    },
+    CHILD_RUN_MS,
+  );
 
-  it('are skipped elsewhere, and the summary lists each skip with its reason', async () => {
-    const run = await vitest(FIXTURES, false);
-    expect(run.code).toBe(0);
-    expect(run.output).toContain('Skipped 2 tests (in CI, with CI=true, each fails instead):');
-    expect(run.output).toContain(
-      `needs-shared.fixture.ts > a check on the shared corpus > has the evidence it needs: ${NEEDS_SHARED}`,
-    );
-    expect(run.output).toContain('stray-skip.fixture.ts > a check someone turned off: no reason given');
-  });
+  it(
+    'are skipped elsewhere, and the summary lists each skip with its reason',
+    async () => {
+      const run = await vitest(FIXTURES, false);
+      expect(run.code).toBe(0);
+      expect(run.output).toContain('Skipped 2 tests (in CI, with CI=true, each fails instead):');
+      expect(run.output).toContain(
+        `needs-shared.fixture.ts > a check on the shared corpus > has the evidence it needs: ${NEEDS_SHARED}`,
+      );
+      expect(run.output).toContain('stray-skip.fixture.ts > a check someone turned off: no reason given');
+    },
+    CHILD_RUN_MS,
+  );
 });

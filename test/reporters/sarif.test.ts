@@ -57,6 +57,110 @@ describe('sarif reporter', () => {
     }
   });
 
+  it('writes each finding as code scanning reads it: location, fingerprint and properties, to the field', () => {
+    const full = findingAt('high', {
+      kind: 'vulnerable',
+      name: 'lodash',
+      version: '4.17.11',
+      inferred: true,
+      evidence: { ids: ['GHSA-jf85-cpcp-j695'] },
+      location: { file: 'web app/#1?/package.json', line: 7, column: 5 },
+    });
+    const bare = findingAt('low', { location: { file: 'README.md' } });
+    const lineOnly = findingAt('medium', { location: { file: 'src/a.js', line: 2 } });
+    const errors = [
+      { file: 'requirements.txt', line: 3, message: 'cannot read' },
+      { file: 'pom.xml', message: 'not XML' },
+    ];
+    const log = JSON.parse(sarifReporter(resultWith([full, bare, lineOnly], errors), { color: false }));
+    const run = log.runs[0];
+    expect(log.version).toBe('2.1.0');
+    expect(run.tool.driver).toMatchObject({ name: 'Vouch', version: '0.0.0', semanticVersion: '0.0.0' });
+    expect(run.results[0]).toEqual({
+      ruleId: 'vulnerable',
+      ruleIndex: FINDING_KIND_IDS.indexOf('vulnerable'),
+      level: 'error',
+      message: { text: full.message },
+      locations: [
+        {
+          physicalLocation: {
+            artifactLocation: { uri: 'web%20app/%231%3F/package.json', uriBaseId: '%SRCROOT%' },
+            region: { startLine: 7, startColumn: 5 },
+          },
+        },
+      ],
+      partialFingerprints: { 'vouch/v1': 'vulnerable|npm|lodash|4.17.11|web app/#1?/package.json' },
+      properties: {
+        severity: 'high',
+        'security-severity': '8.0',
+        ecosystem: 'npm',
+        package: 'lodash',
+        version: '4.17.11',
+        inferred: true,
+        evidence: { ids: ['GHSA-jf85-cpcp-j695'] },
+      },
+    });
+    // No line: no region; a line without a column: the line alone; no version: an empty fingerprint part.
+    expect(run.results[1].locations[0].physicalLocation).toEqual({
+      artifactLocation: { uri: 'README.md', uriBaseId: '%SRCROOT%' },
+    });
+    expect(run.results[1].partialFingerprints['vouch/v1']).toBe('undeclared|npm|body-parser||README.md');
+    expect(run.results[1].properties).toEqual({
+      severity: 'low',
+      'security-severity': '3.0',
+      ecosystem: 'npm',
+      package: 'body-parser',
+    });
+    expect(run.results[2].locations[0].physicalLocation.region).toEqual({ startLine: 2 });
+    expect(run.invocations).toEqual([
+      {
+        executionSuccessful: true,
+        toolExecutionNotifications: [
+          {
+            level: 'error',
+            message: { text: 'cannot read' },
+            locations: [
+              {
+                physicalLocation: {
+                  artifactLocation: { uri: 'requirements.txt', uriBaseId: '%SRCROOT%' },
+                  region: { startLine: 3 },
+                },
+              },
+            ],
+          },
+          {
+            level: 'error',
+            message: { text: 'not XML' },
+            locations: [
+              { physicalLocation: { artifactLocation: { uri: 'pom.xml', uriBaseId: '%SRCROOT%' } } },
+            ],
+          },
+        ],
+      },
+    ]);
+  });
+
+  it('describes every finding kind as a rule: a PascalCase name, its title and help, tagged for security', () => {
+    const rules = JSON.parse(sarifReporter(resultWith([]), { color: false })).runs[0].tool.driver.rules;
+    const vulnerable = rules.find((r: { id: string }) => r.id === 'vulnerable');
+    expect(vulnerable).toEqual({
+      id: 'vulnerable',
+      name: 'VulnerableVersion',
+      shortDescription: { text: 'Vulnerable version' },
+      fullDescription: { text: FINDING_KINDS.vulnerable.help },
+      help: { text: FINDING_KINDS.vulnerable.help },
+      defaultConfiguration: { level: 'error' },
+      properties: {
+        tags: ['security', 'supply-chain'],
+        'security-severity': SHOWN[FINDING_KINDS.vulnerable.severity].securitySeverity,
+      },
+    });
+    expect(rules.find((r: { id: string }) => r.id === 'range-allows-vulnerable').name).toBe(
+      'RangeAdmitsVulnerableVersions',
+    );
+    for (const rule of rules) expect(rule.name).toMatch(/^[A-Z][A-Za-z0-9]*$/);
+  });
+
   it('writes SARIF 2.1.0 that validates against the official schema, with file:line regions', async () => {
     const result = await scan(['.'], { cwd: fixturePath('scan/phantom-npm') });
     expect(result.findings.length).toBeGreaterThan(0);
