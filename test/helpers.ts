@@ -1,7 +1,9 @@
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ExtractContext, Extractor, ExtractResult } from '../src/extractors/types.js';
+import { trustedGit } from '../src/inputs/git.js';
 import type { Finding } from '../src/model/finding.js';
 import type { PackageRef } from '../src/model/package-ref.js';
 import { RESULT_SCHEMA_VERSION, type ScanResult } from '../src/model/result.js';
@@ -78,4 +80,14 @@ export function writeTree(root: string, files: Record<string, string | Buffer>):
     writeFileSync(join(root, path), content);
   }
   return root;
+}
+
+/** Git in a test repository: the machine's git, with an identity and without the system configuration. */
+export function gitIn(dir: () => string): (...args: string[]) => Buffer {
+  const git = trustedGit(process.env, []);
+  return (...args) =>
+    execFileSync(git, ['-c', 'user.name=t', '-c', 'user.email=t@example.org', ...args], {
+      cwd: dir(),
+      env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1' },
+    });
 }

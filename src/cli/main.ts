@@ -22,6 +22,7 @@ interface ScanFlags extends ReportFlags {
   gitignore: boolean;
   includeDocs?: boolean;
   stdinFilename?: string;
+  changedSince?: string;
 }
 
 function buildProgram(io: CliIO, setExit: (code: number) => void): Command {
@@ -47,6 +48,10 @@ function buildProgram(io: CliIO, setExit: (code: number) => void): Command {
     )
     .option('--no-gitignore', 'scan files that .gitignore excludes')
     .option('--include-docs', 'also read markdown and text files found in folders as assistant answers')
+    .option(
+      '--changed-since <ref>',
+      'report only the findings the changes since this git ref introduce (read with git plumbing; no hooks run)',
+    )
     .option(
       '--stdin-filename <name>',
       'what standard input is, e.g. package.json or app.py (default: an answer)',
@@ -74,6 +79,7 @@ async function runScan(io: CliIO, paths: string[], flags: ScanFlags): Promise<nu
     stdinFilename: flags.stdinFilename,
     exclude: [...(config.exclude ?? []), ...(flags.exclude ?? [])],
     gitignore: flags.gitignore,
+    ...(flags.changedSince !== undefined ? { changedSince: flags.changedSince, env: io.env } : {}),
     includeDocuments: flags.includeDocs ?? config.includeDocuments,
   });
   logger.finish();

@@ -1,12 +1,13 @@
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { usageError } from '../core/errors.js';
+import { describeError, inputError, usageError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import { databasePath } from '../core/paths.js';
 import { DEFAULT_MAX_FILE_SIZE } from '../inputs/walk.js';
 import type { ScanResult } from '../model/result.js';
 import { SEVERITIES } from '../model/severity.js';
+import { acceptAsBaseline, baselineText, parseBaseline } from '../pipeline/baseline.js';
 import type { VouchConfig } from '../pipeline/config.js';
 import { type FailOn, type ScanPolicy, verdictFor } from '../pipeline/policy.js';
 import { type ScanOptions, STDIN } from '../pipeline/scan.js';
@@ -23,6 +24,8 @@ export interface ReportFlags extends RegistryFlags {
   output?: string;
   failOn?: FailOn;
   strict?: boolean;
+  baseline?: string;
+  writeBaseline?: string;
   maxFileSize?: number;
   /** A file, or false for `--no-config`. */
   config?: string | false;
@@ -56,6 +59,8 @@ export function addReportOptions(command: Command): Command {
       '--strict',
       'exit 2 when a check that matters could not run for a package in scope (registry unreachable, no vulnerability database, a file skipped)',
     )
+    .option('--baseline <file>', 'report only the findings that are not in this baseline file')
+    .option('--write-baseline <file>', 'record the current findings in this baseline file (then none fails)')
     .option('--max-file-size <size>', 'skip files larger than this (default: 10MB)', parseSize)
     .option('--config <file>', 'configuration file (default: ./vouch.config.json when present)')
     .option('--no-config', 'read no configuration file, not even ./vouch.config.json')
@@ -109,9 +114,20 @@ export function reportScanOptions(
           },
         }),
     registry: registryScanOptions(flags, io),
-    policy: configPolicy(config),
+    policy: { ...configPolicy(config), ...baselineOption(flags, io) },
     logger,
   };
+}
+
+function baselineOption(flags: ReportFlags, io: CliIO): Pick<ScanPolicy, 'baseline'> {
+  if (flags.baseline === undefined) return {};
+  let text: string;
+  try {
+    text = readFileSync(resolve(io.cwd, flags.baseline), 'utf8');
+  } catch (error) {
+    throw inputError(`${flags.baseline}: cannot read the baseline (${describeError(error)})`, error);
+  }
+  return { baseline: parseBaseline(text, flags.baseline) };
 }
 
 /** The scan policy the configuration file sets. */
@@ -137,7 +153,12 @@ export async function readStdinInput(
 }
 
 /** Writes the report where the flags say; returns the exit code the result deserves. */
-export function writeReport(io: CliIO, result: ScanResult, flags: ReportFlags, config: VouchConfig): number {
+export function writeReport(io: CliIO, scanned: ScanResult, flags: ReportFlags, config: VouchConfig): number {
+  let result = scanned;
+  if (flags.writeBaseline) {
+    writeFileAtomic(resolve(io.cwd, flags.writeBaseline), baselineText(scanned));
+    result = acceptAsBaseline(scanned, flags.writeBaseline);
+  }
   const reporter: Reporter = REPORTERS[flags.format];
   const options = { color: !flags.output && useColor(io.stdout, io.env) };
   const pieces = reporter.chunks ? reporter.chunks(result, options) : [reporter(result, options)];
@@ -156,4 +177,11 @@ export function writeReport(io: CliIO, result: ScanResult, flags: ReportFlags, c
   });
   if (verdict.message) io.stderr.write(`vouch: ${oneLine(verdict.message)}\n`);
   return verdict.exitCode;
+}
+
+/** Written beside the target and renamed over it: a baseline is never left half-written. */
+function writeFileAtomic(path: string, text: string): void {
+  const temp = `${path}.${process.pid}.tmp`;
+  writeFileSync(temp, text);
+  renameSync(temp, path);
 }

@@ -341,3 +341,9 @@ export function readTextFile(abs: string, maxFileSize: number): ReadOutcome {
 function stripBom(text: string): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
+
+/** Whether a path (relative, `/`-separated) lies in a folder a walk never enters (`node_modules/`, `.venv/`, …). */
+export function inSkippedFolder(path: string): boolean {
+  const parts = path.split('/');
+  return parts.slice(0, -1).some((part) => SKIPPED_DIRECTORIES.has(part));
+}

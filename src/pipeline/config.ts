@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { resolve, sep } from 'node:path';
 import { VouchError } from '../core/errors.js';
+import { isObject } from '../core/json.js';
 import { isEcosystem } from '../model/ecosystem.js';
 import { FINDING_KIND_IDS, type FindingKind } from '../model/finding.js';
 import { isSeverity, type Severity } from '../model/severity.js';
@@ -54,8 +55,6 @@ const FAIL_ON_TEXT = 'one of info, low, medium, high, critical, none';
 const isFailOn = (value: unknown): value is FailOn =>
   typeof value === 'string' && (value === 'none' || isSeverity(value));
 const isKind = (value: string): value is FindingKind => (FINDING_KIND_IDS as string[]).includes(value);
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /** `2099-01-01`, a real calendar day. */

@@ -4,17 +4,18 @@
  * planned as context, which informs the checks without being reported.
  */
 import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import ignore from 'ignore';
 import { extractorById, extractorFor } from '../extractors/registry.js';
 import type { Extractor } from '../extractors/types.js';
-import { displayPath, readTextFile, walk } from '../inputs/walk.js';
+import { displayPath, inSkippedFolder, readTextFile, walk } from '../inputs/walk.js';
 import { type FileError, SKIP_REASONS, type SkippedFile } from '../model/result.js';
 import type { SourceFile } from '../model/source.js';
 import type { FileFacts } from '../project/index.js';
 
 export const STDIN = '-';
 const DOCUMENT_EXTRACTOR_ID = 'llm/markdown';
+const PYTHON_EXTRACTOR_ID = 'pypi/imports';
 
 export interface PlanSettings {
   cwd: string;
@@ -25,6 +26,12 @@ export interface PlanSettings {
   stdin?: string;
   stdinFilename?: string;
   documents: readonly SourceFile[];
+  /**
+   * A changed-only scan: folders are not walked; of the tree's files (absolute paths, from git), the
+   * `targets` are scanned, every other manifest and lockfile is read as context, and the other Python
+   * sources are only named (their modules are local, not packages).
+   */
+  restrict?: { tree: readonly string[]; targets: ReadonlySet<string> };
 }
 
 export interface PlannedFile {
@@ -50,6 +57,8 @@ export interface ScanPlan {
   rootByPath: Map<string, string>;
   errors: FileError[];
   skipped: SkippedFile[];
+  /** Python sources in the tree that were not read (a changed-only scan): their modules are local. */
+  localSources: string[];
 }
 
 export function planInputs(inputs: readonly string[], settings: PlanSettings): ScanPlan {
@@ -62,6 +71,7 @@ export function planInputs(inputs: readonly string[], settings: PlanSettings): S
     rootByPath: new Map(),
     errors: [],
     skipped: [],
+    localSources: [],
   };
   const realCwd = realPath(cwd);
   const plannedPaths = new Set<string>();
@@ -115,6 +125,23 @@ export function planInputs(inputs: readonly string[], settings: PlanSettings): S
     return extractor.kind !== 'document' || settings.includeDocuments ? extractor.kind : undefined;
   };
 
+  const planChanged = (dir: string, restrict: NonNullable<PlanSettings['restrict']>) => {
+    const root = realPath(dir);
+    for (const file of restrict.tree) {
+      const rel = relative(dir, file);
+      if (rel === '' || rel.startsWith('..') || isAbsolute(rel) || inSkippedFolder(rel.split(sep).join('/')))
+        continue;
+      const path = displayPath(file, cwd);
+      plan.tree.push(path);
+      if (!wants(path)) continue;
+      const extractor = extractorFor(path)!;
+      if (restrict.targets.has(file)) readAndAdd(file, path, extractor, 'target', root);
+      else if (extractor.kind === 'manifest' || extractor.kind === 'lockfile')
+        readAndAdd(file, path, extractor, 'context', root);
+      else if (extractor.id === PYTHON_EXTRACTOR_ID) plan.localSources.push(path);
+    }
+  };
+
   const inputDirs: { dir: string; walked: boolean }[] = [];
   for (const input of inputs) {
     if (input === STDIN) {
@@ -143,6 +170,11 @@ export function planInputs(inputs: readonly string[], settings: PlanSettings): S
       plan.errors.push({ file: path, message: 'no such file or directory' });
       continue;
     }
+    if (isDir && settings.restrict) {
+      inputDirs.push({ dir: abs, walked: true });
+      planChanged(abs, settings.restrict);
+      continue;
+    }
     if (isDir) {
       inputDirs.push({ dir: abs, walked: true });
       const seen = (file: string) => plan.tree.push(file);
@@ -161,6 +193,8 @@ export function planInputs(inputs: readonly string[], settings: PlanSettings): S
       for (const file of files) readAndAdd(file.abs, file.path, extractorFor(file.path)!, 'target', root);
       continue;
     }
+    // A changed-only scan reads a file named explicitly only when it changed.
+    if (settings.restrict && !settings.restrict.targets.has(abs)) continue;
     // A file named explicitly is scanned whatever .gitignore says; an unknown kind is read as an answer.
     const extractor = extractorFor(path) ?? extractorById(DOCUMENT_EXTRACTOR_ID);
     if (!extractor) {

@@ -5,7 +5,7 @@
  * reporter shows the same decisions and computes none.
  */
 import ignore from 'ignore';
-import { type Ecosystem, packageKey } from '../model/ecosystem.js';
+import { type Ecosystem, isEcosystem, packageKey } from '../model/ecosystem.js';
 import { FINDING_KIND_IDS, type Finding, type FindingKind } from '../model/finding.js';
 import type { PackageRef } from '../model/package-ref.js';
 import {
@@ -122,20 +122,42 @@ export function privateMatcher(entries: readonly PrivateEntry[] | undefined): (r
 // ---------------------------------------------------------------------------------------------------------
 // Identity (baselines and changed-only scans)
 
+/** The parts of a finding that make it the same finding: what a baseline file records. */
+export interface IdentityParts {
+  kind: string;
+  ecosystem: string;
+  name: string;
+  /** The version, or the range as written, or empty. */
+  version: string;
+  /** The advisory ids (each advisory's display id), sorted. */
+  advisories: string[];
+  file: string;
+}
+
+export function identityParts(finding: Finding): IdentityParts {
+  const spec = typeof finding.evidence?.spec === 'string' ? finding.evidence.spec : '';
+  return {
+    kind: finding.kind,
+    ecosystem: finding.ecosystem,
+    name: finding.name,
+    version: finding.version ?? spec,
+    advisories: advisoryIds(finding),
+    file: finding.location.file,
+  };
+}
+
+/** The identity of a finding or of a baseline entry (names compared as their ecosystem compares them). */
+export function identityOf(parts: IdentityParts): string {
+  const name = isEcosystem(parts.ecosystem) ? packageKey(parts.ecosystem, parts.name) : parts.name;
+  return [parts.kind, parts.ecosystem, name, parts.version, parts.advisories.join(','), parts.file].join('|');
+}
+
 /**
  * What makes a finding the same finding after lines move or a file is reformatted: kind, ecosystem, name (as
  * the ecosystem compares names), version or range, the advisory ids, the file. Not the line, not the message.
  */
 export function findingIdentity(finding: Finding): string {
-  const spec = typeof finding.evidence?.spec === 'string' ? finding.evidence.spec : '';
-  return [
-    finding.kind,
-    finding.ecosystem,
-    packageKey(finding.ecosystem, finding.name),
-    finding.version ?? spec,
-    advisoryIds(finding).join(','),
-    finding.location.file,
-  ].join('|');
+  return identityOf(identityParts(finding));
 }
 
 function advisoryIds(finding: Finding): string[] {

@@ -6,10 +6,11 @@ import { statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ANALYZERS } from '../analyzers/registry.js';
 import { pushAll } from '../core/arrays.js';
+import { usageError } from '../core/errors.js';
 import { type Logger, silentLogger } from '../core/log.js';
 import { DEFAULT_MAX_FILE_SIZE } from '../inputs/walk.js';
 import { packageKey } from '../model/ecosystem.js';
-import type { FindingKind } from '../model/finding.js';
+import type { Finding, FindingKind } from '../model/finding.js';
 import type { PackageRef } from '../model/package-ref.js';
 import type { ScanResult } from '../model/result.js';
 import type { SourceFile } from '../model/source.js';
@@ -19,10 +20,11 @@ import type { RegistryOptions } from '../registry/resolve.js';
 import type { AdvisoryStageOptions } from '../vulndb/scan-advisories.js';
 import { type Analysis, analyze } from './analyze.js';
 import { assemble } from './assemble.js';
+import { prepareChanged } from './changed.js';
 import { type Extraction, extractFiles } from './extract.js';
 import { dropInertTrees } from './inert.js';
-import { planInputs, type ScanPlan, STDIN } from './plan.js';
-import { applyPolicy, privateMatcher, type ScanPolicy } from './policy.js';
+import { type PlanSettings, planInputs, type ScanPlan, STDIN } from './plan.js';
+import { applyPolicy, findingIdentity, IdentityCounter, privateMatcher, type ScanPolicy } from './policy.js';
 import { type ResolvedFacts, resolveFacts } from './resolve.js';
 
 export { STDIN } from './plan.js';
@@ -71,6 +73,13 @@ export interface ScanOptions {
    * `vouch-ignore` comments in the source), a baseline. Its decisions are in the result.
    */
   policy?: ScanPolicy;
+  /**
+   * Report only the findings introduced since this git ref (a branch, tag or commit): the files changed
+   * since it are scanned as they are and as they were (pipeline/changed.ts; git is read with plumbing only).
+   */
+  changedSince?: string;
+  /** The environment git is looked up in (PATH) for `changedSince`. Default: `process.env`. */
+  env?: Record<string, string | undefined>;
   logger?: Logger;
 }
 
@@ -87,17 +96,47 @@ export async function scan(inputs: readonly string[], options: ScanOptions = {})
   const policy = options.policy ?? {};
   const isPrivateRef = privateMatcher(policy.private);
 
-  const stages = await runStages(inputs, { ...options, cwd, logger }, isPrivateRef);
+  let stages: Stages;
+  let findings: Finding[];
+  let changed: ScanResult['changed'];
+  if (options.changedSince !== undefined) {
+    if (inputs.includes(STDIN) || (options.documents?.length ?? 0) > 0)
+      throw usageError('--changed-since scans files of a git repository, not standard input');
+    const scope = prepareChanged(cwd, options.changedSince, inputs, options.env ?? process.env);
+    let before: Stages;
+    try {
+      stages = await runStages(inputs, { ...options, cwd, logger }, isPrivateRef, scope.now.restrict);
+      before = await runStages(
+        scope.before.inputs,
+        { ...options, cwd: scope.before.cwd, logger },
+        isPrivateRef,
+        scope.before.restrict,
+      );
+    } finally {
+      scope.dispose();
+    }
+    const known = new IdentityCounter(before.analysis.findings.map(findingIdentity));
+    findings = stages.analysis.findings.filter((finding) => !known.take(findingIdentity(finding)));
+    changed = {
+      ref: options.changedSince,
+      commit: scope.changes.commit,
+      files: scope.files,
+      existing: stages.analysis.findings.length - findings.length,
+    };
+  } else {
+    stages = await runStages(inputs, { ...options, cwd, logger }, isPrivateRef);
+    findings = stages.analysis.findings;
+  }
   const { plan, extraction, refs, facts, analysis } = stages;
   const privateKeys = new Set(refs.filter(isPrivateRef).map((ref) => keyOf(ref)));
   const outcome = applyPolicy(
     {
-      findings: analysis.findings,
+      findings,
       unchecked: analysis.unchecked,
       sources: sourceTexts(plan),
       isPrivate: (pkg) => privateKeys.has(keyOf(pkg)),
       registryKinds: REGISTRY_KINDS,
-      partial: false,
+      partial: changed !== undefined,
     },
     policy,
   );
@@ -112,6 +151,7 @@ export async function scan(inputs: readonly string[], options: ScanOptions = {})
       ...outcome,
       privatePackages: privateKeys.size,
       ...(policy.baseline ? { baselineFile: policy.baseline.file } : {}),
+      ...(changed ? { changed } : {}),
     },
     performance.now() - started,
   );
@@ -143,6 +183,7 @@ async function runStages(
   inputs: readonly string[],
   options: ScanOptions & { cwd: string; logger: Logger },
   isPrivate: (ref: PackageRef) => boolean,
+  restrict?: PlanSettings['restrict'],
 ): Promise<Stages> {
   const { cwd, logger } = options;
   const maxFileSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
@@ -155,6 +196,7 @@ async function runStages(
     ...(options.stdin !== undefined ? { stdin: options.stdin } : {}),
     ...(options.stdinFilename !== undefined ? { stdinFilename: options.stdinFilename } : {}),
     documents: options.documents ?? [],
+    ...(restrict ? { restrict } : {}),
   });
   const extraction = await extractFiles(plan, {
     cwd,
@@ -166,7 +208,7 @@ async function runStages(
   const index = new ProjectIndex(
     extraction.refs,
     [...plan.facts, ...extraction.facts],
-    extraction.pythonSources,
+    [...extraction.pythonSources, ...plan.localSources],
     plan.tree,
   );
   const refs = extraction.refs.filter((ref) => !index.isLocal(ref));

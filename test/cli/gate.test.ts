@@ -2,12 +2,12 @@
  * The gate end to end, through the CLI, on a small real-looking repository (an Express service whose
  * report module imports dayjs without declaring it, and imports body-parser that only express installs).
  */
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { fixturePath } from '../helpers.js';
+import { fixturePath, gitIn } from '../helpers.js';
 import { fixtureDatabase } from '../vulndb/helpers.js';
 import { runCli } from './run-cli.js';
 
@@ -26,7 +26,10 @@ afterEach(() => rmSync(repo, { recursive: true, force: true }));
 
 /** Offline except where a test names a registry; the fixture advisories as the database. */
 function vouch(args: string[]) {
-  return runCli(['scan', ...args, '--database', database], { cwd: repo, env: { HOME: repo } });
+  return runCli(['scan', ...args, '--database', database], {
+    cwd: repo,
+    env: { HOME: repo, PATH: process.env.PATH },
+  });
 }
 const offline = ['--no-registry'];
 
@@ -106,5 +109,105 @@ describe('the gate: --strict', () => {
     expect(out.stderr).toMatch(
       /--strict: the scan is incomplete: nonexistent, unknown-version did not run: registry checks are off/,
     );
+  });
+});
+
+describe('the gate: baselines', () => {
+  it('a baseline hides the old findings and shows a new undeclared import, wherever the lines moved', async () => {
+    const written = await vouch([...offline, '--write-baseline', 'vouch-baseline.json']);
+    expect(written.exit, written.stderr).toBe(0);
+    expect(written.stdout).toContain('2 finding(s) already in the baseline vouch-baseline.json');
+    const file = JSON.parse(readFileSync(join(repo, 'vouch-baseline.json'), 'utf8'));
+    expect(file.findings).toEqual([
+      {
+        kind: 'transitive-only',
+        ecosystem: 'npm',
+        name: 'body-parser',
+        version: '',
+        advisories: [],
+        file: 'src/server.js',
+      },
+      {
+        kind: 'undeclared',
+        ecosystem: 'npm',
+        name: 'dayjs',
+        version: '',
+        advisories: [],
+        file: 'src/report.js',
+      },
+    ]);
+
+    // Lines move, and a new import of a package nobody declared appears.
+    const report = readFileSync(join(repo, 'src/report.js'), 'utf8');
+    writeFileSync(
+      join(repo, 'src/report.js'),
+      `// Monthly reports.\nimport chalk from 'chalk';\n\n${report}`,
+    );
+    const out = await vouch([...offline, '--baseline', 'vouch-baseline.json']);
+    expect(out.exit).toBe(1);
+    expect(out.stdout).toMatch(/Findings \(1\)\n.*\n\s+MEDIUM\s+undeclared\s+npm:chalk\s+src\/report\.js:2/);
+    expect(out.stdout).toContain('2 finding(s) already in the baseline vouch-baseline.json');
+    const json = JSON.parse(
+      (await vouch([...offline, '--baseline', 'vouch-baseline.json', '--format', 'json'])).stdout,
+    );
+    expect(json.baseline).toEqual({ file: 'vouch-baseline.json', baselined: 2 });
+    expect(json.findings.map((f: { name: string }) => f.name)).toEqual(['chalk']);
+  });
+
+  it('a baseline that is not one is an input error naming the file', async () => {
+    writeFileSync(join(repo, 'b.json'), '{"findings": 3}');
+    const out = await vouch([...offline, '--baseline', 'b.json']);
+    expect(out.exit).toBe(2);
+    expect(out.stderr).toMatch(/^vouch: b\.json: not a Vouch baseline/);
+  });
+});
+
+describe('the gate: --changed-since', () => {
+  const git = gitIn(() => repo);
+
+  it('on a two-commit repository reports only the findings the second commit introduced', async () => {
+    git('init', '-q', '-b', 'main');
+    git('add', '-A');
+    git('commit', '-q', '-m', 'invoice service');
+    // The second commit: a new module with an undeclared import, a moved line in report.js (its dayjs
+    // finding is old), and a lockfile that now pins a vulnerable lodash.
+    writeFileSync(
+      join(repo, 'src/mailer.js'),
+      "import nodemailer from 'nodemailer';\nexport const send = nodemailer;\n",
+    );
+    writeFileSync(
+      join(repo, 'src/report.js'),
+      `// moved\n${readFileSync(join(repo, 'src/report.js'), 'utf8')}`,
+    );
+    const lock = readFileSync(join(repo, 'package-lock.json'), 'utf8');
+    writeFileSync(join(repo, 'package-lock.json'), lock.replaceAll('4.17.21', '4.17.11'));
+    git('add', '-A');
+    git('commit', '-q', '-m', 'mailer');
+
+    const out = await vouch([...offline, '--changed-since', 'HEAD~1', '--format', 'json']);
+    expect(out.exit, out.stderr).toBe(1);
+    const result = JSON.parse(out.stdout);
+    expect(
+      result.findings.map(
+        (f: { kind: string; name: string; version?: string; location: { file: string } }) =>
+          `${f.kind} ${f.name}${f.version ? `@${f.version}` : ''} ${f.location.file}`,
+      ),
+    ).toEqual(['vulnerable lodash@4.17.11 package-lock.json', 'undeclared nodemailer src/mailer.js']);
+    expect(result.changed).toMatchObject({
+      ref: 'HEAD~1',
+      files: ['package-lock.json', 'src/mailer.js', 'src/report.js'],
+      existing: 1,
+    });
+    // Unchanged files are not scanned: server.js's old transitive-only finding is not even looked at.
+    expect(result.stats.filesScanned).toBe(3);
+
+    const table = await vouch([...offline, '--changed-since', 'HEAD~1']);
+    expect(table.stdout).toContain('3 file(s) changed since HEAD~1; 1 finding(s) in them were already there');
+  });
+
+  it('outside a repository, --changed-since is an input error', async () => {
+    const out = await vouch([...offline, '--changed-since', 'main']);
+    expect(out.exit).toBe(2);
+    expect(out.stderr).toMatch(/--changed-since: .* is not inside a git repository/);
   });
 });
