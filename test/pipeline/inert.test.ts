@@ -19,7 +19,7 @@ describe('test inputs that are data, not code', () => {
     expect(result.errors).toEqual([]);
     expect(result.skipped).toEqual([
       // .gitattributes marks it linguist-vendored: someone else's code.
-      { file: 'vendors/lib.js', reason: 'vendored' },
+      { file: 'vendors/lib.js', reason: 'vendored', kind: 'source' },
       {
         file: 'packages/plugin/__tests__/__fixtures__',
         reason: 'inert-data',

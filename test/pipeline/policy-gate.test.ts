@@ -192,7 +192,11 @@ describe('policy: private packages', () => {
         private: [{ package: '@acme/*' }, { package: 'acme-*', ecosystem: 'npm' }],
       });
       expect(closed.findings.map((f) => `${f.kind} ${f.name}`)).toEqual(['nonexistent left-padd']);
-      expect(registry.requests.map((r) => decodeURIComponent(r.path))).toEqual(['/npm/left-padd']);
+      // The missing public name is looked up, then searched for "did you mean"; the private names never leave.
+      expect(registry.requests.map((r) => decodeURIComponent(r.path))).toEqual([
+        '/npm/left-padd',
+        '/npm/-/v1/search?text=left padd',
+      ]);
       expect(closed.privatePackages).toBe(2);
       expect(closed.unchecked.filter((u) => u.name.includes('acme'))).toEqual([]);
     } finally {

@@ -41,7 +41,44 @@ interface Scope {
   typeChecking: boolean;
   /** Inside a function body: an import there runs when the function does, after what the function wrote. */
   inFunction?: boolean;
+  /** Inside the `except ImportError` handler that imports a replacement for the preferred module. */
+  fallback?: boolean;
 }
+
+/**
+ * Python 2's standard-library modules, named by the fallback of compatibility imports
+ * (`try: from io import StringIO / except ImportError: from StringIO import StringIO`): on Python 3 that branch
+ * never runs, so its import is as optional as the preferred one. Any other fallback is required: it is what
+ * runs when the preferred module is missing.
+ */
+const PYTHON2_STDLIB = new Set([
+  'StringIO',
+  'cStringIO',
+  'cPickle',
+  'ConfigParser',
+  'Queue',
+  'urllib2',
+  'urlparse',
+  'httplib',
+  'cookielib',
+  'HTMLParser',
+  'htmlentitydefs',
+  'SocketServer',
+  'SimpleHTTPServer',
+  'BaseHTTPServer',
+  'xmlrpclib',
+  'Tkinter',
+  '__builtin__',
+  'copy_reg',
+  'thread',
+  'dummy_thread',
+  'commands',
+  'UserDict',
+  'UserList',
+  'UserString',
+  'anydbm',
+  'robotparser',
+]);
 
 const MODULE_SCOPE: Scope = { optional: false, typeOnly: false, guardsBody: false, typeChecking: false };
 /** A stub (`.pyi`) is read by type checkers only, so everything it imports is type-only. */
@@ -199,10 +236,9 @@ function collectImports(root: Node, text: string, top: Scope, sink: Sink): void 
 /** The scope of a node that may hold an import; an import it is goes to `sink`. */
 function enter(node: Node, field: string | null, parent: Scope, sink: Sink): Scope {
   const scope: Scope = {
-    // The fallback of `try: import a / except ImportError: import b` is as optional as the preferred import.
-    optional:
-      parent.optional ||
-      (parent.guardsBody && field === 'body') ||
+    optional: parent.optional || (parent.guardsBody && field === 'body'),
+    fallback:
+      parent.fallback === true ||
       (parent.guardsBody && node.type === 'except_clause' && exceptCopesWithMissingModule(node)),
     typeOnly: parent.typeOnly || (parent.typeChecking && field === 'consequence'),
     guardsBody: false,
@@ -224,7 +260,8 @@ function enter(node: Node, field: string | null, parent: Scope, sink: Sink): Sco
       if (!wellFormed(node, sink.broken)) break;
       for (const name of node.childrenForFieldName('name')) {
         const dotted = importedDottedName(name);
-        if (dotted) sink.module({ module: dottedText(dotted), at: dotted, ...flags(scope) });
+        if (dotted)
+          sink.module({ module: dottedText(dotted), at: dotted, ...flags(scope, dottedText(dotted)) });
       }
       break;
     case 'import_from_statement': {
@@ -236,7 +273,7 @@ function enter(node: Node, field: string | null, parent: Scope, sink: Sink): Sco
         .childrenForFieldName('name')
         .map((name) => importedDottedName(name)?.firstNamedChild)
         .filter((name): name is Node => name?.type === 'identifier');
-      sink.from({ module: dottedText(module), at: module, ...flags(scope) }, names);
+      sink.from({ module: dottedText(module), at: module, ...flags(scope, dottedText(module)) }, names);
       break;
     }
     case 'call': {
@@ -255,8 +292,13 @@ function enter(node: Node, field: string | null, parent: Scope, sink: Sink): Sco
   return scope;
 }
 
-function flags(scope: Scope): { optional: boolean; typeOnly: boolean; inFunction: boolean } {
-  return { optional: scope.optional, typeOnly: scope.typeOnly, inFunction: scope.inFunction === true };
+function flags(scope: Scope, module: string): { optional: boolean; typeOnly: boolean; inFunction: boolean } {
+  const python2 = scope.fallback === true && PYTHON2_STDLIB.has(module.split('.')[0] ?? '');
+  return {
+    optional: scope.optional || python2,
+    typeOnly: scope.typeOnly,
+    inFunction: scope.inFunction === true,
+  };
 }
 
 /** `a.b` of `import a.b` or `import a.b as c`. */
