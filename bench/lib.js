@@ -72,3 +72,64 @@ export async function interleaved(measures, runs = RUNS) {
   }
   return figures;
 }
+/** p-th percentile (0–100) of a list of numbers, nearest rank. */
+export function percentile(values, p) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+
+/**
+ * A fake npm registry on 127.0.0.1 serving full packuments for the given names (three versions each, old
+ * enough to be neither new nor unmaintained), for the benchmarks of the surfaces. Resolves to its URL and close().
+ */
+export async function startBenchRegistry(names) {
+  const { createServer } = await import('node:http');
+  const documents = new Map();
+  for (const name of names) {
+    const versions = {};
+    const time = { created: '2018-01-01T00:00:00.000Z', modified: '2025-01-01T00:00:00.000Z' };
+    for (const [v, year] of [
+      ['1.0.0', 2019],
+      ['1.1.0', 2022],
+      ['2.0.0', 2025],
+    ]) {
+      versions[v] = {
+        name,
+        version: v,
+        description: `Benchmark package ${name}`,
+        dist: { tarball: `https://registry.example.org/${name}/-/${name}-${v}.tgz`, shasum: '0'.repeat(40) },
+      };
+      time[v] = `${year}-03-01T00:00:00.000Z`;
+    }
+    documents.set(
+      `/${name}`,
+      JSON.stringify({
+        _id: name,
+        name,
+        description: `Benchmark package ${name}`,
+        'dist-tags': { latest: '2.0.0' },
+        versions,
+        time,
+        maintainers: [
+          { name: 'bench', email: 'bench@example.org' },
+          { name: 'b2', email: 'b2@example.org' },
+        ],
+        repository: { type: 'git', url: `git+https://git.example.org/${name}.git` },
+      }),
+    );
+  }
+  const server = createServer((req, res) => {
+    const body = documents.get(decodeURIComponent(new URL(req.url, 'http://x').pathname));
+    res.writeHead(body ? 200 : 404, { 'content-type': 'application/json' });
+    res.end(body ?? '{"error":"Not found"}');
+  });
+  await new Promise((done) => server.listen(0, '127.0.0.1', done));
+  return {
+    url: `http://127.0.0.1:${server.address().port}/`,
+    close: () =>
+      new Promise((done) => {
+        server.closeAllConnections();
+        server.close(done);
+      }),
+  };
+}

@@ -1,4 +1,5 @@
 // `npm run bench`: every benchmark, one after the other, each printing its figures and ratios.
+import { run as mcp } from './mcp.js';
 import { run as osvApi } from './osv-api.js';
 import { run as answers } from './real-answers.js';
 import { run as repos } from './real-repos.js';
@@ -9,7 +10,7 @@ import { run as simulate } from './simulate.js';
 import { run as vulndb } from './vulndb.js';
 
 const only = process.argv[2];
-const benchmarks = { scan, speed, repos, vulndb, 'osv-api': osvApi, registry, simulate, answers };
+const benchmarks = { scan, speed, repos, vulndb, 'osv-api': osvApi, registry, simulate, answers, mcp };
 for (const [name, bench] of Object.entries(benchmarks)) {
   if (only && only !== name) continue;
   console.log(`\n=== ${name} ===`);

@@ -6,8 +6,12 @@
 import { build } from 'esbuild';
 
 await build({
-  entryPoints: ['src/cli/main.ts'],
-  outfile: 'dist/vouch.js',
+  entryPoints: { vouch: 'src/cli/main.ts' },
+  outdir: 'dist',
+  // The surfaces (`vouch mcp`, `hook`, `guard`, `proxy`) are chunks of their own, loaded when their command
+  // runs: `vouch scan` never parses the MCP SDK or zod.
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
   bundle: true,
   platform: 'node',
   format: 'esm',
@@ -24,6 +28,8 @@ await build({
     'npm-high-impact',
     'yaml',
     'smol-toml',
+    '@modelcontextprotocol/sdk',
+    'zod',
   ],
   // The CommonJS packages inside call require() for Node's own modules.
   banner: {

@@ -3,6 +3,7 @@
 export { ANALYZERS } from './analyzers/registry.js';
 export { VouchError, type VouchErrorCode } from './core/errors.js';
 export type { Logger, ProgressEvent } from './core/log.js';
+export { VERSION } from './core/version.js';
 export { EXTRACTORS } from './extractors/registry.js';
 export type { Extractor, ExtractResult } from './extractors/types.js';
 export { ECOSYSTEMS, type Ecosystem } from './model/ecosystem.js';
@@ -16,17 +17,35 @@ export {
   type ScanResult,
   type Suppression,
   type SuppressionStatus,
+  type Unchecked,
 } from './model/result.js';
 export { SEVERITIES, type Severity } from './model/severity.js';
 export type { ProjectFact, SourceFile } from './model/source.js';
 export { type CheckedAnswer, type CheckOptions, type CheckResult, check } from './pipeline/check.js';
 export { loadConfig, type VouchConfig } from './pipeline/config.js';
+export { checkInstallCommand, type InstallCheck, quoteArgv } from './pipeline/install.js';
 export {
+  checkPackages,
+  MAX_PACKAGES,
+  type PackageAdvisory,
+  type PackageCheck,
+  type PackageCheckOptions,
+  type PackageCheckResult,
+  type PackageQuery,
+  type SafeVersion,
+  safeVersion,
+} from './pipeline/packages.js';
+export {
+  type BlockPolicy,
+  blockPolicy,
+  decidePackage,
   EXIT,
   exitCodeFor,
   type FailOn,
   type GatePolicy,
   type IgnoreEntry,
+  type PackageDecision,
+  type PackageVerdict,
   type PrivateEntry,
   type ScanPolicy,
   type Verdict,

@@ -7,9 +7,13 @@ import { describe, expect, it } from 'vitest';
 
 const SRC = fileURLToPath(new URL('../src', import.meta.url));
 
-/** Top to bottom. Folders on one floor do not import each other. */
+/**
+ * Top to bottom. Folders on one floor do not import each other. The command line is the program: its
+ * commands `vouch mcp`, `hook`, `guard` and `proxy` start the other shells, which sit on the floor below it.
+ */
 const FLOORS: readonly (readonly string[])[] = [
-  ['cli', 'mcp', 'hooks', 'guard', 'proxy'],
+  ['cli'],
+  ['mcp', 'hooks', 'guard', 'proxy'],
   ['index.ts'],
   ['simulate'],
   ['pipeline'],
@@ -27,6 +31,9 @@ const FLOORS: readonly (readonly string[])[] = [
 const FORBIDDEN: Readonly<Record<string, readonly string[]>> = {
   analyzers: ['registry', 'vulndb'],
 };
+
+/** Shells that see the library only through its public API, as any other program would. */
+const API_ONLY = ['mcp', 'hooks', 'guard', 'proxy'];
 
 function floorOf(unit: string): number {
   const floor = FLOORS.findIndex((units) => units.includes(unit));
@@ -46,7 +53,8 @@ function sourceFiles(dir: string): string[] {
 
 /** The top-level folder (or file) of src/ a path belongs to. */
 function unitOf(path: string): string {
-  return relative(SRC, path).split('/')[0]!;
+  // An import names the compiled file (`../index.js`) of a source file (`index.ts`).
+  return relative(SRC, path).split('/')[0]!.replace(/\.js$/, '.ts');
 }
 
 const IMPORT = /(?:from\s+|import\s*\(\s*)'(\.{1,2}\/[^']+)'/g;
@@ -78,6 +86,13 @@ describe('architecture', () => {
       .filter((c) => floorOf(c.to) <= floorOf(c.from))
       .map((c) => `${c.file}: ${c.from} → ${c.to}`);
     expect([...new Set(upward)]).toEqual([]);
+  });
+
+  it('the surfaces beside the command line use only the public API (index.ts)', () => {
+    const reaching = found
+      .filter((c) => API_ONLY.includes(c.from) && c.to !== 'index.ts')
+      .map((c) => `${c.file}: ${c.from} → ${c.to}`);
+    expect([...new Set(reaching)]).toEqual([]);
   });
 
   it('analyzers never import the registry or vulnerability-database rooms', () => {

@@ -16,6 +16,7 @@ import {
   writeReport,
 } from './scan-options.js';
 import { registerSimulateCommands } from './simulate.js';
+import { registerSurfaceCommands } from './surfaces.js';
 
 interface ScanFlags extends ReportFlags {
   exclude?: string[];
@@ -64,6 +65,7 @@ function buildProgram(io: CliIO, setExit: (code: number) => void): Command {
   registerDbCommands(program, io, setExit);
   registerRegistryCommands(program, io, setExit);
   registerSimulateCommands(program, io, setExit);
+  registerSurfaceCommands(program, io, setExit);
   return program;
 }
 

@@ -49,6 +49,13 @@ export function addReportOptions(command: Command): Command {
   command
     .addOption(new Option('-f, --format <format>', 'output format').choices(REPORTER_NAMES).default('table'))
     .option('-o, --output <file>', 'write the report to a file instead of standard output')
+    .option('--write-baseline <file>', 'record the current findings in this baseline file (then none fails)');
+  return addCheckOptions(command);
+}
+
+/** The gate, the size limit, configuration, database and registry flags: every command that checks packages. */
+export function addCheckOptions(command: Command): Command {
+  command
     .addOption(
       new Option(
         '--fail-on <severity>',
@@ -60,7 +67,6 @@ export function addReportOptions(command: Command): Command {
       'exit 2 when a check that matters could not run for a package in scope (registry unreachable, no vulnerability database, a file skipped)',
     )
     .option('--baseline <file>', 'report only the findings that are not in this baseline file')
-    .option('--write-baseline <file>', 'record the current findings in this baseline file (then none fails)')
     .option('--max-file-size <size>', 'skip files larger than this (default: 10MB)', parseSize)
     .option('--config <file>', 'configuration file (default: ./vouch.config.json when present)')
     .option('--no-config', 'read no configuration file, not even ./vouch.config.json')

@@ -523,3 +523,69 @@ export function verdictFor(result: ScanResult, policy: FailOn | GatePolicy): Ver
 export function exitCodeFor(result: ScanResult, policy: FailOn | GatePolicy): number {
   return verdictFor(result, policy).exitCode;
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// Verdicts on single packages (the surfaces where packages enter code)
+
+/** What a surface where packages enter code (MCP tools, agent hooks, the install guard, the proxy) says of one. */
+export type PackageVerdict = 'ok' | 'warn' | 'block';
+
+/** When a finding about a package about to be installed (or recommended) stops it. */
+export interface BlockPolicy {
+  /** A finding at or above this severity blocks; `none`: nothing does. */
+  failOn: FailOn;
+  /** Thresholds per kind, from the configuration (`"failOn": {"outdated": "none"}`). */
+  failOnKind: Partial<Record<FindingKind, FailOn>>;
+  /** Kinds that block at any severity, whatever `failOn` says of their severity. */
+  alwaysBlock: readonly FindingKind[];
+  /** A check that matters and could not run blocks (the gate's `strict`). */
+  strict: boolean;
+}
+
+/**
+ * The policy of the surfaces that stop an install. The configuration's (or the command line's) `failOn`,
+ * its thresholds per kind and `strict` apply as for `vouch scan`. Where no `failOn` is set the threshold is
+ * `high` (nonexistent, typosquat, malicious, a vulnerability of high severity) and a pinned vulnerable or
+ * malicious version blocks at any severity: the CLI's default `low` would also stop `npm install lodash` for
+ * advisories about versions the install does not pick (`range-allows-vulnerable`), which is right when
+ * reviewing an answer and wrong in front of every install.
+ */
+export function blockPolicy(gate: GatePolicy = {}): BlockPolicy {
+  const base = { failOnKind: gate.failOnKind ?? {}, strict: gate.strict === true };
+  return gate.failOn !== undefined
+    ? { ...base, failOn: gate.failOn, alwaysBlock: [] }
+    : { ...base, failOn: 'high', alwaysBlock: ['vulnerable', 'malicious'] };
+}
+
+export interface PackageDecision {
+  verdict: PackageVerdict;
+  /** The findings that block it (empty unless `block` for findings). */
+  blocking: Finding[];
+  /** Checks that matter and could not run for it: the verdict rests on less evidence than it should. */
+  gaps: Unchecked[];
+}
+
+/**
+ * `block` on a finding the policy blocks on (or, when strict, on a check that matters not run); `warn` on any
+ * other finding, or a check that matters not run; else `ok`. Ignored and baselined findings are not among the
+ * findings a scan returns, so they never block.
+ */
+export function decidePackage(
+  findings: readonly Finding[],
+  unchecked: readonly Unchecked[],
+  policy: BlockPolicy,
+): PackageDecision {
+  const blocking = findings.filter((finding) => {
+    if (policy.alwaysBlock.includes(finding.kind) && policy.failOnKind[finding.kind] !== 'none') return true;
+    const threshold = policy.failOnKind[finding.kind] ?? policy.failOn;
+    return threshold !== 'none' && severityRank(finding.severity) >= severityRank(threshold);
+  });
+  const gaps = unchecked.filter((entry) => !entry.deliberate && STRICT_CHECKS.has(entry.check));
+  const verdict: PackageVerdict =
+    blocking.length > 0 || (policy.strict && gaps.length > 0)
+      ? 'block'
+      : findings.length > 0 || gaps.length > 0
+        ? 'warn'
+        : 'ok';
+  return { verdict, blocking, gaps };
+}

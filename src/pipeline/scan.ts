@@ -49,6 +49,11 @@ export interface ScanOptions {
    * inputs. `path` names the answer: its refs and findings carry it as their file and scope; unique.
    */
   documents?: readonly SourceFile[];
+  /**
+   * References given directly rather than read from a file (`checkPackages`, install commands): checked with
+   * the refs of the inputs, their `location` as given.
+   */
+  refs?: readonly PackageRef[];
   /** Extra Python import name → distribution name mappings. */
   pythonImportMap?: Record<string, string>;
   /** The vulnerability database (`vouch db update`), or false for none. Default: `<cache>/osv.sqlite`. */
@@ -90,6 +95,17 @@ const REGISTRY_KINDS: ReadonlySet<FindingKind> = new Set(
 
 /** Everything the CLI does, without printing anything. */
 export async function scan(inputs: readonly string[], options: ScanOptions = {}): Promise<ScanResult> {
+  return (await scanWithFacts(inputs, options)).result;
+}
+
+/**
+ * `scan`, with the facts it resolved: for the library's entry points that report more than findings (the
+ * latest version of a package, the versions a registry lists).
+ */
+export async function scanWithFacts(
+  inputs: readonly string[],
+  options: ScanOptions = {},
+): Promise<{ result: ScanResult; facts: ResolvedFacts }> {
   const started = performance.now();
   const cwd = resolve(options.cwd ?? process.cwd());
   const logger = options.logger ?? silentLogger;
@@ -100,7 +116,7 @@ export async function scan(inputs: readonly string[], options: ScanOptions = {})
   let findings: Finding[];
   let changed: ScanResult['changed'];
   if (options.changedSince !== undefined) {
-    if (inputs.includes(STDIN) || (options.documents?.length ?? 0) > 0)
+    if (inputs.includes(STDIN) || (options.documents?.length ?? 0) > 0 || (options.refs?.length ?? 0) > 0)
       throw usageError('--changed-since scans files of a git repository, not standard input');
     const scope = prepareChanged(cwd, options.changedSince, inputs, options.env ?? process.env);
     let before: Stages;
@@ -140,7 +156,7 @@ export async function scan(inputs: readonly string[], options: ScanOptions = {})
     },
     policy,
   );
-  return assemble(
+  const result = assemble(
     inputs,
     plan,
     extraction,
@@ -155,6 +171,7 @@ export async function scan(inputs: readonly string[], options: ScanOptions = {})
     },
     performance.now() - started,
   );
+  return { result, facts };
 }
 
 function keyOf(pkg: Pick<PackageRef, 'ecosystem' | 'name'>): string {
@@ -205,13 +222,14 @@ async function runStages(
     logger,
   });
   pushAll(plan.skipped, dropInertTrees(plan, extraction));
+  const allRefs = options.refs?.length ? [...extraction.refs, ...options.refs] : extraction.refs;
   const index = new ProjectIndex(
-    extraction.refs,
+    allRefs,
     [...plan.facts, ...extraction.facts],
     [...extraction.pythonSources, ...plan.localSources],
     plan.tree,
   );
-  const refs = extraction.refs.filter((ref) => !index.isLocal(ref));
+  const refs = allRefs.filter((ref) => !index.isLocal(ref));
   const phantomWithoutRegistry = new PhantomResolver(index);
   const facts = await resolveFacts(refs, phantomWithoutRegistry, {
     ...options,
@@ -231,10 +249,19 @@ async function runStages(
       documents: extraction.documents,
     },
     facts,
-    extraction.targetFiles,
+    reported(extraction.targetFiles, options.refs),
     logger,
   );
   return { plan, extraction, refs, facts, analysis };
+}
+
+/** Findings are reported for the scanned files and for the references given directly. */
+function reported(
+  targetFiles: ReadonlySet<string>,
+  given: readonly PackageRef[] | undefined,
+): ReadonlySet<string> {
+  if (!given || given.length === 0) return targetFiles;
+  return new Set([...targetFiles, ...given.map((ref) => ref.location.file)]);
 }
 
 /** The folders the inputs name: a folder itself, a file's folder. */

@@ -154,7 +154,26 @@ const NPM_DEFINITIONS = join('node_modules', '@npmcli', 'config', 'lib', 'defini
  * "npm" found on PATH may be anyone's.
  */
 export function npmDefaultRegistry(npmDir: string): string | undefined {
-  const source = readSmallFile(join(npmDir, NPM_DEFINITIONS));
+  const path = join(npmDir, NPM_DEFINITIONS);
+  let stamp: string;
+  try {
+    const stats = statSync(path);
+    stamp = `${stats.size}:${stats.mtimeMs}`;
+  } catch {
+    return undefined;
+  }
+  // Parsing npm's definitions costs more than a warm check of ten packages: a server parses them once.
+  const kept = defaultRegistries.get(path);
+  if (kept?.stamp === stamp) return kept.registry;
+  const registry = parseDefaultRegistry(path);
+  defaultRegistries.set(path, { stamp, registry });
+  return registry;
+}
+
+const defaultRegistries = new Map<string, { stamp: string; registry: string | undefined }>();
+
+function parseDefaultRegistry(path: string): string | undefined {
+  const source = readSmallFile(path);
   if (source === undefined) return undefined;
   const { parseSync, Visitor } = oxc();
   const parsed = parseSync('definitions.js', source, { lang: 'js', sourceType: 'script' });

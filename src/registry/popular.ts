@@ -4,7 +4,7 @@
  * high-impact, most downloaded first) when it is installed; PyPI's from the public top-PyPI-packages list
  * (`{rows: [{project, download_count}]}`) that `vouch db update` downloads into the cache folder.
  */
-import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type DownloadOptions, download } from '../core/download.js';
@@ -17,8 +17,19 @@ const DEFAULT_TOP_PYPI_URL = 'https://hugovk.github.io/top-pypi-packages/top-pyp
 const TOP_PYPI_FILE = 'top-pypi-packages.json';
 const NPM_POPULAR_PACKAGE = 'npm-high-impact';
 
-/** npm's high-impact names from the installed `npm-high-impact` package. */
-export async function loadPopularNpm(): Promise<PopularLoad> {
+let popularNpm: Promise<PopularLoad> | undefined;
+
+/**
+ * npm's high-impact names from the installed `npm-high-impact` package, read once per process: indexing the
+ * list (and the look-alike targets built on it, cached per list) costs more than a warm check of ten
+ * packages, and the MCP server checks package after package.
+ */
+export function loadPopularNpm(): Promise<PopularLoad> {
+  popularNpm ??= readPopularNpm();
+  return popularNpm;
+}
+
+async function readPopularNpm(): Promise<PopularLoad> {
   // A variable specifier: the package is optional, and its absence is a reason, not a build error.
   const specifier: string = NPM_POPULAR_PACKAGE;
   try {
@@ -36,14 +47,31 @@ export function popularPypiPath(env: Env = process.env, explicitCacheDir?: strin
   return join(cacheDir(env, explicitCacheDir), TOP_PYPI_FILE);
 }
 
-/** Reads a top-PyPI-packages file; a reason when it is missing or not one. */
+const popularPypi = new Map<string, { stamp: string; load: PopularLoad }>();
+
+/**
+ * Reads a top-PyPI-packages file; a reason when it is missing or not one. Kept while the file is unchanged
+ * (its size and modification time), as a long-running server checks package after package.
+ */
 export function loadPopularPypi(path: string): PopularLoad {
   if (!existsSync(path)) return { reason: 'no list of popular PyPI names: run vouch db update' };
+  let stamp: string;
   try {
-    return parseTopPypi(readFileSync(path, 'utf8'), path);
+    const stats = statSync(path);
+    stamp = `${stats.size}:${stats.mtimeMs}`;
   } catch (error) {
     return { reason: `${path}: ${(error as Error).message}` };
   }
+  const kept = popularPypi.get(path);
+  if (kept?.stamp === stamp) return kept.load;
+  let load: PopularLoad;
+  try {
+    load = parseTopPypi(readFileSync(path, 'utf8'), path);
+  } catch (error) {
+    load = { reason: `${path}: ${(error as Error).message}` };
+  }
+  popularPypi.set(path, { stamp, load });
+  return load;
 }
 
 function parseTopPypi(text: string, source: string): PopularNames {

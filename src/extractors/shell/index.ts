@@ -14,7 +14,7 @@ import { resolveComposer } from './composer.js';
 import { resolveDotnet } from './dotnet.js';
 import { resolveGo } from './go.js';
 import { resolveMaven } from './maven.js';
-import { resolveNpm } from './npm.js';
+import { type ProjectInstaller, projectInstaller, resolveNpm } from './npm.js';
 import { resolvePip } from './pip.js';
 import { resolvePipenv } from './pipenv.js';
 import { resolvePoetry } from './poetry.js';
@@ -115,7 +115,30 @@ export const shellScript: Extractor = {
 
 /** Refs of every install/run command in `text`; used for shell files and for commands in answers. */
 export function extractShellCommands(text: string, file: string): ExtractResult {
-  const result: ExtractResult = { refs: [], errors: [], facts: [] };
+  const { projectInstalls: _projectInstalls, ...result } = extractShellInstalls(text, file);
+  return result;
+}
+
+/** A command that installs a project's own dependencies (`npm ci`), and where it stands. */
+export interface ProjectInstall {
+  manager: ProjectInstaller;
+  line: number;
+}
+
+/**
+ * The refs of `extractShellCommands`, and the commands that install a project's dependencies without naming
+ * any (what such a command adds is in the project's lockfile, which the caller reads).
+ */
+export function extractShellInstalls(
+  text: string,
+  file: string,
+): ExtractResult & { projectInstalls: ProjectInstall[] } {
+  const result: ExtractResult & { projectInstalls: ProjectInstall[] } = {
+    refs: [],
+    errors: [],
+    facts: [],
+    projectInstalls: [],
+  };
   const lines = new LineIndex(text);
   const seenErrors = new Set<string>();
   const addError = (offset: number, message: string) => {
@@ -131,13 +154,21 @@ export function extractShellCommands(text: string, file: string): ExtractResult 
     result.errors.push(nestingError(tooDeep));
     return result;
   }
-  const packages: ShellPackage[] = [];
-  walkSource(text, (pos) => pos, true, 0, packages, addError);
-  for (const pkg of packages) result.refs.push(toRef(pkg, file, lines));
+  const found: Found = { packages: [], projects: [] };
+  walkSource(text, (pos) => pos, true, 0, found, addError);
+  for (const pkg of found.packages) result.refs.push(toRef(pkg, file, lines));
+  for (const project of found.projects)
+    result.projectInstalls.push({ manager: project.manager, line: lines.position(project.offset).line });
   return result;
 }
 
 type PositionMap = (pos: number) => number;
+
+/** What the walk collects: packages named, and project installs (at the offset of their command word). */
+interface Found {
+  packages: ShellPackage[];
+  projects: { manager: ProjectInstaller; offset: number }[];
+}
 
 /**
  * Parses `source` and collects packages. unbash gives up on the rest of a script after some errors, so after
@@ -149,7 +180,7 @@ function walkSource(
   toOffset: PositionMap,
   exact: boolean,
   depth: number,
-  out: ShellPackage[],
+  out: Found,
   addError: (offset: number, message: string) => void,
 ): void {
   let start = 0;
@@ -174,7 +205,7 @@ class Walker {
     /** Nodes starting at or after this offset belong to the next pass. */
     private readonly end: number,
     private readonly depth: number,
-    private readonly out: ShellPackage[],
+    private readonly out: Found,
     private readonly addError: (offset: number, message: string) => void,
   ) {}
 
@@ -209,7 +240,7 @@ class Walker {
         dynamic: isDynamic(word),
       });
     }
-    pushAll(this.out, this.dispatch(words));
+    pushAll(this.out.packages, this.dispatch(words));
   }
 
   private dispatch(words: ShellWord[]): ShellPackage[] {
@@ -227,6 +258,10 @@ class Walker {
       return [];
     }
     const resolver = RESOLVERS[name];
+    if (resolver === resolveNpm) {
+      const manager = projectInstaller(unwrapped);
+      if (manager) this.out.projects.push({ manager, offset: head.offset });
+    }
     return resolver ? resolver(unwrapped, (inner) => this.dispatch(inner)) : [];
   }
 

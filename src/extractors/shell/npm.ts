@@ -360,3 +360,27 @@ function nameOfLocation(location: string): string | undefined {
     return last.replace(/\.(?:tgz|tar\.gz|tar)$/, '').replace(/-v?\d.*$/, '');
   return last.replace(/\.git$/, '') || undefined;
 }
+
+/** A JavaScript package manager that installs a project's own dependencies (from its lockfile). */
+export type ProjectInstaller = 'npm' | 'yarn' | 'pnpm' | 'bun';
+
+/**
+ * `npm install`, `npm ci`, `yarn`, `yarn install`, `pnpm install`, `bun install` with no package named: the
+ * command installs what the project's manifest and lockfile say. Undefined for any other command.
+ */
+export function projectInstaller(words: readonly ShellWord[]): ProjectInstaller | undefined {
+  const [head, ...args] = words;
+  if (!head) return undefined;
+  const manager = commandName(head.value);
+  const table: Record<string, { options: ReadonlySet<string>; installs: ReadonlySet<string | undefined> }> = {
+    npm: { options: NPM_VALUE_OPTIONS, installs: new Set([...NPM_INSTALL, 'ci', 'clean-install']) },
+    yarn: { options: YARN_VALUE_OPTIONS, installs: new Set([undefined, 'install']) },
+    pnpm: { options: PNPM_VALUE_OPTIONS, installs: new Set(['install', 'i']) },
+    bun: { options: BUN_VALUE_OPTIONS, installs: new Set(['install', 'i']) },
+  };
+  const entry = table[manager];
+  if (!entry) return undefined;
+  const { name, rest } = subcommand(args, entry.options);
+  if (!entry.installs.has(name)) return undefined;
+  return parseArgs(rest, entry.options).positionals.length === 0 ? (manager as ProjectInstaller) : undefined;
+}
