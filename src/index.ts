@@ -32,6 +32,7 @@ export {
   type PackageCheckOptions,
   type PackageCheckResult,
   type PackageQuery,
+  packageLabel,
   type SafeVersion,
   safeVersion,
 } from './pipeline/packages.js';

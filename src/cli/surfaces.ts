@@ -4,9 +4,11 @@
  * hands them to its shell (`src/mcp/`, …), loaded only when its command runs.
  */
 import { resolve } from 'node:path';
-import type { Command } from 'commander';
-import type { PackageCheckOptions } from '../index.js';
+import { Argument, type Command, InvalidArgumentError, Option } from 'commander';
+import type { HookAgent, OnError } from '../hooks/hook.js';
+import { type PackageCheckOptions, VouchError } from '../index.js';
 import { configInScannedTree, loadConfig } from '../pipeline/config.js';
+import { oneLine } from '../reporters/escape.js';
 import type { CliIO } from './io.js';
 import { cliLogger } from './progress.js';
 import { addCheckOptions, type ReportFlags, reportScanOptions } from './scan-options.js';
@@ -38,6 +40,37 @@ function checkSettings(
   };
 }
 
+/** Without --registry-deadline, a hook or guard waits this long for registries before calling a package unchecked. */
+const SURFACE_REGISTRY_DEADLINE_MS = 15_000;
+/** A hook's whole check, past which the command counts as not checked (--on-error decides). */
+const DEFAULT_HOOK_TIMEOUT_S = 30;
+
+const HOOK_AGENTS: readonly HookAgent[] = ['claude-code', 'cursor'];
+
+function parseSeconds(text: string): number {
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0 || value > 3600)
+    throw new InvalidArgumentError('expected a number of seconds between 0 and 3600');
+  return value;
+}
+
+/** An install about to happen should not wait minutes on a registry: a shorter default deadline. */
+function installSettings(io: CliIO, flags: CheckFlags, scanned: readonly string[]): PackageCheckOptions {
+  const { maxFileSize: _maxFileSize, ...check } = checkSettings(io, flags, scanned);
+  if (check.registry && flags.registryDeadline === undefined)
+    check.registry = { ...check.registry, deadlineMs: SURFACE_REGISTRY_DEADLINE_MS };
+  return check;
+}
+
+function onErrorOption(): Option {
+  return new Option(
+    '--on-error <decision>',
+    'when Vouch cannot check a command (a failure, a bad event, the time limit): deny it or allow it',
+  )
+    .choices(['deny', 'allow'])
+    .default('deny');
+}
+
 export function registerSurfaceCommands(program: Command, io: CliIO, setExit: (code: number) => void): void {
   const mcp = program
     .command('mcp')
@@ -49,5 +82,71 @@ export function registerSurfaceCommands(program: Command, io: CliIO, setExit: (c
     const { maxFileSize, ...check } = checkSettings(io, flags, folders);
     await serveMcp({ check, roots: folders, ...(maxFileSize !== undefined ? { maxFileSize } : {}) });
     setExit(0);
+  });
+
+  const hook = program
+    .command('hook')
+    .description(
+      "an agent's pre-execution hook: reads its event on standard input and denies installing packages the policy blocks",
+    )
+    .addArgument(new Argument('<agent>', 'the agent whose event it reads').choices([...HOOK_AGENTS]))
+    .addOption(onErrorOption())
+    .option(
+      '--timeout <seconds>',
+      `time for the whole check (default: ${DEFAULT_HOOK_TIMEOUT_S}); past it, --on-error decides`,
+      parseSeconds,
+    );
+  addCheckOptions(hook).action(
+    async (agent: HookAgent, flags: CheckFlags & { onError: OnError; timeout?: number }) => {
+      const { runHook, MAX_EVENT_BYTES } = await import('../hooks/hook.js');
+      let input: string;
+      try {
+        input = await io.readStdin(MAX_EVENT_BYTES);
+      } catch {
+        input = '';
+      }
+      let check: PackageCheckOptions = { cwd: io.cwd };
+      let settingsError: string | undefined;
+      try {
+        check = installSettings(io, flags, [io.cwd]);
+      } catch (error) {
+        // A broken configuration must not turn the hook off: an install is decided by --on-error.
+        settingsError = error instanceof Error ? error.message : String(error);
+      }
+      const response = await runHook(agent, input, {
+        check,
+        ...(settingsError !== undefined ? { settingsError } : {}),
+        onError: flags.onError,
+        timeoutMs: (flags.timeout ?? DEFAULT_HOOK_TIMEOUT_S) * 1000,
+      });
+      io.stdout.write(response.stdout);
+      io.stderr.write(response.stderr);
+      setExit(response.exitCode);
+    },
+  );
+
+  const guard = program
+    .command('guard')
+    .description(
+      'check what an install command would add, and run it only when the policy allows: vouch guard -- npm install x',
+    )
+    .argument('<command...>', 'the command and its arguments, after --')
+    .addOption(onErrorOption());
+  addCheckOptions(guard).action(async (argv: string[], flags: CheckFlags & { onError: OnError }) => {
+    const { decideGuard, runCommand } = await import('../guard/guard.js');
+    const decision = await decideGuard(argv, {
+      check: installSettings(io, flags, [io.cwd]),
+      onError: flags.onError,
+    });
+    for (const message of decision.messages) io.stderr.write(`vouch: ${oneLine(message)}\n`);
+    if (!decision.run) {
+      setExit(decision.exitCode);
+      return;
+    }
+    try {
+      setExit(await runCommand(argv, io.cwd));
+    } catch (error) {
+      throw new VouchError('INPUT', `cannot run ${argv[0]}: ${(error as Error).message}`);
+    }
   });
 }

@@ -70,7 +70,10 @@ export interface PackageCheck {
   findings: Finding[];
   unchecked: Unchecked[];
   verdict: PackageVerdict;
-  /** Why it is blocked (empty unless `block`), or, for a `warn` without findings, what could not be checked. */
+  /**
+   * Why it is blocked (the blocking findings, or under `strict` what could not be checked), or, for a `warn`
+   * without findings, what could not be checked.
+   */
   reasons: string[];
   /** Where it was found, for packages of a file (a lockfile an install would use). */
   location?: Location;
@@ -170,6 +173,13 @@ export async function checkRefs(
   return { packages, checks: result.checks, warnings: result.warnings ?? [], result, facts };
 }
 
+/** `npm lodash@4.17.15 (package-lock.json)`: a package as the surfaces name it to a person or a model. */
+export function packageLabel(p: PackageCheck): string {
+  const version = p.version ? `@${p.version}` : p.spec ? ` ${p.spec}` : '';
+  const where = p.location && !p.location.file.startsWith('<') ? ` (${p.location.file})` : '';
+  return `${p.ecosystem} ${p.name}${version}${where}`;
+}
+
 function refKey(ref: PackageRef): string {
   const at = ref.location;
   return `${at.file}\0${at.line ?? ''}\0${at.column ?? ''}\0${ref.ecosystem}\0${ref.name}`;
@@ -227,9 +237,9 @@ function report(
     unchecked,
     verdict: decision.verdict,
     reasons:
-      decision.verdict === 'block'
+      decision.blocking.length > 0
         ? decision.blocking.map((f) => f.message)
-        : findings.length === 0
+        : decision.verdict === 'block' || findings.length === 0
           ? decision.gaps.map((g) => `${g.check} not checked: ${g.reason}`)
           : [],
   };

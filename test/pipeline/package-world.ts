@@ -3,9 +3,11 @@
  * registry on 127.0.0.1 with a few real-looking packages, the project's OSV fixture records in a database of
  * the test's own, and a cache folder of its own. A hallucinated name is one the registry answers 404 for.
  */
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { importOsv } from '../../src/vulndb/import.js';
 import { fixturePath } from '../helpers.js';
 import { packument } from '../registry/documents.js';
@@ -81,4 +83,32 @@ export async function startPackageWorld(): Promise<PackageWorld> {
       rmSync(home, { recursive: true, force: true });
     },
   };
+}
+
+export interface Spawned {
+  exit: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+const BIN = fileURLToPath(new URL('../../bin/vouch.js', import.meta.url));
+
+/**
+ * The built `vouch` in a process of its own, as an agent or a shell runs it. Asynchronous: the fake registry
+ * answers from this process, so waiting synchronously would starve it.
+ */
+export function runVouch(
+  args: readonly string[],
+  options: { env: NodeJS.ProcessEnv; cwd: string; input?: string },
+): Promise<Spawned> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env: options.env, cwd: options.cwd });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.on('error', fail);
+    child.on('close', (exit) => done({ exit, stdout, stderr }));
+    child.stdin.end(options.input ?? '');
+  });
 }
