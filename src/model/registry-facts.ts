@@ -21,6 +21,12 @@ export interface VersionFacts {
   yankedReason?: string;
   /** Registry names of the packages this version depends on at run time; undefined when the document does not say. */
   dependencies?: string[];
+  /**
+   * The requirement this version puts on each run-time dependency, by registry name (npm's `dependencies`,
+   * a crate's `req`); undefined when the document does not say. Tells which release of a package lets a
+   * fixed version of its dependency in.
+   */
+  requires?: Record<string, string>;
 }
 
 /** Why the registry says there is nothing to install under a name. */

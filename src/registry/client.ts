@@ -43,6 +43,15 @@ function boundVersion(version: VersionFacts): VersionFacts {
   if (out.yankedReason !== undefined) out.yankedReason = cut(out.yankedReason);
   if (out.dependencies && out.dependencies.length > MAX_DEPENDENCIES)
     out.dependencies = out.dependencies.slice(0, MAX_DEPENDENCIES);
+  if (out.requires) {
+    const requires: Record<string, string> = {};
+    let kept = 0;
+    for (const [name, spec] of Object.entries(out.requires)) {
+      if (kept++ >= MAX_DEPENDENCIES) break;
+      if (name.length <= MAX_SHORT_TEXT && spec.length <= MAX_SHORT_TEXT) requires[name] = spec;
+    }
+    out.requires = requires;
+  }
   return out;
 }
 

@@ -76,7 +76,12 @@ function readIndexFile(name: string, text: string): ExistingPackage {
         `line ${index + 1} of the index file is about another crate ('${entry.name.slice(0, 100)}')`,
       );
     canonical ??= entry.name;
-    const facts: VersionFacts = { version: entry.vers, dependencies: runtimeDependencies(entry.deps) };
+    const runtime = runtimeDependencies(entry.deps);
+    const facts: VersionFacts = {
+      version: entry.vers,
+      dependencies: runtime.map(([crate]) => crate),
+      requires: Object.fromEntries(runtime),
+    };
     if (entry.yanked === true) facts.yanked = true;
     versions[entry.vers] = facts;
   }
@@ -95,15 +100,21 @@ function readIndexFile(name: string, text: string): ExistingPackage {
   return facts;
 }
 
-/** The crates a version needs to build and run: normal, non-optional dependencies, by their registry name. */
-function runtimeDependencies(deps: unknown): string[] {
+/**
+ * The crates a version needs to build and run: normal, non-optional dependencies, by their registry name,
+ * with the requirement (`req`) on each.
+ */
+function runtimeDependencies(deps: unknown): [string, string][] {
   if (!Array.isArray(deps)) return [];
-  const names: string[] = [];
+  const found: [string, string][] = [];
   for (const dep of deps) {
     if (!isObject(dep) || typeof dep.name !== 'string') continue;
     if (dep.optional === true || (dep.kind !== undefined && dep.kind !== null && dep.kind !== 'normal'))
       continue;
-    names.push(typeof dep.package === 'string' ? dep.package : dep.name);
+    found.push([
+      typeof dep.package === 'string' ? dep.package : dep.name,
+      typeof dep.req === 'string' ? dep.req : '*',
+    ]);
   }
-  return names;
+  return found;
 }

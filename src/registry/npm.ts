@@ -205,6 +205,10 @@ export function readPackument(name: string, doc: unknown, document: NpmDocument)
         ...(isObject(raw.optionalDependencies) ? raw.optionalDependencies : {}),
       };
       facts.dependencies = Object.keys(dependencies);
+      const requires: Record<string, string> = {};
+      for (const [dependency, spec] of Object.entries(dependencies))
+        if (typeof spec === 'string') requires[dependency] = spec;
+      facts.requires = requires;
     }
     versions[version] = facts;
   }

@@ -1,13 +1,22 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Fix, fixText } from '../../src/analyzers/advisory-fix.js';
 import { vulnerable } from '../../src/analyzers/vulnerable.js';
 import { scan } from '../../src/pipeline/scan.js';
+import { packument } from '../registry/documents.js';
+import { type FakeRegistry, startFakeRegistry } from '../registry/fake-registry.js';
 import { fixtureDatabase, tempDir } from '../vulndb/helpers.js';
 import { context, ref, useFixtureDatabase } from './advisory-helpers.js';
 
 const db = useFixtureDatabase();
+
+/** A some-lib release that pins deep-lib 2.0.0, whose releases all pin the vulnerable lodash-es. */
+const at2 = (version: string) => ({
+  version,
+  published: '2020-01-01T00:00:00.000Z',
+  dependencies: { 'deep-lib': '2.0.0' },
+});
 
 describe('vulnerable', () => {
   it('reports an exact version with its advisories, every alias, the severity and the upgrade', () => {
@@ -97,25 +106,31 @@ describe('invalid versions', () => {
   });
 });
 
+/** A shop whose lockfile holds lodash-es 4.17.11 through some-lib (locked at `someLib`) → deep-lib. */
+function shop(someLib = '1.0.0'): string {
+  const dir = tempDir();
+  writeFileSync(
+    join(dir, 'package.json'),
+    JSON.stringify({ name: 'shop', dependencies: { 'some-lib': '^1.0.0', express: '4.18.0' } }, null, 2),
+  );
+  const lock = {
+    name: 'shop',
+    lockfileVersion: 3,
+    packages: {
+      '': { name: 'shop', dependencies: { 'some-lib': '^1.0.0', express: '4.18.0' } },
+      'node_modules/some-lib': { version: someLib, dependencies: { 'deep-lib': '^2.0.0' } },
+      'node_modules/deep-lib': { version: '2.0.0', dependencies: { 'lodash-es': '^4.17.0' } },
+      'node_modules/lodash-es': { version: '4.17.11' },
+      'node_modules/express': { version: '4.18.0' },
+    },
+  };
+  writeFileSync(join(dir, 'package-lock.json'), JSON.stringify(lock, null, 2));
+  return dir;
+}
+
 describe('fixes a user can apply', () => {
   it('names the direct dependency a vulnerable transitive package comes through, and how to force the fix', async () => {
-    const dir = tempDir();
-    writeFileSync(
-      join(dir, 'package.json'),
-      JSON.stringify({ name: 'shop', dependencies: { 'some-lib': '^1.0.0', express: '4.18.0' } }, null, 2),
-    );
-    const lock = {
-      name: 'shop',
-      lockfileVersion: 3,
-      packages: {
-        '': { name: 'shop', dependencies: { 'some-lib': '^1.0.0', express: '4.18.0' } },
-        'node_modules/some-lib': { version: '1.0.0', dependencies: { 'deep-lib': '^2.0.0' } },
-        'node_modules/deep-lib': { version: '2.0.0', dependencies: { 'lodash-es': '^4.17.0' } },
-        'node_modules/lodash-es': { version: '4.17.11' },
-        'node_modules/express': { version: '4.18.0' },
-      },
-    };
-    writeFileSync(join(dir, 'package-lock.json'), JSON.stringify(lock, null, 2));
+    const dir = shop();
     const result = await scan(['.'], { cwd: dir, database: await fixtureDatabase() });
     const found = result.findings.filter(
       (f) => f.kind === 'vulnerable' && f.location.file === 'package-lock.json',
@@ -141,6 +156,101 @@ describe('fixes a user can apply', () => {
     expect(lodash?.message).toMatch(
       /; 4\.17\.14 fixes it; it comes through some-lib → deep-lib → lodash-es: upgrade some-lib to a release that allows lodash-es 4\.17\.14, or force it in package\.json \("overrides": \{ "lodash-es": "4\.17\.14" \}\)$/,
     );
+  });
+
+  describe('with registry metadata: the lowest release of the direct dependency that lets the fix in', () => {
+    let registry: FakeRegistry;
+    beforeAll(async () => {
+      registry = await startFakeRegistry();
+      const at = (version: string, dependencies: Record<string, string>) => ({
+        version,
+        published: '2020-01-01T00:00:00.000Z',
+        dependencies,
+      });
+      // some-lib pins deep-lib exactly until 1.2.0; deep-lib 2.0.x pins the vulnerable lodash-es, 2.1.0 does not.
+      registry.npm.set(
+        'some-lib',
+        packument('some-lib', {
+          versions: [
+            at('1.0.0', { 'deep-lib': '2.0.0' }),
+            at('1.1.0', { 'deep-lib': '2.0.1' }),
+            at('1.2.0', { 'deep-lib': '^2.1.0' }),
+            at('2.0.0', { 'deep-lib': '^3.0.0' }),
+          ],
+        }),
+      );
+      registry.npm.set(
+        'deep-lib',
+        packument('deep-lib', {
+          versions: [
+            at('2.0.0', { 'lodash-es': '4.17.11' }),
+            at('2.0.1', { 'lodash-es': '~4.17.11 <4.17.12' }),
+            at('2.1.0', { 'lodash-es': '^4.17.14' }),
+            at('3.0.0', { 'lodash-es': '^4.17.21' }),
+          ],
+        }),
+      );
+      registry.npm.set(
+        'lodash-es',
+        packument('lodash-es', {
+          versions: ['4.17.11', '4.17.14', '4.17.21'].map((v) => at(v, {})),
+        }),
+      );
+      registry.npm.set('express', packument('express', { versions: [at('4.18.0', {}), at('4.19.2', {})] }));
+      registry.npm.set('shop', packument('shop', { versions: [at('0.0.1', {})] }));
+    });
+    afterAll(() => registry.close());
+
+    const scanWithRegistry = async (dir: string) => {
+      const home = tempDir();
+      const result = await scan(['.'], {
+        cwd: dir,
+        database: await fixtureDatabase(),
+        registry: {
+          npmRegistry: registry.npmUrl,
+          cache: join(home, 'registry.sqlite'),
+          env: { HOME: home },
+          http: { retries: 0, timeoutMs: 5000 },
+        },
+      });
+      return result.findings.find((f) => f.kind === 'vulnerable' && f.name === 'lodash-es');
+    };
+
+    it('names the release to upgrade the direct dependency to', async () => {
+      const lodash = await scanWithRegistry(shop('1.0.0'));
+      expect((lodash?.evidence?.fix as Fix | undefined)?.direct).toEqual({
+        package: 'some-lib',
+        from: '1.0.0',
+        to: '1.2.0',
+      });
+      expect(lodash?.message).toContain(
+        'it comes through some-lib → deep-lib → lodash-es: upgrade some-lib to 1.2.0, the lowest release that allows lodash-es 4.17.14, or force it in package.json',
+      );
+    });
+
+    it('says when the locked release already allows the fix and only the lockfile needs refreshing', async () => {
+      const lodash = await scanWithRegistry(shop('1.2.0'));
+      expect((lodash?.evidence?.fix as Fix | undefined)?.direct).toEqual({
+        package: 'some-lib',
+        from: '1.2.0',
+        to: '1.2.0',
+      });
+      expect(lodash?.message).toContain(
+        'some-lib 1.2.0 already allows lodash-es 4.17.14, so refreshing the lockfile fixes it',
+      );
+    });
+
+    it('says when no release allows it yet, and still how to force it', async () => {
+      registry.npm.set('some-lib', packument('some-lib', { versions: [at2('1.0.0'), at2('1.3.0')] }));
+      const lodash = await scanWithRegistry(shop('1.0.0'));
+      expect((lodash?.evidence?.fix as Fix | undefined)?.direct).toEqual({
+        package: 'some-lib',
+        from: '1.0.0',
+      });
+      expect(lodash?.message).toContain(
+        'no release of some-lib allows lodash-es 4.17.14 yet, or force it in package.json ("overrides": { "lodash-es": "4.17.14" })',
+      );
+    });
   });
 
   it('says when the only fix is a major version up', () => {

@@ -87,7 +87,9 @@ describe('scan: Go and Rust answers', () => {
       'vulnerable golang.org/x/text answers/go-old-text.md:8',
     ]);
     const vulnerable = result.findings.find((f) => f.kind === 'vulnerable');
-    expect(vulnerable).toMatchObject({ version: 'v0.3.7', evidence: { upgrade: '0.3.8' } });
+    // Spelled as go.mod and `go get` want it, with its v (OSV's Go records leave it out).
+    expect(vulnerable).toMatchObject({ version: 'v0.3.7', evidence: { upgrade: 'v0.3.8' } });
+    expect(vulnerable?.message).toMatch(/; upgrade to v0\.3\.8$/);
     expect(vulnerable?.evidence?.advisories).toEqual([
       expect.objectContaining({ ids: expect.arrayContaining(['GO-2022-1059']) }),
     ]);
