@@ -7,7 +7,7 @@ import { DEFAULT_MAX_DATABASE_AGE_MS, databasePath } from '../core/paths.js';
 import { describeStorageTrouble, storageTrouble } from '../core/sqlite.js';
 import { ECOSYSTEMS, type Ecosystem } from '../model/ecosystem.js';
 import { EXIT } from '../pipeline/policy.js';
-import { updatePopularPypi } from '../registry/popular.js';
+import { popularFailure, updatePopularPypi } from '../registry/popular.js';
 import { plain } from '../reporters/escape.js';
 import { importOsv, type SourceReport } from '../vulndb/import.js';
 import { type DatabaseStatus, VulnDatabase } from '../vulndb/store.js';
@@ -114,7 +114,7 @@ export function registerDbCommands(program: Command, io: CliIO, setExit: (code: 
         io.stdout.write(
           popular.status === 'updated'
             ? `Popular PyPI names: ${count(popular.projects ?? 0)} projects (${popular.path})\n`
-            : `Popular PyPI names: failed: ${popular.error}; the previous list was kept\n`,
+            : `Popular PyPI names: failed: ${popular.error}; ${popularFailure(popular.kept === true)}\n`,
         );
     }
     const failed = report.ecosystems.some((e) => e.status === 'failed') || popular?.status === 'failed';

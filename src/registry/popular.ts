@@ -98,6 +98,8 @@ export interface PopularUpdate {
   status: 'updated' | 'failed';
   projects?: number;
   error?: string;
+  /** On failure: whether a list from an earlier update is still there (else typosquat has none for PyPI). */
+  kept?: boolean;
 }
 
 /** Downloads the top-PyPI-packages list into the cache folder; a failed or invalid download keeps the old one. */
@@ -105,6 +107,13 @@ export interface PopularUpdate {
 function localPath(url: string): string | undefined {
   if (url.startsWith('file:')) return fileURLToPath(url);
   return /^[a-z][a-z0-9+.-]*:\/\//i.test(url) ? undefined : url;
+}
+
+/** What a failed update of the popular PyPI names leaves: the earlier list, or none yet. */
+export function popularFailure(kept: boolean): string {
+  return kept
+    ? 'the previous list was kept'
+    : 'no list yet, so PyPI names are not checked for typosquats (--top-pypi-url FILE loads one from a file)';
 }
 
 export async function updatePopularPypi(options: {
@@ -133,7 +142,8 @@ export async function updatePopularPypi(options: {
   } catch (error) {
     rmSync(partial, { force: true });
     const message = (error as Error).message;
-    options.logger?.warn(`popular PyPI names: ${message}; the previous list was kept`);
-    return { url, path, status: 'failed', error: message };
+    const kept = existsSync(path);
+    options.logger?.warn(`popular PyPI names: ${message}; ${popularFailure(kept)}`);
+    return { url, path, status: 'failed', error: message, kept };
   }
 }

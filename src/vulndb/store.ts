@@ -529,7 +529,8 @@ function buildGroup(entries: AffectedEntry[], aliases: AliasLookup | undefined):
       .filter((r): r is AdvisoryRecord => r !== undefined);
     rating = rateRecords(others);
   }
-  const id = displayId(ids, malicious);
+  // A notice is looked up where it was written (rustsec.org), so its own id leads, not a CVE alias.
+  const id = informational && !malicious ? records.map((r) => r.id).sort()[0]! : displayId(ids, malicious);
   const fixed = new Set<string>();
   for (const entry of entries) for (const version of fixedVersions(entry.prepared)) fixed.add(version);
   const group: AdvisoryGroup = {

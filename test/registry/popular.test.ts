@@ -7,6 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CliIO } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
+import { silentLogger } from '../../src/core/log.js';
 import {
   loadPopularNpm,
   loadPopularPypi,
@@ -57,7 +58,7 @@ describeWith(TOP_PYPI, 'the popular PyPI names that vouch db update downloads', 
     expect(list.downloads('boto3')).toBeGreaterThan(1_000_000_000);
 
     expect(await updatePopularPypi({ env, url: `${base}/missing.json`, http: { retries: 0 } })).toMatchObject(
-      { status: 'failed' },
+      { status: 'failed', kept: true },
     );
     expect(
       await updatePopularPypi({ env, url: `${base}/not-a-list.json`, http: { retries: 0 } }),
@@ -78,7 +79,24 @@ describeWith(TOP_PYPI, 'the popular PyPI names that vouch db update downloads', 
     }
     expect(await updatePopularPypi({ env, url: join(env.VOUCH_CACHE_DIR, 'absent.json') })).toMatchObject({
       status: 'failed',
+      kept: true,
     });
+  });
+
+  it('says there is no list yet, not that one was kept, when the first download fails', async () => {
+    const env = { VOUCH_CACHE_DIR: join(cache, 'never') };
+    const warnings: string[] = [];
+    const logger = { ...silentLogger, warn: (message: string) => warnings.push(message) };
+    const update = await updatePopularPypi({
+      env,
+      url: `${base}/missing.json`,
+      http: { retries: 0 },
+      logger,
+    });
+    expect(update).toMatchObject({ status: 'failed', kept: false });
+    expect(warnings).toEqual([
+      `popular PyPI names: ${update.error}; no list yet, so PyPI names are not checked for typosquats (--top-pypi-url FILE loads one from a file)`,
+    ]);
   });
 
   it('vouch db update fetches it with the advisories', async () => {
