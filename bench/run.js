@@ -1,4 +1,5 @@
 // `npm run bench`: every benchmark, one after the other, each printing its figures and ratios.
+import { run as advisoryReference } from './advisory-reference.js';
 import { run as mcp } from './mcp.js';
 import { run as osvApi } from './osv-api.js';
 import { run as answers } from './real-answers.js';
@@ -10,7 +11,18 @@ import { run as simulate } from './simulate.js';
 import { run as vulndb } from './vulndb.js';
 
 const only = process.argv[2];
-const benchmarks = { scan, speed, repos, vulndb, 'osv-api': osvApi, registry, simulate, answers, mcp };
+const benchmarks = {
+  scan,
+  speed,
+  repos,
+  vulndb,
+  'osv-api': osvApi,
+  'advisory-reference': advisoryReference,
+  registry,
+  simulate,
+  answers,
+  mcp,
+};
 for (const [name, bench] of Object.entries(benchmarks)) {
   if (only && only !== name) continue;
   console.log(`\n=== ${name} ===`);
