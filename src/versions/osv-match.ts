@@ -135,7 +135,7 @@ export function affectedIntervals(entry: PreparedAffected): AffectedInterval[] {
     for (const event of range.events) {
       if (event.kind === 'introduced') {
         if (open) continue;
-        open = event.version === '0' ? {} : { introduced: event.version };
+        open = fromTheStart(event.version) ? {} : { introduced: event.version };
       } else if (open) {
         if (event.kind === 'fixed') open.fixed = event.version;
         else open.lastAffected = event.version;
@@ -170,8 +170,16 @@ export function affectsAllVersions(entry: PreparedAffected): boolean {
       range.limits.length === 0 &&
       range.events.length > 0 &&
       range.events.every((e) => e.kind === 'introduced') &&
-      range.events[0]!.version === '0',
+      fromTheStart(range.events[0]!.version),
   );
+}
+
+/**
+ * `introduced: "0"`, or RUSTSEC's `0.0.0-0`, the lowest SemVer version there is: both mean "from the
+ * first release", which a message says as no lower bound (`<0.14.10`, not `>=0.0.0-0 <0.14.10`).
+ */
+function fromTheStart(version: string): boolean {
+  return version === '0' || version === '0.0.0-0';
 }
 
 /**

@@ -157,6 +157,15 @@ describe('fixed versions, intervals and upgrades', () => {
     ]);
     const all = prepareAffected('npm', ranges('SEMVER', [{ introduced: '0' }]));
     expect(affectedIntervals(all).map(describeInterval)).toEqual(['all versions']);
+    // RUSTSEC starts its ranges at 0.0.0-0, the lowest SemVer version: no lower bound either.
+    const rustsec = prepareAffected(
+      'crates.io',
+      ranges('SEMVER', [{ introduced: '0.0.0-0' }, { fixed: '0.14.10' }]),
+    );
+    expect(affectedIntervals(rustsec).map(describeInterval)).toEqual(['<0.14.10']);
+    expect(
+      affectsAllVersions(prepareAffected('crates.io', ranges('SEMVER', [{ introduced: '0.0.0-0' }]))),
+    ).toBe(true);
     expect(affectsAllVersions(all)).toBe(true);
     expect(affectsAllVersions(entry)).toBe(false);
   });
