@@ -45,6 +45,8 @@ interface RiskGroup {
  */
 export const undisclosedRisk: Analyzer = {
   id: 'undisclosed-risk',
+  // Its warned counterpart: where this check ran, a simulation's disclosed-risk rate is known (0 included).
+  alsoReports: ['disclosed-risk'],
   dependsOnFindings: true,
   analyze({ refs, findings = [], documents }) {
     const out: Finding[] = [];

@@ -9,7 +9,7 @@ import { type ScanOptions, scan } from '../../src/pipeline/scan.js';
 import type { RegistryOptions } from '../../src/registry/resolve.js';
 import { importOsv } from '../../src/vulndb/import.js';
 import { fixturePath } from '../helpers.js';
-import { NOW, serveDemo } from './documents.js';
+import { NOW, packument, serveDemo } from './documents.js';
 import { type FakeRegistry, startFakeRegistry } from './fake-registry.js';
 
 const PROJECT = fixturePath('registry/scan/project');
@@ -222,6 +222,20 @@ describe('registry checks in a scan', () => {
     );
     expect(finding(result, 'undeclared', 'cors').location.line).toBe(12);
     expect(result.findings.some((f) => f.kind === 'undeclared' && f.name === 'body-parser')).toBe(false);
+  });
+
+  it('asks about a capitalised name an answer imports: an answer has no modules of its own', async () => {
+    registry.npm.set(
+      'JSONStream',
+      packument('JSONStream', { versions: [{ version: '1.3.5', published: '2018-10-08T10:00:00.000Z' }] }),
+    );
+    const result = await scan(['capitalised.md'], options({}, { cwd: ANSWERS }));
+    // One finding for the made-up name, never a guess left unasked.
+    expect(kinds(result, 'cocoaDialog')).toEqual(['nonexistent', 'undisclosed-risk']);
+    expect(finding(result, 'nonexistent', 'cocoaDialog').location.line).toBe(4);
+    expect(result.unchecked.filter((u) => u.name === 'cocoaDialog')).toEqual([]);
+    // npm still serves names from before it refused capitals.
+    expect(kinds(result, 'JSONStream')).toEqual(['undeclared']);
   });
 
   it('without registry options the library asks no registry', async () => {

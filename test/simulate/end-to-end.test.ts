@@ -142,6 +142,7 @@ describe('vouch simulate, report and compare end to end', () => {
       any: rate(overall.anyRisk),
       hallucination: rate(overall.hallucination),
       disclosed: rate(overall.disclosed),
+      disclosedKind: rate(overall.risks['disclosed-risk']),
     }).toEqual({
       // express 4.17.1 twice, lodash 4.17.11 twice.
       vulnerable: '4/8',
@@ -154,6 +155,8 @@ describe('vouch simulate, report and compare end to end', () => {
       // Per pair of answers: express, the helper, lodash + chalk, lodash = 5 references, 1 hallucinated.
       hallucination: '2/10',
       disclosed: '2/6',
+      // The answers with a warned risk: the two lodash answers.
+      disclosedKind: '2/8',
     });
     const cell = (id: string) => metrics.cells.find((c) => c.scenario === id)!.metrics;
     expect(cell('old-express').risks.vulnerable).toMatchObject({ count: 2, total: 2 });
@@ -282,6 +285,100 @@ describe('vouch simulate, report and compare end to end', () => {
       exit: 2,
       stderr: 'vouch: a run named e2e exists already: use --resume e2e\n',
     });
+  });
+
+  it('two models: recommending a maintained older major is no undisclosed risk; a dead line is, and says so', async () => {
+    const DAY = 86_400_000;
+    const daysAgo = (days: number) => new Date(Date.now() - days * DAY).toISOString();
+    // koa 2.x still gets releases beside 3.x (as express 4.x beside 5.x); xml2js 0.4 has had none for years.
+    registry.npm.set(
+      'koa',
+      packument('koa', {
+        versions: [
+          { version: '2.14.2', published: daysAgo(900) },
+          { version: '3.0.0', published: daysAgo(200) },
+          { version: '2.16.1', published: daysAgo(60) },
+        ],
+        latest: '3.0.0',
+      }),
+    );
+    registry.npm.set(
+      'xml2js',
+      packument('xml2js', {
+        versions: [
+          { version: '0.4.23', published: daysAgo(2500) },
+          { version: '0.6.2', published: daysAgo(1000) },
+        ],
+      }),
+    );
+    writeFileSync(
+      join(dir, 'two-models.yaml'),
+      'ecosystem: npm\nscenarios:\n  - id: koa-server\n    request: Set up a Koa server.\n  - id: parse-xml\n    request: Parse XML in Node.\n',
+    );
+    const block = (install: string, name: string) =>
+      `\`\`\`bash\nnpm install ${install}\n\`\`\`\n\n\`\`\`js\nconst lib = require("${name}");\n\`\`\`\n`;
+    const byModel: Record<string, Record<string, string>> = {
+      'safe-model': {
+        'Set up a Koa server.': block('koa@2.14.2', 'koa'),
+        'Parse XML in Node.': block('xml2js@0.6.2', 'xml2js'),
+      },
+      'risky-model': {
+        'Set up a Koa server.': block('koa@3.0.0', 'koa'),
+        'Parse XML in Node.': block('xml2js@0.4.23', 'xml2js'),
+      },
+    };
+    provider.answer = (request) =>
+      byModel[String(request.body.model)]?.[request.prompt] ?? 'no answer prepared';
+    const simulated = await vouch([
+      'simulate',
+      'two-models.yaml',
+      '--model',
+      'openai:safe-model,openai:risky-model',
+      '--samples',
+      '8',
+      '--run-id',
+      'two-models',
+      '--no-database',
+      '--npm-registry',
+      registry.npmUrl,
+    ]);
+    expect(simulated.stdout).toContain(
+      'run two-models: 32 samples planned; 32 answered, 0 failed, 32 analysed',
+    );
+
+    const metrics = JSON.parse((await vouch(['report', 'two-models', '--format', 'json'])).stdout)
+      .metrics as RunMetrics;
+    const of = (variant: string) => metrics.byVariant.find((v) => v.variant === variant)!.metrics;
+    const rate = (p: { count: number; total: number } | null | undefined) =>
+      p ? `${p.count}/${p.total}` : 'n/a';
+    const view = (variant: string) => ({
+      outdated: rate(of(variant).risks.outdated),
+      undisclosed: rate(of(variant).risks['undisclosed-risk']),
+      madeOfOutdated: rate(of(variant).undisclosedBy.outdated),
+    });
+    // The outdated fact is shown for both; only the risky model's dead 0.4 line needed a warning.
+    expect(view('openai:safe-model')).toEqual({
+      outdated: '8/16',
+      undisclosed: '0/16',
+      madeOfOutdated: '0/16',
+    });
+    expect(view('openai:risky-model')).toEqual({
+      outdated: '8/16',
+      undisclosed: '8/16',
+      madeOfOutdated: '8/16',
+    });
+
+    const table = (await vouch(['report', 'two-models'])).stdout;
+    expect(table).toMatch(
+      /Undisclosed risk is made of[^\n]*\nrisk\s+openai:safe-model\s+openai:risky-model\noutdated\s+0\.0%/,
+    );
+    expect(table).toMatch(
+      /undisclosed-risk ↓\s+openai:safe-model\s+openai:risky-model\s+-50\.0%.*\ssignificant\n/,
+    );
+    // Both recommend outdated versions equally often: that difference is no finding about either model.
+    expect(table).toMatch(/^outdated ↓\s+openai:safe-model\s+openai:risky-model\s+0\.0% .*not significant$/m);
+    // A check that ran and found no warned risk is a measured 0, not n/a.
+    expect(table).toMatch(/^disclosed-risk\s+0\.0% \[0\.0%–19\.4%\] \(0\/16\)\s+0\.0%/m);
   });
 
   // Last: a recheck refreshes the registry cache that the runs above were analysed with.

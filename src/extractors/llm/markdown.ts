@@ -237,7 +237,13 @@ class AnswerReader {
       }
     }
     while (pending < regions.length) this.unfenced(regions[pending++]!);
-    for (const ref of this.result.refs) ref.scope = this.file.path;
+    for (const ref of this.result.refs) {
+      ref.scope = this.file.path;
+      // In a project a capitalised npm import looks like the project's own module, so its name is only a guess
+      // (npm/imports). An answer has no modules of its own: `require('cocoaDialog')` tells the reader to
+      // install that name, and the registry must be asked (it serves legacy capitalised names, JSONStream).
+      if (ref.ecosystem === 'npm' && ref.source === 'imported') delete ref.inferred;
+    }
     return this.result;
   }
 
