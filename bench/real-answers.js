@@ -295,6 +295,8 @@ function printTable(title, rows) {
 
 export async function run() {
   const labels = JSON.parse(readFileSync(LABELS, 'utf8'));
+  // The answers the reader was tuned on carry no set; the held-out ones were labelled after it was done.
+  for (const answer of labels.answers) answer.set ??= 'tuning';
   if (ONLY) labels.answers = labels.answers.filter((a) => ONLY.test(a.id));
   const texts = loadAnswers(labels);
   if (!texts) {
@@ -378,6 +380,7 @@ export async function run() {
   );
   printTable('nonexistent findings scored against the labels', [
     ['all', overall],
+    ...groups('set'),
     ...groups('shape'),
     ...groups('language'),
   ]);
@@ -412,6 +415,7 @@ export async function run() {
   }
   const result = {
     overall,
+    bySet: Object.fromEntries(groups('set')),
     byShape: Object.fromEntries(groups('shape')),
     byLanguage: Object.fromEntries(groups('language')),
     cases: cases

@@ -185,7 +185,7 @@ describe('pypi/imports', () => {
     expect(out.refs[0]?.location).toEqual({ file: 'x.py', line: 1, column: 23 });
   });
 
-  it('leaves out checker-only modules and modules a test writes before importing them; fallbacks are optional', () => {
+  it('leaves out checker-only modules and modules a test writes before importing them; Python 2 fallbacks are optional', () => {
     const out = extractFixture(pythonImports, DIR, 'runtime/test_instance.py');
     expect(out.errors).toEqual([]);
     expect(summary(out.refs)).toEqual([
