@@ -241,6 +241,7 @@ describe('llm/markdown', () => {
       'pyyaml installed 4:24',
       'pandas@2.0.0 installed 5:14',
       'express@4.18.2 installed 10:16',
+      'httpx installed 18:13',
     ]);
     // "Example npm install (uncomment the line above …)" is a sentence in a comment, not a command.
     // The notebook line is not Python: the Python extractor sees an empty line in its place.
@@ -249,6 +250,9 @@ describe('llm/markdown', () => {
       '',
       'import pandas as pd',
     ]);
+    // A plain `pip install` line in a Python block is the command, and no syntax error.
+    expect(out.snippets[2]?.text.split('\n')).toEqual(['', 'import httpx']);
+    expect(out.errors).toEqual([]);
   });
 
   it('reads the RUN lines of a Dockerfile block, continuations included, but not the exec form', () => {
@@ -299,6 +303,17 @@ describe('llm/markdown', () => {
     expect(out.refs.map((r) => `${r.name} ${r.source} ${r.location.line}`)).toEqual([
       'github.com/go-chi/chi/v5 imported 9',
       'github.com/acme/chi-magic-auth imported 10',
+    ]);
+  });
+
+  it('reads Rust code without fences between prose lines, and C code as code that names no package', () => {
+    const out = readAnswer('unfenced-rust-c');
+    expect(out.errors).toEqual([]);
+    // The C region (#include) is code, not prose; C has no extractor, so it names nothing.
+    expect(snippetsOf(out)).toEqual([['snippet.rs', 3]]);
+    expect(out.refs.map((r) => `${r.ecosystem}:${r.name} ${r.source} ${r.location.line}`)).toEqual([
+      'crates.io:serde imported 3',
+      'crates.io:tokio_retry_magic imported 4',
     ]);
   });
 

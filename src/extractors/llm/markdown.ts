@@ -111,6 +111,12 @@ const PACKAGE_MANAGER_LINE =
   /^\s*(?:sudo\s+)?(?:npm|npx|yarn|pnpm|pnpx|bun|bunx|pip\d*(?:\.\d+)?|python\d*(?:\.\d+)?\s+-m\s+pip|py\s+-m\s+pip|uv|uvx|pipx|poetry|pipenv|cargo|go(?=\s+(?:get|install|run|mod)\b)|gem(?=\s+install\b)|bundle(?=\s+(?:add|exec)\b)|composer|dotnet(?=\s+add\b)|Install-Package)\s+\S/;
 /** Jupyter magics and shell escapes in Python blocks: `!pip install x`, `%pip install x`. */
 const NOTEBOOK_SHELL_LINE = /^(\s*[!%]\s*)(?:pip|pip3|uv|conda|python|npm)\b/;
+/**
+ * An install command written as a line of a Python block (`pip install requests` above the imports): two
+ * names side by side are never Python, so the line is the command the author meant, not a syntax error.
+ */
+const PYTHON_BLOCK_INSTALL_LINE =
+  /^(\s*)(?:sudo\s+)?(?:pip\d*(?:\.\d+)?|python\d*(?:\.\d+)?\s+-m\s+pip|uv(?:\s+pip)?|conda|poetry|pipenv)\s+(?:install|add)\s/;
 
 /**
  * English words that end an install command written in prose ("pip install requests and then …"). A word
@@ -392,9 +398,9 @@ class AnswerReader {
     for (const [i, line] of lines.entries()) {
       const line1 = block.firstLine + i;
       const indent = block.indents[i] ?? 0;
-      const magic = python ? NOTEBOOK_SHELL_LINE.exec(line) : null;
+      const magic = python ? (NOTEBOOK_SHELL_LINE.exec(line) ?? PYTHON_BLOCK_INSTALL_LINE.exec(line)) : null;
       if (magic) {
-        // `!pip install x` is not Python: the Python extractor gets an empty line in its place.
+        // `!pip install x` and `pip install x` are not Python: the Python extractor gets an empty line instead.
         const start = magic[1]!.length;
         pieces.push({ text: line.slice(start), line: line1, columnAt: (c) => c + start + indent });
         lines[i] = '';
