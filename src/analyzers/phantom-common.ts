@@ -1,6 +1,7 @@
 import type { PackageRef } from '../model/package-ref.js';
 import type { RegistryFacts } from '../model/registry-facts.js';
 import type { Severity } from '../model/severity.js';
+import { isDevFile } from '../project/dev-files.js';
 import type { InstallTarget } from '../project/phantom.js';
 
 /** The first import of each package in each file: one finding per package per file. */
@@ -29,15 +30,6 @@ export function importFacts(ref: PackageRef): Record<string, unknown> {
   if (ref.typeOnly) facts.typeOnly = true;
   if (ref.optional) facts.optional = true;
   return facts;
-}
-
-/** Tests, configuration, scripts and stories are built or run by developers only: dev dependencies. */
-const DEV_PATH =
-  /(?:^|\/)(?:tests?|__tests__|__mocks__|spec|e2e|scripts?|stories|benchmarks?)\/|\.(?:test|spec|stories|bench|config)\.[cm]?[jt]sx?$|(?:^|\/)(?:test_[^/]*|[^/]*_test|conftest)\.py$/;
-
-/** Whether a file is only ever run by developers (tests, config, scripts). */
-export function isDevFile(file: string): boolean {
-  return DEV_PATH.test(file);
 }
 
 /**
@@ -94,6 +86,8 @@ function pythonFix(name: string, via: string | undefined, dev: boolean, version?
   if (file.endsWith('.txt') || file.endsWith('.in')) return `add the line "${pinned}" to ${via}`;
   if (file === 'pyproject.toml') return `add "${pinned}" to the dependencies in ${via}`;
   if (file === 'setup.cfg') return `add ${pinned} to install_requires in ${via}`;
+  // A script's own PEP 723 block.
+  if (/\.pyw?$/.test(file)) return `uv add --script ${via} ${pinned}`;
   return `pip install ${pinned} and declare it in the project's requirements`;
 }
 

@@ -22,7 +22,16 @@ export interface ExtractError {
  */
 export type ProjectFact =
   /** A manifest: the package's own name (never an import of a dependency) and its workspace globs. */
-  | { kind: 'manifest'; ecosystem: Ecosystem; name?: string; workspaces?: string[] }
+  | {
+      kind: 'manifest';
+      ecosystem: Ecosystem;
+      name?: string;
+      workspaces?: string[];
+      /** npm: `"private": true`, a package never published. */
+      private?: boolean;
+      /** npm: the `files` entries, what a published package ships. */
+      files?: string[];
+    }
   /**
    * A lockfile's dependency graph by package name: `edges[name]` are the names `name` depends on;
    * `roots` the direct dependencies of the project (or of each importer), when the lockfile records them.

@@ -2,6 +2,7 @@ import { pushAll } from '../core/arrays.js';
 import { type Ecosystem, packageKey } from '../model/ecosystem.js';
 import type { PackageRef, RefOrigin } from '../model/package-ref.js';
 import type { NodeLinker, PackageManager, ProjectFact } from '../model/source.js';
+import { isDevFile } from './dev-files.js';
 import { FRAMEWORK_MODULES, isFrameworkModule } from './frameworks.js';
 import { goModuleOf } from './go-modules.js';
 
@@ -17,6 +18,10 @@ export interface ManifestInfo {
   ecosystem: Ecosystem;
   name?: string;
   isWorkspaceRoot: boolean;
+  /** npm: never published (`"private": true`). */
+  private?: boolean;
+  /** npm: the `files` entries of a published package. */
+  files?: string[];
   /** Package keys declared (production, dev, peer, optional; overrides are not declarations). */
   declared: Set<string>;
 }
@@ -101,6 +106,8 @@ function declaredKeys(ref: PackageRef): string[] {
  * Cargo.toml, a Go package its module's go.mod, never the manifests of an enclosing project.
  */
 const NEAREST_MANIFEST_ONLY: ReadonlySet<Ecosystem> = new Set(['Go', 'crates.io']);
+/** A Python source file: as a manifest, a script with PEP 723 inline metadata (its own, no one else's). */
+const PYTHON_SOURCE = /\.pyw?$/;
 
 /**
  * What the project around each file looks like: manifests by folder, lockfile graphs, workspace package
@@ -113,7 +120,13 @@ export class ProjectIndex {
   private readonly lockByFile = new Map<string, LockInfo>();
   private readonly aliasPatterns = new Map<string, string[]>();
   private readonly localPackageNames = new Set<string>();
+  /**
+   * Python modules of the tree importable from anywhere: those in a folder that is not itself a package (no
+   * `__init__.py`), which may be on `sys.path` (the project root, `src/`, a test folder a conftest adds).
+   */
   private readonly pythonModules = new Set<string>();
+  /** Every Python module and package of the tree, by the folder that holds it. */
+  private readonly pythonModulesByDir = new Map<string, Set<string>>();
   private readonly documents = new Map<string, DocumentScope>();
   /** Files that are manifests (they gave a manifest fact), as opposed to scripts that install something. */
   private readonly manifestFiles = new Set<string>();
@@ -200,11 +213,20 @@ export class ProjectIndex {
       if (ref.ecosystem === 'Go') this.resolveGoImport(ref);
       else if (ref.ecosystem === 'npm') this.resolveNpmImport(ref);
     }
+    const packages = new Set(
+      pythonSourcePaths.filter((path) => /(?:^|\/)__init__\.pyi?$/.test(path)).map(dirOf),
+    );
     for (const path of pythonSourcePaths) {
       const parts = path.split('/');
-      const last = parts.pop() ?? '';
-      this.pythonModules.add(last.replace(/\.pyi?$/, ''));
-      for (const part of parts) if (part !== '.' && part !== '..') this.pythonModules.add(part);
+      for (const [i, part] of parts.entries()) {
+        if (part === '.' || part === '..' || part === '') continue;
+        const name = i === parts.length - 1 ? part.replace(/\.pyi?$/, '') : part;
+        const dir = i === 0 ? '.' : parts.slice(0, i).join('/');
+        const here = this.pythonModulesByDir.get(dir) ?? new Set<string>();
+        here.add(name);
+        this.pythonModulesByDir.set(dir, here);
+        if (!packages.has(dir)) this.pythonModules.add(name);
+      }
     }
   }
 
@@ -220,6 +242,8 @@ export class ProjectIndex {
           this.localPackageNames.add(`${fact.ecosystem}:${packageKey(fact.ecosystem, fact.name)}`);
         }
         if (fact.workspaces && fact.workspaces.length > 0) manifest.isWorkspaceRoot = true;
+        if (fact.private) manifest.private = true;
+        if (fact.files) manifest.files = fact.files;
         return;
       }
       case 'dependency-graph': {
@@ -364,15 +388,42 @@ export class ProjectIndex {
   /** Whether an import names something of the project itself rather than a package. */
   isLocal(ref: PackageRef): boolean {
     if (ref.source !== 'imported') return false;
-    if (this.localPackageNames.has(`${ref.ecosystem}:${packageKey(ref.ecosystem, ref.name)}`)) return true;
+    if (this.localPackageNames.has(`${ref.ecosystem}:${packageKey(ref.ecosystem, ref.name)}`))
+      return this.unlinkedWorkspaceImport(ref) === undefined;
     if (ref.ecosystem === 'Go' && ref.importName !== undefined)
       return goModuleOf(ref.importName, this.goModules) !== undefined;
     if (ref.ecosystem === 'npm' && ref.importName !== undefined) return this.isLocalNpm(ref, ref.importName);
     if (ref.ecosystem === 'PyPI' && ref.scope === undefined && ref.importName !== undefined) {
       const top = ref.importName.split('.')[0] ?? '';
       if (this.pythonModules.has(top)) return true;
+      // A module inside a package (`rich/emoji.py`) is importable on its own only next to the importing
+      // file, or from a folder above it (or its `src/`) that a run puts on sys.path.
+      for (const dir of ancestorsOf(ref.location.file))
+        if (
+          this.pythonModulesByDir.get(dir)?.has(top) ||
+          this.pythonModulesByDir.get(joinDir(dir, 'src'))?.has(top)
+        )
+          return true;
     }
     return false;
+  }
+
+  /**
+   * The package whose published code imports another package of the same workspace without declaring it
+   * (`@emotion/react`'s `src/global.tsx` importing `@emotion/sheet`): it loads in the repository through the
+   * workspace link, but the package's users install only what it declares. Code that is not published (a
+   * private package, tests, scripts, stories, files outside `files`) may rely on the link.
+   */
+  unlinkedWorkspaceImport(ref: PackageRef): ManifestInfo | undefined {
+    if (ref.ecosystem !== 'npm' || ref.scope !== undefined || ref.source !== 'imported') return undefined;
+    if (!this.localPackageNames.has(`npm:${packageKey('npm', ref.name)}`)) return undefined;
+    const manifests = this.coveringManifests(ref.location.file, 'npm');
+    const owner = manifests.find((m) => m.name !== undefined);
+    if (!owner || owner.private || owner.name === ref.name) return undefined;
+    if (manifests.some((m) => m.declared.has(packageKey('npm', ref.name)))) return undefined;
+    const inside = owner.dir === '.' ? ref.location.file : ref.location.file.slice(owner.dir.length + 1);
+    if (isDevFile(inside) || !isPublished(inside, owner.files)) return undefined;
+    return owner;
   }
 
   /** Whether a file is a manifest (gave a manifest fact) rather than a script that installs something. */
@@ -431,6 +482,7 @@ export class ProjectIndex {
    * requirement files beside or above the code, often several).
    */
   coveringManifests(file: string, ecosystem: Ecosystem): ManifestInfo[] {
+    if (ecosystem === 'PyPI') return this.pythonManifests(file);
     const out: ManifestInfo[] = [];
     for (const dir of ancestorsOf(file)) {
       const here = (this.manifests.get(dir) ?? []).filter((m) => m.ecosystem === ecosystem);
@@ -453,6 +505,35 @@ export class ProjectIndex {
       }
     }
     return out;
+  }
+
+  /**
+   * The Python manifests of a file: a script's own PEP 723 block alone (it runs in an environment made from
+   * it); otherwise the manifests in its folder and above (requirement files sit beside or above the code),
+   * up to the nearest project (a pyproject.toml or setup.cfg that names one): a project is installed into
+   * its own environment, where what an enclosing project declares is not, unless that one is a workspace
+   * (uv) that the nested project belongs to.
+   */
+  private pythonManifests(file: string): ManifestInfo[] {
+    const own = (this.manifests.get(dirOf(file)) ?? []).find(
+      (m) => m.file === file && m.ecosystem === 'PyPI',
+    );
+    if (own) return [own];
+    const out: ManifestInfo[] = [];
+    let project = -1;
+    for (const dir of ancestorsOf(file)) {
+      const here = (this.manifests.get(dir) ?? []).filter(
+        (m) => m.ecosystem === 'PyPI' && !PYTHON_SOURCE.test(m.file),
+      );
+      const nested = (this.manifests.get(dir === '.' ? 'requirements' : `${dir}/requirements`) ?? []).filter(
+        (m) => m.ecosystem === 'PyPI',
+      );
+      pushAll(out, here);
+      pushAll(out, nested);
+      if (project === -1 && here.some((m) => m.name !== undefined)) project = out.length;
+    }
+    if (project === -1 || out.slice(project).some((m) => m.isWorkspaceRoot)) return out;
+    return out.slice(0, project);
   }
 
   /**
@@ -496,6 +577,20 @@ export class ProjectIndex {
     }
     return undefined;
   }
+}
+
+/**
+ * Whether a package ships a file (its path inside the package): everything when `files` is absent, else
+ * what an entry names (a folder, a file, or a glob read up to its first wildcard: `types/*.d.ts`).
+ */
+function isPublished(path: string, files: string[] | undefined): boolean {
+  if (files === undefined) return true;
+  return files.some((entry) => {
+    const plain = entry.replace(/^\.\//, '').replace(/\/+$/, '');
+    const star = plain.search(/[*?[{]/);
+    if (star !== -1) return path.startsWith(plain.slice(0, star));
+    return path === plain || path.startsWith(`${plain}/`);
+  });
 }
 
 /** `a` + `b/c` → `a/b/c`; `.` stands for the folder itself on either side. */

@@ -118,6 +118,16 @@ export class PhantomResolver {
   ): PhantomStatus {
     const file = ref.location.file;
     const files = manifests.map((m) => m.file);
+    const owner = this.index.unlinkedWorkspaceImport(ref);
+    if (owner) {
+      return {
+        status: 'undeclared',
+        manifests: files,
+        install: this.installTarget(ref, manifests, lock, key),
+        severity: 'medium',
+        note: `a package of this workspace: it loads here through the workspace link, but ${owner.name ?? owner.file} is published without it, so its users do not get it`,
+      };
+    }
     const layout = this.index.installLayout(lock);
     const publiclyHoisted = layout.publicHoist.some((pattern) => globMatches(pattern, ref.name));
     const strict = layout.linker !== 'hoisted' && !publiclyHoisted;

@@ -39,6 +39,15 @@ describe('npm/imports', () => {
     expect(refs).toEqual(['debug debug 2', 'mime-types mime-types/package.json 3']);
   });
 
+  it('leaves out require.resolve with a paths option: a lookup from another package’s folder', () => {
+    const { out, refs } = summary('resolve-paths', 'webpack-aliases.js');
+    expect(out.errors).toEqual([]);
+    expect(refs).toEqual([
+      '@huggingface/transformers @huggingface/transformers 7',
+      'babel-loader babel-loader 9',
+    ]);
+  });
+
   it('marks type-only imports and reads TypeScript import-equals', () => {
     const { out, refs } = summary('typescript', 'index.ts');
     expect(out.errors).toEqual([]);

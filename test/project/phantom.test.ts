@@ -83,6 +83,44 @@ describe('phantom imports resolve the way Node and the package manager do', () =
       fix: 'yarn workspace app add form-data@^4.0.1',
     });
   });
+
+  it('Python: a nested project sees only its own manifest, a PEP 723 script only its block', async () => {
+    const result = await scanFixture('python-projects');
+    expect(findingsOf(result)).toEqual([
+      // IPython runs only inside IPython (get_ipython() answered): a note, never a failure.
+      'undeclared info IPython tool/pretty.py:15',
+      // rich/emoji.py-style: a module inside a package is no top-level module; the handler re-raises.
+      'undeclared medium emoji tools/make_emoji.py:2',
+      // The example is a project of its own: the root's requests is not installed with it.
+      'undeclared medium requests examples/app/app.py:2',
+      // The script runs in an environment made from its block (fonttools, brotli) alone.
+      'undeclared medium requests scripts/build_font.py:10',
+    ]);
+    // Neither setup.py's setuptools (the build front end's) nor a TYPE_CHECKING typing_extensions (the
+    // checker's own) is a finding; fontTools and brotli are declared by the script's block.
+    expect(result.findings.find((f) => f.location.file === 'scripts/build_font.py')?.evidence).toMatchObject({
+      fix: 'uv add --script scripts/build_font.py requests',
+    });
+    expect(
+      result.packages
+        .filter((r) => r.source === 'declared')
+        .map((r) => r.name)
+        .sort(),
+    ).toEqual(['brotli', 'fonttools', 'poetry-core', 'requests', 'flask'].sort());
+    // A uv workspace shares one environment: the member sees the root's httpx.
+    expect(findingsOf(await scanFixture('python-uv-workspace'))).toEqual([]);
+  });
+
+  it('a workspace package imported by published code that does not declare it is undeclared; tests, examples and private packages may use the link', async () => {
+    const result = await scanFixture('workspace-published');
+    expect(findingsOf(result)).toEqual([
+      'undeclared low @acme/sheet packages/react/src/types.ts:1',
+      'undeclared medium @acme/sheet packages/react/src/global.js:1',
+    ]);
+    expect(result.findings.find((f) => f.severity === 'medium')?.message).toContain(
+      '@acme/react is published without it, so its users do not get it',
+    );
+  });
 });
 
 /**

@@ -177,11 +177,21 @@ function recordUses(mod: Parsed['module'], text: string): Use[] {
   }
   for (const dyn of mod.dynamicImports) {
     const literal = stringLiteralAt(text, dyn.moduleRequest.start, dyn.moduleRequest.end);
-    if (literal !== undefined)
+    if (
+      literal !== undefined &&
+      !RESOLVE_PATHS.test(text.slice(dyn.moduleRequest.end, dyn.moduleRequest.end + 80))
+    )
       uses.push({ specifier: literal, offset: dyn.moduleRequest.start, typeOnly: false });
   }
   return uses;
 }
+
+/**
+ * `require.resolve("x", { paths: [dir] })` (masked as a dynamic import, whose options never hold `paths`)
+ * looks x up from other folders, usually those of the package that owns it (a pnpm-safe lookup of a
+ * dependency's dependency): it is no import of the file's own package.
+ */
+const RESOLVE_PATHS = /^\s*,\s*\{\s*["']?paths["']?\s*:/;
 
 /** `/// <reference types="node" />`: the types of a package, looked up as TypeScript does. */
 const REFERENCE_TYPES = /^[ \t]*\/\/\/[ \t]*<reference\s+types\s*=\s*["']([^"']+)["']/gm;
@@ -262,6 +272,14 @@ function collectFromAst(program: Program, uses: Use[], walk: { requires: boolean
           callee.property.name === 'resolve');
       const arg = node.arguments[0];
       if (!isRequire || !arg) return;
+      const options = node.arguments[1] as
+        | { type: string; properties?: { key?: { name?: string; value?: unknown } }[] }
+        | undefined;
+      if (
+        options?.type === 'ObjectExpression' &&
+        options.properties?.some((p) => (p.key?.name ?? p.key?.value) === 'paths')
+      )
+        return;
       const value = literalValue(arg);
       if (value !== undefined) uses.push({ specifier: value, offset: arg.start, typeOnly: false });
     };

@@ -110,6 +110,10 @@ function manifestFact(root: Node): ProjectFact {
   const fact: ProjectFact = { kind: 'manifest', ecosystem: 'npm' };
   const name = stringValue(property(root, 'name'));
   if (name) fact.name = name;
+  if (property(root, 'private')?.value === true) fact.private = true;
+  const files = property(root, 'files');
+  if (files?.type === 'array')
+    fact.files = (files.children ?? []).map(stringValue).filter((s): s is string => s !== undefined);
   const workspaces = property(root, 'workspaces');
   // `workspaces` is an array, or (yarn classic) an object with a `packages` array.
   const list = workspaces?.type === 'object' ? property(workspaces, 'packages') : workspaces;

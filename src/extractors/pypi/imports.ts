@@ -1,14 +1,17 @@
 import type { Node } from 'web-tree-sitter';
+import { basename } from '../../core/paths.js';
 import type { PackageRef } from '../../model/package-ref.js';
 import { TreeSitterGrammar } from '../tree-sitter.js';
 import { brokenRows, nodeStart, wellFormed } from '../tree-sitter-errors.js';
-import type { Extractor } from '../types.js';
+import type { Extractor, ExtractResult } from '../types.js';
+import { asArray, asString, asTable, makeRef, parseToml } from './common.js';
 import {
   alternativeDistributions,
   isStdlibModule,
   type ResolvedImport,
   resolveImport,
 } from './import-map.js';
+import { parseRequirement, pypiTarget } from './requirement.js';
 
 const ID = 'pypi/imports';
 const SOURCE_EXTENSION = /\.pyi?$/;
@@ -95,6 +98,23 @@ interface ModuleUse {
 
 /** Modules only type checkers know (typeshed's private helpers): no distribution installs them. */
 const CHECKER_ONLY = new Set(['_typeshed']);
+/**
+ * Modules type checkers ship themselves (typeshed's standard library has `typing_extensions`): a type-only
+ * import of one (`if TYPE_CHECKING:`, a stub) needs no distribution; a runtime import still does.
+ */
+const CHECKER_PROVIDED = new Set(['typing_extensions']);
+/**
+ * What a `setup.py` imports to build: the build front end provides it (the project's `build-system`
+ * requires, or pip's fallback for a project without one), not the project's runtime dependencies.
+ */
+const SETUP_SCRIPT_MODULES = new Set(['setuptools', 'distutils', 'pkg_resources']);
+/**
+ * IPython defines `get_ipython` in the namespace of the code it runs: a file that asks for it runs its
+ * IPython imports only inside IPython, which is there by definition.
+ */
+const IPYTHON_HOST = /\bget_ipython\s*\(/;
+/** PEP 723 inline script metadata: a `# /// script` block of `#` lines closed by `# ///`. */
+const INLINE_METADATA = /^# \/\/\/ script[ \t]*\r?\n((?:#(?:| .*)\r?\n)+?)# \/\/\/[ \t]*$/m;
 
 /**
  * Imports of Python sources, parsed with tree-sitter (error-tolerant, so a broken file still yields the
@@ -109,7 +129,18 @@ export const pythonImports: Extractor = {
   matches: (path) => SOURCE_EXTENSION.test(path),
   init: () => grammar.load(),
   extract(file, ctx) {
+    const setupScript = basename(file.path) === 'setup.py';
+    const ipythonHost = IPYTHON_HOST.test(file.text);
     return grammar.read(file.text, (root, result) => {
+      readInlineMetadata(file.path, file.text, result);
+      const required = (use: ModuleUse): boolean => {
+        const top = use.module.split('.')[0] ?? '';
+        if (use.typeOnly && CHECKER_PROVIDED.has(top)) return false;
+        if (setupScript && SETUP_SCRIPT_MODULES.has(top)) return false;
+        return isPackageModule(use.module) && !writtenAtRunTime(use, file.text);
+      };
+      const hosted = (use: ModuleUse): ModuleUse =>
+        ipythonHost && use.module.split('.')[0] === 'IPython' ? { ...use, optional: true } : use;
       const resolve = (module: string) => resolveImport(module, ctx.pythonImportMap);
       const refOf = (use: ModuleUse, resolved: ResolvedImport): PackageRef => {
         const ref: PackageRef = {
@@ -130,12 +161,13 @@ export const pythonImports: Extractor = {
       const top = file.path.endsWith('.pyi') ? STUB_SCOPE : MODULE_SCOPE;
       collectImports(root, file.text, top, {
         broken: brokenRows(root, false),
-        module(use) {
-          if (isPackageModule(use.module) && !writtenAtRunTime(use, file.text))
-            result.refs.push(refOf(use, resolve(use.module)));
+        module(found) {
+          const use = hosted(found);
+          if (required(use)) result.refs.push(refOf(use, resolve(use.module)));
         },
-        from(use, names) {
-          if (!isPackageModule(use.module) || writtenAtRunTime(use, file.text)) return;
+        from(found, names) {
+          const use = hosted(found);
+          if (!required(use)) return;
           // `from google.cloud import storage` names the distribution in the imported name, not the module.
           const depth = use.module.split('.').length;
           let named = false;
@@ -154,6 +186,44 @@ export const pythonImports: Extractor = {
     });
   },
 };
+
+/**
+ * PEP 723: a script that declares its own dependencies (`# /// script` … `dependencies = ["fonttools"]`)
+ * runs in an environment made from them alone (`uv run --script`, `pipx run`): the block is that one
+ * file's manifest, so its imports are checked against it and nothing else.
+ */
+function readInlineMetadata(path: string, text: string, result: ExtractResult): void {
+  const match = INLINE_METADATA.exec(text);
+  if (!match) return;
+  const firstLine = text.slice(0, match.index).split('\n').length;
+  const lines = (match[1] ?? '').split(/\r?\n/).slice(0, -1);
+  const toml = lines.map((line) => line.replace(/^# ?/, '')).join('\n');
+  const errors: ExtractResult['errors'] = [];
+  const doc = parseToml(toml, errors);
+  for (const error of errors)
+    result.errors.push({ line: firstLine + (error.line ?? 1), message: error.message });
+  if (!doc) return;
+  result.facts.push({ kind: 'manifest', ecosystem: 'PyPI' });
+  for (const item of asArray(asTable(doc)?.dependencies)) {
+    const text = asString(item);
+    if (text === undefined) continue;
+    const index = lines.findIndex((line) => line.includes(text));
+    const line = firstLine + 1 + Math.max(index, 0);
+    const requirement = parseRequirement(text);
+    if (!requirement.ok) {
+      result.errors.push({ line, message: requirement.error });
+      continue;
+    }
+    result.refs.push(
+      makeRef({
+        target: pypiTarget(requirement.requirement),
+        extractor: ID,
+        source: 'declared',
+        location: { file: path, line },
+      }),
+    );
+  }
+}
 
 /** Error recovery can leave a MISSING identifier (empty text) where a module name belongs. */
 function isPackageModule(module: string): boolean {

@@ -120,9 +120,12 @@ export const pyprojectToml: Extractor = {
     if (poetry) readPoetry(poetry, toml, push);
     applyUvSources(asTable(uv?.sources), result.refs);
 
-    if (project || poetry) {
+    // A uv workspace shares one environment: its members see what the root declares.
+    const members = asArray(asTable(uv?.workspace)?.members).flatMap((m) => asString(m) ?? []);
+    if (project || poetry || members.length > 0) {
       const fact: ProjectFact = { kind: 'manifest', ecosystem: 'PyPI' };
       if (ownName) fact.name = ownName;
+      if (members.length > 0) fact.workspaces = members;
       result.facts.push(fact);
     }
     return result;
