@@ -9,6 +9,7 @@ import { pomXml } from './maven/pom-xml.js';
 import { versionCatalog } from './maven/version-catalog.js';
 import { bunLock } from './npm/bun-lock.js';
 import { bundlerConfig } from './npm/bundler-config.js';
+import { eslintConfig } from './npm/eslint-config.js';
 import { jsImports } from './npm/imports.js';
 import { installLayout } from './npm/install-layout.js';
 import { packageJson } from './npm/package-json.js';
@@ -56,6 +57,7 @@ export const EXTRACTORS: readonly Extractor[] = [
   installLayout,
   tsconfig,
   bundlerConfig,
+  eslintConfig,
   requirementsTxt,
   pyprojectToml,
   setupCfg,

@@ -58,6 +58,11 @@ export type ProjectFact =
   | { kind: 'module-roots'; ecosystem: Ecosystem; dirs: string[] }
   /** Modules a declaration file declares (`declare module 'virtual:thing'`, `declare module '*.vue'`). */
   | { kind: 'ambient-modules'; ecosystem: Ecosystem; patterns: string[] }
+  /**
+   * Paths the project keeps out of its own lint (ESLint `ignores`, `.eslintignore`), as gitignore patterns
+   * relative to the folder of the file that says so: a parse error there is no gate failure.
+   */
+  | { kind: 'lint-ignores'; ecosystem: Ecosystem; patterns: string[] }
   /** A framework whose build provides virtual modules (Docusaurus' `@theme/*`), found from its config file. */
   | { kind: 'framework'; ecosystem: Ecosystem; name: string }
   /** How the package manager lays out node_modules: `.yarnrc.yml` `nodeLinker`, pnpm's hoisting settings. */

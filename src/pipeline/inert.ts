@@ -8,6 +8,8 @@
  * of the package names it imports are known to no manifest or lockfile of the scan. Inert folders are reported once each as skipped, with
  * the reason; their refs and errors are dropped.
  */
+import ignore from 'ignore';
+import { pushAll } from '../core/arrays.js';
 import type { PackageRef } from '../model/package-ref.js';
 import type { SkippedFile } from '../model/result.js';
 import type { Extraction } from './extract.js';
@@ -111,5 +113,71 @@ export function dropInertTrees(plan: ScanPlan, extraction: Extraction): SkippedF
   );
   extraction.errors = extraction.errors.filter((error) => !inertFiles.has(error.file));
   for (const file of inertFiles) extraction.targetFiles.delete(file);
-  return skipped;
+  return collapseBySuite(skipped);
+}
+
+/**
+ * A formatter's test suite holds hundreds of snapshot-input folders (`tests/format/flow/…`, `tests/format/js/…`):
+ * listed one by one they bury everything else. Folders of the same kind in one suite (the folder below the
+ * test root: `tests/format`) are said once, with their number.
+ */
+function collapseBySuite(skipped: SkippedFile[]): SkippedFile[] {
+  const groups = new Map<string, SkippedFile[]>();
+  const out: SkippedFile[] = [];
+  for (const entry of skipped) {
+    const parts = entry.file.split('/');
+    const root = parts.findIndex((part) => TEST_ROOTS.has(part));
+    if (root === -1 || root + 2 >= parts.length) {
+      out.push(entry);
+      continue;
+    }
+    const key = `${parts.slice(0, root + 2).join('/')}\0${entry.detail ?? ''}`;
+    groups.set(key, [...(groups.get(key) ?? []), entry]);
+  }
+  for (const [key, entries] of groups) {
+    if (entries.length === 1) {
+      pushAll(out, entries);
+      continue;
+    }
+    const [suite, detail] = key.split('\0');
+    out.push({ file: suite ?? '', reason: 'inert-data', detail: `${detail} (${entries.length} folders)` });
+  }
+  return out.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+}
+
+/**
+ * A file the project keeps out of its own lint (ESLint `ignores`, `.eslintignore`) is not code the project
+ * vouches for: a parse error there (a CLI test's deliberately invalid input) is said as a warning, not
+ * failed on. Its imports are still read, and still checked.
+ */
+export function demoteLintIgnoredErrors(extraction: Extraction): void {
+  const rules: { dir: string; matches: (path: string) => boolean }[] = [];
+  for (const { file, facts } of extraction.facts)
+    for (const fact of facts)
+      if (fact.kind === 'lint-ignores') {
+        const matcher = ignore().add(fact.patterns);
+        rules.push({
+          dir: dirOf(file),
+          matches: (path) => {
+            try {
+              return matcher.ignores(path);
+            } catch {
+              return false;
+            }
+          },
+        });
+      }
+  if (rules.length === 0 || extraction.errors.length === 0) return;
+  extraction.errors = extraction.errors.filter((error) => {
+    const rule = rules.find(({ dir, matches }) => {
+      if (dir !== '.' && !error.file.startsWith(`${dir}/`)) return false;
+      return matches(dir === '.' ? error.file : error.file.slice(dir.length + 1));
+    });
+    if (!rule) return true;
+    const at = error.line === undefined ? '' : `:${error.line}`;
+    extraction.warnings.push(
+      `${error.file}${at}: ${error.message} (the project's lint ignores this file, so it fails nothing)`,
+    );
+    return false;
+  });
 }

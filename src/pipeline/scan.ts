@@ -22,7 +22,7 @@ import { type Analysis, analyze } from './analyze.js';
 import { assemble } from './assemble.js';
 import { prepareChanged } from './changed.js';
 import { type Extraction, extractFiles } from './extract.js';
-import { dropInertTrees } from './inert.js';
+import { demoteLintIgnoredErrors, dropInertTrees } from './inert.js';
 import { type PlanSettings, planInputs, type ScanPlan, STDIN } from './plan.js';
 import { applyPolicy, findingIdentity, IdentityCounter, privateMatcher, type ScanPolicy } from './policy.js';
 import { type ResolvedFacts, resolveFacts } from './resolve.js';
@@ -222,6 +222,7 @@ async function runStages(
     logger,
   });
   pushAll(plan.skipped, dropInertTrees(plan, extraction));
+  demoteLintIgnoredErrors(extraction);
   const allRefs = options.refs?.length ? [...extraction.refs, ...options.refs] : extraction.refs;
   const index = new ProjectIndex(
     allRefs,

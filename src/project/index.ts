@@ -305,6 +305,7 @@ export class ProjectIndex {
         return;
       }
       case 'ambient-modules':
+      case 'lint-ignores':
         return;
     }
   }

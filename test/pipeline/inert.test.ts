@@ -25,7 +25,8 @@ describe('test inputs that are data, not code', () => {
         reason: 'inert-data',
         detail: 'the fixtures of a test suite',
       },
-      { file: 'tests/format/flow/odd', reason: 'inert-data', detail: 'the inputs of snapshot tests' },
+      // Two folders of snapshot inputs in one suite: said once, with their number.
+      { file: 'tests/format', reason: 'inert-data', detail: 'the inputs of snapshot tests (2 folders)' },
     ]);
     // broken.js fails to parse and odd.js is Flow read by the lexer: neither is an error of the scan.
     // A fixture folder whose code imports what the project knows is code: its phantom is still found.
@@ -33,6 +34,21 @@ describe('test inputs that are data, not code', () => {
       'undeclared left-pad fixtures/pkg/index.js:2',
       'undeclared vitest packages/plugin/__tests__/index.test.js:2',
     ]);
+  });
+
+  it('says a parse error in a file the project’s ESLint ignores as a warning, not a gate failure', async () => {
+    const result = await scan(['.'], { cwd: ROOT });
+    // eslint.config.js ignores tests/integration/cli/ (a template of patterns, one a line): its invalid input
+    // is a warning; its import before the error is still read.
+    expect(result.errors.map((e) => e.file)).toEqual([]);
+    expect(
+      result.warnings?.some((w) =>
+        w.startsWith('tests/integration/cli/syntax-errors/invalid.js:2: syntax error'),
+      ),
+    ).toBe(true);
+    expect(
+      result.packages.some((p) => p.name === 'jest' && p.location.file.startsWith('tests/integration')),
+    ).toBe(true);
   });
 
   it('anchors --exclude patterns to the scanned folder, not only to the working directory', async () => {

@@ -147,12 +147,12 @@ function addAlias(name: string, out: ConfigRead): void {
   out.patterns.push(name, `${name.replace(/\/$/, '')}/*`);
 }
 
-function keyName(key: OxcNode): string | undefined {
+export function keyName(key: OxcNode): string | undefined {
   if (key.type === 'Identifier') return key.name;
   return stringOf(key);
 }
 
-function stringOf(node: OxcNode): string | undefined {
+export function stringOf(node: OxcNode): string | undefined {
   if (node.type === 'Literal' && typeof node.value === 'string') return node.value;
   if (node.type === 'TemplateLiteral' && node.expressions.length === 0)
     return node.quasis[0]?.value.cooked ?? undefined;
