@@ -2,6 +2,7 @@
 import { run as advisoryReference } from './advisory-reference.js';
 import { run as mcp } from './mcp.js';
 import { run as osvApi } from './osv-api.js';
+import { run as proxy } from './proxy.js';
 import { run as answers } from './real-answers.js';
 import { run as repos } from './real-repos.js';
 import { run as registry } from './registry.js';
@@ -22,6 +23,7 @@ const benchmarks = {
   simulate,
   answers,
   mcp,
+  proxy,
 };
 for (const [name, bench] of Object.entries(benchmarks)) {
   if (only && only !== name) continue;

@@ -21,6 +21,7 @@ export {
 } from './model/result.js';
 export { SEVERITIES, type Severity } from './model/severity.js';
 export type { ProjectFact, SourceFile } from './model/source.js';
+export { type AnswerCheck, checkAnswer, MAX_ANSWER_BYTES } from './pipeline/answer.js';
 export { type CheckedAnswer, type CheckOptions, type CheckResult, check } from './pipeline/check.js';
 export { loadConfig, type VouchConfig } from './pipeline/config.js';
 export { checkInstallCommand, type InstallCheck, quoteArgv } from './pipeline/install.js';
@@ -54,6 +55,7 @@ export {
 } from './pipeline/policy.js';
 export { type ScanOptions, scan } from './pipeline/scan.js';
 export type { RegistryOptions } from './registry/resolve.js';
+export { escapeMarkdown, oneLine } from './reporters/escape.js';
 export { REPORTERS, type ReporterName } from './reporters/registry.js';
 export { computeRunMetrics, type RunMetrics } from './simulate/metrics.js';
 export { SIMULATION_REPORTERS } from './simulate/report/index.js';

@@ -47,6 +47,13 @@ const DEFAULT_HOOK_TIMEOUT_S = 30;
 
 const HOOK_AGENTS: readonly HookAgent[] = ['claude-code', 'cursor'];
 
+function parsePort(text: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 0 || value > 65535)
+    throw new InvalidArgumentError('expected a port number');
+  return value;
+}
+
 function parseSeconds(text: string): number {
   const value = Number(text);
   if (!Number.isFinite(value) || value <= 0 || value > 3600)
@@ -149,4 +156,62 @@ export function registerSurfaceCommands(program: Command, io: CliIO, setExit: (c
       throw new VouchError('INPUT', `cannot run ${argv[0]}: ${(error as Error).message}`);
     }
   });
+
+  const proxy = program
+    .command('proxy')
+    .description(
+      'an OpenAI-compatible proxy that checks each chat-completion answer: annotates risky ones, or with --mode block replaces them',
+    )
+    .requiredOption(
+      '--upstream <url>',
+      'the base URL the client would use without the proxy, e.g. https://llm.example.org/v1',
+    )
+    .option('--port <port>', 'the port to listen on (0: any free port)', parsePort, 8787)
+    .option('--host <host>', 'the address to listen on', '127.0.0.1')
+    .addOption(
+      new Option('--mode <mode>', 'annotate risky answers, or replace them')
+        .choices(['annotate', 'block'])
+        .default('annotate'),
+    );
+  addCheckOptions(proxy).action(
+    async (
+      flags: CheckFlags & { upstream: string; port: number; host: string; mode: 'annotate' | 'block' },
+    ) => {
+      const { createProxy } = await import('../proxy/proxy.js');
+      const logger = cliLogger(io);
+      let server: ReturnType<typeof createProxy>;
+      try {
+        server = createProxy({
+          upstream: flags.upstream,
+          mode: flags.mode,
+          check: installSettings(io, flags, []),
+          warn: (message) => logger.warn(message),
+        });
+      } catch (error) {
+        throw new VouchError('USAGE', (error as Error).message);
+      }
+      await new Promise<void>((done, fail) => {
+        server.once('error', fail);
+        server.listen(flags.port, flags.host, () => done());
+      });
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : flags.port;
+      // The upstream is shown without any user or password it carries.
+      const shown = new URL(flags.upstream);
+      io.stderr.write(
+        `vouch proxy: listening on http://${flags.host}:${port} (upstream ${oneLine(`${shown.origin}${shown.pathname}`)}, ${flags.mode})\n`,
+      );
+      await new Promise<void>((done) => {
+        const stop = () => {
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
+          server.close(() => done());
+          server.closeAllConnections();
+        };
+        process.on('SIGINT', stop);
+        process.on('SIGTERM', stop);
+      });
+      setExit(0);
+    },
+  );
 }
