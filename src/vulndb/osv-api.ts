@@ -9,7 +9,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import { VouchError } from '../core/errors.js';
-import { HttpPool, NetworkError } from '../core/http.js';
+import { HttpPool, InvalidBodyError, NetworkError } from '../core/http.js';
 import { isObject } from '../core/json.js';
 import { cacheDir, type Env } from '../core/paths.js';
 import { openDatabase } from '../core/sqlite.js';
@@ -30,8 +30,20 @@ const BATCH_SIZE = 1000;
 /** Pages of one query's answer followed at most (a package with thousands of advisories). */
 const MAX_PAGES = 10;
 const QUERY_MAX_AGE_MS = 3_600_000;
+/** A query batch's answer (a thousand queries' ids) larger than this is not an answer. */
 const MAX_BODY_BYTES = 64 * 1024 ** 2;
+/** One advisory record: the largest real ones are a few hundred KiB. */
+const MAX_RECORD_BYTES = 4 * 1024 ** 2;
+/**
+ * Advisories hydrated for one scan at most. A whole ecosystem holds tens of thousands; a scan's packages a
+ * few thousand at the very most. An API that lists more is not answering the scan's questions.
+ */
+const MAX_ADVISORIES = 20_000;
 const HYDRATE_CONCURRENCY = 8;
+/** One request, however steadily its answer trickles in. */
+const REQUEST_DEADLINE_MS = 60_000;
+/** All of a scan's questions to the API, then the advisory checks are skipped with the reason. */
+export const DEFAULT_OSV_API_DEADLINE_MS = 300_000;
 
 export interface OsvApiOptions {
   /** Default: `VOUCH_OSV_API_URL`, else DEFAULT_OSV_API_URL. */
@@ -41,7 +53,12 @@ export interface OsvApiOptions {
   cacheDir?: string | false;
   /** A cached query answer older than this is asked again. Default one hour. */
   maxAgeMs?: number;
+  /** No headers, or no body data, for this long fails a request. Default 30 s. */
   timeoutMs?: number;
+  /** One request taking longer than this fails, however steadily it streams. Default 60 s. */
+  requestDeadlineMs?: number;
+  /** All the requests of one scan taking longer than this fail it. Default 300 s. */
+  deadlineMs?: number;
   now?: () => number;
 }
 
@@ -163,29 +180,45 @@ export async function fetchOsvAdvisories(
     records: 0,
   };
   const timeoutMs = options.timeoutMs ?? 30_000;
+  // The API is untrusted like a registry: a trickling answer is cut off per request and for the whole scan.
+  const deadlineMs = options.deadlineMs ?? DEFAULT_OSV_API_DEADLINE_MS;
+  const budget = new AbortController();
+  const timer = setTimeout(
+    () =>
+      budget.abort(
+        new Error(`no complete answers within ${Math.round(deadlineMs / 100) / 10} s for the scan`),
+      ),
+    deadlineMs,
+  );
+  timer.unref();
   const call = async (path: string, body?: string): Promise<unknown> => {
     stats.requests++;
-    let response: Awaited<ReturnType<HttpPool['send']>>;
+    const unavailable = (error: unknown) =>
+      new VouchError(
+        'UNAVAILABLE',
+        `the OSV API (${base}) could not be asked: ${error instanceof Error ? error.message : String(error)}`,
+        { cause: error },
+      );
+    let text: string;
+    let status: number;
     try {
-      response = await pool.send(`${base}${path}`, {
+      const response = await pool.send(`${base}${path}`, {
         method: body === undefined ? 'GET' : 'POST',
         headers: body === undefined ? {} : { 'content-type': 'application/json' },
         ...(body === undefined ? {} : { body }),
         headersTimeoutMs: timeoutMs,
         bodyTimeoutMs: timeoutMs,
+        deadlineMs: options.requestDeadlineMs ?? REQUEST_DEADLINE_MS,
+        signal: budget.signal,
       });
+      status = response.status;
+      text = await response.text(body === undefined ? MAX_RECORD_BYTES : MAX_BODY_BYTES);
     } catch (error) {
-      const reason = error instanceof NetworkError ? error.message : String(error);
-      throw new VouchError('UNAVAILABLE', `the OSV API (${base}) could not be asked: ${reason}`, {
-        cause: error,
-      });
+      if (error instanceof NetworkError || error instanceof InvalidBodyError) throw unavailable(error);
+      throw error;
     }
-    const text = await response.text(MAX_BODY_BYTES);
-    if (response.status !== 200)
-      throw new VouchError(
-        'UNAVAILABLE',
-        `the OSV API (${base}) answered HTTP ${response.status} to ${path}`,
-      );
+    if (status !== 200)
+      throw new VouchError('UNAVAILABLE', `the OSV API (${base}) answered HTTP ${status} to ${path}`);
     try {
       return JSON.parse(text) as unknown;
     } catch {
@@ -201,10 +234,12 @@ export async function fetchOsvAdvisories(
     const ask: Query[] = [];
     for (const query of queries) {
       const cached = cache?.get(`query:${base}:${query.key}`, now() - (options.maxAgeMs ?? QUERY_MAX_AGE_MS));
-      if (cached === undefined) ask.push(query);
+      if (!Array.isArray(cached)) ask.push(query);
       else {
         stats.cachedQueries++;
-        for (const [id, modified] of JSON.parse(cached) as [string, string][]) found.set(id, modified);
+        for (const entry of cached)
+          if (Array.isArray(entry) && typeof entry[0] === 'string')
+            found.set(entry[0], typeof entry[1] === 'string' ? entry[1] : '');
       }
     }
     for (let start = 0; start < ask.length; start += BATCH_SIZE) {
@@ -220,10 +255,15 @@ export async function fetchOsvAdvisories(
     const hydrate: string[] = [];
     for (const [id, modified] of found) {
       const cached = cache?.get(`vuln:${base}:${id}`, Number.NEGATIVE_INFINITY);
-      const record = cached === undefined ? undefined : (JSON.parse(cached) as OsvRecord);
+      const record = osvShapeProblem(cached) ? undefined : (cached as OsvRecord);
       if (record && (modified === '' || record.modified >= modified)) records.push(record);
       else hydrate.push(id);
     }
+    if (found.size > MAX_ADVISORIES)
+      throw new VouchError(
+        'UNAVAILABLE',
+        `the OSV API (${base}) listed ${found.size} advisories for ${queries.length} queries, more than the ${MAX_ADVISORIES} a scan can need`,
+      );
     let next = 0;
     await Promise.all(
       Array.from({ length: Math.min(HYDRATE_CONCURRENCY, hydrate.length) }, async () => {
@@ -239,6 +279,9 @@ export async function fetchOsvAdvisories(
     stats.records = records.length;
     return { lookup: new OsvApiLookup(records), stats };
   } finally {
+    // Requests still in flight when one failed are stopped, not waited for.
+    budget.abort(new Error('the OSV API questions were given up'));
+    clearTimeout(timer);
     cache?.close();
     await pool.close();
   }
@@ -301,15 +344,24 @@ class ApiCache {
     }
   }
 
-  get(key: string, notBefore: number): string | undefined {
-    const row = this.db.prepare('SELECT body, at FROM answers WHERE key = ?').get(key) as
-      | { body: string; at: number }
-      | undefined;
-    return row && row.at >= notBefore ? row.body : undefined;
+  /** The JSON value kept under `key`; undefined when it is missing, too old, or unreadable (damaged pages). */
+  get(key: string, notBefore: number): unknown {
+    try {
+      const row = this.db.prepare('SELECT body, at FROM answers WHERE key = ?').get(key) as
+        | { body: string; at: number }
+        | undefined;
+      return row && row.at >= notBefore ? JSON.parse(row.body) : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   put(key: string, body: string, at: number): void {
-    this.db.prepare('INSERT OR REPLACE INTO answers (key, body, at) VALUES (?, ?, ?)').run(key, body, at);
+    try {
+      this.db.prepare('INSERT OR REPLACE INTO answers (key, body, at) VALUES (?, ?, ?)').run(key, body, at);
+    } catch {
+      // A cache that cannot be written (full disk, damaged pages) makes the next scan ask again.
+    }
   }
 
   close(): void {

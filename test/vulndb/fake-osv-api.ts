@@ -13,6 +13,11 @@ export class FakeOsvApi {
   readonly requests: { method: string; path: string; queries?: number }[] = [];
   /** Answer every request with this status instead. */
   failWith: number | undefined;
+  /**
+   * A hostile API: `trickle` sends a status, then a byte every 20 ms for as long as the client listens;
+   * `flood` lists 30,000 advisories for every query; `oversize` answers every record with 5 MiB.
+   */
+  hostile: 'trickle' | 'flood' | 'oversize' | undefined;
   private server: Server | undefined;
   private readonly records = new Map<string, OsvRecord>();
 
@@ -71,6 +76,28 @@ export class FakeOsvApi {
     if (this.failWith !== undefined) {
       this.requests.push({ method, path });
       json(this.failWith, { message: 'unavailable' });
+      return;
+    }
+    if (this.hostile === 'trickle') {
+      this.requests.push({ method, path });
+      res.writeHead(200, { 'content-type': 'application/json' });
+      const drip = setInterval(() => res.write(' '), 20);
+      res.on('close', () => clearInterval(drip));
+      return;
+    }
+    if (this.hostile === 'flood' && method === 'POST') {
+      const { queries } = JSON.parse(body) as { queries: unknown[] };
+      this.requests.push({ method, path, queries: queries.length });
+      const vulns = Array.from({ length: 30_000 }, (_, i) => ({
+        id: `FLOOD-${i}`,
+        modified: '2024-01-01T00:00:00Z',
+      }));
+      json(200, { results: queries.map(() => ({ vulns })) });
+      return;
+    }
+    if (this.hostile === 'oversize' && method === 'GET') {
+      this.requests.push({ method, path });
+      json(200, { id: 'HUGE', modified: '2024-01-01T00:00:00Z', details: 'x'.repeat(5 * 1024 ** 2) });
       return;
     }
     if (method === 'POST' && path === '/v1/querybatch') {

@@ -6,7 +6,7 @@ import { scan } from '../../src/pipeline/scan.js';
 import { fetchOsvAdvisories, queriesFor } from '../../src/vulndb/osv-api.js';
 import { fixturePath } from '../helpers.js';
 import { FakeOsvApi } from './fake-osv-api.js';
-import { fixtureDatabase, OSV_FIXTURES, tempDir } from './helpers.js';
+import { damagePages, fixtureDatabase, OSV_FIXTURES, tempDir } from './helpers.js';
 
 const PROJECT = fixturePath('vulndb/project');
 const api = FakeOsvApi.fromFolder(OSV_FIXTURES);
@@ -123,5 +123,70 @@ describe('advisories from the OSV API when there is no local database', () => {
       ['requests', '2.19.0'],
       ['requests', null],
     ]);
+  });
+});
+
+describe('an OSV API that answers without end, or too much', () => {
+  const hostile = async (kind: 'trickle' | 'flood' | 'oversize', extra: Record<string, number> = {}) => {
+    api.hostile = kind;
+    try {
+      const started = performance.now();
+      const result = await scan(['.'], {
+        cwd: PROJECT,
+        database: join(tempDir(), 'none.sqlite'),
+        osvApi: { use: 'auto', baseUrl: api.url, cacheDir: tempDir(), env: {}, ...extra },
+      });
+      return { result, seconds: (performance.now() - started) / 1000 };
+    } finally {
+      api.hostile = undefined;
+    }
+  };
+  const skipped = (result: ScanResult) => {
+    expect(result.findings.filter((f) => f.kind === 'vulnerable')).toEqual([]);
+    const check = result.checks.find((c) => c.id === 'vulnerable');
+    expect(check?.status).toBe('skipped');
+    return check?.reason;
+  };
+
+  it('gives up at the deadline for the scan when every answer trickles in, and skips the advisory checks', async () => {
+    // Each byte comes well within the idle timeout, and the per-request deadline is far away.
+    const { result, seconds } = await hostile('trickle', {
+      deadlineMs: 500,
+      requestDeadlineMs: 60_000,
+      timeoutMs: 5000,
+    });
+    expect(seconds).toBeLessThan(15);
+    expect(skipped(result)).toMatch(
+      /^the OSV API \(.*\) could not be asked: no complete answers within 0\.5 s for the scan; run vouch db update/,
+    );
+  });
+
+  it('cuts off one trickling answer at the request deadline', async () => {
+    const { result, seconds } = await hostile('trickle', { requestDeadlineMs: 400, timeoutMs: 5000 });
+    expect(seconds).toBeLessThan(15);
+    expect(skipped(result)).toMatch(/could not be asked: timed out: no complete answer within 400 ms/);
+  });
+
+  it('refuses an answer that lists more advisories than a scan can need, before asking for any of them', async () => {
+    const before = api.requests.length;
+    const { result } = await hostile('flood');
+    expect(skipped(result)).toMatch(/listed 30000 advisories for \d+ queries, more than the 20000/);
+    expect(api.requests.slice(before).filter((r) => r.method === 'GET')).toEqual([]);
+  });
+
+  it('refuses an advisory record larger than any real one', async () => {
+    const { result } = await hostile('oversize');
+    expect(skipped(result)).toMatch(/could not be asked: the answer is larger than 4 MiB/);
+  });
+
+  it('asks again, without failing, when its cache file has damaged pages', async () => {
+    const cacheDir = tempDir();
+    const online = { use: 'auto' as const, baseUrl: api.url, cacheDir, env: {} };
+    const options = { cwd: PROJECT, database: join(tempDir(), 'none.sqlite'), osvApi: online };
+    const first = await scan(['.'], options);
+    damagePages(join(cacheDir, 'osv-api.sqlite'));
+    const again = await scan(['.'], options);
+    expect(findings(again)).toEqual(findings(first));
+    expect(again.checks.find((c) => c.id === 'vulnerable')).toMatchObject({ status: 'ran' });
   });
 });
