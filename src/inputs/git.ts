@@ -124,6 +124,37 @@ const SAFE_CONFIG = [
   'core.untrackedCache=false',
 ];
 
+/** One git plumbing command in the repository `top`, with the repository's commands and hooks turned off. */
+function runGit(git: string, top: string, env: Env, args: string[], input?: string): Buffer {
+  return execFileSync(git, [...SAFE_CONFIG, '-C', top, ...args], {
+    env: gitEnv(env),
+    input,
+    maxBuffer: MAX_OUTPUT,
+    stdio: ['pipe', 'pipe', 'pipe'],
+    windowsHide: true,
+  });
+}
+
+/**
+ * The files git tracks in the repository around `dir` (absolute paths, joined to the repository's folder as
+ * found from `dir`), read from the index; undefined when `dir` is in no repository or git cannot tell (no
+ * trusted git, a repository git refuses). `untrusted`: folders whose PATH entries may not supply git.
+ */
+export function trackedFiles(dir: string, env: Env, untrusted: readonly string[]): string[] | undefined {
+  const top = repositoryAbove(resolve(dir));
+  if (!top) return undefined;
+  try {
+    const git = trustedGit(env, [top, ...untrusted]);
+    return runGit(git, top, env, ['ls-files', '-z', '--cached', '--full-name'])
+      .toString('utf8')
+      .split('\0')
+      .filter(Boolean)
+      .map((path) => join(top, ...path.split('/')));
+  } catch {
+    return undefined;
+  }
+}
+
 /** Reads what changed since `ref` in the repository around `cwd`. */
 export function gitChanges(
   cwd: string,
@@ -138,13 +169,7 @@ export function gitChanges(
   const git = trustedGit(env, [top, cwd]);
   const run = (args: string[], input?: string): Buffer => {
     try {
-      return execFileSync(git, [...SAFE_CONFIG, '-C', top, ...args], {
-        env: gitEnv(env),
-        input,
-        maxBuffer: MAX_OUTPUT,
-        stdio: ['pipe', 'pipe', 'pipe'],
-        windowsHide: true,
-      });
+      return runGit(git, top, env, args, input);
     } catch (error) {
       const stderr = (error as { stderr?: Buffer }).stderr?.toString('utf8').trim().split('\n')[0];
       throw new VouchError(

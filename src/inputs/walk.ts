@@ -58,6 +58,12 @@ export interface WalkOptions {
    * with the folder it sits in and the packages it holds.
    */
   committed?(dir: string, names: string[]): void;
+  /**
+   * The files git tracks in the repository around the walked folder (absolute paths), or undefined when git
+   * cannot tell. A tracked manifest or lockfile is read even where .gitignore matches it: git ignores only
+   * untracked files, and a package manager installs from the committed file whatever .gitignore says.
+   */
+  trackedIn?(root: string): string[] | undefined;
 }
 
 /** Files a package manager leaves in the node_modules it installs: a folder without one was committed. */
@@ -124,8 +130,10 @@ export function walk(root: string, cwd: string, options: WalkOptions, skipped: S
   const found: FoundFile[] = [];
   const links: { abs: string; layers: IgnoreLayer[] }[] = [];
   const rootLayers: IgnoreLayer[] = options.gitignore ? gitRepoLayers(root) : [];
+  const tracked = trackedManifests(root, cwd, options);
 
-  const visit = (dir: string, layers: IgnoreLayer[]) => {
+  /** `ignoredAbove`: a folder .gitignore matches, walked only for the tracked manifests and lockfiles in it. */
+  const visit = (dir: string, layers: IgnoreLayer[], ignoredAbove = false) => {
     const key = folderKey(dir);
     if (key !== undefined) {
       if (visited.has(key)) return;
@@ -169,7 +177,11 @@ export function walk(root: string, cwd: string, options: WalkOptions, skipped: S
         }
       }
       if (isDir) {
-        if (isIgnored(here, abs, true)) continue;
+        if (ignoredAbove || isIgnored(here, abs, true)) {
+          if (!SKIPPED_DIRECTORIES.has(entry.name) && !undecodable.has(entry.name) && tracked.holds(abs))
+            visit(abs, here, true);
+          continue;
+        }
         if (entry.name === 'node_modules' && options.gitignore && options.committed) {
           const names = committedPackages(abs);
           if (names.length > 0) options.committed(displayPath(dir, cwd), names);
@@ -180,10 +192,13 @@ export function walk(root: string, cwd: string, options: WalkOptions, skipped: S
         else visit(abs, here);
         continue;
       }
-      if (isFile) options.seen?.(shown);
+      if (isFile && !ignoredAbove) options.seen?.(shown);
       const kind = options.wants(shown);
-      if (!kind || isIgnored(here, abs, false)) continue;
-      if (isIgnored(here, abs, false, true)) {
+      if (!kind) continue;
+      if ((ignoredAbove || isIgnored(here, abs, false)) && !(isFile && tracked.has(abs))) continue;
+      // A package manager installs from a manifest or lockfile whatever linguist thinks of it (lockfiles
+      // are commonly marked generated): only code is left out as vendored.
+      if (kind !== 'manifest' && kind !== 'lockfile' && isIgnored(here, abs, false, true)) {
         skipped.push({ file: shown, reason: 'vendored', kind });
         continue;
       }
@@ -205,6 +220,44 @@ export function walk(root: string, cwd: string, options: WalkOptions, skipped: S
     visit(link.abs, link.layers);
   }
   return found;
+}
+
+/**
+ * The manifests and lockfiles git tracks under a walked folder, asked of git only when .gitignore first
+ * matches something (most folders it matches hold none).
+ */
+function trackedManifests(
+  root: string,
+  cwd: string,
+  options: WalkOptions,
+): { has(abs: string): boolean; holds(dir: string): boolean } {
+  let sorted: string[] | undefined;
+  const list = (): string[] => {
+    if (sorted === undefined) {
+      const installsFrom = (abs: string) => {
+        const kind = options.wants(displayPath(abs, cwd));
+        return kind === 'manifest' || kind === 'lockfile';
+      };
+      sorted = (options.trackedIn?.(root) ?? []).filter(installsFrom).sort();
+    }
+    return sorted;
+  };
+  /** The index of the first tracked path not before `path`. */
+  const lowerBound = (path: string): number => {
+    const paths = list();
+    let low = 0;
+    let high = paths.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (paths[mid]! < path) low = mid + 1;
+      else high = mid;
+    }
+    return low;
+  };
+  return {
+    has: (abs) => list()[lowerBound(abs)] === abs,
+    holds: (dir) => list()[lowerBound(dir + sep)]?.startsWith(dir + sep) ?? false,
+  };
 }
 
 /** The packages in a node_modules folder nobody installed (no package manager's marker in it). */

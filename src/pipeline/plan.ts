@@ -6,8 +6,10 @@
 import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import ignore from 'ignore';
+import type { Env } from '../core/paths.js';
 import { extractorById, extractorFor } from '../extractors/registry.js';
 import type { Extractor } from '../extractors/types.js';
+import { trackedFiles } from '../inputs/git.js';
 import { displayPath, inSkippedFolder, readTextFile, walk } from '../inputs/walk.js';
 import { type FileError, SKIP_REASONS, type SkippedFile } from '../model/result.js';
 import type { SourceFile } from '../model/source.js';
@@ -19,6 +21,8 @@ const PYTHON_EXTRACTOR_ID = 'pypi/imports';
 
 export interface PlanSettings {
   cwd: string;
+  /** Where a trusted git is looked for (PATH), to tell the files git tracks from those .gitignore hides. */
+  env?: Env;
   maxFileSize: number;
   gitignore: boolean;
   exclude: readonly string[];
@@ -186,7 +190,14 @@ export function planInputs(inputs: readonly string[], settings: PlanSettings): S
       const files = walk(
         abs,
         cwd,
-        { maxFileSize, gitignore: settings.gitignore, wants: (file) => wants(file, path), seen, committed },
+        {
+          maxFileSize,
+          gitignore: settings.gitignore,
+          wants: (file) => wants(file, path),
+          seen,
+          committed,
+          trackedIn: (root) => trackedFiles(root, settings.env ?? process.env, [root, cwd]),
+        },
         plan.skipped,
       );
       const root = realPath(abs);

@@ -83,7 +83,10 @@ export interface ScanOptions {
    * since it are scanned as they are and as they were (pipeline/changed.ts; git is read with plumbing only).
    */
   changedSince?: string;
-  /** The environment git is looked up in (PATH) for `changedSince`. Default: `process.env`. */
+  /**
+   * The environment git is looked up in (PATH): for `changedSince`, and to read the manifests git tracks
+   * where .gitignore matches them. Default: `process.env`.
+   */
   env?: Record<string, string | undefined>;
   logger?: Logger;
 }
@@ -206,6 +209,7 @@ async function runStages(
   const maxFileSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
   const plan = planInputs(inputs, {
     cwd,
+    env: options.env ?? process.env,
     maxFileSize,
     gitignore: options.gitignore ?? true,
     exclude: options.exclude ?? [],

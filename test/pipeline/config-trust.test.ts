@@ -2,8 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { exitCodeFor } from '../../src/pipeline/policy.js';
+import { scan } from '../../src/pipeline/scan.js';
 import { runOffline } from '../cli/run-cli.js';
-import { writeTree } from '../helpers.js';
+import { gitIn, writeTree } from '../helpers.js';
+import { fixtureDatabase } from '../vulndb/helpers.js';
 
 let dir: string | undefined;
 afterEach(() => {
@@ -49,5 +52,50 @@ describe('a scanned repository cannot switch its own gate off unnoticed', () => 
     const out = await runOffline(['scan', '.', '--config', pinned], repo);
     expect(out.exit).toBe(1);
     expect(out.stderr).toBe('');
+  });
+});
+
+describe('a scanned repository cannot hide what a package manager installs from', () => {
+  const LODASH = JSON.stringify({ name: 'app', dependencies: { lodash: '4.17.11' } });
+
+  it('reads the manifests git tracks whatever .gitignore and .gitattributes say, and leaves untracked ones out', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'vouch-ignore-'));
+    const repo = writeTree(join(dir, 'repo'), {
+      // Committed with `git add -f`: git itself ignores only untracked files.
+      '.gitignore': 'package.json\nbuild/\ndist/\n',
+      // Lockfiles are commonly marked generated; a manifest marked vendored is still installed from.
+      '.gitattributes': 'package.json linguist-vendored\npackage-lock.json linguist-generated\n',
+      'package.json': LODASH,
+      'package-lock.json': JSON.stringify({
+        name: 'app',
+        lockfileVersion: 3,
+        packages: {
+          '': { dependencies: { lodash: '4.17.11' } },
+          'node_modules/lodash': { version: '4.17.11' },
+        },
+      }),
+      'build/tools/package.json': LODASH,
+      'dist/package.json': LODASH,
+    });
+    const git = gitIn(() => repo);
+    git('init', '-q');
+    git(
+      'add',
+      '-f',
+      '.gitignore',
+      '.gitattributes',
+      'package.json',
+      'package-lock.json',
+      'build/tools/package.json',
+    );
+    git('commit', '-q', '-m', 'hostile');
+    const result = await scan(['.'], { cwd: repo, database: await fixtureDatabase() });
+    const files = [...new Set(result.packages.map((p) => p.location.file))].sort();
+    expect(files).toEqual(['build/tools/package.json', 'package-lock.json', 'package.json']);
+    expect(result.skipped).toEqual([]);
+    expect(result.findings).toContainEqual(
+      expect.objectContaining({ kind: 'vulnerable', name: 'lodash', version: '4.17.11' }),
+    );
+    expect(exitCodeFor(result, 'low')).toBe(1);
   });
 });
