@@ -328,6 +328,8 @@ export function jsNestingExceeds(text: string, limit = MAX_NESTING): number | un
     }
     if ((c === '+' || c === '-') && text[i + 1] === c) {
       i++;
+      // A prefix `--`/`++` nests like `!` (a line of dashes is one level per pair); a postfix one does not.
+      if (!afterValue && bump(1)) return line;
       last = afterValue ? 'value' : 'operator';
       continue;
     }

@@ -24,6 +24,12 @@ import type { ScanPlan } from './plan.js';
  */
 const MAX_ERROR_LENGTH = 300;
 
+/**
+ * Errors kept per file: a file of garbage gives one per character to some parsers, and a report of
+ * hundreds of thousands of lines says nothing the first ones do not. The rest are counted in one more.
+ */
+const MAX_ERRORS_PER_FILE = 100;
+
 /** No registry allows names near this long (npm: 214); longer ones are refused before any check sees them. */
 const MAX_NAME_LENGTH = 512;
 
@@ -83,6 +89,13 @@ export async function extractFiles(plan: ScanPlan, settings: ExtractSettings): P
         });
     }
     if (result.facts.length > 0) out.facts.push({ file: file.source.path, facts: result.facts });
+    if (result.errors.length > MAX_ERRORS_PER_FILE) {
+      const more = result.errors.length - MAX_ERRORS_PER_FILE;
+      result.errors.length = MAX_ERRORS_PER_FILE;
+      result.errors.push({
+        message: `and ${more} more error${more === 1 ? '' : 's'} in this file, not listed`,
+      });
+    }
     for (const { warning, ...error } of result.errors) {
       const message =
         error.message.length > MAX_ERROR_LENGTH

@@ -31,6 +31,8 @@ const HOSTILE_JS: Record<string, string> = {
   labels: `${'a:\n'.repeat(n)}x;`,
   'new chain': `x=${'new '.repeat(n)}a`,
   'prefix operators': `x=${'- !'.repeat(n)}1`,
+  'prefix updates': `x=${'--'.repeat(n)}a`,
+  'a line of dashes': '-'.repeat(2 * n),
   'class heritage': `x=${'class extends '.repeat(n)}a{}${'{}'.repeat(n - 1)}`,
 };
 

@@ -154,3 +154,15 @@ describe('names', () => {
     ]);
   });
 });
+
+describe('errors never flood the report', () => {
+  it('lists at most 100 errors of one file and counts the rest', async () => {
+    const { repo } = home({ 'package.json': '-'.repeat(5_000), 'requirements.txt': 'flask==2.0\n' });
+    const result = await scan(['.'], { cwd: repo });
+    const errors = result.errors.filter((e) => e.file === 'package.json');
+    expect(errors).toHaveLength(101);
+    expect(errors[100]!.message).toMatch(/^and \d+ more errors in this file, not listed$/);
+    expect(result.packages.map((p) => p.name)).toEqual(['flask']);
+    expect(exitCodeFor(result, 'none')).toBe(2);
+  });
+});
