@@ -1,5 +1,5 @@
-import { closeSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { closeSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { describeError, inputError, usageError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
@@ -22,6 +22,8 @@ import { addRegistryScanOptions, type RegistryFlags, registryScanOptions } from 
 export interface ReportFlags extends RegistryFlags {
   format: ReporterName;
   output?: string;
+  /** Further reports of the same scan: `markdown:summary.md`. */
+  report?: { format: ReporterName; file: string }[];
   failOn?: FailOn;
   strict?: boolean;
   baseline?: string;
@@ -44,11 +46,28 @@ function parseSize(text: string): number {
   return Math.round(Number(match[1]) * factor);
 }
 
+function parseReport(
+  value: string,
+  previous: { format: ReporterName; file: string }[],
+): { format: ReporterName; file: string }[] {
+  const colon = value.indexOf(':');
+  const format = value.slice(0, colon) as ReporterName;
+  if (colon < 1 || !REPORTER_NAMES.includes(format) || colon === value.length - 1)
+    throw new InvalidArgumentError(`expected FORMAT:FILE with FORMAT one of ${REPORTER_NAMES.join(', ')}`);
+  return [...previous, { format, file: value.slice(colon + 1) }];
+}
+
 /** Output format and file, the gate, the size limit, configuration, database and registry flags. */
 export function addReportOptions(command: Command): Command {
   command
     .addOption(new Option('-f, --format <format>', 'output format').choices(REPORTER_NAMES).default('table'))
     .option('-o, --output <file>', 'write the report to a file instead of standard output')
+    .option(
+      '--report <format:file>',
+      `also write the same scan in another format to a file (repeatable), e.g. sarif:vouch.sarif`,
+      parseReport,
+      [],
+    )
     .option('--write-baseline <file>', 'record the current findings in this baseline file (then none fails)');
   return addCheckOptions(command);
 }
@@ -102,6 +121,7 @@ export function reportScanOptions(
   | 'registry'
   | 'logger'
   | 'policy'
+  | 'dependencyGraph'
 > {
   return {
     cwd: io.cwd,
@@ -121,6 +141,10 @@ export function reportScanOptions(
         }),
     registry: registryScanOptions(flags, io),
     policy: { ...configPolicy(config), ...baselineOption(flags, io) },
+    // An SBOM needs the lockfiles' dependency graphs; other formats do without them.
+    ...([flags.format, ...(flags.report ?? []).map((r) => r.format)].includes('cyclonedx')
+      ? { dependencyGraph: true }
+      : {}),
     logger,
   };
 }
@@ -165,17 +189,12 @@ export function writeReport(io: CliIO, scanned: ScanResult, flags: ReportFlags, 
     writeFileAtomic(resolve(io.cwd, flags.writeBaseline), baselineText(scanned));
     result = acceptAsBaseline(scanned, flags.writeBaseline);
   }
+  for (const extra of flags.report ?? [])
+    writePieces(resolve(io.cwd, extra.file), REPORTERS[extra.format], result, { color: false });
   const reporter: Reporter = REPORTERS[flags.format];
   const options = { color: !flags.output && useColor(io.stdout, io.env) };
-  const pieces = reporter.chunks ? reporter.chunks(result, options) : [reporter(result, options)];
-  if (flags.output) {
-    const fd = openSync(resolve(io.cwd, flags.output), 'w');
-    try {
-      for (const piece of pieces) writeSync(fd, piece);
-    } finally {
-      closeSync(fd);
-    }
-  } else for (const piece of pieces) io.stdout.write(piece);
+  if (flags.output) writePieces(resolve(io.cwd, flags.output), reporter, result, options);
+  else for (const piece of piecesOf(reporter, result, options)) io.stdout.write(piece);
   const verdict = verdictFor(result, {
     failOn: flags.failOn ?? config.failOn ?? 'low',
     ...(config.failOnKind ? { failOnKind: config.failOnKind } : {}),
@@ -190,4 +209,30 @@ function writeFileAtomic(path: string, text: string): void {
   const temp = `${path}.${process.pid}.tmp`;
   writeFileSync(temp, text);
   renameSync(temp, path);
+}
+
+function piecesOf(reporter: Reporter, result: ScanResult, options: { color: boolean }): Iterable<string> {
+  return reporter.chunks ? reporter.chunks(result, options) : [reporter(result, options)];
+}
+
+/** Written piece by piece: a JSON report may be larger than one string can hold. */
+function writePieces(
+  path: string,
+  reporter: Reporter,
+  result: ScanResult,
+  options: { color: boolean },
+): void {
+  let fd: number;
+  try {
+    // A CI step writes reports into a folder it has not made yet (`results/vouch.sarif`).
+    mkdirSync(dirname(path), { recursive: true });
+    fd = openSync(path, 'w');
+  } catch (error) {
+    throw inputError(`${path}: cannot write the report (${describeError(error)})`, error);
+  }
+  try {
+    for (const piece of piecesOf(reporter, result, options)) writeSync(fd, piece);
+  } finally {
+    closeSync(fd);
+  }
 }

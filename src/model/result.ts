@@ -136,6 +136,16 @@ export interface NotChecked {
   summary: string;
 }
 
+/** A lockfile's dependency graph, by package name, as the lockfile records it (for SBOMs). */
+export interface DependencyGraph {
+  file: string;
+  ecosystem: Ecosystem;
+  /** The project's direct dependencies, when the lockfile records them. */
+  roots?: string[];
+  /** `edges[name]`: the names `name` depends on. */
+  edges: Record<string, string[]>;
+}
+
 export interface ScanResult {
   schemaVersion: typeof RESULT_SCHEMA_VERSION;
   tool: { name: 'vouch'; version: string };
@@ -158,6 +168,8 @@ export interface ScanResult {
   /** Packages the policy declares private: never asked of a registry, never nonexistent or a typosquat. */
   privatePackages?: number;
   notChecked: NotChecked;
+  /** With `dependencyGraph` in the scan options: the dependency graphs of the scanned lockfiles. */
+  dependencies?: DependencyGraph[];
   /** Things the user should know that are not about one file or package, e.g. an old vulnerability database. */
   warnings?: string[];
   stats: { filesScanned: number; bytesScanned: number; durationMs: number };

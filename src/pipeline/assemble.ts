@@ -2,7 +2,7 @@
 import { VERSION } from '../core/version.js';
 import type { Finding } from '../model/finding.js';
 import type { PackageRef } from '../model/package-ref.js';
-import { RESULT_SCHEMA_VERSION, type ScanResult } from '../model/result.js';
+import { type DependencyGraph, RESULT_SCHEMA_VERSION, type ScanResult } from '../model/result.js';
 import { severityRank } from '../model/severity.js';
 import type { Analysis } from './analyze.js';
 import type { Extraction } from './extract.js';
@@ -15,6 +15,8 @@ export interface GateOutcome extends PolicyOutcome {
   baselineFile?: string;
   privatePackages: number;
   changed?: ScanResult['changed'];
+  /** Include the scanned lockfiles' dependency graphs (an SBOM needs them). */
+  dependencyGraph?: boolean;
 }
 
 export function assemble(
@@ -47,6 +49,7 @@ export function assemble(
     ...(gate.changed ? { changed: gate.changed } : {}),
     ...(gate.privatePackages > 0 ? { privatePackages: gate.privatePackages } : {}),
     notChecked: notCheckedOf(gate.unchecked, analysis.checks, skipped),
+    ...(gate.dependencyGraph ? { dependencies: dependencyGraphs(extraction) } : {}),
     ...(warnings.length > 0 ? { warnings } : {}),
     stats: {
       filesScanned: extraction.targetFiles.size,
@@ -77,4 +80,20 @@ function compareFindings(a: Finding, b: Finding): number {
 
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function dependencyGraphs(extraction: Extraction): DependencyGraph[] {
+  const graphs: DependencyGraph[] = [];
+  for (const { file, facts } of extraction.facts) {
+    if (!extraction.targetFiles.has(file)) continue;
+    for (const fact of facts)
+      if (fact.kind === 'dependency-graph')
+        graphs.push({
+          file,
+          ecosystem: fact.ecosystem,
+          ...(fact.roots ? { roots: fact.roots } : {}),
+          edges: fact.edges,
+        });
+  }
+  return graphs.sort((a, b) => cmp(a.file, b.file));
 }

@@ -83,6 +83,8 @@ export interface ScanOptions {
    * since it are scanned as they are and as they were (pipeline/changed.ts; git is read with plumbing only).
    */
   changedSince?: string;
+  /** Include the scanned lockfiles' dependency graphs in the result (`dependencies`: an SBOM needs them). */
+  dependencyGraph?: boolean;
   /**
    * The environment git is looked up in (PATH): for `changedSince`, and to read the manifests git tracks
    * where .gitignore matches them. Default: `process.env`.
@@ -171,6 +173,7 @@ export async function scanWithFacts(
       privatePackages: privateKeys.size,
       ...(policy.baseline ? { baselineFile: policy.baseline.file } : {}),
       ...(changed ? { changed } : {}),
+      ...(options.dependencyGraph ? { dependencyGraph: true } : {}),
     },
     performance.now() - started,
   );

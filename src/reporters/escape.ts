@@ -1,3 +1,5 @@
+import { maxOf } from '../core/arrays.js';
+
 /**
  * Text from outside Vouch (package names, paths, file contents quoted in errors, registry deprecation
  * messages and yank reasons, model answers, provider messages) made safe for the human-facing outputs.
@@ -42,4 +44,29 @@ export function escapeHtml(text: string): string {
  */
 export function escapeMarkdown(text: string): string {
   return oneLine(text).replace(/[\\`*_[\]<>|~&!#]/g, (c) => `\\${c}`);
+}
+
+/**
+ * Markdown for GitHub (pull-request comments, job summaries): also no `@` mention, which would notify a
+ * person or a team (`@acme/owners` is also a scoped package name). A zero-width space after the `@` keeps it
+ * readable, as Dependabot does in the release notes it quotes.
+ */
+export function escapeGithubMarkdown(text: string): string {
+  return escapeMarkdown(text).replace(/@/g, '@\u200b');
+}
+
+/**
+ * A code span for a name or a path: mentions and markup do not apply inside one. Its delimiter is one backtick
+ * longer than the longest run inside, so no name can close it; `|` is escaped for GitHub's table cells (GFM
+ * reads `\|` as a pipe even inside a code span).
+ */
+export function markdownCode(text: string): string {
+  const clean = oneLine(text).replace(/\|/g, '\\|');
+  const longest = maxOf(
+    (clean.match(/`+/g) ?? []).map((run) => run.length),
+    0,
+  );
+  const fence = '`'.repeat(longest + 1);
+  const pad = clean.startsWith('`') || clean.endsWith('`') ? ' ' : '';
+  return `${fence}${pad}${clean}${pad}${fence}`;
 }

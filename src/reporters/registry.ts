@@ -1,4 +1,7 @@
+import { cyclonedxReporter } from './cyclonedx.js';
+import { githubReporter } from './github.js';
 import { jsonReporter } from './json.js';
+import { markdownReporter } from './markdown.js';
 import { sarifReporter } from './sarif.js';
 import { tableReporter } from './table.js';
 import type { Reporter } from './types.js';
@@ -8,6 +11,9 @@ export const REPORTERS = {
   table: tableReporter,
   json: jsonReporter,
   sarif: sarifReporter,
+  markdown: markdownReporter,
+  github: githubReporter,
+  cyclonedx: cyclonedxReporter,
 } as const satisfies Record<string, Reporter>;
 
 export type ReporterName = keyof typeof REPORTERS;
