@@ -1,5 +1,6 @@
 // `npm run bench`: every benchmark, one after the other, each printing its figures and ratios.
 import { run as advisoryReference } from './advisory-reference.js';
+import { run as gate } from './gate.js';
 import { run as mcp } from './mcp.js';
 import { run as osvApi } from './osv-api.js';
 import { run as proxy } from './proxy.js';
@@ -24,6 +25,7 @@ const benchmarks = {
   answers,
   mcp,
   proxy,
+  gate,
 };
 for (const [name, bench] of Object.entries(benchmarks)) {
   if (only && only !== name) continue;

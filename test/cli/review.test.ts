@@ -172,6 +172,26 @@ describe('--format cyclonedx: the SBOM', () => {
   });
 });
 
+describe('the output contract: standard output holds only the format, whatever happened', () => {
+  it('a manifest that cannot be read is exit 2, an annotation, a line of the summary, and still a valid SBOM', async () => {
+    writeFileSync(join(repo, 'tools/pyproject.toml'), '[project\nname = ');
+    const github = await vouch(['--format', 'github']);
+    expect(github.exit).toBe(2);
+    expect(github.stdout).toMatch(
+      /^::error file=tools\/pyproject\.toml,line=1,title=Vouch%3A file not read::/m,
+    );
+    const markdown = await vouch(['--format', 'markdown']);
+    expect(markdown.exit).toBe(2);
+    expect(markdown.stdout).toContain('**1 file not read**');
+    expect(markdown.stdout).toMatch(/### Files not read \(1\)\n\n- `tools\/pyproject\.toml:1(:\d+)?`: /);
+    const sbom = await vouch(['--format', 'cyclonedx']);
+    expect(sbom.exit).toBe(2);
+    const validator = new CDX.Validation.JsonStrictValidator(CDX.Spec.Version.v1dot6);
+    expect(await validator.validate(sbom.stdout)).toBeNull();
+    expect(sbom.stderr).not.toBe('');
+  });
+});
+
 describe('--report FORMAT:FILE: several outputs of one scan', () => {
   it('writes SARIF and markdown beside the annotations, and the exit code is the scan’s', async () => {
     const out = await vouch([
