@@ -88,9 +88,10 @@ function ensureCommit(sha, cwd) {
 const workspace = env.GITHUB_WORKSPACE ?? process.cwd();
 const failOn = input('fail-on', 'low');
 if (!FAIL_ON.includes(failOn)) fail(`input fail-on must be one of ${FAIL_ON.join(', ')}, not "${failOn}"`);
-const paths = input('paths', '.')
-  .split(/\r?\n/)
-  .flatMap((line) => line.trim().split(/\s+/))
+// One path per line (a path may hold spaces), or several on one line separated by spaces.
+const pathsInput = input('paths', '.');
+const paths = (/\n/.test(pathsInput) ? pathsInput.split(/\r?\n/) : pathsInput.split(/\s+/))
+  .map((path) => path.trim())
   .filter(Boolean);
 const sarifFile = input('sarif-file', 'vouch-results/vouch.sarif');
 const summary = flag('summary', true);

@@ -156,6 +156,12 @@ describe('the GitHub Action', () => {
     expect(step.outputs).toMatchObject({ 'exit-code': '0', 'sarif-file': 'out.sarif' });
   });
 
+  it('takes one path per line', () => {
+    const step = runStep(repo, { INPUT_PATHS: 'src\ntools/requirements.txt\n', INPUT_SUMMARY: 'false' });
+    const files = step.stdout.split('\n').flatMap((line) => /^::\w+ file=([^,]+),/.exec(line)?.[1] ?? []);
+    expect([...new Set(files)]).toEqual(['src/report.js', 'tools/requirements.txt']);
+  });
+
   it('applies a baseline and --strict from its inputs', () => {
     spawnSync(
       process.execPath,
