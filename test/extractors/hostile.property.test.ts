@@ -22,6 +22,7 @@ const NAMES = [
   '.yarnrc.yml',
   'tsconfig.json',
   'vite.config.js',
+  '.eslintrc.json',
   'requirements.txt',
   'pyproject.toml',
   'setup.cfg',
