@@ -344,6 +344,17 @@ describe('llm/markdown', () => {
     expect(out.errors.map((e) => e.line)).toEqual([5, 20, 28, 33, 39]);
   });
 
+  it('skips blocks in languages it does not read, and a code label on something else, without an error', () => {
+    const out = readAnswer('unread-languages');
+    // Markdown, SQL, diff, JSON and text blocks are not read (the Markdown block's install span included).
+    expect(out.refs.map(brief)).toEqual(['requests imported 55:8']);
+    // Python-labelled SQL, Markdown and protobuf are not Python: no syntax error. Python with a broken
+    // line still is, and its error is reported.
+    expect(out.errors).toHaveLength(1);
+    expect(out.errors[0]).toMatchObject({ line: 58 });
+    expect(out.errors[0]?.message).toMatch(/^in the snippet\.py code block: /);
+  });
+
   it('reads an empty answer as nothing', () => {
     const out = readAnswer('empty');
     expect({ refs: out.refs, errors: out.errors, facts: out.facts }).toEqual({

@@ -14,6 +14,7 @@ import {
   confirm,
   dedent,
   loadGrammars,
+  notCodeOf,
 } from './unfenced.js';
 
 const ID = 'llm/markdown';
@@ -179,6 +180,15 @@ const UNFENCED_FILENAME: Record<CodeLanguage, string | undefined> = {
   c: undefined,
 };
 
+/** The parser `notCodeOf` judges a snippet with, by its file name (TypeScript has none there). */
+const SNIPPET_LANGUAGE: readonly [RegExp, CodeLanguage][] = [
+  [/\.py$/, 'python'],
+  [/\.(?:js|jsx|mjs|cjs)$/, 'js'],
+  [/\.go$/, 'go'],
+  [/\.rs$/, 'rust'],
+  [/\.java$/, 'java'],
+];
+
 interface CodeBlock {
   info: string;
   language: string;
@@ -322,8 +332,12 @@ class AnswerReader {
       this.snippet(block, 'snippet.sh', text, false);
       return;
     }
-    // Indentation marks code in Markdown, but in an answer it is as often prose that lost its fence.
-    this.codeWithComments(block, target.filename, fenced);
+    // Indentation marks code in Markdown, but in an answer it is as often prose that lost its fence. A fence
+    // labelled with a code language that holds something else (SQL, Markdown, a schema) is not code of that
+    // language: what it names is still read, but its parse errors are the label's, not the answer's.
+    const parsedAs = SNIPPET_LANGUAGE.find(([pattern]) => pattern.test(target.filename))?.[1];
+    const mislabelled = fenced && parsedAs !== undefined && notCodeOf(parsedAs, block.lines) === true;
+    this.codeWithComments(block, target.filename, fenced && !mislabelled);
   }
 
   /** A fence is closed when its last line is a closing fence of the same kind. */

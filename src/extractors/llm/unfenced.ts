@@ -123,6 +123,8 @@ export function candidateRegions(lines: readonly string[], skip: (line: number) 
 
 /** Share of a region's non-blank lines that may fail to parse for it still to count as code. */
 const MAX_BROKEN_SHARE = 0.25;
+/** Share of a fenced block's code lines that fail to parse above which it is not code of its label. */
+const NOT_CODE_SHARE = 0.5;
 /** Times the edges are trimmed and the region parsed again. */
 const MAX_TRIMS = 6;
 /** Lines blanked one by one before a JavaScript region counts as broken throughout. */
@@ -166,6 +168,20 @@ export function confirm(region: CodeRegion, lines: readonly string[]): CodeRegio
     return broken.size / nonBlank <= MAX_BROKEN_SHARE ? { start, end, language: region.language } : undefined;
   }
   return undefined;
+}
+
+/**
+ * Whether a fenced block labelled with a code language holds something else (SQL, Markdown, a protobuf
+ * schema in a ```python block): more than half of its lines that are neither blank nor comments fail to
+ * parse. Its parse errors would describe the label, not the answer's code. Undefined when there is no parser for the language.
+ */
+export function notCodeOf(language: CodeLanguage, lines: readonly string[]): boolean | undefined {
+  const broken = brokenLines(language, lines);
+  if (broken === undefined) return undefined;
+  // Comment lines prove nothing: a Markdown heading is a Python comment.
+  const counted = [...lines.keys()].filter((i) => !/^\s*(?:#|\/\/|$)/.test(lines[i]!));
+  const brokenCounted = counted.filter((i) => broken.has(i)).length;
+  return counted.length > 0 && brokenCounted / counted.length > NOT_CODE_SHARE;
 }
 
 /** The lines with the indentation they all share removed. */
