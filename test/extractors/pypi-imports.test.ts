@@ -199,4 +199,21 @@ describe('pypi/imports', () => {
       'requests requests 35:12 inferred',
     ]);
   });
+
+  it('knows the whole Python 2.7 standard library in fallbacks: those imports are optional, others required', () => {
+    const out = extractFixture(pythonImports, DIR, 'python2/compat.py');
+    expect(out.errors).toEqual([]);
+    expect(summary(out.refs)).toEqual([
+      'md5 md5 5:10 optional inferred',
+      'Cookie Cookie 10:10 optional inferred',
+      'exceptions exceptions 15:12 optional inferred',
+      'robotparser robotparser 20:10 optional inferred',
+      'whichdb whichdb 25:10 optional inferred',
+      'dbhash dbhash 30:12 optional inferred',
+      'repr repr 35:10 optional inferred',
+      // The preferred import is optional; a third-party fallback is required.
+      'orjson orjson 39:12 optional inferred',
+      'simplejson simplejson 41:12 inferred',
+    ]);
+  });
 });

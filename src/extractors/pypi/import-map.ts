@@ -6,6 +6,7 @@ import { normalizePypiName } from '../../model/ecosystem.js';
 
 let builtinMap: ReadonlyMap<string, string> | undefined;
 let stdlib: ReadonlySet<string> | undefined;
+let python2Stdlib: ReadonlySet<string> | undefined;
 let alternatives: ReadonlyMap<string, string[]> | undefined;
 
 function builtinImportMap(): ReadonlyMap<string, string> {
@@ -25,6 +26,15 @@ function stdlibModules(): ReadonlySet<string> {
     stdlib = new Set(data.modules);
   }
   return stdlib;
+}
+
+/** Top-level names of Python 2.7's standard library (data/python2-stdlib.json: stdlib-list's 2.7 list). */
+function python2StdlibModules(): ReadonlySet<string> {
+  if (!python2Stdlib) {
+    const data = JSON.parse(readFileSync(dataPath('python2-stdlib.json'), 'utf8')) as { modules: string[] };
+    python2Stdlib = new Set(data.modules);
+  }
+  return python2Stdlib;
 }
 
 /**
@@ -57,6 +67,11 @@ function topLevel(module: string): string {
 /** Whether a module (`os.path`, `xml.etree.ElementTree`) belongs to the standard library, by its top-level name. */
 export function isStdlibModule(module: string): boolean {
   return stdlibModules().has(topLevel(module));
+}
+
+/** Whether a module belonged to Python 2.7's standard library (`urllib2`, `cPickle`, `md5`), by its top-level name. */
+export function isPython2StdlibModule(module: string): boolean {
+  return python2StdlibModules().has(topLevel(module));
 }
 
 /** The key of `table` that is the longest dotted prefix of `module`: `google.cloud.storage` before `google`. */

@@ -7,6 +7,7 @@ import type { Extractor, ExtractResult } from '../types.js';
 import { asArray, asString, asTable, makeRef, parseToml } from './common.js';
 import {
   alternativeDistributions,
+  isPython2StdlibModule,
   isStdlibModule,
   type ResolvedImport,
   resolveImport,
@@ -47,41 +48,6 @@ interface Scope {
   /** Inside the `except ImportError` handler that imports a replacement for the preferred module. */
   fallback?: boolean;
 }
-
-/**
- * Python 2's standard-library modules, named by the fallback of compatibility imports
- * (`try: from io import StringIO / except ImportError: from StringIO import StringIO`): on Python 3 that branch
- * never runs, so its import is as optional as the preferred one. Any other fallback is required: it is what
- * runs when the preferred module is missing.
- */
-const PYTHON2_STDLIB = new Set([
-  'StringIO',
-  'cStringIO',
-  'cPickle',
-  'ConfigParser',
-  'Queue',
-  'urllib2',
-  'urlparse',
-  'httplib',
-  'cookielib',
-  'HTMLParser',
-  'htmlentitydefs',
-  'SocketServer',
-  'SimpleHTTPServer',
-  'BaseHTTPServer',
-  'xmlrpclib',
-  'Tkinter',
-  '__builtin__',
-  'copy_reg',
-  'thread',
-  'dummy_thread',
-  'commands',
-  'UserDict',
-  'UserList',
-  'UserString',
-  'anydbm',
-  'robotparser',
-]);
 
 const MODULE_SCOPE: Scope = { optional: false, typeOnly: false, guardsBody: false, typeChecking: false };
 /** A stub (`.pyi`) is read by type checkers only, so everything it imports is type-only. */
@@ -363,7 +329,10 @@ function enter(node: Node, field: string | null, parent: Scope, sink: Sink): Sco
 }
 
 function flags(scope: Scope, module: string): { optional: boolean; typeOnly: boolean; inFunction: boolean } {
-  const python2 = scope.fallback === true && PYTHON2_STDLIB.has(module.split('.')[0] ?? '');
+  // A Python 2 module in the fallback of a compatibility import (`try: from io import StringIO / except
+  // ImportError: from StringIO import StringIO`) never runs on Python 3: it is as optional as the preferred
+  // one. Any other fallback is required: it is what runs when the preferred module is missing.
+  const python2 = scope.fallback === true && isPython2StdlibModule(module);
   return {
     optional: scope.optional || python2,
     typeOnly: scope.typeOnly,
