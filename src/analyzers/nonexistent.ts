@@ -1,5 +1,6 @@
 import type { Finding } from '../model/finding.js';
-import type { MissingPackage } from '../model/registry-facts.js';
+import type { PackageRef } from '../model/package-ref.js';
+import type { MissingPackage, PackageFacts, Sourced } from '../model/registry-facts.js';
 import type { Severity } from '../model/severity.js';
 import { ALL_SOURCES, registryFinding, registryRefs, sourceEvidence, whereFrom } from './registry-common.js';
 import { didYouMean } from './similar-names.js';
@@ -19,6 +20,13 @@ export const nonexistent: Analyzer = {
     for (const { ref, answer } of registryRefs(refs, registry, ALL_SOURCES)) {
       if (answer.facts.status !== 'missing') continue;
       const facts = answer.facts;
+      if (facts.publishedAs && ref.inferred) {
+        // Declaring the distribution the pattern found is doing it right: nothing to report.
+        const declared = phantom.status({ ...ref, name: facts.publishedAs.name })?.status;
+        if (declared !== 'declared')
+          findings.push(importNameFinding(ref, facts.publishedAs, answer, declared === 'undeclared'));
+        continue;
+      }
       const load = registry.popular(ref.ecosystem);
       const popular = 'reason' in load ? undefined : load;
       const searched = facts.searched ?? [];
@@ -60,6 +68,35 @@ export const nonexistent: Analyzer = {
     return { findings, unchecked: [...registry.unchecked] };
   },
 };
+
+/**
+ * An import name that is no distribution, where a distribution of a usual pattern exists: most likely the
+ * project is published under that name, so this is not a hallucination, but the name is a guess by pattern
+ * (low, not `nonexistent` high). An import nothing declares is folded in, as for `nonexistent`.
+ */
+function importNameFinding(
+  ref: PackageRef,
+  published: { name: string; asked: string[] },
+  answer: Sourced<PackageFacts>,
+  undeclared: boolean,
+): Finding {
+  const module = ref.importName ?? ref.name;
+  const evidence: Record<string, unknown> = {
+    distribution: published.name,
+    asked: published.asked,
+    ...sourceEvidence(answer),
+  };
+  if (undeclared) evidence.undeclared = true;
+  const advice = undeclared
+    ? `nothing installs or declares it: install and declare '${published.name}'`
+    : `declare '${published.name}'`;
+  return registryFinding(ref, {
+    kind: 'import-name',
+    severity: 'low',
+    message: `import name '${module}' is not a distribution in ${whereFrom(answer)}; probably '${published.name}' (a published distribution of the usual name pattern): ${advice}, and check it is the project meant`,
+    evidence,
+  });
+}
 
 function severityOf(facts: MissingPackage, inferred: boolean): Severity {
   if (facts.why === 'security-holding') return 'critical';

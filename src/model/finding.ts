@@ -32,6 +32,11 @@ export const FINDING_KINDS = {
     severity: 'high',
     help: 'The registry has no such package: a hallucinated name that anyone may register later (slopsquatting).',
   },
+  'import-name': {
+    title: 'Import name is not a distribution',
+    severity: 'low',
+    help: 'The code imports a module whose name no distribution on the registry has, but one named by a usual pattern exists (absl → absl-py, skcuda → scikit-cuda): install and declare that one. The match is by name only: check it is the project meant.',
+  },
   'unknown-version': {
     title: 'Version does not exist',
     severity: 'medium',

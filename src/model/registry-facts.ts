@@ -73,6 +73,11 @@ export interface MissingPackage {
   detail?: string;
   /** What the registry's own search found for the name's words (npm), when it was asked. */
   searched?: string[];
+  /**
+   * For a Python import name that is no distribution: the first distribution named by a usual pattern
+   * (absl → absl-py) that the registry has, and the names asked in order (`distributionCandidates`).
+   */
+  publishedAs?: { name: string; asked: string[] };
 }
 
 export interface UncheckedPackage {

@@ -8,6 +8,7 @@
 import { HttpClient, type HttpSettings } from '../core/http.js';
 import type { Logger } from '../core/log.js';
 import type { Env } from '../core/paths.js';
+import { distributionCandidates, MAX_DISTRIBUTION_GUESSES } from '../extractors/pypi/import-map.js';
 import { type Ecosystem, packageKey } from '../model/ecosystem.js';
 import type { PackageRef } from '../model/package-ref.js';
 import type { PopularLoad } from '../model/popular.js';
@@ -324,6 +325,7 @@ export async function resolveRegistry(
       unchecked,
       options.concurrency ?? DEFAULT_REGISTRY_CONCURRENCY,
     );
+    await guessDistributions(eligible, answers, clients, options.concurrency ?? DEFAULT_REGISTRY_CONCURRENCY);
     await searchMissing(answers, clients, options.concurrency ?? DEFAULT_REGISTRY_CONCURRENCY);
 
     const installs = new Map<PackageRef, VersionFacts | undefined>();
@@ -380,6 +382,56 @@ export async function resolveRegistry(
   }
 }
 
+/** Python import names per scan whose usual distribution names are asked: each costs up to eight requests. */
+const MAX_GUESSED_IMPORTS = 25;
+
+/**
+ * For Python import names the index does not have and no table maps (`absl`, `skcuda`, `rpds`): asks the
+ * distribution names such projects are usually published under, in order, and keeps the first the index
+ * has (`MissingPackage.publishedAs`). A failed request counts as not found: the import stays missing.
+ */
+async function guessDistributions(
+  refs: readonly PackageRef[],
+  answers: Map<string, Sourced<PackageFacts>>,
+  clients: ReadonlyMap<Ecosystem, RegistryClient>,
+  concurrency: number,
+): Promise<void> {
+  const client = clients.get('PyPI');
+  if (!client) return;
+  const modules = new Map<string, string[]>();
+  for (const ref of refs) {
+    if (ref.ecosystem !== 'PyPI' || ref.source !== 'imported' || ref.inferred !== true) continue;
+    const id = idOf(ref.ecosystem, ref.name);
+    if (answers.get(id)?.facts.status !== 'missing') continue;
+    const list = modules.get(id) ?? [];
+    const module = ref.importName ?? ref.name;
+    if (!list.includes(module)) list.push(module);
+    modules.set(id, list);
+  }
+  const work = [...modules.entries()].slice(0, MAX_GUESSED_IMPORTS);
+  await pool(work, concurrency, async ([id, names]) => {
+    const answer = answers.get(id)!;
+    if (answer.facts.status !== 'missing') return;
+    // The longest module first: `google.cloud.tasks` is more telling than `google.cloud`.
+    const ordered = [...names].sort((a, b) => b.split('.').length - a.split('.').length);
+    const candidates = [...new Set(ordered.flatMap(distributionCandidates))].slice(
+      0,
+      MAX_DISTRIBUTION_GUESSES,
+    );
+    const asked: string[] = [];
+    for (const candidate of candidates) {
+      asked.push(candidate);
+      const found = await client.facts(candidate);
+      if (found.facts.status !== 'exists') continue;
+      answers.set(id, {
+        ...answer,
+        facts: { ...answer.facts, publishedAs: { name: found.facts.name, asked } },
+      });
+      return;
+    }
+  });
+}
+
 /** Searches per scan for names a registry does not have: a flood of made-up names must not flood it. */
 const MAX_SEARCHES = 25;
 
@@ -396,7 +448,10 @@ async function searchMissing(
     .filter(([, answer]) => {
       const facts = answer.facts;
       return (
-        facts.status === 'missing' && facts.why !== 'security-holding' && clients.get(facts.ecosystem)?.search
+        facts.status === 'missing' &&
+        facts.why !== 'security-holding' &&
+        !facts.publishedAs &&
+        clients.get(facts.ecosystem)?.search
       );
     })
     .slice(0, MAX_SEARCHES);

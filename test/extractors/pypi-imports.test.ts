@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { distributionCandidates, MAX_DISTRIBUTION_GUESSES } from '../../src/extractors/pypi/import-map.js';
 import { pythonImports } from '../../src/extractors/pypi/imports.js';
 import { EXTRACTORS, extractorFor } from '../../src/extractors/registry.js';
 import type { PackageRef } from '../../src/model/package-ref.js';
@@ -215,5 +216,26 @@ describe('pypi/imports', () => {
       'orjson orjson 39:12 optional inferred',
       'simplejson simplejson 41:12 inferred',
     ]);
+  });
+
+  it('guesses the usual distribution names of an import name, bounded, most specific first', () => {
+    expect(distributionCandidates('absl')).toEqual([
+      'absl-py',
+      'pyabsl',
+      'python-absl',
+      'absl-python',
+      'py-absl',
+    ]);
+    expect(distributionCandidates('skcuda')[0]).toBe('scikit-cuda');
+    expect(distributionCandidates('linkify_it')).toContain('linkify_it-py');
+    expect(distributionCandidates('google.cloud.tasks').slice(0, 2)).toEqual([
+      'google-cloud-tasks',
+      'google-cloud',
+    ]);
+    const deep = distributionCandidates('opentelemetry.exporter.otlp.proto.grpc');
+    expect(deep[0]).toBe('opentelemetry-exporter-otlp-proto-grpc');
+    expect(deep.length).toBeLessThanOrEqual(MAX_DISTRIBUTION_GUESSES);
+    // `py` + `py-x` and `pyx` differ only by a separator for PyPI: one request.
+    expect(distributionCandidates('py')).toEqual(['py-py', 'pypy', 'python-py', 'py-python']);
   });
 });

@@ -9,7 +9,7 @@ import { type ScanOptions, scan } from '../../src/pipeline/scan.js';
 import type { RegistryOptions } from '../../src/registry/resolve.js';
 import { importOsv } from '../../src/vulndb/import.js';
 import { fixturePath } from '../helpers.js';
-import { NOW, packument, serveDemo } from './documents.js';
+import { NOW, packument, pypiProject, serveDemo } from './documents.js';
 import { type FakeRegistry, startFakeRegistry } from './fake-registry.js';
 
 const PROJECT = fixturePath('registry/scan/project');
@@ -236,6 +236,39 @@ describe('registry checks in a scan', () => {
     expect(result.unchecked.filter((u) => u.name === 'cocoaDialog')).toEqual([]);
     // npm still serves names from before it refused capitals.
     expect(kinds(result, 'JSONStream')).toEqual(['undeclared']);
+  });
+
+  it('asks the usual distribution names of an import name the index lacks, and names the one found', async () => {
+    const release = { releases: [{ version: '1.0.0', uploaded: '2020-01-01T00:00:00Z' }] };
+    registry.pypi.set('quuxlib-py', pypiProject('quuxlib-py', release));
+    registry.pypi.set('scikit-wobble', pypiProject('scikit-wobble', release));
+    registry.pypi.set('acme-widgets-core', pypiProject('acme-widgets-core', release));
+    const result = await scan(['import-names.md'], options({}, { cwd: ANSWERS }));
+    // The answer installs quuxlib-py and scikit-wobble: importing them under their module names is right.
+    expect(kinds(result, 'quuxlib')).toEqual([]);
+    expect(kinds(result, 'skwobble')).toEqual([]);
+    // acme.widgets.core is published as acme-widgets-core, which the answer never installs: a softer
+    // finding that names it, not a hallucination.
+    const acme = finding(result, 'import-name', 'acme');
+    expect(acme.severity).toBe('low');
+    expect(acme.message).toMatch(
+      /^import name 'acme\.widgets\.core' is not a distribution in .*; probably 'acme-widgets-core' .*: nothing installs or declares it/,
+    );
+    expect(acme.evidence).toMatchObject({ distribution: 'acme-widgets-core', asked: ['acme-widgets-core'] });
+    expect(kinds(result, 'acme')).toEqual(['import-name']);
+    // No usual name exists for a made-up module: it stays nonexistent, after a bounded number of requests.
+    expect(finding(result, 'nonexistent', 'flurbnicator').severity).toBe('low');
+    const asked = registry.requests
+      .map((r) => /^\/pypi\/([^/]*flurbnicator[^/]*)\/json$/.exec(r.path)?.[1])
+      .filter((name) => name !== undefined);
+    expect(asked).toEqual([
+      'flurbnicator',
+      'flurbnicator-py',
+      'pyflurbnicator',
+      'python-flurbnicator',
+      'flurbnicator-python',
+      'py-flurbnicator',
+    ]);
   });
 
   it('without registry options the library asks no registry', async () => {

@@ -105,3 +105,34 @@ export function resolveImport(module: string, overrides: ReadonlyMap<string, str
   }
   return { name: topLevel(module), inferred: true };
 }
+
+/** At most this many distribution names are guessed for one import name (each guess is one registry request). */
+export const MAX_DISTRIBUTION_GUESSES = 8;
+
+/**
+ * The distribution names a project imported as `module` is usually published under, most specific first,
+ * for when the import name itself is no distribution: the dotted path dashed (`google.cloud.tasks` →
+ * google-cloud-tasks, then its first two parts: google-cloud), `sk<x>` → scikit-<x> (skimage, skcuda), and the affixes
+ * projects add to a taken or bare name (absl → absl-py, rpds → rpds-py, `py<x>`, `python-<x>`, `<x>-python`,
+ * `py-<x>`). PEP 503 equal names are asked once; the import's own top-level name is never among them.
+ */
+export function distributionCandidates(module: string): string[] {
+  const parts = module.split('.').filter((part) => part !== '');
+  const top = parts[0];
+  if (top === undefined) return [];
+  const guesses: string[] = [];
+  // A deep path keeps only its full and two-part forms, so that the affixes still fit in the bound.
+  if (parts.length >= 2) guesses.push(parts.join('-'));
+  if (parts.length > 2) guesses.push(parts.slice(0, 2).join('-'));
+  if (/^sk[a-z]/i.test(top)) guesses.push(`scikit-${top.slice(2)}`);
+  guesses.push(`${top}-py`, `py${top}`, `python-${top}`, `${top}-python`, `py-${top}`);
+  const seen = new Set([normalizePypiName(top)]);
+  const out: string[] = [];
+  for (const guess of guesses) {
+    const key = normalizePypiName(guess);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(guess);
+  }
+  return out.slice(0, MAX_DISTRIBUTION_GUESSES);
+}
