@@ -13,7 +13,9 @@
 // process, default 50; 1 runs one process per answer), BENCH_ANSWERS_ONLY (a regular expression: only the
 // answers whose id matches), BENCH_ANSWERS_JSON (write the full result there), BENCH_ANSWERS_WRAP=1 (a
 // diagnostic: hand Vouch every answer labelled unfenced-whole wrapped in a fence of its language, which
-// shows what a reader that finds unfenced code could reach).
+// shows what a reader that finds unfenced code could reach), BENCH_PYPI_NAMES (a file of PyPI project names,
+// one per line, first tab-separated column: the oracle then also knows every listed name not labelled
+// hallucinated, so that the distribution names Vouch guesses for unknown import names get a real answer).
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -28,6 +30,7 @@ const DATA = resolve(process.env.VOUCH_REAL_ANSWERS ?? '/work/bench-cache/answer
 const BATCH = Math.max(1, Number(process.env.BENCH_ANSWERS_BATCH ?? 50));
 const OUT = process.env.BENCH_ANSWERS_JSON;
 const WRAP = process.env.BENCH_ANSWERS_WRAP === '1';
+const PYPI_NAMES = process.env.BENCH_PYPI_NAMES;
 const ONLY = process.env.BENCH_ANSWERS_ONLY ? new RegExp(process.env.BENCH_ANSWERS_ONLY) : undefined;
 
 /** PEP 503 normalisation: how PyPI compares project names. */
@@ -86,6 +89,20 @@ function knownNames(labels) {
       if (n.label !== 'real') continue;
       known[n.ecosystem].add(n.ecosystem === 'PyPI' ? pep503(n.name) : n.name);
       if (n.ecosystem === 'PyPI' && n.import && n.registryKnowsImport) known.PyPI.add(pep503(n.import));
+    }
+  }
+  if (PYPI_NAMES) {
+    // Labels win: a name labelled hallucinated stays unknown even if the list has it.
+    const hallucinated = new Set();
+    for (const answer of labels.answers)
+      for (const n of answer.names)
+        if (n.ecosystem === 'PyPI' && n.label === 'hallucinated') {
+          hallucinated.add(pep503(n.name));
+          if (n.import) hallucinated.add(pep503(n.import));
+        }
+    for (const line of readFileSync(PYPI_NAMES, 'utf8').split('\n')) {
+      const name = pep503(line.split('\t', 1)[0] ?? '');
+      if (name !== '' && !hallucinated.has(name)) known.PyPI.add(name);
     }
   }
   return known;
@@ -210,14 +227,19 @@ function runCheck(files, oracle, work) {
   });
 }
 
-/** The `nonexistent` findings of one JSON report, by answer file. */
+/** The `nonexistent` findings (and the softer `import-name` ones, listed apart) of one JSON report, by answer file. */
 function nonexistentByFile(report, work) {
   const out = new Map();
   for (const finding of report.findings ?? []) {
-    if (finding.kind !== 'nonexistent') continue;
+    if (finding.kind !== 'nonexistent' && finding.kind !== 'import-name') continue;
     const pkg = finding.package ?? finding.ref ?? finding;
     const file = resolve(work, finding.location?.file ?? pkg.location?.file ?? '');
-    const entry = { ecosystem: pkg.ecosystem, name: pkg.name, severity: finding.severity };
+    const entry = {
+      ecosystem: pkg.ecosystem,
+      name: pkg.name,
+      severity: finding.severity,
+      kind: finding.kind,
+    };
     if (!out.has(file)) out.set(file, []);
     out.get(file).push(entry);
   }
@@ -240,7 +262,10 @@ function score(labels, found) {
     for (const f of found.get(answer.id) ?? []) {
       const n = byKey.get(keyOf(f.ecosystem, f.name));
       let outcome;
-      if (!n) outcome = 'fp-unlabelled';
+      // An import-name finding says the name is no distribution but a usual one exists: not scored as
+      // nonexistent (a hallucinated name it lands on is a false negative), listed apart.
+      if (f.kind === 'import-name') outcome = `import-name-${n?.label ?? 'unlabelled'}`;
+      else if (!n) outcome = 'fp-unlabelled';
       else if (n.label === 'unsure' || !scored(n)) outcome = 'ignored';
       else if (n.label === 'real') outcome = 'fp-real';
       else outcome = 'tp';
@@ -408,6 +433,12 @@ export async function run() {
     }
   };
   list(['fp-real', 'fp-unlabelled'], 'false positives');
+  const importNames = cases.filter((c) => c.outcome.startsWith('import-name-'));
+  console.log(`import-name findings (not scored; the label of the name): ${importNames.length}`);
+  for (const c of importNames)
+    console.log(
+      `  ${c.answer.id.padEnd(40)} ${c.answer.shape.padEnd(15)} ${c.ecosystem} ${c.name} (${c.outcome.slice(12)})`,
+    );
   list(['fn'], 'false negatives');
   if (errors.length) {
     console.log(`per-file errors: ${errors.length}${errors.length > 20 ? ' (the first 20)' : ''}`);

@@ -4,7 +4,7 @@
  * comes through and how to force the fixed version with the package manager's own override mechanism.
  */
 import { basename } from '../core/paths.js';
-import type { Ecosystem } from '../model/ecosystem.js';
+import { type Ecosystem, packageKey } from '../model/ecosystem.js';
 import type { PackageRef } from '../model/package-ref.js';
 import type { RegistryFacts, VersionFacts } from '../model/registry-facts.js';
 import type { PhantomResolver } from '../project/phantom.js';
@@ -145,7 +145,7 @@ function directRelease(
     // Releases repeat their requirements (`^4.17.0` across a whole line): each is weighed once.
     const weighed = new Map<string | undefined, boolean>();
     releases = known.filter((release) => {
-      const spec = release.requires ? (release.requires[child] ?? '') : undefined;
+      const spec = release.requires ? (requirementOn(ecosystem, release.requires, child) ?? '') : undefined;
       const answer = weighed.get(spec);
       if (answer !== undefined) return answer;
       const ok = lets(ecosystem, release, child, acceptable);
@@ -173,10 +173,26 @@ function lets(
   acceptable: readonly string[],
 ): boolean {
   if (!release.requires) return false;
-  const spec = release.requires[child];
+  const spec = requirementOn(ecosystem, release.requires, child);
   if (spec === undefined) return true;
   const read = readRange(ecosystem, spec);
   return 'range' in read && acceptable.some((version) => read.range.admits(version));
+}
+
+/**
+ * A release's requirement on `child`, matched the way the registry compares names (NuGet ids ignore case,
+ * PyPI names PEP 503): a lockfile may spell the name otherwise than the dependent's metadata.
+ */
+function requirementOn(
+  ecosystem: Ecosystem,
+  requires: Record<string, string>,
+  child: string,
+): string | undefined {
+  const exact = requires[child];
+  if (exact !== undefined) return exact;
+  const key = packageKey(ecosystem, child);
+  for (const [name, spec] of Object.entries(requires)) if (packageKey(ecosystem, name) === key) return spec;
+  return undefined;
 }
 
 /** The version of `name` the same lockfile holds. */

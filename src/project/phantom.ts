@@ -227,6 +227,10 @@ export class PhantomResolver {
     // A lockfile's own package: every importer of the lockfile (each workspace's direct dependencies) leads to it.
     const rootKeys = new Set(lock.roots);
     for (const keys of lock.importers.values()) for (const direct of keys) rootKeys.add(direct);
+    // A lockfile that names no roots (composer.lock) starts from what the manifests around it declare.
+    if (rootKeys.size === 0)
+      for (const manifest of manifests)
+        for (const direct of manifest.declared) if (lock.keys.has(direct)) rootKeys.add(direct);
     if (rootKeys.has(key)) return undefined;
     const chain = this.chain(lock, rootKeys, manifests, key);
     return chain.includes('…') || chain.length < 3 ? undefined : chain;

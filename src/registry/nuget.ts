@@ -160,7 +160,9 @@ function applyRegistration(facts: ExistingPackage, entries: readonly Record<stri
     }
     const deprecation = deprecationNotice(entry.deprecation);
     if (deprecation) version.deprecated = deprecation;
-    version.dependencies = dependencyIds(entry.dependencyGroups);
+    const requires = dependencyRanges(entry.dependencyGroups);
+    version.dependencies = Object.keys(requires);
+    version.requires = requires;
     if (!description || compareVersions('NuGet', key, description.version) > 0)
       description = { version: key, text: typeof entry.description === 'string' ? entry.description : '' };
   }
@@ -181,13 +183,16 @@ function deprecationNotice(value: unknown): string | undefined {
   return parts.join('; ');
 }
 
-/** Dependencies of every target framework: what an install of the version may bring in. */
-function dependencyIds(groups: unknown): string[] {
-  const ids = new Set<string>();
+/** Dependencies of every target framework and their ranges: what an install of the version may bring in. */
+function dependencyRanges(groups: unknown): Record<string, string> {
+  const ranges: Record<string, string> = {};
   if (Array.isArray(groups))
     for (const group of groups)
       if (isObject(group) && Array.isArray(group.dependencies))
         for (const dep of group.dependencies)
-          if (isObject(dep) && typeof dep.id === 'string') ids.add(dep.id);
-  return [...ids];
+          if (isObject(dep) && typeof dep.id === 'string' && !(dep.id in ranges))
+            // No range is NuGet's "any version" (`(, )`); target frameworks that disagree are rare, and the
+            // first group that names the dependency is taken (the scan does not know the project's target).
+            ranges[dep.id] = typeof dep.range === 'string' && dep.range !== '' ? dep.range : '(, )';
+  return ranges;
 }

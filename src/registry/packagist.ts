@@ -2,7 +2,8 @@
  * The Composer repository client (Packagist and its mirrors, Private Packagist, Satis with metadata): the
  * repository's `packages.json` names where Composer 2 metadata lives (`metadata-url`, `/p2/%package%.json`
  * on Packagist); that file lists the tagged versions of one package, minified (each entry only what changed
- * since the previous one, `"__unset"` for a key dropped), with `time`, `abandoned`, `require`. Development
+ * since the previous one, `"__unset"` for a key dropped), with `time`, `abandoned`, `require` (the constraints
+ * become `VersionFacts.requires`, for the lowest release of a direct dependency that admits a fix). Development
  * branches (`~dev.json`) are not read: references name releases.
  */
 
@@ -91,7 +92,8 @@ function readComposerMetadata(name: string, key: string, doc: unknown): Existing
     if (typeof entry.version !== 'string') continue;
     const version = entry.version;
     canonical ??= typeof entry.name === 'string' ? entry.name : undefined;
-    const facts: VersionFacts = { version, dependencies: packageRequirements(entry.require) };
+    const requires = packageRequirements(entry.require);
+    const facts: VersionFacts = { version, dependencies: Object.keys(requires), requires };
     const published = isoTime(entry.time);
     if (published) facts.published = published;
     const abandoned = abandonedNotice(entry.abandoned);
@@ -129,7 +131,11 @@ function abandonedNotice(value: unknown): string | undefined {
   return undefined;
 }
 
-/** Package requirements, without platform ones (`php`, `ext-json`, `composer-runtime-api`). */
-function packageRequirements(value: unknown): string[] {
-  return isObject(value) ? Object.keys(value).filter((n) => n.includes('/')) : [];
+/** Package requirements and their constraints, without platform ones (`php`, `ext-json`, `composer-runtime-api`). */
+function packageRequirements(value: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!isObject(value)) return out;
+  for (const [name, constraint] of Object.entries(value))
+    if (name.includes('/') && typeof constraint === 'string') out[name] = constraint;
+  return out;
 }

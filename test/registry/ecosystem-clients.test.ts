@@ -354,6 +354,9 @@ describe('Composer repository client', () => {
     expect(facts.latest).toBe('7.9.2');
     expect(published(facts)['7.4.0']).toBe('2021-10-18T09:52:00.000Z');
     expect(facts.versions!['7.4.0']!.dependencies).toEqual(['psr/http-client']);
+    // Each release's constraints, platform requirements left out: which release lets a fixed version in.
+    expect(facts.versions!['7.4.0']!.requires).toEqual({ 'psr/http-client': '^1.0' });
+    expect(facts.versions!['7.9.2']!.requires).toEqual({});
     expect(facts.repository).toBe('https://git.example.org/guzzlehttp/guzzle.git');
     const old = exists((await client.facts('Old/Lib')).facts);
     expect(old.versions!['v1.0.0']!.deprecated).toBe('abandoned by its maintainers; use new/lib instead');
@@ -406,6 +409,7 @@ describe('NuGet v3 client', () => {
     expect(published(facts)['12.0.2']).toBeUndefined();
     expect(published(facts)['12.0.1']).toBe('2018-11-27T10:00:00.000Z');
     expect(facts.versions!['13.0.3']!.dependencies).toEqual(['System.Runtime']);
+    expect(facts.versions!['13.0.3']!.requires).toEqual({ 'System.Runtime': '[1.0.0, )' });
     expect(facts.created).toBe('2018-11-27T10:00:00.000Z');
     expect(facts.datesTrusted).toBe(true);
     expect(registry.requests.map((r) => r.path)).toEqual([

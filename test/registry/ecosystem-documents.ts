@@ -244,7 +244,8 @@ export interface NugetVersion {
   published: string;
   listed?: boolean;
   deprecation?: { reasons: string[]; message?: string; alternatePackage?: { id: string; range: string } };
-  dependencies?: string[];
+  /** Dependency ids (any version from 1.0.0) or ids with their ranges. */
+  dependencies?: (string | { id: string; range: string })[];
 }
 
 /** The service index: a flat container and, unless told otherwise, a SemVer 2.0 registration. */
@@ -283,7 +284,9 @@ export function serveNuget(
       dependencyGroups: [
         {
           targetFramework: 'net6.0',
-          dependencies: (v.dependencies ?? []).map((d) => ({ id: d, range: '[1.0.0, )' })),
+          dependencies: (v.dependencies ?? []).map((d) =>
+            typeof d === 'string' ? { id: d, range: '[1.0.0, )' } : d,
+          ),
         },
       ],
       ...(v.deprecation ? { deprecation: v.deprecation } : {}),
