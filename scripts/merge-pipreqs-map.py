@@ -40,7 +40,9 @@ skipped = {}
 added = 0
 for module, distributions in sorted(targets.items()):
     reason = None
-    if module in table:
+    if not re.fullmatch(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*", module):
+        reason = "not a module name"
+    elif module in table:
         reason = "already in the table (the table wins)"
     elif module.split(".")[0] in stdlib:
         reason = "standard library"
