@@ -152,7 +152,9 @@ function directRelease(
       weighed.set(spec, ok);
       return ok;
     });
-    if (releases.length === 0 && known.every((r) => r.requires === undefined)) return undefined;
+    // Nothing acceptable among releases of which some were not described (PyPI describes a window of
+    // releases only): an undescribed one may be it, so no release is named.
+    if (releases.length === 0 && known.some((r) => r.requires === undefined)) return undefined;
     acceptable = releases.map((r) => r.version);
   }
   const name = via[0]!;

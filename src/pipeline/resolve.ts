@@ -8,7 +8,7 @@ import type { PackageRef } from '../model/package-ref.js';
 import type { RegistryFacts } from '../model/registry-facts.js';
 import type { FileError } from '../model/result.js';
 import type { PhantomResolver } from '../project/phantom.js';
-import { type RegistryOptions, resolveRegistry } from '../registry/resolve.js';
+import { type RegistryOptions, type RequirementsWanted, resolveRegistry } from '../registry/resolve.js';
 import { type AdvisoryStageOptions, adviseRefs } from '../vulndb/scan-advisories.js';
 
 export interface ResolveSettings extends AdvisoryStageOptions {
@@ -45,6 +45,16 @@ export async function resolveFacts(
 ): Promise<ResolvedFacts> {
   const registryOptions = settings.registry || (settings.offline ? {} : undefined);
   const isPrivate = settings.isPrivate;
+  const advise = (installs?: (ref: PackageRef) => string | undefined) =>
+    adviseRefs(
+      refs,
+      { ...settings, ...(settings.offline ? { offline: true } : {}) },
+      settings.logger,
+      installs,
+    );
+  // The advisories are resolved while the registry connection is still open: the fix advice of a vulnerable
+  // locked package may want the per-release requirements of the packages its chain goes through.
+  let advised: Awaited<ReturnType<typeof adviseRefs>> | undefined;
   const registry = registryOptions
     ? await resolveRegistry(
         isPrivate ? refs.filter((ref) => !isPrivate(ref)) : refs,
@@ -53,17 +63,17 @@ export async function resolveFacts(
           ...registryOptions,
           untrustedRoots: [...(registryOptions.untrustedRoots ?? []), ...settings.scanRoots],
           ...(settings.offline ? { mode: 'offline' } : {}),
+          requirementsWanted: async (facts) => {
+            advised = await advise((ref) => facts.installs(ref)?.version);
+            return advised.facts ? chainsOfVulnerable(refs, advised.facts, phantom) : [];
+          },
         },
         settings.logger,
         (ref) => phantom.status(ref)?.status === 'undeclared',
       )
     : undefined;
-  const advisories = await adviseRefs(
-    refs,
-    { ...settings, ...(settings.offline ? { offline: true } : {}) },
-    settings.logger,
-    registry ? (ref) => registry.facts.installs(ref)?.version : undefined,
-  );
+  const advisories =
+    advised ?? (await advise(registry ? (ref) => registry.facts.installs(ref)?.version : undefined));
   return {
     ...(registry ? { registry: registry.facts } : {}),
     ...(advisories.facts ? { advisories: advisories.facts } : {}),
@@ -72,4 +82,31 @@ export async function resolveFacts(
     warnings: [...advisories.warnings, ...(registry?.warnings ?? [])],
     errors: advisories.errors ?? [],
   };
+}
+
+/**
+ * The packages of the chains through which vulnerable locked packages come in (the direct dependency and
+ * the ones between), each from its locked release: what `fix.direct` needs the requirements of.
+ */
+function chainsOfVulnerable(
+  refs: readonly PackageRef[],
+  advisories: AdvisoryFacts,
+  phantom: PhantomResolver,
+): RequirementsWanted[] {
+  const wanted: RequirementsWanted[] = [];
+  for (const ref of refs) {
+    if (ref.source !== 'locked' || !advisories.forRef(ref)?.exact?.groups.length) continue;
+    const chain = phantom.introducedBy(ref)?.slice(1, -1) ?? [];
+    for (const name of chain) {
+      const locked = refs.find(
+        (other) =>
+          other.source === 'locked' &&
+          other.ecosystem === ref.ecosystem &&
+          other.name === name &&
+          other.location.file === ref.location.file,
+      );
+      wanted.push({ ecosystem: ref.ecosystem, name, ...(locked?.version ? { from: locked.version } : {}) });
+    }
+  }
+  return wanted;
 }

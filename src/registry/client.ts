@@ -137,6 +137,43 @@ export async function lookupVersion(
   }
 }
 
+/**
+ * Each version's requirements by the cache's rules (`fetcher` resolves undefined when the registry has no
+ * such document); undefined too when the registry cannot be asked: the fix advice then stays generic.
+ */
+export async function lookupRequirements(
+  context: ClientContext,
+  key: string,
+  fetcher: () => Promise<Record<string, Record<string, string>> | undefined>,
+): Promise<Record<string, Record<string, string>> | undefined> {
+  try {
+    const answer = await cachedLookup<Record<string, Record<string, string>> | null>(
+      context.cache,
+      key,
+      { mode: context.mode, lifetimes: context.lifetimes, now: context.now },
+      async () => {
+        const found = await fetcher();
+        return found
+          ? { status: 'found', value: boundRequirements(found) }
+          : { status: 'missing', value: null };
+      },
+    );
+    return answer.value ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The same bounds as a version's requirements in `boundVersion`, for every version. */
+function boundRequirements(
+  all: Record<string, Record<string, string>>,
+): Record<string, Record<string, string>> {
+  const out: Record<string, Record<string, string>> = {};
+  for (const [version, requires] of Object.entries(all))
+    if (version.length <= MAX_SHORT_TEXT) out[version] = boundVersion({ version, requires }).requires ?? {};
+  return out;
+}
+
 /** Existence from an imported snapshot of every name (`vouch registry snapshot`), when there is one. */
 export function snapshotAnswer(
   context: Pick<ClientContext, 'cache'>,

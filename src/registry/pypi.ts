@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { RegistryHttpError, redactUrl } from '../core/http.js';
 import { isObject } from '../core/json.js';
 import { lazy } from '../core/lazy.js';
-import { parseRequirement } from '../extractors/pypi/requirement.js';
+import { parseRequirement, specifierText } from '../extractors/pypi/requirement.js';
 import { normalizePypiName } from '../model/ecosystem.js';
 import type { ExistingPackage, PackageFacts, Sourced, VersionFacts } from '../model/registry-facts.js';
 import type { FetchOutcome, Validators } from './cache.js';
@@ -117,6 +117,36 @@ export class PypiClient implements RegistryClient {
     );
   }
 
+  /**
+   * The unconditional run-time requirements of one release and their specifiers, from
+   * `<base>/pypi/<name>/<version>/json` (cached like the rest; requirements under an `extra` left out).
+   * Undefined when the index has no JSON API, no such release, or cannot be asked.
+   */
+  async releaseRequirements(name: string, version: string): Promise<Record<string, string> | undefined> {
+    const index = this.config.index;
+    const json = index ? pypiEndpoints(index).json : undefined;
+    if (!json) return undefined;
+    const url = `${json}${normalizePypiName(name)}/${encodeURIComponent(version)}/json`;
+    try {
+      const answer = await cachedLookup<Record<string, string> | null>(
+        this.context.cache,
+        `pypi-release-requires:${redactUrl(url)}`,
+        { mode: this.context.mode, lifetimes: this.context.lifetimes, now: this.context.now },
+        async (validators) => {
+          const response = await this.context.http.get(url, conditional(validators, 'application/json'));
+          if (response.status === 304) return { status: 'not-modified' };
+          if (response.status === 404) return { status: 'missing', value: null };
+          const doc = parseJson(response.body);
+          const info = isObject(doc) && isObject(doc.info) ? doc.info : undefined;
+          return { status: 'found', value: info ? requirementSpecs(info.requires_dist) : null };
+        },
+      );
+      return answer.value ?? undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
   /** `requires_dist` of one release, from `<base>/pypi/<name>/<version>/json` (cached like the rest). */
   async dependencies(name: string, version: string): Promise<string[] | undefined> {
     const index = this.config.index;
@@ -162,6 +192,19 @@ function requirementNames(value: unknown): string[] {
     names.push(parsed.requirement.name);
   }
   return names;
+}
+
+/** The unconditional run-time requirements and their specifiers (`extra == …` ones are optional). */
+function requirementSpecs(value: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!Array.isArray(value)) return out;
+  for (const text of value) {
+    if (typeof text !== 'string') continue;
+    const parsed = parseRequirement(text);
+    if (!parsed.ok || parsed.requirement.marker?.includes('extra')) continue;
+    out[parsed.requirement.name] = specifierText(parsed.requirement.specs);
+  }
+  return out;
 }
 
 /** Normalises a JSON API document; throws RegistryHttpError when it is not one. */

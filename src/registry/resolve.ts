@@ -21,7 +21,9 @@ import type {
   VersionFacts,
 } from '../model/registry-facts.js';
 import type { Unchecked } from '../model/result.js';
+import { compareVersions } from '../versions/index.js';
 import { findVersion, installedToday } from '../versions/pick.js';
+import { isPrerelease } from '../versions/prerelease.js';
 import {
   type CacheLifetimes,
   type CacheMode,
@@ -60,9 +62,22 @@ const DEFAULT_OUTDATED_DAYS = 730;
 const DEFAULT_REGISTRY_CONCURRENCY = 16;
 const DEFAULT_REGISTRY_DEADLINE_MS = 300_000;
 
+/** A package whose releases' requirements a fix wants, from the locked release `from` up. */
+export interface RequirementsWanted {
+  ecosystem: Ecosystem;
+  name: string;
+  from?: string;
+}
+
 export interface RegistryOptions {
   /** How the cache is used; `offline` never touches the network. Default `default`. */
   mode?: CacheMode;
+  /**
+   * Called with the scan's facts before the registry connection closes: the packages whose per-release
+   * requirements the fix advice wants (the chains of vulnerable locked packages), asked then of the
+   * registries that describe requirements per release only (PyPI).
+   */
+  requirementsWanted?: (facts: RegistryFacts) => Promise<readonly RequirementsWanted[]>;
   /** Overrides the npm registry of npm's configuration (scoped registries still apply). */
   npmRegistry?: string;
   /** Overrides the PyPI index of pip's configuration. */
@@ -325,6 +340,12 @@ export async function resolveRegistry(
       unchecked,
       options.concurrency ?? DEFAULT_REGISTRY_CONCURRENCY,
     );
+    await completeRequirements(
+      eligible,
+      answers,
+      clients,
+      options.concurrency ?? DEFAULT_REGISTRY_CONCURRENCY,
+    );
     await guessDistributions(eligible, answers, clients, options.concurrency ?? DEFAULT_REGISTRY_CONCURRENCY);
     await searchMissing(answers, clients, options.concurrency ?? DEFAULT_REGISTRY_CONCURRENCY);
 
@@ -364,22 +385,115 @@ export async function resolveRegistry(
       ),
     ];
     for (const warning of warnings) logger.warn(warning);
-    return {
-      warnings,
-      facts: {
-        forRef: (ref) => (registryEligible(ref) ? answers.get(idOf(ref.ecosystem, ref.name)) : undefined),
-        installs: (ref) => (registryEligible(ref) ? installsOf(ref) : undefined),
-        popular: (ecosystem) => popular.get(ecosystem) ?? { reason: `no list of popular ${ecosystem} names` },
-        dependenciesIn: (scope, ecosystem, key) => dependencies.get(`${scope}\0${ecosystem}\0${key}`),
-        settings,
-        unchecked,
-      },
+    const facts: RegistryFacts = {
+      forRef: (ref) => (registryEligible(ref) ? answers.get(idOf(ref.ecosystem, ref.name)) : undefined),
+      installs: (ref) => (registryEligible(ref) ? installsOf(ref) : undefined),
+      popular: (ecosystem) => popular.get(ecosystem) ?? { reason: `no list of popular ${ecosystem} names` },
+      dependenciesIn: (scope, ecosystem, key) => dependencies.get(`${scope}\0${ecosystem}\0${key}`),
+      settings,
+      unchecked,
     };
+    if (options.requirementsWanted) {
+      const wanted = await options.requirementsWanted(facts);
+      await completeReleaseRequirements(
+        wanted,
+        answers,
+        clients,
+        options.concurrency ?? DEFAULT_REGISTRY_CONCURRENCY,
+      );
+    }
+    return { warnings, facts };
   } finally {
     clearTimeout(deadline);
     cache?.close();
     await http.close();
   }
+}
+
+/** Packages per scan whose releases' requirements are asked one release at a time, and releases per package. */
+const MAX_RELEASE_REQUIREMENT_PACKAGES = 10;
+const MAX_RELEASE_REQUIREMENT_RELEASES = 8;
+
+/**
+ * For registries that describe requirements per release only (PyPI): the requirements of the releases of
+ * each wanted package from its locked release up, in order (yanked and pre-releases left out), at most
+ * eight. Releases above that window keep no requirements, so the fix advice never calls a release the
+ * lowest when a lower one was not looked at.
+ */
+async function completeReleaseRequirements(
+  wanted: readonly RequirementsWanted[],
+  answers: Map<string, Sourced<PackageFacts>>,
+  clients: ReadonlyMap<Ecosystem, RegistryClient>,
+  concurrency: number,
+): Promise<void> {
+  const work = new Map<string, RequirementsWanted>();
+  for (const want of wanted) {
+    if (!clients.get(want.ecosystem)?.releaseRequirements) continue;
+    const id = idOf(want.ecosystem, want.name);
+    if (!work.has(id)) work.set(id, want);
+  }
+  await pool(
+    [...work.entries()].slice(0, MAX_RELEASE_REQUIREMENT_PACKAGES),
+    concurrency,
+    async ([id, want]) => {
+      const answer = answers.get(id);
+      if (answer?.facts.status !== 'exists' || !answer.facts.versions) return;
+      const { ecosystem } = want;
+      const window = Object.values(answer.facts.versions)
+        .filter((v) => !v.yanked && !isPrerelease(ecosystem, v.version))
+        .filter((v) => want.from === undefined || compareVersions(ecosystem, v.version, want.from) >= 0)
+        .sort((a, b) => compareVersions(ecosystem, a.version, b.version))
+        .slice(0, MAX_RELEASE_REQUIREMENT_RELEASES);
+      const client = clients.get(ecosystem)!;
+      const versions = { ...answer.facts.versions };
+      for (const release of window) {
+        const requires = await client.releaseRequirements!(want.name, release.version);
+        // A gap stops the window: a later release must not pass for the lowest one.
+        if (!requires) break;
+        versions[release.version] = { ...release, requires, dependencies: Object.keys(requires) };
+      }
+      answers.set(id, { ...answer, facts: { ...answer.facts, versions } });
+    },
+  );
+}
+
+/** Declared packages per scan whose per-version requirements are asked separately (one request each). */
+const MAX_REQUIREMENT_LOOKUPS = 50;
+
+/**
+ * For registries whose package document does not say what each version requires (RubyGems), asks for it
+ * for the packages a manifest declares in an ecosystem some lockfile of the scan locks: the direct
+ * dependencies a fix through a lockfile's chain would upgrade (`fix.direct`).
+ */
+async function completeRequirements(
+  refs: readonly PackageRef[],
+  answers: Map<string, Sourced<PackageFacts>>,
+  clients: ReadonlyMap<Ecosystem, RegistryClient>,
+  concurrency: number,
+): Promise<void> {
+  const locked = new Set(refs.filter((ref) => ref.source === 'locked').map((ref) => ref.ecosystem));
+  const wanted = new Map<string, PackageRef>();
+  for (const ref of refs) {
+    if (ref.source !== 'declared' || !locked.has(ref.ecosystem) || !clients.get(ref.ecosystem)?.requirements)
+      continue;
+    const id = idOf(ref.ecosystem, ref.name);
+    const facts = answers.get(id)?.facts;
+    if (facts?.status !== 'exists' || !facts.versions) continue;
+    if (Object.values(facts.versions).some((version) => version.requires)) continue;
+    if (!wanted.has(id)) wanted.set(id, ref);
+  }
+  const work = [...wanted.entries()].slice(0, MAX_REQUIREMENT_LOOKUPS);
+  await pool(work, concurrency, async ([id, ref]) => {
+    const all = await clients.get(ref.ecosystem)!.requirements!(ref.name);
+    const answer = answers.get(id);
+    if (!all || answer?.facts.status !== 'exists' || !answer.facts.versions) return;
+    const versions = { ...answer.facts.versions };
+    for (const [version, requires] of Object.entries(all)) {
+      const known = versions[version];
+      if (known) versions[version] = { ...known, requires, dependencies: Object.keys(requires) };
+    }
+    answers.set(id, { ...answer, facts: { ...answer.facts, versions } });
+  });
 }
 
 /** Python import names per scan whose usual distribution names are asked: each costs up to eight requests. */

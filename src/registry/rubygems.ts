@@ -3,6 +3,8 @@
  * `number`, `created_at`, `prerelease`; yanked versions are not listed). Sources that do not serve that API
  * (gem mirrors and proxies often serve only what Bundler needs) answer it 404 for every gem, so a 404 is
  * confirmed with the compact index Bundler reads (`<source>/info/<name>`) before a gem is called missing.
+ * The compact index is also where each version's requirements are (`requirements`, asked for the gems a
+ * project declares: the first hop of a fix through a direct dependency).
  */
 
 import { RegistryHttpError } from '../core/http.js';
@@ -10,7 +12,7 @@ import { isObject } from '../core/json.js';
 import type { ExistingPackage, VersionFacts } from '../model/registry-facts.js';
 import { compareVersions } from '../versions/index.js';
 import { latestRelease } from '../versions/pick.js';
-import { datesLookReal, isoTime, parseJson, SourcesClient } from './client.js';
+import { datesLookReal, isoTime, lookupRequirements, parseJson, SourcesClient } from './client.js';
 import type { RegistrySource } from './sources.js';
 
 export class RubygemsClient extends SourcesClient {
@@ -26,6 +28,28 @@ export class RubygemsClient extends SourcesClient {
     if (api !== undefined) return readVersionsJson(name, parseJson(api));
     const compact = await this.fetchText(source, `${source.url}info/${gem}`, 'text/plain');
     return compact === undefined ? undefined : readCompactInfo(name, compact);
+  }
+
+  /**
+   * Each version's run-time requirements, from the compact index (`<source>/info/<name>`: the versions API
+   * does not say); one request per gem, cached like the facts. Undefined when no source has the file.
+   */
+  async requirements(name: string): Promise<Record<string, Record<string, string>> | undefined> {
+    const { registry } = this;
+    if (!registry || this.refusal(name)) return undefined;
+    const key = `RubyGems-requires:${registry}:${name}`;
+    const answer = await lookupRequirements(this.context, key, async () => {
+      const text = await this.fromSources((source) =>
+        this.fetchText(source, `${source.url}info/${encodeURIComponent(name)}`, 'text/plain'),
+      );
+      if (text === undefined) return undefined;
+      const facts = readCompactInfo(name, text);
+      const out: Record<string, Record<string, string>> = {};
+      for (const [version, v] of Object.entries(facts.versions ?? {}))
+        if (v.requires) out[version] = v.requires;
+      return out;
+    });
+    return answer;
   }
 }
 
@@ -75,14 +99,39 @@ function readCompactInfo(name: string, text: string): ExistingPackage {
   const versions: Record<string, VersionFacts> = {};
   for (const line of lines.slice(1)) {
     if (line === '') continue;
-    const token = line.split(' ')[0]!;
+    const space = line.indexOf(' ');
+    const token = space === -1 ? line : line.slice(0, space);
     // Platform gems are `1.13.3-x86_64-linux`; a gem version never holds a `-`.
-    const version = token.split('-')[0]!;
-    if (version) versions[version] ??= { version };
+    const [version, platform] = token.split('-');
+    if (!version) continue;
+    versions[version] ??= { version };
+    // `<dep>:<req>&<req>,<dep>:<req>|checksum:…,ruby:…`: the plain-Ruby line's requirements win.
+    if (space === -1 || (platform !== undefined && versions[version].requires)) continue;
+    const requires = compactRequirements(line.slice(space + 1).split('|')[0] ?? '');
+    versions[version].requires = requires;
+    versions[version].dependencies = Object.keys(requires);
   }
   const facts = packageOf(name, versions);
   facts.trimmed = ['publish dates', 'description'];
   return facts;
+}
+
+/** `rack:>= 1.0&< 3,thor:~> 1.0` → `{ rack: '>= 1.0, < 3', thor: '~> 1.0' }` (RubyGems requirement syntax). */
+function compactRequirements(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const part of text.split(',')) {
+    const colon = part.indexOf(':');
+    if (colon <= 0) continue;
+    const name = part.slice(0, colon).trim();
+    const requirement = part
+      .slice(colon + 1)
+      .split('&')
+      .map((r) => r.trim())
+      .filter((r) => r !== '')
+      .join(', ');
+    if (name !== '') out[name] = requirement === '' ? '>= 0' : requirement;
+  }
+  return out;
 }
 
 function packageOf(name: string, versions: Record<string, VersionFacts>): ExistingPackage {

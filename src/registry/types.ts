@@ -29,6 +29,16 @@ export interface RegistryClient {
    * `/-/v1/search`), for "did you mean"; empty when it finds none or cannot be asked. Never throws.
    */
   search?(name: string): Promise<string[]>;
+  /**
+   * Each version's run-time requirements (by version, then dependency), for registries whose package
+   * document leaves them out (RubyGems' versions API); undefined when they cannot be had. Never throws.
+   */
+  requirements?(name: string): Promise<Record<string, Record<string, string>> | undefined>;
+  /**
+   * One release's run-time requirements, for registries that describe them per release only (PyPI's
+   * per-release JSON); undefined when they cannot be had. Never throws.
+   */
+  releaseRequirements?(name: string, version: string): Promise<Record<string, string> | undefined>;
 }
 
 export type VersionAnswer =

@@ -323,6 +323,28 @@ describe('RubyGems client', () => {
       '/gems/info/made-up-gem',
     ]);
   });
+
+  it("reads each version's requirements from the compact index, the plain-Ruby line's over a platform's", async () => {
+    registry.files.set('/gems/info/rails-ish', {
+      contentType: 'text/plain',
+      body: [
+        '---',
+        '1.0.0 rack:>= 2.0&< 4,thor:~> 1.0|checksum:00,ruby:>= 2.7',
+        '1.0.0-java rack:>= 1.0|checksum:00',
+        '1.1.0 |checksum:00',
+        '1.2.0 :nameless,rack|checksum:00',
+        '',
+      ].join('\n'),
+    });
+    const client = new RubygemsClient(one(registry.rubygems), context);
+    expect(await client.requirements('rails-ish')).toEqual({
+      '1.0.0': { rack: '>= 2.0, < 4', thor: '~> 1.0' },
+      '1.1.0': {},
+      // A broken entry names nothing rather than something it does not say.
+      '1.2.0': {},
+    });
+    expect(await client.requirements('made-up-gem')).toBeUndefined();
+  });
 });
 
 describe('Composer repository client', () => {

@@ -138,6 +138,8 @@ export interface GemVersion {
   created_at: string;
   platform?: string;
   summary?: string;
+  /** Run-time requirements as the compact index writes them: `{ rack: '>= 2.0&< 4' }`. */
+  requires?: Record<string, string>;
 }
 
 export function serveGem(
@@ -170,7 +172,11 @@ export function serveGem(
     });
   const lines = versions.map(
     (v) =>
-      `${v.number}${v.platform && v.platform !== 'ruby' ? `-${v.platform}` : ''} |checksum:${'0'.repeat(64)}`,
+      `${v.number}${v.platform && v.platform !== 'ruby' ? `-${v.platform}` : ''} ${Object.entries(
+        v.requires ?? {},
+      )
+        .map(([dep, req]) => `${dep}:${req}`)
+        .join(',')}|checksum:${'0'.repeat(64)}`,
   );
   registry.files.set(`/gems/info/${name}`, { contentType: 'text/plain', body: `---\n${lines.join('\n')}\n` });
 }
