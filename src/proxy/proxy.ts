@@ -1,8 +1,10 @@
 /**
- * `vouch proxy`: an OpenAI-compatible HTTP proxy that forwards every request unchanged to the upstream and
- * checks each chat-completion answer on its way back (`checkAnswer`). A shell: the verdict is the library's;
- * this file moves bytes, words the note and keeps every size and time bounded. Keys in the request headers
- * are passed to the upstream and nowhere else: nothing here logs or stores a header.
+ * `vouch proxy`: an HTTP proxy for LLM APIs that forwards every request unchanged to the upstream and checks
+ * each answer on its way back (`checkAnswer`): OpenAI chat completions, the OpenAI Responses API and
+ * Anthropic Messages, streaming or not (one dialect each: `chat.ts`, `responses.ts`, `messages.ts`). A shell:
+ * the verdict is the library's; this file moves bytes, words the note and keeps every size and time bounded.
+ * Keys in the request headers are passed to the upstream and nowhere else: nothing here logs or stores a
+ * header.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { request as upstreamRequest } from 'undici';
@@ -14,6 +16,11 @@ import {
   oneLine,
   type PackageCheckOptions,
 } from '../index.js';
+import { chatCompletions } from './chat.js';
+import type { Change, Dialect } from './dialect.js';
+import { messages } from './messages.js';
+import { responses } from './responses.js';
+import { jsonData, sseEvents } from './sse.js';
 
 export type ProxyMode = 'annotate' | 'block';
 
@@ -35,10 +42,6 @@ export interface ProxySettings {
 }
 
 const MiB = 1024 * 1024;
-/** An answer's text beyond this is not accumulated: it is too long to be checked. */
-const MAX_ANSWER_CHARS = MiB;
-/** One server-sent event without an end beyond this: the stream is passed on unchecked from there. */
-const MAX_EVENT_BYTES = MiB;
 
 /** Headers that belong to one connection, never forwarded (RFC 9110 §7.6.1), and the ones recomputed. */
 const HOP_BY_HOP = new Set([
@@ -64,25 +67,42 @@ function forwardable(headers: IncomingMessage['headers'] | Record<string, string
 
 class TooLarge extends Error {}
 
-async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let length = 0;
-  for await (const chunk of req) {
-    length += (chunk as Buffer).length;
-    if (length > limit) throw new TooLarge();
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
+/**
+ * The request body, up to `limit` bytes. Past it the rest is read and dropped rather than the request torn
+ * down, so that the client, still sending, reads the refusal instead of a reset connection.
+ */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((done, fail) => {
+    const chunks: Buffer[] = [];
+    let length = 0;
+    const take = (chunk: Buffer) => {
+      length += chunk.length;
+      if (length <= limit) {
+        chunks.push(chunk);
+        return;
+      }
+      req.off('data', take);
+      req.resume();
+      fail(new TooLarge());
+    };
+    req.on('data', take);
+    req.once('end', () => done(Buffer.concat(chunks)));
+    req.once('error', fail);
+  });
 }
 
-function sendError(res: ServerResponse, status: number, message: string, type: string): void {
+function sendError(
+  res: ServerResponse,
+  status: number,
+  message: string,
+  type: string,
+  dialect: Dialect = chatCompletions,
+): void {
   if (res.headersSent) {
     res.destroy();
     return;
   }
-  const body = JSON.stringify({
-    error: { message: `vouch proxy: ${message}`, type, code: null, param: null },
-  });
+  const body = JSON.stringify(dialect.error(`vouch proxy: ${message}`, type));
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
   res.end(body);
 }
@@ -94,8 +114,15 @@ function targetUrl(upstream: string, path: string): URL | undefined {
   return new URL(`${upstream.replace(/\/+$/, '')}${path}`);
 }
 
-function isChatCompletion(method: string | undefined, path: string): boolean {
-  return method === 'POST' && /\/chat\/completions\/?(?:\?|$)/.test(path);
+/** The API a request speaks, by its path; undefined for every request whose answer is not checked. */
+function dialectOf(method: string | undefined, path: string): Dialect | undefined {
+  if (method !== 'POST') return undefined;
+  const route = path.replace(/[?#].*$/, '').replace(/\/+$/, '');
+  if (route.endsWith('/chat/completions')) return chatCompletions;
+  // `/responses/{id}/cancel` and the like carry no new answer; only a new response does.
+  if (route.endsWith('/responses')) return responses;
+  if (route.endsWith('/messages')) return messages;
+  return undefined;
 }
 
 export function createProxy(settings: ProxySettings): Server {
@@ -112,26 +139,26 @@ export function createProxy(settings: ProxySettings): Server {
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = req.url ?? '/';
+    const dialect = dialectOf(req.method, path);
+    const fail = (status: number, message: string, type: string) =>
+      sendError(res, status, message, type, dialect);
     const target = targetUrl(settings.upstream, path);
-    if (!target) return sendError(res, 400, 'the request target must be a path', 'invalid_request_error');
+    if (!target) return fail(400, 'the request target must be a path', 'invalid_request_error');
     let body: Buffer;
     try {
       body = await readBody(req, maxRequest);
     } catch (error) {
-      if (error instanceof TooLarge)
-        return sendError(
-          res,
-          413,
-          `the request body is larger than ${maxRequest} bytes`,
-          'invalid_request_error',
-        );
+      if (error instanceof TooLarge) {
+        // The rest of the body is never read: the connection cannot carry another request.
+        res.shouldKeepAlive = false;
+        return fail(413, `the request body is larger than ${maxRequest} bytes`, 'invalid_request_error');
+      }
       throw error;
     }
-    const chat = isChatCompletion(req.method, path);
     const headers = forwardable(req.headers);
     // The answer must be read to be checked: ask for it uncompressed (other requests keep their encoding).
-    if (chat) headers['accept-encoding'] = 'identity';
-    let answer: Awaited<ReturnType<typeof upstreamRequest>>;
+    if (dialect) headers['accept-encoding'] = 'identity';
+    let answer: UpstreamAnswer;
     try {
       answer = await upstreamRequest(target, {
         method: (req.method ?? 'GET') as 'GET',
@@ -142,8 +169,7 @@ export function createProxy(settings: ProxySettings): Server {
       });
     } catch (error) {
       const timedOut = /timeout/i.test((error as Error).name) || /timeout/i.test((error as Error).message);
-      return sendError(
-        res,
+      return fail(
         timedOut ? 504 : 502,
         `the upstream ${timedOut ? 'did not answer in time' : 'could not be reached'}: ${(error as Error).message}`,
         'upstream_error',
@@ -155,22 +181,21 @@ export function createProxy(settings: ProxySettings): Server {
     });
     const contentType = String(answer.headers['content-type'] ?? '');
     const ok = answer.statusCode >= 200 && answer.statusCode < 300;
-    if (!chat || !ok) return passThrough(res, answer);
-    if (contentType.includes('text/event-stream')) return streamed(res, answer);
-    if (contentType.includes('json')) return whole(res, answer);
+    if (!dialect || !ok) return passThrough(res, answer);
+    if (contentType.includes('text/event-stream')) return streamed(res, answer, dialect);
+    if (contentType.includes('json')) return whole(res, answer, dialect);
     return passThrough(res, answer);
   }
 
   /** Status, headers and body as they came (errors of the upstream included). */
-  async function passThrough(res: ServerResponse, answer: UpstreamAnswer, head?: Buffer): Promise<void> {
-    res.writeHead(answer.statusCode, forwardableResponse(answer.headers, head === undefined));
-    if (head) res.write(head);
+  async function passThrough(res: ServerResponse, answer: UpstreamAnswer): Promise<void> {
+    res.writeHead(answer.statusCode, forwardableResponse(answer.headers, true));
     for await (const chunk of answer.body) if (!res.write(chunk)) await drained(res);
     res.end();
   }
 
-  /** A non-streaming chat completion: read (bounded), checked, passed on as it came unless it is risky. */
-  async function whole(res: ServerResponse, answer: UpstreamAnswer): Promise<void> {
+  /** A non-streaming answer: read (bounded), checked, passed on as it came unless it is risky. */
+  async function whole(res: ServerResponse, answer: UpstreamAnswer, dialect: Dialect): Promise<void> {
     const limit = settings.maxResponseBytes ?? 10 * MiB;
     const chunks: Buffer[] = [];
     let length = 0;
@@ -194,25 +219,8 @@ export function createProxy(settings: ProxySettings): Server {
       }
     }
     const raw = Buffer.concat(chunks);
-    let doc: ChatCompletion;
-    try {
-      doc = JSON.parse(raw.toString('utf8')) as ChatCompletion;
-    } catch {
-      return sendRaw(res, answer, raw);
-    }
-    const choices = Array.isArray(doc?.choices) ? doc.choices : [];
-    let changed = false;
-    for (const choice of choices) {
-      const text = messageText(choice?.message?.content);
-      if (text === undefined || text === '') continue;
-      const outcome = await checked(text);
-      const replacement = rewrite(outcome);
-      if (replacement === undefined) continue;
-      changed = true;
-      if (settings.mode === 'block' && blocks(outcome)) choice.message!.content = replacement.replace;
-      else choice.message!.content = `${text}${replacement.note}`;
-    }
-    if (!changed) return sendRaw(res, answer, raw);
+    const doc = jsonData(raw.toString('utf8'));
+    if (!doc || !(await dialect.whole(doc, decide))) return sendRaw(res, answer, raw);
     const body = Buffer.from(JSON.stringify(doc));
     res.writeHead(answer.statusCode, {
       ...forwardableResponse(answer.headers, false),
@@ -230,101 +238,34 @@ export function createProxy(settings: ProxySettings): Server {
     res.end(raw);
   }
 
-  /**
-   * A streamed chat completion. Annotate mode passes every event on as it arrives and holds back only
-   * `[DONE]`: the note, when there is one, is a last chunk before it. Block mode holds the whole stream (what
-   * is already sent cannot be taken back), then passes it on as it came, or an explanation instead.
-   */
-  async function streamed(res: ServerResponse, answer: UpstreamAnswer): Promise<void> {
+  /** A streamed answer, event by event, as its dialect passes it on, holds it back or changes it. */
+  async function streamed(res: ServerResponse, answer: UpstreamAnswer, dialect: Dialect): Promise<void> {
     const hold = settings.mode === 'block';
     res.writeHead(answer.statusCode, forwardableResponse(answer.headers, false));
     if (!hold) res.flushHeaders();
-    const texts = new Map<number, string>();
-    let meta: { id?: string; model?: string; created?: number } = {};
-    let tooLong = false;
-    let pending: Buffer = Buffer.alloc(0);
-    // Block mode holds what comes before [DONE]; both modes hold [DONE] and whatever follows it.
-    const held: Buffer[] = [];
-    const after: Buffer[] = [];
-    let done: Buffer | undefined;
-    let blind = false;
-    const emit = async (bytes: Buffer) => {
-      if (done !== undefined) after.push(bytes);
-      else if (hold) held.push(bytes);
-      else if (!res.write(bytes)) await drained(res);
+    const stream = dialect.stream({
+      decide,
+      hold,
+      warn: (message) => settings.warn?.(message),
+      tooLongNote: noteText(['the answer was too long to be checked'], []),
+    });
+    const send = async (bytes: readonly Buffer[]) => {
+      for (const b of bytes) if (!res.write(b)) await drained(res);
     };
-    for await (const chunk of answer.body) {
-      if (blind) {
-        await emit(chunk as Buffer);
-        continue;
-      }
-      pending = pending.length === 0 ? (chunk as Buffer) : Buffer.concat([pending, chunk as Buffer]);
-      for (;;) {
-        const end = eventEnd(pending);
-        if (end === -1) break;
-        const event = pending.subarray(0, end);
-        pending = pending.subarray(end);
-        const data = eventData(event.toString('utf8'));
-        if (data === '[DONE]' && done === undefined) {
-          done = Buffer.from(event);
-          continue;
-        }
-        if (data !== undefined && done === undefined) {
-          try {
-            const parsed = JSON.parse(data) as ChatChunk;
-            meta = {
-              id: parsed.id ?? meta.id,
-              model: parsed.model ?? meta.model,
-              created: parsed.created ?? meta.created,
-            };
-            for (const choice of Array.isArray(parsed.choices) ? parsed.choices : []) {
-              const piece = choice?.delta?.content;
-              if (typeof piece !== 'string') continue;
-              const index = typeof choice.index === 'number' ? choice.index : 0;
-              const sofar = texts.get(index) ?? '';
-              if (sofar.length + piece.length > MAX_ANSWER_CHARS) tooLong = true;
-              else texts.set(index, sofar + piece);
-            }
-          } catch {
-            // Not a chunk of a chat completion: passed on as it is.
-          }
-        }
-        await emit(Buffer.from(event));
-      }
-      if (pending.length > MAX_EVENT_BYTES) {
-        // No event ends: whatever this is, it is passed on unchecked.
-        blind = true;
-        await emit(pending);
-        pending = Buffer.alloc(0);
-      }
-    }
-    if (pending.length > 0) await emit(pending);
-    const notes: { index: number; note: string }[] = [];
-    let blocked: string | undefined;
-    if (blind || tooLong) {
-      settings.warn?.('a streamed answer was too long to be checked and was passed on unchecked');
-      if (!hold) notes.push({ index: 0, note: noteText(['the answer was too long to be checked'], []) });
-    } else
-      for (const [index, text] of texts) {
-        if (text === '') continue;
-        const outcome = await checked(text);
-        const replacement = rewrite(outcome);
-        if (replacement === undefined) continue;
-        if (hold && blocks(outcome)) blocked = replacement.replace;
-        else notes.push({ index, note: replacement.note });
-      }
-    if (blocked !== undefined) {
-      // Block mode: the answer is replaced by the explanation, in the stream's own shape.
-      const chunk = chunkOf(meta, 0, blocked, 'stop');
-      res.end(`data: ${JSON.stringify(chunk)}\n\ndata: [DONE]\n\n`);
-      return;
-    }
-    for (const bytes of held) if (!res.write(bytes)) await drained(res);
-    for (const { index, note } of notes)
-      res.write(`data: ${JSON.stringify(chunkOf(meta, index, note, null))}\n\n`);
-    if (done) res.write(done);
-    for (const bytes of after) if (!res.write(bytes)) await drained(res);
+    for await (const item of sseEvents(answer.body))
+      await send(item.blind ? stream.unchecked(item.raw) : await stream.event(item));
+    await send(await stream.end());
     res.end();
+  }
+
+  /** The change one answer's text calls for: a note, the explanation that replaces it, or nothing. */
+  async function decide(text: string): Promise<Change | undefined> {
+    const outcome = await checked(text);
+    const replacement = rewrite(outcome);
+    if (replacement === undefined) return undefined;
+    return settings.mode === 'block' && blocks(outcome)
+      ? { replace: replacement.replace }
+      : { note: replacement.note };
   }
 
   async function checked(text: string): Promise<Outcome> {
@@ -375,17 +316,6 @@ type UpstreamAnswer = Awaited<ReturnType<typeof upstreamRequest>>;
 
 type Outcome = { check: AnswerCheck } | { failed: string };
 
-interface ChatCompletion {
-  choices?: { message?: { content?: unknown } }[];
-}
-
-interface ChatChunk {
-  id?: string;
-  model?: string;
-  created?: number;
-  choices?: { index?: number; delta?: { content?: unknown } }[];
-}
-
 function forwardableResponse(headers: UpstreamAnswer['headers'], keepLength: boolean) {
   const out = forwardable(headers);
   if (keepLength && headers['content-length'] !== undefined)
@@ -403,55 +333,6 @@ function drained(res: ServerResponse): Promise<void> {
     res.on('drain', finish);
     res.on('close', finish);
   });
-}
-
-/** The end of the first complete server-sent event (after its blank line), or -1. */
-function eventEnd(buffer: Buffer): number {
-  for (let i = 0; i < buffer.length - 1; i++) {
-    if (buffer[i] !== 0x0a && buffer[i] !== 0x0d) continue;
-    // A line ends with \n, \r\n or \r; an empty line after it ends the event.
-    let j = i + (buffer[i] === 0x0d && buffer[i + 1] === 0x0a ? 2 : 1);
-    if (j >= buffer.length) return -1;
-    if (buffer[j] === 0x0a) return j + 1;
-    if (buffer[j] === 0x0d) {
-      j += buffer[j + 1] === 0x0a ? 2 : 1;
-      return j <= buffer.length ? j : -1;
-    }
-    i = j - 1;
-  }
-  return -1;
-}
-
-/** The data of an event (its `data:` lines joined), or undefined when it has none. */
-function eventData(event: string): string | undefined {
-  const lines = event.split(/\r\n|\r|\n/).filter((line) => line.startsWith('data:'));
-  if (lines.length === 0) return undefined;
-  return lines.map((line) => line.slice(line.startsWith('data: ') ? 6 : 5)).join('\n');
-}
-
-function chunkOf(
-  meta: { id?: string; model?: string; created?: number },
-  index: number,
-  content: string,
-  finish: string | null,
-) {
-  return {
-    id: meta.id ?? 'vouch-note',
-    object: 'chat.completion.chunk',
-    created: meta.created ?? Math.floor(Date.now() / 1000),
-    model: meta.model ?? 'vouch',
-    choices: [{ index, delta: { content }, finish_reason: finish }],
-  };
-}
-
-/** A message's text: a string, or the text parts of a list of parts. */
-function messageText(content: unknown): string | undefined {
-  if (typeof content === 'string') return content;
-  if (Array.isArray(content))
-    return content
-      .map((part) => (part && typeof part === 'object' && typeof part.text === 'string' ? part.text : ''))
-      .join('');
-  return undefined;
 }
 
 function findingLines(findings: readonly Finding[]): string[] {
