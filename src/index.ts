@@ -54,6 +54,7 @@ export {
   verdictFor,
 } from './pipeline/policy.js';
 export { type ScanOptions, scan } from './pipeline/scan.js';
+export { openScanSession, type ScanSession } from './pipeline/session.js';
 export type { RegistryOptions } from './registry/resolve.js';
 export { escapeMarkdown, oneLine } from './reporters/escape.js';
 export { REPORTERS, type ReporterName } from './reporters/registry.js';

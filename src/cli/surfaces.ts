@@ -6,7 +6,7 @@
 import { resolve } from 'node:path';
 import { Argument, type Command, InvalidArgumentError, Option } from 'commander';
 import type { HookAgent, OnError } from '../hooks/hook.js';
-import { type PackageCheckOptions, VouchError } from '../index.js';
+import { openScanSession, type PackageCheckOptions, VouchError } from '../index.js';
 import { configInScannedTree, loadConfig } from '../pipeline/config.js';
 import { oneLine } from '../reporters/escape.js';
 import type { CliIO } from './io.js';
@@ -87,7 +87,17 @@ export function registerSurfaceCommands(program: Command, io: CliIO, setExit: (c
     const { serveMcp } = await import('../mcp/server.js');
     const folders = roots.length > 0 ? roots.map((root) => resolve(io.cwd, root)) : [io.cwd];
     const { maxFileSize, ...check } = checkSettings(io, flags, folders);
-    await serveMcp({ check, roots: folders, ...(maxFileSize !== undefined ? { maxFileSize } : {}) });
+    // The cache, configuration and database stay open from one call to the next.
+    const session = openScanSession();
+    try {
+      await serveMcp({
+        check: { ...check, session },
+        roots: folders,
+        ...(maxFileSize !== undefined ? { maxFileSize } : {}),
+      });
+    } finally {
+      session.close();
+    }
     setExit(0);
   });
 
@@ -180,11 +190,12 @@ export function registerSurfaceCommands(program: Command, io: CliIO, setExit: (c
       const { createProxy } = await import('../proxy/proxy.js');
       const logger = cliLogger(io);
       let server: ReturnType<typeof createProxy>;
+      const session = openScanSession();
       try {
         server = createProxy({
           upstream: flags.upstream,
           mode: flags.mode,
-          check: installSettings(io, flags, []),
+          check: { ...installSettings(io, flags, []), session },
           warn: (message) => logger.warn(message),
         });
       } catch (error) {
@@ -211,6 +222,7 @@ export function registerSurfaceCommands(program: Command, io: CliIO, setExit: (c
         process.on('SIGINT', stop);
         process.on('SIGTERM', stop);
       });
+      session.close();
       setExit(0);
     },
   );

@@ -513,7 +513,8 @@ export class RegistryHttpError extends Error {
 const SILENT_ATTEMPTS_BEFORE_GIVING_UP = 6;
 
 export class HttpClient {
-  private readonly pool: HttpPool;
+  private connections: HttpPool | undefined;
+  private readonly poolOptions: PoolOptions;
   private readonly timeoutMs: number;
   private readonly retries: number;
   private readonly backoffMs: number;
@@ -538,11 +539,17 @@ export class HttpClient {
     // Every request in flight listens to the one signal.
     if (this.signal) setMaxListeners(0, this.signal);
     this.logger = settings.logger;
-    this.pool = new HttpPool({
+    this.poolOptions = {
       connections: settings.connectionsPerHost ?? 16,
       maxRedirections: 5,
       env: settings.env ?? {},
-    });
+    };
+  }
+
+  /** Made on the first request: a scan answered from the cache never sets up a connection pool. */
+  private get pool(): HttpPool {
+    this.connections ??= new HttpPool(this.poolOptions);
+    return this.connections;
   }
 
   /**
@@ -645,7 +652,7 @@ export class HttpClient {
   }
 
   async close(): Promise<void> {
-    await this.pool.close();
+    await this.connections?.close();
   }
 }
 

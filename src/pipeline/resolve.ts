@@ -10,6 +10,7 @@ import type { FileError } from '../model/result.js';
 import type { PhantomResolver } from '../project/phantom.js';
 import { type RegistryOptions, type RequirementsWanted, resolveRegistry } from '../registry/resolve.js';
 import { type AdvisoryStageOptions, adviseRefs } from '../vulndb/scan-advisories.js';
+import type { ScanSession } from './session.js';
 
 export interface ResolveSettings extends AdvisoryStageOptions {
   cwd: string;
@@ -19,6 +20,8 @@ export interface ResolveSettings extends AdvisoryStageOptions {
   offline?: boolean;
   /** Private packages (the policy's): never asked of a registry. */
   isPrivate?: (ref: PackageRef) => boolean;
+  /** What a long-running caller keeps open between scans. */
+  session?: ScanSession;
   logger: Logger;
 }
 
@@ -48,7 +51,11 @@ export async function resolveFacts(
   const advise = (installs?: (ref: PackageRef) => string | undefined) =>
     adviseRefs(
       refs,
-      { ...settings, ...(settings.offline ? { offline: true } : {}) },
+      {
+        ...settings,
+        ...(settings.offline ? { offline: true } : {}),
+        ...(settings.session ? { databaseSession: settings.session.advisories } : {}),
+      },
       settings.logger,
       installs,
     );
@@ -67,6 +74,7 @@ export async function resolveFacts(
             advised = await advise((ref) => facts.installs(ref)?.version);
             return advised.facts ? chainsOfVulnerable(refs, advised.facts, phantom) : [];
           },
+          ...(settings.session ? { session: settings.session.registry } : {}),
         },
         settings.logger,
         (ref) => phantom.status(ref)?.status === 'undeclared',

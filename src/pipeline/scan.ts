@@ -26,6 +26,7 @@ import { demoteLintIgnoredErrors, dropInertTrees } from './inert.js';
 import { type PlanSettings, planInputs, type ScanPlan, STDIN } from './plan.js';
 import { applyPolicy, findingIdentity, IdentityCounter, privateMatcher, type ScanPolicy } from './policy.js';
 import { type ResolvedFacts, resolveFacts } from './resolve.js';
+import type { ScanSession } from './session.js';
 
 export { STDIN } from './plan.js';
 
@@ -54,6 +55,11 @@ export interface ScanOptions {
    * the refs of the inputs, their `location` as given.
    */
   refs?: readonly PackageRef[];
+  /**
+   * Kept open across scans by a long-running caller (`openScanSession`): the registry cache and
+   * configuration, the vulnerability database. The caller closes it.
+   */
+  session?: ScanSession;
   /** Extra Python import name → distribution name mappings. */
   pythonImportMap?: Record<string, string>;
   /** The vulnerability database (`vouch db update`), or false for none. Default: `<cache>/osv.sqlite`. */

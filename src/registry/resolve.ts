@@ -80,6 +80,8 @@ export interface RegistryOptions {
   requirementsWanted?: (facts: RegistryFacts) => Promise<readonly RequirementsWanted[]>;
   /** Overrides the npm registry of npm's configuration (scoped registries still apply). */
   npmRegistry?: string;
+  /** Kept by a long-running caller across scans (the MCP server, the answer proxy): see `RegistrySession`. */
+  session?: RegistrySession;
   /** Overrides the PyPI index of pip's configuration. */
   pypiIndex?: string;
   /** Overrides the Maven repository of Maven's settings (a mirror of central, or the super POM's central). */
@@ -132,6 +134,45 @@ export interface RegistryOptions {
   /** Popular-name lists to use instead of the installed/downloaded ones (tests, embedders). */
   popular?: Partial<Record<Ecosystem, PopularLoad>>;
   now?: Date;
+}
+
+/** How long a session trusts the npm configuration it read: a changed `.npmrc` is seen this soon. */
+const SESSION_CONFIG_MS = 10_000;
+
+/**
+ * What a long-running caller keeps between scans instead of setting it up for each: the npm configuration
+ * (read again after a few seconds) and the registry cache, left open. A scan of the command line has none.
+ */
+export class RegistrySession {
+  private readonly npmConfigs = new Map<string, { at: number; config: NpmConfig }>();
+  private readonly caches = new Map<string, RegistryCache>();
+
+  /** The npm configuration for this folder and trust, read again once it is a few seconds old. */
+  npm(key: string, read: () => NpmConfig): NpmConfig {
+    const now = Date.now();
+    let kept = this.npmConfigs.get(key);
+    if (!kept || now - kept.at > SESSION_CONFIG_MS) {
+      kept = { at: now, config: read() };
+      this.npmConfigs.set(key, kept);
+    }
+    // Each scan may set its own registry on it (`--npm-registry`).
+    return { ...kept.config };
+  }
+
+  /** The cache at this path, opened once. */
+  cache(path: string, open: () => RegistryCache | undefined): RegistryCache | undefined {
+    const kept = this.caches.get(path);
+    if (kept) return kept;
+    const cache = open();
+    if (cache) this.caches.set(path, cache);
+    return cache;
+  }
+
+  close(): void {
+    for (const cache of this.caches.values()) cache.close();
+    this.caches.clear();
+    this.npmConfigs.clear();
+  }
 }
 
 export interface RegistryStage {
@@ -239,7 +280,12 @@ export async function resolveRegistry(
   const trust = scanTrust(cwd, env, options.untrustedRoots, options.trustProjectConfig === true);
   let npm: NpmConfig | undefined;
   if (ecosystems.has('npm')) {
-    npm = npmConfig(cwd, env, trust);
+    npm = options.session
+      ? options.session.npm(
+          [cwd, options.trustProjectConfig === true, ...(options.untrustedRoots ?? [])].join('\0'),
+          () => npmConfig(cwd, env, trust),
+        )
+      : npmConfig(cwd, env, trust);
     if (options.npmRegistry) {
       npm.registry = options.npmRegistry.endsWith('/') ? options.npmRegistry : `${options.npmRegistry}/`;
       npm.source = 'option';
@@ -264,7 +310,12 @@ export async function resolveRegistry(
     (npm?.registry !== undefined ||
       pip?.index !== undefined ||
       Object.values(others).some((o) => o.sources.length > 0));
-  const cache = cachePath ? RegistryCache.open(cachePath, { create: willFetch, logger }) : undefined;
+  const openCache = (path: string) => RegistryCache.open(path, { create: willFetch, logger });
+  const cache = cachePath
+    ? options.session
+      ? options.session.cache(cachePath, () => openCache(cachePath))
+      : openCache(cachePath)
+    : undefined;
   const deadlineMs = options.deadlineMs ?? DEFAULT_REGISTRY_DEADLINE_MS;
   const budget = new AbortController();
   const deadline = setTimeout(
@@ -405,7 +456,7 @@ export async function resolveRegistry(
     return { warnings, facts };
   } finally {
     clearTimeout(deadline);
-    cache?.close();
+    if (!options.session) cache?.close();
     await http.close();
   }
 }

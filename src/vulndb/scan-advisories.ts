@@ -4,6 +4,7 @@
  * database that is there but cannot be read (corrupt pages, another version's layout) is an error of the
  * scan, like a file that could not be parsed: the gate must not pass on advisories it could not read.
  */
+import { statSync } from 'node:fs';
 import { VouchError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import { DEFAULT_MAX_DATABASE_AGE_MS, databasePath, type Env } from '../core/paths.js';
@@ -31,6 +32,37 @@ export interface AdvisoryStageOptions {
   osvApi?: OsvApiOptions & { use: 'auto' | 'always' };
   /** Never touch the network: the OSV API is not asked. */
   offline?: boolean;
+  /** Kept by a long-running caller across scans: the database stays open (`AdvisorySession`). */
+  databaseSession?: AdvisorySession;
+}
+
+/**
+ * The vulnerability database of a long-running caller, opened once and opened again when the file was
+ * replaced (`vouch db update` swaps in a new file: an open handle would go on reading the old one).
+ */
+export class AdvisorySession {
+  private kept: { path: string; stamp: string; db: VulnDatabase } | undefined;
+
+  database(path: string): VulnDatabase | undefined {
+    let stamp: string;
+    try {
+      const stat = statSync(path);
+      stamp = `${stat.ino}:${stat.mtimeMs}:${stat.size}`;
+    } catch {
+      this.close();
+      return undefined;
+    }
+    if (this.kept?.path === path && this.kept.stamp === stamp) return this.kept.db;
+    this.close();
+    const db = VulnDatabase.open(path);
+    if (db) this.kept = { path, stamp, db };
+    return db;
+  }
+
+  close(): void {
+    this.kept?.db.close();
+    this.kept = undefined;
+  }
 }
 
 export interface AdvisoryStage {
@@ -62,7 +94,7 @@ export async function adviseRefs(
   const path = options.database ?? databasePath(options.env);
   let db: VulnDatabase | undefined;
   try {
-    db = VulnDatabase.open(path);
+    db = options.databaseSession ? options.databaseSession.database(path) : VulnDatabase.open(path);
   } catch (error) {
     if (!(error instanceof VouchError)) throw error;
     return unreadable(path, error.message);
@@ -94,12 +126,14 @@ export async function adviseRefs(
     // Damaged pages are met only when a lookup reads them.
     const trouble = storageTrouble(error);
     if (!trouble) throw error;
+    // A damaged file is not kept open for the next scan.
+    options.databaseSession?.close();
     return unreadable(
       path,
       `${describeStorageTrouble(trouble, error)}; the vulnerability checks could not run: run vouch db update (or vouch db import) to rebuild it`,
     );
   } finally {
-    db.close();
+    if (!options.databaseSession) db.close();
   }
 }
 
