@@ -5,6 +5,7 @@
  */
 import { realpathSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { PassThrough, type Readable } from 'node:stream';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
@@ -209,11 +210,98 @@ export async function createMcpServer(settings: McpSettings): Promise<McpServer>
   return server;
 }
 
+/**
+ * One message (one line of JSON-RPC) larger than this is refused unread: the biggest legitimate call, a
+ * `check_answer` of 1,000,000 characters, takes at most about 6 MiB once JSON escapes it.
+ */
+export const MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
+/** The JSON-RPC error code of a request that is not a valid request object. */
+const INVALID_REQUEST = -32600;
+/** What is kept of a refused message to find the id of the request to answer. */
+const EDGE_BYTES = 256;
+
+/**
+ * The id of a request that was too large to parse, found at either end of it (SDKs write `id` first or
+ * last); null when neither end holds one, as JSON-RPC says an unknown id is answered.
+ */
+function edgeId(head: string, tail: string): string | number | null {
+  const value =
+    /^\s*\{\s*"jsonrpc"\s*:\s*"2\.0"\s*,\s*"id"\s*:\s*(-?\d+|"(?:[^"\\]|\\.)*")/.exec(head)?.[1] ??
+    /,\s*"id"\s*:\s*(-?\d+|"(?:[^"\\]|\\.)*")\s*\}\s*$/.exec(tail)?.[1];
+  if (value === undefined) return null;
+  try {
+    return JSON.parse(value) as string | number;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Standard input as the SDK's transport reads it, one whole line at a time, with every line longer than
+ * `limit` held back: such a message is answered with an error and dropped, and the memory it takes is
+ * bounded by the limit, whatever a runaway or hostile client sends.
+ */
+export function boundedLines(
+  input: NodeJS.ReadableStream,
+  refuse: (id: string | number | null) => void,
+  limit = MAX_MESSAGE_BYTES,
+): PassThrough {
+  const out = new PassThrough();
+  let line: Buffer[] = [];
+  let length = 0;
+  let dropping: { head: string; tail: Buffer } | undefined;
+  input.on('data', (chunk: Buffer) => {
+    let start = 0;
+    while (start < chunk.length) {
+      const newline = chunk.indexOf(0x0a, start);
+      const end = newline === -1 ? chunk.length : newline + 1;
+      const piece = chunk.subarray(start, end);
+      start = end;
+      if (dropping) {
+        dropping.tail = Buffer.concat([dropping.tail, piece]).subarray(-EDGE_BYTES);
+      } else if (length + piece.length > limit + 1) {
+        const head = Buffer.concat([...line, piece])
+          .subarray(0, EDGE_BYTES)
+          .toString('utf8');
+        dropping = { head, tail: piece.subarray(-EDGE_BYTES) };
+        line = [];
+        length = 0;
+      } else {
+        line.push(piece);
+        length += piece.length;
+      }
+      if (newline === -1) continue;
+      if (dropping) {
+        refuse(edgeId(dropping.head, dropping.tail.toString('utf8')));
+        dropping = undefined;
+      } else {
+        out.write(Buffer.concat(line));
+        line = [];
+        length = 0;
+      }
+    }
+  });
+  input.on('end', () => out.end());
+  input.on('error', (error) => out.destroy(error));
+  return out;
+}
+
 /** Serves on standard input and output until the client closes it. */
 export async function serveMcp(settings: McpSettings): Promise<void> {
   const server = await createMcpServer(settings);
   const { StdioServerTransport } = await import('@modelcontextprotocol/sdk/server/stdio.js');
-  const transport = new StdioServerTransport();
+  const input = boundedLines(process.stdin, (id) => {
+    const error = {
+      jsonrpc: '2.0',
+      id,
+      error: {
+        code: INVALID_REQUEST,
+        message: `vouch mcp: a message larger than ${MAX_MESSAGE_BYTES} bytes (${MAX_MESSAGE_BYTES / 1024 / 1024} MiB) was refused unread`,
+      },
+    };
+    process.stdout.write(`${JSON.stringify(error)}\n`);
+  });
+  const transport = new StdioServerTransport(input as unknown as Readable, process.stdout);
   const closed = new Promise<void>((done) => {
     transport.onclose = () => done();
   });

@@ -3,10 +3,12 @@
 import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { boundedLines } from '../../src/mcp/server.js';
 import { fixturePath } from '../helpers.js';
 import { HALLUCINATED, type PackageWorld, startPackageWorld } from '../pipeline/package-world.js';
 
@@ -103,6 +105,20 @@ describe('vouch mcp', () => {
     expect(result.content[0]!.text).toMatch(/unknown ecosystem "cpan"/);
   });
 
+  it('refuses a message over the size limit with an error naming the limit, and goes on serving', async () => {
+    // 9 MiB of answer: past the 8 MiB a message may take, refused before it is parsed.
+    await expect(
+      client.callTool({ name: 'check_answer', arguments: { text: 'x'.repeat(9 * 1024 * 1024) } }),
+    ).rejects.toThrow(/a message larger than 8388608 bytes \(8 MiB\) was refused unread/);
+    // Under the message limit but over a tool's own bounds: refused by the tool's schema.
+    const many = Array.from({ length: 101 }, (_, i) => ({ ecosystem: 'npm', name: `p${i}` }));
+    const refused = await call('check_packages', { packages: many });
+    expect(refused.isError).toBe(true);
+    expect(refused.content[0]!.text).toMatch(/expected array to have <=100 items at packages/);
+    const { tools } = await client.listTools();
+    expect(tools).toHaveLength(4);
+  });
+
   it('check_answer: the findings of an answer, and of a snippet named by its filename', async () => {
     const answer = `Install it:\n\n\`\`\`sh\nnpm install ${HALLUCINATED}\n\`\`\`\n`;
     const result = await call('check_answer', { text: answer });
@@ -145,5 +161,27 @@ describe('vouch mcp', () => {
     const result = await call('safe_version', { ecosystem: 'npm', name: 'lodash', range: '^4.17.0' });
     expect(result.structuredContent).toMatchObject({ version: '4.17.21', latest: '4.17.21' });
     expect(result.content[0]!.text).toMatch(/4\.17\.21 is the newest version with no known advisory/);
+  });
+});
+
+describe('boundedLines', () => {
+  it('passes whole lines on, and answers an oversized one with the id at either end of it', async () => {
+    const input = new PassThrough();
+    const refused: (string | number | null)[] = [];
+    const out = boundedLines(input, (id) => refused.push(id), 64);
+    const lines: string[] = [];
+    out.setEncoding('utf8').on('data', (text: string) => lines.push(text));
+    const pad = 'x'.repeat(100);
+    input.write('{"jsonrpc":"2.0","id":1,"method":"ping"}\n{"jsonrpc":"2.0","id":"first",');
+    input.write(
+      `"params":{"text":"${pad}"}}\n{"method":"tools/call","params":{"text":"${pad}"},"jsonrpc":"2.0","id":7}\n`,
+    );
+    input.write(`{"params":"${pad}"}\n{"jsonrpc":"2.0","id":2,"method":"ping"}\n`);
+    input.end();
+    await new Promise((done) => out.on('end', done));
+    expect(lines.join('')).toBe(
+      '{"jsonrpc":"2.0","id":1,"method":"ping"}\n{"jsonrpc":"2.0","id":2,"method":"ping"}\n',
+    );
+    expect(refused).toEqual(['first', 7, null]);
   });
 });
