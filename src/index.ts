@@ -24,7 +24,14 @@ export type { ProjectFact, SourceFile } from './model/source.js';
 export { type AnswerCheck, checkAnswer, MAX_ANSWER_BYTES } from './pipeline/answer.js';
 export { type CheckedAnswer, type CheckOptions, type CheckResult, check } from './pipeline/check.js';
 export { loadConfig, type VouchConfig } from './pipeline/config.js';
-export { checkInstallCommand, type InstallCheck, quoteArgv } from './pipeline/install.js';
+export {
+  checkInstallCommand,
+  checkManifestEdit,
+  type InstallCheck,
+  isManifestFile,
+  MAX_MANIFEST_BYTES,
+  quoteArgv,
+} from './pipeline/install.js';
 export {
   checkPackages,
   MAX_PACKAGES,

@@ -34,7 +34,7 @@ function describe(check: InstallCheck): string[] {
           ? p.findings.map((f) => f.message)
           : p.reasons;
     const hints: string[] = [];
-    if (p.verdict === 'block' && p.didYouMean.length > 0)
+    if (p.verdict === 'block' && p.didYouMean.length > 0 && !saysDidYouMean(p.reasons))
       hints.push(`did you mean ${p.didYouMean.slice(0, 3).join(', ')}?`);
     if (p.verdict === 'block' && p.upgrade) hints.push(`${p.upgrade} fixes it`);
     lines.push(
@@ -115,4 +115,9 @@ function signalNumber(signal: NodeJS.Signals): number {
     SIGTERM: 15,
   };
   return numbers[signal] ?? 1;
+}
+
+/** The registry's reason may already name the look-alikes: they are not said twice. */
+function saysDidYouMean(reasons: readonly string[]): boolean {
+  return reasons.some((reason) => reason.includes('did you mean'));
 }

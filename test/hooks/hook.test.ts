@@ -79,6 +79,59 @@ describe('vouch hook claude-code', () => {
     expect(read.exit).toBe(0);
   });
 
+  it('reads installs beyond npm: pip install -r of a requirements file, uv add', async () => {
+    writeFileSync(join(project, 'requirements.txt'), `requests==2.32.3\n${HALLUCINATED}==1.0.0\n`);
+    const denied = await claude(preToolUse('Bash', { command: 'pip install -r requirements.txt' }));
+    expect(denied.exit).toBe(2);
+    expect(denied.stderr).toContain(`PyPI ${HALLUCINATED}@1.0.0 (requirements.txt)`);
+    const allowed = await claude(preToolUse('Bash', { command: 'uv add requests' }));
+    expect(allowed.exit).toBe(0);
+  });
+
+  it('denies a Write, Edit or MultiEdit of a manifest that adds a hallucinated package, allows the rest', async () => {
+    const manifest = join(project, 'package.json');
+    writeFileSync(manifest, '{\n  "dependencies": {\n    "lodash": "4.17.21"\n  }\n}\n');
+    const edit = await claude(
+      preToolUse('Edit', {
+        file_path: manifest,
+        old_string: '"lodash": "4.17.21"',
+        new_string: `"lodash": "4.17.21",\n    "${HALLUCINATED}": "^1.0.0"`,
+      }),
+    );
+    expect(edit.exit).toBe(2);
+    expect(edit.stderr).toMatch(/^Vouch blocked this edit of package\.json:/);
+    expect(edit.stderr).toContain(`- npm ${HALLUCINATED} ^1.0.0: '${HALLUCINATED}' does not exist`);
+    // Said once, not twice.
+    expect(edit.stderr.match(/did you mean/g)).toHaveLength(1);
+    const write = await claude(
+      preToolUse('Write', {
+        file_path: join(project, 'sub', 'requirements.txt'),
+        content: `${HALLUCINATED}\n`,
+      }),
+    );
+    expect(write.exit).toBe(2);
+    expect(write.stderr).toContain(`PyPI ${HALLUCINATED}`);
+    const real = await claude(
+      preToolUse('MultiEdit', {
+        file_path: manifest,
+        edits: [
+          { old_string: '"lodash": "4.17.21"', new_string: '"lodash": "4.17.21",\n    "express": "^4.21.2"' },
+        ],
+      }),
+    );
+    expect(real.exit).toBe(0);
+    expect(real.stderr).toBe('');
+    // Not a manifest: not read, not checked.
+    const source = await claude(
+      preToolUse('Write', {
+        file_path: join(project, 'app.js'),
+        content: `import x from '${HALLUCINATED}';`,
+      }),
+    );
+    expect(source.exit).toBe(0);
+    expect(source.stdout).toBe('');
+  });
+
   it('a broken event is denied by default and allowed with --on-error allow, saying so', async () => {
     const denied = await claude('{"tool_name": "Bash", "tool_input": ');
     expect(denied.exit).toBe(2);

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { importOsv } from '../../src/vulndb/import.js';
 import { fixturePath } from '../helpers.js';
-import { packument } from '../registry/documents.js';
+import { packument, pypiProject } from '../registry/documents.js';
 import { type FakeRegistry, startFakeRegistry } from '../registry/fake-registry.js';
 
 /** A name no registry has: what an assistant invents. */
@@ -61,6 +61,10 @@ export async function startPackageWorld(): Promise<PackageWorld> {
     ],
     { '2.88.0': 'request has been deprecated', '2.88.2': 'request has been deprecated' },
   );
+  registry.pypi.set(
+    'requests',
+    pypiProject('requests', { releases: [{ version: '2.32.3', uploaded: '2024-05-29T10:00:00Z' }] }),
+  );
   const home = mkdtempSync(join(tmpdir(), 'vouch-world-'));
   const database = join(home, 'osv.sqlite');
   await importOsv([fixturePath('vulndb/osv/npm')], database);
@@ -77,7 +81,7 @@ export async function startPackageWorld(): Promise<PackageWorld> {
     home,
     database,
     env,
-    flags: ['--npm-registry', registry.npmUrl, '--database', database],
+    flags: ['--npm-registry', registry.npmUrl, '--pypi-index', registry.pypiIndex, '--database', database],
     async close() {
       await registry.close();
       rmSync(home, { recursive: true, force: true });

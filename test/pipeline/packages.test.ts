@@ -1,7 +1,9 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PopularNames } from '../../src/model/popular.js';
-import { checkInstallCommand } from '../../src/pipeline/install.js';
+import { checkInstallCommand, checkManifestEdit } from '../../src/pipeline/install.js';
 import { checkPackages, type PackageCheckOptions, safeVersion } from '../../src/pipeline/packages.js';
 import { fixturePath } from '../helpers.js';
 import { HALLUCINATED, type PackageWorld, startPackageWorld } from './package-world.js';
@@ -18,6 +20,7 @@ function options(extra: Partial<PackageCheckOptions> = {}): PackageCheckOptions 
     database: world.database,
     registry: {
       npmRegistry: world.registry.npmUrl,
+      pypiIndex: world.registry.pypiIndex,
       cache: join(world.home, 'registry.sqlite'),
       env: { HOME: world.home },
       popular: { npm: new PopularNames('npm', 'test list', ['express', 'lodash', 'cross-env', 'request']) },
@@ -128,5 +131,106 @@ describe('checkInstallCommand', () => {
     // One odd word, not a second command that installs the malicious crossenv.
     expect(result.packages.map((p) => p.name)).not.toContain('crossenv');
     expect(result.verdict).not.toBe('block');
+  });
+});
+
+describe('checkInstallCommand beyond npm', () => {
+  it('reads the packages of pip, uv, poetry, cargo, go, gem and composer installs', async () => {
+    const commands: [string, string][] = [
+      ['pip install requests==2.32.3', 'PyPI requests'],
+      ['python3 -m pip install --user requests', 'PyPI requests'],
+      ['uv add requests', 'PyPI requests'],
+      ['poetry add requests@^2.32', 'PyPI requests'],
+      ['cargo add serde --features derive', 'crates.io serde'],
+      ['go get github.com/gorilla/mux@v1.8.1', 'Go github.com/gorilla/mux'],
+      ['gem install rails -v 7.1.3', 'RubyGems rails'],
+      ['composer require monolog/monolog:^3.0', 'Packagist monolog/monolog'],
+    ];
+    for (const [command, named] of commands) {
+      const result = await checkInstallCommand(command, options({ offline: true }));
+      expect({
+        command,
+        installs: result.installs,
+        packages: result.packages.map((p) => `${p.ecosystem} ${p.name}`),
+      }).toEqual({
+        command,
+        installs: true,
+        packages: [named],
+      });
+    }
+  });
+
+  it('decides a PyPI install by the index: a hallucinated name is blocked, a real one is not', async () => {
+    expect((await checkInstallCommand('pip install requests', options())).verdict).toBe('ok');
+    const blocked = await checkInstallCommand(`uv add ${HALLUCINATED}`, options());
+    expect(blocked.blocked.map((p) => `${p.ecosystem} ${p.name}`)).toEqual([`PyPI ${HALLUCINATED}`]);
+  });
+
+  it('reads the requirement files pip install -r installs from, and says which it could not', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vouch-pip-r-'));
+    try {
+      writeFileSync(join(dir, 'requirements.txt'), `requests==2.32.3\n${HALLUCINATED}==1.0.0\n`);
+      writeFileSync(join(dir, 'deps.lst'), 'requests\n');
+      const result = await checkInstallCommand('pip install -r requirements.txt', options({ cwd: dir }));
+      expect(result.projectFiles).toEqual(['requirements.txt']);
+      expect(result.blocked.map((p) => `${p.name} (${p.location?.file})`)).toEqual([
+        `${HALLUCINATED} (requirements.txt)`,
+      ]);
+      const other = await checkInstallCommand(
+        'pip install -r missing.txt -r deps.lst',
+        options({ cwd: dir }),
+      );
+      expect(other.projectFiles).toEqual([]);
+      expect(other.problems).toEqual([
+        `pip would install from missing.txt, which is not in ${dir}`,
+        'deps.lst was not checked: Vouch reads requirement files named like requirements*.txt',
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('checkManifestEdit', () => {
+  const manifest = (deps: Record<string, string>) =>
+    JSON.stringify({ name: 'app', dependencies: deps }, null, 2);
+
+  it('checks only the dependencies an edit adds or changes', async () => {
+    const before = manifest({ lodash: '4.17.15' });
+    const added = await checkManifestEdit(
+      '/work/app/package.json',
+      before,
+      manifest({ lodash: '4.17.15', [HALLUCINATED]: '^1.0.0', express: '^4.21.2' }),
+      options(),
+    );
+    // lodash@4.17.15 has an advisory, but the edit did not add it: not this edit's doing.
+    expect(added.packages.map((p) => p.name)).toEqual([HALLUCINATED, 'express']);
+    expect(added).toMatchObject({ installs: true, verdict: 'block' });
+    expect(added.blocked.map((p) => p.name)).toEqual([HALLUCINATED]);
+    const pinned = await checkManifestEdit(
+      'package.json',
+      manifest({ lodash: '^4.17.21' }),
+      before,
+      options(),
+    );
+    expect(pinned.blocked.map((p) => `${p.name}@${p.version ?? p.spec}`)).toEqual(['lodash@4.17.15']);
+    const created = await checkManifestEdit('requirements.txt', undefined, `${HALLUCINATED}\n`, options());
+    expect(created.blocked.map((p) => `${p.ecosystem} ${p.name}`)).toEqual([`PyPI ${HALLUCINATED}`]);
+  });
+
+  it('installs nothing for an edit that adds no dependency, or of a file that is no manifest', async () => {
+    const before = manifest({ lodash: '4.17.21' });
+    const reordered = await checkManifestEdit('package.json', before, `${before}\n`, options());
+    expect(reordered).toMatchObject({ installs: false, verdict: 'ok', packages: [] });
+    const source = await checkManifestEdit('src/app.js', '', `import x from '${HALLUCINATED}';`, options());
+    expect(source).toMatchObject({ installs: false, verdict: 'ok', packages: [] });
+  });
+
+  it('a broken manifest is a problem named by file and line, never a crash (empty and broken)', async () => {
+    const empty = await checkManifestEdit('package.json', undefined, '', options());
+    expect(empty.installs).toBe(false);
+    const broken = await checkManifestEdit('package.json', undefined, '{ "dependencies": { "a": ', options());
+    expect(broken.installs).toBe(false);
+    expect(broken.problems[0]).toMatch(/^package\.json:1: /);
   });
 });

@@ -15,7 +15,7 @@ import { resolveDotnet } from './dotnet.js';
 import { resolveGo } from './go.js';
 import { resolveMaven } from './maven.js';
 import { type ProjectInstaller, projectInstaller, resolveNpm } from './npm.js';
-import { resolvePip } from './pip.js';
+import { requirementFiles, resolvePip } from './pip.js';
 import { resolvePipenv } from './pipenv.js';
 import { resolvePoetry } from './poetry.js';
 import { resolveRuby } from './ruby.js';
@@ -119,10 +119,17 @@ export function extractShellCommands(text: string, file: string): ExtractResult 
   return result;
 }
 
-/** A command that installs a project's own dependencies (`npm ci`), and where it stands. */
+/** What installs from files rather than names: a project's lockfile (`npm ci`), or requirement files. */
+export type ProjectManager = ProjectInstaller | 'pip';
+
+/**
+ * A command that installs a project's own dependencies (`npm ci`) or the requirement files it names
+ * (`pip install -r requirements.txt`: `files`, as written), and where it stands.
+ */
 export interface ProjectInstall {
-  manager: ProjectInstaller;
+  manager: ProjectManager;
   line: number;
+  files?: string[];
 }
 
 /**
@@ -158,7 +165,11 @@ export function extractShellInstalls(
   walkSource(text, (pos) => pos, true, 0, found, addError);
   for (const pkg of found.packages) result.refs.push(toRef(pkg, file, lines));
   for (const project of found.projects)
-    result.projectInstalls.push({ manager: project.manager, line: lines.position(project.offset).line });
+    result.projectInstalls.push({
+      manager: project.manager,
+      line: lines.position(project.offset).line,
+      ...(project.files ? { files: project.files } : {}),
+    });
   return result;
 }
 
@@ -167,7 +178,7 @@ type PositionMap = (pos: number) => number;
 /** What the walk collects: packages named, and project installs (at the offset of their command word). */
 interface Found {
   packages: ShellPackage[];
-  projects: { manager: ProjectInstaller; offset: number }[];
+  projects: { manager: ProjectManager; offset: number; files?: string[] }[];
 }
 
 /**
@@ -261,6 +272,10 @@ class Walker {
     if (resolver === resolveNpm) {
       const manager = projectInstaller(unwrapped);
       if (manager) this.out.projects.push({ manager, offset: head.offset });
+    }
+    if (resolver === resolvePip) {
+      const files = requirementFiles(unwrapped).map((word) => word.value);
+      if (files.length > 0) this.out.projects.push({ manager: 'pip', offset: head.offset, files });
     }
     return resolver ? resolver(unwrapped, (inner) => this.dispatch(inner)) : [];
   }

@@ -137,6 +137,32 @@ function pipInstall(args: ShellWord[], valueOptions: ReadonlySet<string>): Shell
   return pythonPackages([...requirements, ...optionValues(parsed, '-e', '--editable')], 'installed', []);
 }
 
+/**
+ * The requirement files a `pip install -r FILE` (or `uv pip install -r`, `uv pip sync FILE`) installs from:
+ * what it adds is in them, which the caller reads. Empty for any other command.
+ */
+export function requirementFiles(words: readonly ShellWord[]): ShellWord[] {
+  const [head, ...args] = words;
+  if (!head) return [];
+  let pip: { args: ShellWord[]; options: ReadonlySet<string> } | undefined;
+  const name = commandName(head.value);
+  if (name === 'pip') pip = { args, options: PIP_VALUE_OPTIONS };
+  else if (name === 'uv') {
+    const top = parseArgs(args, UV_VALUE_OPTIONS, true);
+    if (top.positionals[0]?.value === 'pip') pip = { args: top.rest, options: UV_VALUE_OPTIONS };
+  }
+  if (!pip) return [];
+  const parsed = parseArgs(pip.args, pip.options);
+  const [sub, ...named] = parsed.positionals;
+  const files =
+    sub?.value === 'install'
+      ? optionValues(parsed, '-r', '--requirement')
+      : sub?.value === 'sync' && name === 'uv'
+        ? named
+        : [];
+  return files.filter((word) => !word.dynamic);
+}
+
 function uv(args: ShellWord[]): ShellPackage[] {
   const top = parseArgs(args, UV_VALUE_OPTIONS, true);
   switch (top.positionals[0]?.value) {
