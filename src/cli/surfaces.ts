@@ -170,7 +170,7 @@ export function registerSurfaceCommands(program: Command, io: CliIO, setExit: (c
   const proxy = program
     .command('proxy')
     .description(
-      'an OpenAI-compatible proxy that checks each chat-completion answer: annotates risky ones, or with --mode block replaces them',
+      'a proxy for LLM APIs (OpenAI chat completions and Responses, Anthropic Messages) that checks each answer: annotates risky ones, or with --mode block replaces them',
     )
     .requiredOption(
       '--upstream <url>',
