@@ -1,6 +1,7 @@
 // `npm run bench`: every benchmark, one after the other, each printing its figures and ratios.
 import { run as advisoryReference } from './advisory-reference.js';
 import { run as gate } from './gate.js';
+import { run as hook } from './hook.js';
 import { run as mcp } from './mcp.js';
 import { run as osvApi } from './osv-api.js';
 import { run as proxy } from './proxy.js';
@@ -25,6 +26,7 @@ const benchmarks = {
   answers,
   mcp,
   proxy,
+  hook,
   gate,
 };
 for (const [name, bench] of Object.entries(benchmarks)) {
