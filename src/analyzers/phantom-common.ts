@@ -38,8 +38,8 @@ export function importFacts(ref: PackageRef): Record<string, unknown> {
  * already installs (for a transitive-only import).
  */
 export function declareFix(ref: PackageRef, install: InstallTarget | undefined, version?: string): string {
-  // Types are needed to build only.
-  const dev = isDevFile(ref.location.file) || ref.typeOnly === true;
+  // Types are needed to build only, unless the package ships its declarations: then its users need them too.
+  const dev = isDevFile(ref.location.file) || (ref.typeOnly === true && install?.shipsTypes !== true);
   const spec = version === undefined ? ref.name : `${ref.name}@${npmRangeOf(version)}`;
   if (ref.ecosystem === 'PyPI') return pythonFix(ref.name, install?.via, dev, version);
   const other = OTHER_TOOLS[ref.ecosystem];

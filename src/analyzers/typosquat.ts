@@ -47,11 +47,19 @@ export const typosquat: Analyzer = {
       if (!target) continue;
       const facts = existing(answer);
       const suggested = suggestions(ref.ecosystem, ref.name, popular);
+      // Many releases with no dates to tell their age: a long-lived package and a fresh squat look the same,
+      // so the severity stays high, and the user is told what would have lowered it.
+      const undated =
+        facts?.versions !== undefined &&
+        Object.keys(facts.versions).length >= ESTABLISHED.versions &&
+        !(facts.datesTrusted && facts.created)
+          ? `; its ${Object.keys(facts.versions).length} releases could make it an established package, but the registry's document has no trustworthy publish dates to tell (${ESTABLISHED.years} year of releases would make this medium)`
+          : '';
       findings.push(
         registryFinding(ref, {
           kind: 'typosquat',
           severity: severityOf(facts, registry.settings.now),
-          message: `'${ref.name}' looks like the popular '${target.name}' (${CONFUSION_TEXT[target.confusion]}) and is not popular itself; did you mean ${suggested.join(', ') || target.name}?`,
+          message: `'${ref.name}' looks like the popular '${target.name}' (${CONFUSION_TEXT[target.confusion]}) and is not popular itself; did you mean ${suggested.join(', ') || target.name}?${undated}`,
           evidence: {
             lookalikes: alike,
             suggestions: suggested,

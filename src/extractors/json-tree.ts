@@ -65,3 +65,22 @@ export function stringValue(node: Node | undefined): string | undefined {
 export function lineOf(doc: JsonDocument, offset: number): number {
   return doc.lines.position(offset).line;
 }
+
+/** Most patterns a project file may list for one setting: more is no hint a project writes by hand. */
+const MAX_PATTERNS = 1_000;
+
+/**
+ * A JSON string or array of strings of globs relative to the file's folder (tsconfig `exclude`, knip
+ * `ignore`), as gitignore patterns anchored there (`dist` is that folder's `dist`, not every `dist`).
+ * Patterns that climb out of the folder (`../x`) or negate say nothing about the files below: dropped.
+ */
+export function anchoredPatterns(node: Node | undefined): string[] {
+  const items = node?.type === 'array' ? (node.children ?? []) : node ? [node] : [];
+  return items
+    .slice(0, MAX_PATTERNS)
+    .map(stringValue)
+    .filter((p): p is string => p !== undefined && p.trim() !== '')
+    .map((p) => p.trim().replace(/^\.\//, ''))
+    .filter((p) => !p.startsWith('..') && !p.startsWith('!') && !p.startsWith('/'))
+    .map((p) => `/${p}`);
+}

@@ -12,6 +12,7 @@ import { bundlerConfig } from './npm/bundler-config.js';
 import { eslintConfig } from './npm/eslint-config.js';
 import { jsImports } from './npm/imports.js';
 import { installLayout } from './npm/install-layout.js';
+import { knipConfig } from './npm/knip-config.js';
 import { packageJson } from './npm/package-json.js';
 import { packageLock } from './npm/package-lock.js';
 import { pnpmLock } from './npm/pnpm-lock.js';
@@ -58,6 +59,7 @@ export const EXTRACTORS: readonly Extractor[] = [
   tsconfig,
   bundlerConfig,
   eslintConfig,
+  knipConfig,
   requirementsTxt,
   pyprojectToml,
   setupCfg,

@@ -43,6 +43,11 @@ export interface PackageRef {
   inferred?: boolean;
   /** Other packages that provide the same import (psycopg2-binary for psycopg2): any one declared will do. */
   alternatives?: string[];
+  /**
+   * An import its own manifest does not declare but an enclosing one does (this manifest file): it loads
+   * through the node_modules folder above (npm/yarn hoisting), which the package's own users do not have.
+   */
+  declaredByEnclosing?: string;
   /** The alias under which it was installed (`npm i foo@npm:bar` → alias `foo`). */
   alias?: string;
   /**

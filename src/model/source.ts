@@ -31,6 +31,8 @@ export type ProjectFact =
       private?: boolean;
       /** npm: the `files` entries, what a published package ships. */
       files?: string[];
+      /** npm: it publishes type declarations (`types`/`typings`, or a `types` condition in `exports`). */
+      types?: boolean;
     }
   /**
    * A lockfile's dependency graph by package name: `edges[name]` are the names `name` depends on;
@@ -62,7 +64,18 @@ export type ProjectFact =
    * Paths the project keeps out of its own lint (ESLint `ignores`, `.eslintignore`), as gitignore patterns
    * relative to the folder of the file that says so: a parse error there is no gate failure.
    */
-  | { kind: 'lint-ignores'; ecosystem: Ecosystem; patterns: string[] }
+  | {
+      kind: 'lint-ignores';
+      ecosystem: Ecosystem;
+      patterns: string[];
+      /** Who says so: ESLint when absent, else tsconfig.json's `exclude` or knip's `ignore`. */
+      by?: 'tsconfig' | 'knip';
+    }
+  /**
+   * Dependencies the project's own knip configuration tells knip not to report (`ignoreDependencies`), for
+   * the files below the file's folder. Honoured like an inline suppression, for phantom findings only.
+   */
+  | { kind: 'ignored-dependencies'; ecosystem: Ecosystem; names: string[]; by: 'knip' }
   /** A framework whose build provides virtual modules (Docusaurus' `@theme/*`), found from its config file. */
   | { kind: 'framework'; ecosystem: Ecosystem; name: string }
   /** How the package manager lays out node_modules: `.yarnrc.yml` `nodeLinker`, pnpm's hoisting settings. */

@@ -146,18 +146,26 @@ function collapseBySuite(skipped: SkippedFile[]): SkippedFile[] {
 }
 
 /**
- * A file the project keeps out of its own lint (ESLint `ignores`, `.eslintignore`) is not code the project
- * vouches for: a parse error there (a CLI test's deliberately invalid input) is said as a warning, not
- * failed on. Its imports are still read, and still checked.
+ * A file the project keeps out of its own lint (ESLint `ignores`, `.eslintignore`), its type-check
+ * (tsconfig.json `exclude`) or its knip analysis (knip `ignore`) is not code the project vouches for: a
+ * parse error there (a CLI test's deliberately invalid input) is said as a warning, not failed on. Its
+ * imports are still read, and still checked: these statements come from the scanned tree, so they never
+ * hide a finding.
  */
 export function demoteLintIgnoredErrors(extraction: Extraction): void {
-  const rules: { dir: string; matches: (path: string) => boolean }[] = [];
+  const rules: { dir: string; said: string; matches: (path: string) => boolean }[] = [];
   for (const { file, facts } of extraction.facts)
     for (const fact of facts)
       if (fact.kind === 'lint-ignores') {
         const matcher = ignore().add(fact.patterns);
         rules.push({
           dir: dirOf(file),
+          said:
+            fact.by === 'tsconfig'
+              ? `${file} excludes this file from the project's type-check`
+              : fact.by === 'knip'
+                ? `the project's knip configuration (${file}) ignores this file`
+                : "the project's lint ignores this file",
           matches: (path) => {
             try {
               return matcher.ignores(path);
@@ -175,9 +183,7 @@ export function demoteLintIgnoredErrors(extraction: Extraction): void {
     });
     if (!rule) return true;
     const at = error.line === undefined ? '' : `:${error.line}`;
-    extraction.warnings.push(
-      `${error.file}${at}: ${error.message} (the project's lint ignores this file, so it fails nothing)`,
-    );
+    extraction.warnings.push(`${error.file}${at}: ${error.message} (${rule.said}, so it fails nothing)`);
     return false;
   });
 }

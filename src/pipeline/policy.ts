@@ -269,7 +269,15 @@ export interface PolicyInput {
   registryKinds: ReadonlySet<FindingKind>;
   /** Findings of a partial scan (changed files only): an entry that matched nothing may match elsewhere. */
   partial: boolean;
+  /**
+   * Dependencies the scanned project's own knip configuration says it provides some other way
+   * (`ignoreDependencies`), each for the files below the configuration's folder.
+   */
+  projectIgnoredDependencies?: readonly { file: string; names: readonly string[] }[];
 }
+
+/** The only kinds a project's own knip configuration may accept: whether a name is declared, never whether it is safe. */
+const PROJECT_IGNORABLE: ReadonlySet<FindingKind> = new Set<FindingKind>(['undeclared', 'transitive-only']);
 
 export interface PolicyOutcome {
   findings: Finding[];
@@ -327,9 +335,32 @@ export function applyPolicy(input: PolicyInput, policy: ScanPolicy): PolicyOutco
     return { comment, status };
   });
 
+  // Written in the scanned tree like an inline comment, so honoured (and refused) like one.
+  const knip =
+    policy.inlineSuppressions === false
+      ? []
+      : (input.projectIgnoredDependencies ?? []).map(({ file, names }) => {
+          const dir = file.includes('/') ? file.slice(0, file.lastIndexOf('/') + 1) : '';
+          return { file, dir, names: new Set(names), status: undefined as SuppressionStatus | undefined };
+        });
+
   const kept: Finding[] = [];
   for (const finding of findings) {
     let by: Suppression | undefined;
+    if (finding.ecosystem === 'npm' && PROJECT_IGNORABLE.has(finding.kind))
+      for (const entry of knip) {
+        if (!entry.names.has(finding.name) || !finding.location.file.startsWith(entry.dir)) continue;
+        entry.status ??= {
+          source: 'inline',
+          where: `${entry.file} ignoreDependencies`,
+          reason: "the project's knip configuration says the project provides it (ignoreDependencies)",
+          status: 'applied',
+          matches: `undeclared, transitive-only of ${[...entry.names].slice(0, 5).join(', ')}${entry.names.size > 5 ? ', …' : ''}`,
+          matched: 0,
+        };
+        if (entry.status.matched++ === 0) suppressions.push(entry.status);
+        by ??= { source: 'inline', where: entry.status.where, reason: entry.status.reason };
+      }
     for (const { test, status } of entries) {
       if (!test(finding)) continue;
       status.matched++;

@@ -161,6 +161,7 @@ export async function scanWithFacts(
       findings,
       unchecked: analysis.unchecked,
       sources: sourceTexts(plan),
+      projectIgnoredDependencies: ignoredDependencies(extraction),
       isPrivate: (pkg) => privateKeys.has(keyOf(pkg)),
       registryKinds: REGISTRY_KINDS,
       partial: changed !== undefined,
@@ -188,6 +189,13 @@ export async function scanWithFacts(
 
 function keyOf(pkg: Pick<PackageRef, 'ecosystem' | 'name'>): string {
   return `${pkg.ecosystem}\0${packageKey(pkg.ecosystem, pkg.name)}`;
+}
+
+/** `ignoreDependencies` of the knip configurations in the scanned tree, each with the file that says so. */
+function ignoredDependencies(extraction: Extraction): { file: string; names: string[] }[] {
+  return extraction.facts.flatMap(({ file, facts }) =>
+    facts.flatMap((fact) => (fact.kind === 'ignored-dependencies' ? [{ file, names: fact.names }] : [])),
+  );
 }
 
 /** The texts of the scanned source files and manifests (not answers): where `vouch-ignore` comments count. */
@@ -252,12 +260,14 @@ async function runStages(
     logger,
     isPrivate,
   });
+  const phantom = facts.registry
+    ? new PhantomResolver(index, facts.registry.dependenciesIn)
+    : phantomWithoutRegistry;
+  markEnclosingDeclarations(refs, phantom);
   const analysis = analyze(
     {
       refs,
-      phantom: facts.registry
-        ? new PhantomResolver(index, facts.registry.dependenciesIn)
-        : phantomWithoutRegistry,
+      phantom,
       advisories: facts.advisories,
       registry: facts.registry,
       documents: extraction.documents,
@@ -267,6 +277,20 @@ async function runStages(
     logger,
   );
   return { plan, extraction, refs, facts, analysis };
+}
+
+/**
+ * An npm import that only an enclosing manifest declares says so in the scan's package list: it works in
+ * this checkout because the install above hoists it, which is worth knowing before the folder moves or its
+ * package is published.
+ */
+function markEnclosingDeclarations(refs: readonly PackageRef[], phantom: PhantomResolver): void {
+  for (const ref of refs) {
+    if (ref.ecosystem !== 'npm' || ref.source !== 'imported' || ref.scope !== undefined) continue;
+    const status = phantom.status(ref);
+    if (status?.status === 'declared' && status.enclosing !== undefined)
+      ref.declaredByEnclosing = status.enclosing;
+  }
 }
 
 /** Findings are reported for the scanned files and for the references given directly. */

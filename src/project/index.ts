@@ -22,6 +22,8 @@ export interface ManifestInfo {
   private?: boolean;
   /** npm: the `files` entries of a published package. */
   files?: string[];
+  /** npm: the package publishes type declarations (`types`, `typings`, a `types` condition of `exports`). */
+  publishesTypes?: boolean;
   /** Package keys declared (production, dev, peer, optional; overrides are not declarations). */
   declared: Set<string>;
 }
@@ -244,6 +246,7 @@ export class ProjectIndex {
         if (fact.workspaces && fact.workspaces.length > 0) manifest.isWorkspaceRoot = true;
         if (fact.private) manifest.private = true;
         if (fact.files) manifest.files = fact.files;
+        if (fact.types) manifest.publishesTypes = true;
         return;
       }
       case 'dependency-graph': {
@@ -306,6 +309,7 @@ export class ProjectIndex {
       }
       case 'ambient-modules':
       case 'lint-ignores':
+      case 'ignored-dependencies':
         return;
     }
   }
@@ -419,10 +423,20 @@ export class ProjectIndex {
     if (ref.ecosystem !== 'npm' || ref.scope !== undefined || ref.source !== 'imported') return undefined;
     if (!this.localPackageNames.has(`npm:${packageKey('npm', ref.name)}`)) return undefined;
     const manifests = this.coveringManifests(ref.location.file, 'npm');
-    const owner = manifests.find((m) => m.name !== undefined);
-    if (!owner || owner.private || owner.name === ref.name) return undefined;
+    const owner = this.publishedBy(ref.location.file);
+    if (!owner || owner.name === ref.name) return undefined;
     if (manifests.some((m) => m.declared.has(packageKey('npm', ref.name)))) return undefined;
-    const inside = owner.dir === '.' ? ref.location.file : ref.location.file.slice(owner.dir.length + 1);
+    return owner;
+  }
+
+  /**
+   * The npm package whose published code a file is: the nearest named manifest above it, not private, whose
+   * `files` ship it, when the file is not a test, story, script or the like. Undefined for anything else.
+   */
+  publishedBy(file: string): ManifestInfo | undefined {
+    const owner = this.coveringManifests(file, 'npm').find((m) => m.name !== undefined);
+    if (!owner || owner.private) return undefined;
+    const inside = owner.dir === '.' ? file : file.slice(owner.dir.length + 1);
     if (isDevFile(inside) || !isPublished(inside, owner.files)) return undefined;
     return owner;
   }

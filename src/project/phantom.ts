@@ -15,6 +15,11 @@ export interface InstallTarget {
   version?: string;
   /** The lockfile, or for Python the manifest kind, that decides the tool (`uv.lock`, `requirements.txt`). */
   via?: string;
+  /**
+   * npm: the importing file is published code of a package that ships type declarations, so even its
+   * type-only imports reach the package's users (through the emitted `.d.ts`): a dependency, not a dev one.
+   */
+  shipsTypes?: boolean;
 }
 
 interface PhantomDetails {
@@ -30,7 +35,11 @@ interface PhantomDetails {
 }
 
 export type PhantomStatus =
-  | { status: 'declared' }
+  /**
+   * `enclosing`: the file's own manifest does not declare it, an enclosing one does (this file); it loads
+   * through the node_modules folder above (npm, yarn's node-modules linker, pnpm's links of that project).
+   */
+  | { status: 'declared'; enclosing?: string }
   | ({ status: 'undeclared' } & PhantomDetails)
   /**
    * Installed only because another package depends on it: `chain` runs from the project to the import,
@@ -86,9 +95,14 @@ export class PhantomResolver {
     }
 
     const manifests = this.index.coveringManifests(ref.location.file, ref.ecosystem);
-    if (manifests.some((m) => candidates.some((k) => m.declared.has(k)))) return { status: 'declared' };
+    const declaring = manifests.find((m) => candidates.some((k) => m.declared.has(k)));
     const files = manifests.map((m) => m.file);
     const lock = this.index.nearestLock(ref.location.file, ref.ecosystem);
+    if (declaring) {
+      return ref.ecosystem === 'npm'
+        ? this.enclosingStatus(ref, key, manifests, declaring, lock)
+        : { status: 'declared' };
+    }
     if (ref.ecosystem === 'npm') return this.npmStatus(ref, key, manifests, lock);
     const install = this.installTarget(ref, manifests, lock, key);
     if (lock?.keys.has(key) && !REFUSES_UNDECLARED_IMPORTS.has(ref.ecosystem)) {
@@ -185,6 +199,35 @@ export class PhantomResolver {
     return { status: 'undeclared', ...details };
   }
 
+  /**
+   * An npm import declared by a manifest that covers the file. When that is not the file's own manifest but
+   * an enclosing one, the package loads through the node_modules above, except under yarn's Plug'n'Play,
+   * where a workspace loads only what its own manifest declares: there it is undeclared (medium).
+   */
+  private enclosingStatus(
+    ref: PackageRef,
+    key: string,
+    manifests: ManifestInfo[],
+    declaring: ManifestInfo,
+    lock: LockInfo | undefined,
+  ): PhantomStatus {
+    const own = manifests.find((m) => this.index.isManifestFile(m.file));
+    if (!own || own === declaring) return { status: 'declared' };
+    const layout = this.index.installLayout(lock);
+    const workspace = lock?.importers.has(own.dir) === true;
+    if (layout.manager === 'yarn-berry' && layout.linker === 'pnp' && workspace) {
+      return {
+        status: 'undeclared',
+        manifests: manifests.map((m) => m.file),
+        install: this.installTarget(ref, manifests, lock, key),
+        declaredBy: [declaring.file],
+        severity: 'medium',
+        note: `declared by the enclosing ${declaring.file}, but yarn's Plug'n'Play lets ${own.name ?? own.dir} load only what ${own.file} declares`,
+      };
+    }
+    return { status: 'declared', enclosing: declaring.file };
+  }
+
   /** The project the fix goes into, and with which tool. */
   private installTarget(
     ref: PackageRef,
@@ -203,6 +246,7 @@ export class PhantomResolver {
     if (ref.ecosystem === 'npm') {
       const manager = this.index.installLayout(lock).manager;
       if (manager) target.manager = manager;
+      if (this.index.publishedBy(ref.location.file)?.publishesTypes) target.shipsTypes = true;
     }
     if (lock) {
       target.via = lock.file;

@@ -9,7 +9,7 @@ import { HttpClient, type HttpSettings } from '../core/http.js';
 import type { Logger } from '../core/log.js';
 import type { Env } from '../core/paths.js';
 import { distributionCandidates, MAX_DISTRIBUTION_GUESSES } from '../extractors/pypi/import-map.js';
-import { type Ecosystem, packageKey } from '../model/ecosystem.js';
+import { type Ecosystem, packageKey, typesPackage } from '../model/ecosystem.js';
 import type { PackageRef } from '../model/package-ref.js';
 import type { PopularLoad } from '../model/popular.js';
 import type {
@@ -397,6 +397,12 @@ export async function resolveRegistry(
       clients,
       options.concurrency ?? DEFAULT_REGISTRY_CONCURRENCY,
     );
+    const providedElsewhere = await askProviders(
+      eligible,
+      answers,
+      clients,
+      options.concurrency ?? DEFAULT_REGISTRY_CONCURRENCY,
+    );
     await guessDistributions(eligible, answers, clients, options.concurrency ?? DEFAULT_REGISTRY_CONCURRENCY);
     await searchMissing(answers, clients, options.concurrency ?? DEFAULT_REGISTRY_CONCURRENCY);
 
@@ -437,7 +443,10 @@ export async function resolveRegistry(
     ];
     for (const warning of warnings) logger.warn(warning);
     const facts: RegistryFacts = {
-      forRef: (ref) => (registryEligible(ref) ? answers.get(idOf(ref.ecosystem, ref.name)) : undefined),
+      forRef: (ref) =>
+        registryEligible(ref) && !providedElsewhere.has(ref)
+          ? answers.get(idOf(ref.ecosystem, ref.name))
+          : undefined,
       installs: (ref) => (registryEligible(ref) ? installsOf(ref) : undefined),
       popular: (ecosystem) => popular.get(ecosystem) ?? { reason: `no list of popular ${ecosystem} names` },
       dependenciesIn: (scope, ecosystem, key) => dependencies.get(`${scope}\0${ecosystem}\0${key}`),
@@ -595,6 +604,56 @@ async function guessDistributions(
       return;
     }
   });
+}
+
+/**
+ * Other names that provide the module an import names: its declared alternatives (a `types` entry's own
+ * package for `@types/x`, another distribution of a Python module) and, for a type-only npm import,
+ * DefinitelyTyped's package (`import type { Node } from 'estree'` is `@types/estree`'s).
+ */
+function providers(ref: PackageRef): string[] {
+  if (ref.source !== 'imported') return [];
+  const names = [...(ref.alternatives ?? [])];
+  if (ref.ecosystem === 'npm' && ref.typeOnly && !ref.name.startsWith('@types/'))
+    names.push(typesPackage(ref.name));
+  return names.filter((name) => name !== ref.name);
+}
+
+/**
+ * An import whose name the registry does not have, but which another name provides (see `providers`), is
+ * no hallucination: the providers are asked (only then, so the common case costs no request), and such a
+ * reference is left to the provider's own references (its manifest entry): the registry checks are not
+ * about the name as written. Returns those references.
+ */
+async function askProviders(
+  eligible: readonly PackageRef[],
+  answers: Map<string, Sourced<PackageFacts>>,
+  clients: ReadonlyMap<Ecosystem, RegistryClient>,
+  concurrency: number,
+): Promise<Set<PackageRef>> {
+  const waiting = new Map<PackageRef, string[]>();
+  const ask = new Map<string, { ecosystem: Ecosystem; name: string }>();
+  for (const ref of eligible) {
+    if (answers.get(idOf(ref.ecosystem, ref.name))?.facts.status !== 'missing') continue;
+    const names = providers(ref);
+    if (names.length === 0 || !clients.has(ref.ecosystem)) continue;
+    waiting.set(ref, names);
+    for (const name of names) {
+      const id = idOf(ref.ecosystem, name);
+      if (!answers.has(id)) ask.set(id, { ecosystem: ref.ecosystem, name });
+    }
+  }
+  // Kept apart from `answers`: nothing references a provider under its own name, so a missing one must
+  // not use up the searches for did-you-mean suggestions.
+  const asked = new Map<string, Sourced<PackageFacts>>();
+  await pool([...ask.entries()], concurrency, async ([id, { ecosystem, name }]) => {
+    asked.set(id, await clients.get(ecosystem)!.facts(name));
+  });
+  const exists = (id: string) => (answers.get(id) ?? asked.get(id))?.facts.status === 'exists';
+  const provided = new Set<PackageRef>();
+  for (const [ref, names] of waiting)
+    if (names.some((name) => exists(idOf(ref.ecosystem, name)))) provided.add(ref);
+  return provided;
 }
 
 /** Searches per scan for names a registry does not have: a flood of made-up names must not flood it. */

@@ -23,6 +23,7 @@ const NAMES = [
   'tsconfig.json',
   'vite.config.js',
   '.eslintrc.json',
+  'knip.json',
   'requirements.txt',
   'pyproject.toml',
   'setup.cfg',

@@ -6,12 +6,14 @@ const read = (scenario: string) =>
   extractFixture(tsconfig, `extractors/npm-tsconfig/${scenario}/tsconfig.json`);
 
 describe('npm/tsconfig', () => {
-  it('reads paths and baseUrl as names of the project, and compilerOptions.types as type-only imports', () => {
+  it('reads paths and baseUrl as names of the project, compilerOptions.types as type-only imports, exclude as files it does not check', () => {
     const out = read('normal');
     expect(out.errors).toEqual([]);
     expect(out.facts).toEqual([
       { kind: 'import-aliases', ecosystem: 'npm', patterns: ['@/*', '~config'] },
       { kind: 'module-roots', ecosystem: 'npm', dirs: ['src'] },
+      // What the type-check leaves out, anchored at the config's folder; a folder outside it says nothing here.
+      { kind: 'lint-ignores', ecosystem: 'npm', patterns: ['/dist', '/test/fixtures'], by: 'tsconfig' },
     ]);
     // `node` is DefinitelyTyped's @types/node (or a package with its own types); `vitest/globals` is vitest's.
     expect(

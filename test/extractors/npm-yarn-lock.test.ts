@@ -102,6 +102,22 @@ describe('npm/yarn-lock', () => {
     });
   });
 
+  it('a berry workspace whose key lists other ranges first is still the workspace: never a registry version', () => {
+    const out = extractFixture(yarnLock, 'extractors/npm-yarn-lock/berry-merged/yarn.lock');
+    expect(out.errors).toEqual([]);
+    // `0.0.0-use.local` is no version of any registry package: asking a registry for it would call it made up.
+    expect(findRef(out, '@shop/core')).toMatchObject({
+      version: '0.0.0-use.local',
+      origin: 'workspace',
+      url: 'workspace:packages/core',
+      location: { line: 8 },
+    });
+    expect(findRef(out, 'react').origin).toBe('registry');
+    const fact = dependencyGraph(out);
+    expect(fact.importers?.['packages/core']).toEqual(['react']);
+    expect(fact.importers?.['packages/web']).toEqual(['@shop/core']);
+  });
+
   it('reads a lockfile with only its header as no packages and no error', () => {
     const out = extractFixture(yarnLock, 'extractors/npm-yarn-lock/empty/yarn.lock');
     expect(out.refs).toEqual([]);

@@ -51,6 +51,23 @@ describe('test inputs that are data, not code', () => {
     ).toBe(true);
   });
 
+  it('a parse error in a file tsconfig.json excludes or knip ignores is a warning; its imports are still checked', async () => {
+    const result = await scan(['.'], { cwd: fixturePath('project/hints') });
+    expect(result.errors).toEqual([]);
+    const warned = (start: string, said: string) =>
+      result.warnings?.some((w) => w.startsWith(start) && w.includes(said));
+    expect(warned('legacy/old.js:3', "tsconfig.json excludes this file from the project's type-check")).toBe(
+      true,
+    );
+    expect(warned('scripts/generated/bad.js:2', "the project's knip configuration (knip.json)")).toBe(true);
+    // Nothing is hidden: the imports read before each error are still phantoms.
+    expect(findingsOf(result)).toEqual([
+      'undeclared chalk src/extension.ts:3',
+      'undeclared moment legacy/old.js:1',
+      'undeclared yargs scripts/generated/bad.js:1',
+    ]);
+  });
+
   it('anchors --exclude patterns to the scanned folder, not only to the working directory', async () => {
     const outside = dirname(ROOT);
     const result = await scan(['inert'], { cwd: outside, exclude: ['fixtures/pkg/**'] });

@@ -11,6 +11,7 @@ import {
 } from '../../src/pipeline/policy.js';
 import { scan } from '../../src/pipeline/scan.js';
 import { fixturePath } from '../helpers.js';
+import { matureVersions, packument } from '../registry/documents.js';
 import { startFakeRegistry } from '../registry/fake-registry.js';
 
 const REPO = fixturePath('cli/gate/repo');
@@ -158,6 +159,62 @@ describe('policy: severities and thresholds', () => {
     expect(verdictFor(result, { failOn: 'none', failOnKind: { undeclared: 'medium' } })).toEqual({
       exitCode: 1,
     });
+  });
+});
+
+describe("policy: the project's own knip configuration", () => {
+  it('accepts the phantom findings of its ignoreDependencies like inline comments, never a registry finding', async () => {
+    writeFileSync(
+      join(dir, 'package.json'),
+      JSON.stringify({
+        name: 'invoice-service',
+        private: true,
+        dependencies: { express: '4.19.2' },
+        knip: { ignoreDependencies: ['dayjs', 'left-padd', 'body-parser'] },
+      }),
+    );
+    rmSync(join(dir, 'package-lock.json'));
+    writeFileSync(join(dir, 'src/report.js'), "import dayjs from 'dayjs';\nimport pad from 'left-padd';\n");
+    const registry = await startFakeRegistry();
+    for (const name of ['express', 'body-parser'])
+      registry.npm.set(name, packument(name, { versions: matureVersions(4) }));
+    try {
+      const settings = (policy: ScanPolicy) =>
+        scan(['.'], {
+          cwd: dir,
+          database: false,
+          policy,
+          registry: { npmRegistry: registry.npmUrl, cache: false, env: { HOME: dir }, http: { retries: 0 } },
+        });
+      // The fake registry has express and body-parser; dayjs and left-padd are missing from it.
+      const result = await settings({});
+      // A name the registry does not have stays a high finding whatever the project's knip says; the
+      // existing body-parser's phantom finding is the one knip's list accepts.
+      expect(shown(result).filter((f) => f.startsWith('nonexistent'))).toEqual([
+        'nonexistent high dayjs',
+        'nonexistent high left-padd',
+      ]);
+      expect(result.ignored?.map((f) => `${f.kind} ${f.name} ${f.ignoredBy.where}`)).toEqual([
+        'undeclared body-parser package.json ignoreDependencies',
+      ]);
+    } finally {
+      await registry.close();
+    }
+  });
+
+  it('honours ignoreDependencies for undeclared and transitive-only only, and not when inline suppressions are off', async () => {
+    writeFileSync(join(dir, 'knip.json'), JSON.stringify({ ignoreDependencies: ['dayjs'] }));
+    const result = await run({});
+    expect(shown(result)).not.toContain('undeclared medium dayjs');
+    expect(result.ignored?.map((f) => `${f.kind} ${f.name} ${f.ignoredBy.where}`)).toEqual([
+      'undeclared dayjs knip.json ignoreDependencies',
+    ]);
+    expect(result.suppressions).toMatchObject([
+      { source: 'inline', where: 'knip.json ignoreDependencies', status: 'applied', matched: 1 },
+    ]);
+    const strict = await run({ inlineSuppressions: false });
+    expect(shown(strict)).toContain('undeclared medium dayjs');
+    expect(strict.ignored ?? []).toEqual([]);
   });
 });
 

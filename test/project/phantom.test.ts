@@ -22,6 +22,31 @@ describe('phantom imports resolve the way Node and the package manager do', () =
     expect(findingsOf(result)).toEqual(['undeclared medium chalk fixtures/pkg/index.js:2']);
   });
 
+  it('an import only an enclosing manifest declares says which one: in the package list, and in the finding where it fails', async () => {
+    const hoisted = await scanFixture('enclosing-manifest');
+    expect(
+      hoisted.packages.find((p) => p.importName === 'left-pad' && p.source === 'imported'),
+    ).toMatchObject({ declaredByEnclosing: 'package.json' });
+    // Under yarn's Plug'n'Play a workspace loads only what its own manifest declares.
+    const pnp = await scanFixture('enclosing-pnp');
+    expect(findingsOf(pnp)).toEqual(['undeclared medium left-pad packages/app/src/index.js:2']);
+    const finding = pnp.findings[0];
+    expect(finding?.message).toContain(
+      "declared by the enclosing package.json, but yarn's Plug'n'Play lets app load only what packages/app/package.json declares",
+    );
+    expect(finding?.evidence).toMatchObject({
+      declaredBy: ['package.json'],
+      fix: 'yarn workspace app add left-pad',
+    });
+  });
+
+  it('a type-only import in the published code of a package that ships types is a dependency of its users; in its tests a dev one', async () => {
+    const result = await scanFixture('published-types');
+    const fix = (name: string) => result.findings.find((f) => f.name === name)?.evidence?.fix;
+    expect(fix('undici-types')).toBe('npm install undici-types');
+    expect(fix('vitest-mocks')).toBe('npm install --save-dev vitest-mocks');
+  });
+
   it('pnpm: chains start from the file’s own workspace; a sibling’s dependency does not load (medium)', async () => {
     const result = await scanFixture('pnpm-siblings');
     expect(findingsOf(result)).toEqual([

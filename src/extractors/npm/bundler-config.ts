@@ -36,8 +36,13 @@ export const bundlerConfig: Extractor = {
   },
   extract(file) {
     const json = BABELRC.test(basename(file.path));
-    const result: ExtractResult = json ? { refs: [], errors: [], facts: [] } : extractJsImports(file);
-    const read = readConfig(file, json);
+    // A JSON config is an expression: parsed as one, it gives the same tree (and the same offsets, plus one).
+    const text = json ? `(${file.text})` : file.text;
+    // oxc recurses on the native stack (see nesting.ts): one check before both reads of the file.
+    const tooDeep = jsNestingExceeds(text);
+    if (tooDeep !== undefined) return { refs: [], errors: [nestingError(tooDeep)], facts: [] };
+    const result: ExtractResult = json ? { refs: [], errors: [], facts: [] } : extractJsImports(file, true);
+    const read = readConfig(file, text, json);
     pushAll(result.errors, read.errors);
     const { patterns, regexes, roots, unread } = read;
     if (patterns.length > 0 || regexes.length > 0) {
@@ -66,16 +71,9 @@ interface ConfigRead {
   errors: ExtractError[];
 }
 
-function readConfig(file: SourceFile, json: boolean): ConfigRead {
+/** `text` is the file's text as parsed (a JSON config in parentheses), already checked for nesting. */
+function readConfig(file: SourceFile, text: string, json: boolean): ConfigRead {
   const out: ConfigRead = { patterns: [], regexes: [], roots: [], unread: [], errors: [] };
-  // A JSON config is an expression: parsed as one, it gives the same tree (and the same offsets, plus one).
-  const text = json ? `(${file.text})` : file.text;
-  // oxc recurses on the native stack (see nesting.ts); imports.ts reports the error for a script.
-  const tooDeep = jsNestingExceeds(text);
-  if (tooDeep !== undefined) {
-    if (json) out.errors.push(nestingError(tooDeep));
-    return out;
-  }
   const parsed = oxc().parseSync(json ? 'config.js' : file.path, text, { lang: json ? 'js' : undefined });
   if (json && parsed.errors.length > 0) {
     const label = parsed.errors[0]?.labels[0];

@@ -55,10 +55,11 @@ export const jsImports: Extractor = {
  * The refs and facts of one JavaScript/TypeScript file. Configuration files (`vite.config.ts`) are read by
  * their own extractor, which adds what it reads from the AST to these.
  */
-export function extractJsImports(file: SourceFile): ExtractResult {
+export function extractJsImports(file: SourceFile, nestingChecked = false): ExtractResult {
   const result: ExtractResult = { refs: [], errors: [], facts: [] };
-  // oxc recurses on the native stack: a file nested deep enough would kill the process, not throw.
-  const tooDeep = jsNestingExceeds(file.text);
+  // oxc recurses on the native stack: a file nested deep enough would kill the process, not throw. A
+  // caller that reads the file again checks once for both (`nestingChecked`).
+  const tooDeep = nestingChecked ? undefined : jsNestingExceeds(file.text);
   if (tooDeep !== undefined) {
     result.errors.push(nestingError(tooDeep));
     return result;

@@ -1,10 +1,12 @@
 import type { Node } from 'jsonc-parser';
+import { pushAll } from '../../core/arrays.js';
 import { basename } from '../../core/paths.js';
 import type { PackageRef } from '../../model/package-ref.js';
 import type { ProjectFact } from '../../model/source.js';
 import { entries, lineOf, parseJson, property, rootObject, stringValue } from '../json-tree.js';
 import { quoted } from '../quote.js';
 import type { Extractor, ExtractResult } from '../types.js';
+import { knipFacts } from './knip-config.js';
 import { classifyNpmSpec, isValidNpmName } from './spec.js';
 
 const ID = 'npm/package-json';
@@ -95,6 +97,7 @@ export const packageJson: Extractor = {
     );
 
     result.facts.push(manifestFact(root));
+    pushAll(result.facts, knipFacts(property(root, 'knip')));
     // `"browser": {"jsdom": false, "./node.js": "./browser.js"}`: bundlers replace these modules; a bare
     // name there is the package's own switch, not a dependency the code needs to declare.
     const replaced = [...entries(property(root, 'browser'))]
@@ -106,6 +109,19 @@ export const packageJson: Extractor = {
   },
 };
 
+/** Conditions deeper than this in `exports` are not looked at (a hostile manifest may nest without end). */
+const MAX_EXPORTS_DEPTH = 8;
+
+/** `types`/`typings`, or a `types` condition somewhere in `exports`: the package ships declarations. */
+function publishesTypes(root: Node): boolean {
+  if (stringValue(property(root, 'types')) || stringValue(property(root, 'typings'))) return true;
+  const hasTypes = (node: Node | undefined, depth: number): boolean =>
+    node?.type === 'object' &&
+    depth < MAX_EXPORTS_DEPTH &&
+    [...entries(node)].some(([key, value]) => key === 'types' || hasTypes(value, depth + 1));
+  return hasTypes(property(root, 'exports'), 0);
+}
+
 function manifestFact(root: Node): ProjectFact {
   const fact: ProjectFact = { kind: 'manifest', ecosystem: 'npm' };
   const name = stringValue(property(root, 'name'));
@@ -114,6 +130,7 @@ function manifestFact(root: Node): ProjectFact {
   const files = property(root, 'files');
   if (files?.type === 'array')
     fact.files = (files.children ?? []).map(stringValue).filter((s): s is string => s !== undefined);
+  if (publishesTypes(root)) fact.types = true;
   const workspaces = property(root, 'workspaces');
   // `workspaces` is an array, or (yarn classic) an object with a `packages` array.
   const list = workspaces?.type === 'object' ? property(workspaces, 'packages') : workspaces;

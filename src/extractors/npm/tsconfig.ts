@@ -1,5 +1,5 @@
 import { basename } from '../../core/paths.js';
-import { entries, lineOf, parseJson, property, stringValue } from '../json-tree.js';
+import { anchoredPatterns, entries, lineOf, parseJson, property, stringValue } from '../json-tree.js';
 import type { Extractor, ExtractResult } from '../types.js';
 import { importRef } from './imports.js';
 
@@ -26,6 +26,13 @@ export const tsconfig: Extractor = {
     if (patterns.length > 0) result.facts.push({ kind: 'import-aliases', ecosystem: 'npm', patterns });
     const baseUrl = stringValue(property(options, 'baseUrl'));
     if (baseUrl !== undefined) result.facts.push({ kind: 'module-roots', ecosystem: 'npm', dirs: [baseUrl] });
+    // What the project's own type-check leaves out (tsconfig.json / jsconfig.json, the config editors and
+    // `tsc` use; a tsconfig.build.json's exclude only narrows a build): a parse error there fails nothing.
+    if (/^(?:tsconfig|jsconfig)\.json$/.test(basename(file.path))) {
+      const excluded = anchoredPatterns(property(doc.root, 'exclude'));
+      if (excluded.length > 0)
+        result.facts.push({ kind: 'lint-ignores', ecosystem: 'npm', patterns: excluded, by: 'tsconfig' });
+    }
     const types = property(options, 'types');
     for (const item of types?.type === 'array' ? (types.children ?? []) : []) {
       const specifier = stringValue(item);

@@ -73,10 +73,12 @@ export const yarnLock: Extractor = {
             )
           : [];
       });
-      // Berry records each workspace with its dependencies: the project's direct dependencies.
-      if (target.range.startsWith('workspace:'))
-        graph.addRoots(dependencyNames, target.range.slice('workspace:'.length));
-      if (descriptors.some((d) => parseDescriptor(d).range === 'workspace:.')) continue;
+      // Berry records each workspace with its dependencies: the project's direct dependencies. Its
+      // resolution says so even when the key lists the ranges other workspaces asked for first
+      // (`"@x/core@^1.2.0, @x/core@workspace:packages/core"`, as older berry lockfiles write it).
+      const workspace = workspaceOf(target.name, descriptors, value);
+      if (workspace !== undefined) graph.addRoots(dependencyNames, workspace);
+      if (workspace === '.') continue;
       graph.addEdges(target.name, dependencyNames);
       collected.add(lockedRef(target, value, file.path, line));
     }
@@ -258,12 +260,31 @@ function lockedRef(
     if (source !== undefined) ref.url = source;
     return ref;
   }
-  const classified = classifyNpmSpec(target.name, target.range.replace(/^npm:/, ''));
+  // A berry resolution to a workspace or a folder decides, whatever range the key asked for first.
+  const local = resolution?.startsWith(`${target.name}@`)
+    ? classifyNpmSpec(target.name, source ?? '')
+    : undefined;
+  const classified =
+    local?.origin === 'workspace' || local?.origin === 'path'
+      ? local
+      : classifyNpmSpec(target.name, target.range.replace(/^npm:/, ''));
   ref.origin = classified.origin;
   if (classified.origin === 'workspace' || classified.origin === 'path')
     ref.url = resolution ? source : target.range;
   else if (classified.url !== undefined) ref.url = source ?? classified.url;
   return ref;
+}
+
+/** The folder of the workspace a berry entry is (`packages/web`, `.` for the root), if it is one. */
+function workspaceOf(
+  name: string,
+  descriptors: readonly string[],
+  entry: Record<string, unknown>,
+): string | undefined {
+  const ranges = descriptors.map((d) => parseDescriptor(d).range);
+  if (typeof entry.resolution === 'string' && entry.resolution.startsWith(`${name}@`))
+    ranges.unshift(entry.resolution.slice(name.length + 1));
+  return ranges.find((range) => range.startsWith('workspace:'))?.slice('workspace:'.length);
 }
 
 /**
