@@ -95,8 +95,19 @@ export const EXTRACTORS: readonly Extractor[] = [
   llmMarkdown,
 ];
 
+/**
+ * The extractors' tests are regexes over the name: a changed-only scan of a large repository asks about every
+ * path several times (what changed, then each side's plan), so the answers are kept, a bounded number.
+ */
+const found = new Map<string, Extractor | undefined>();
+const MAX_REMEMBERED = 100_000;
+
 export function extractorFor(path: string): Extractor | undefined {
-  return EXTRACTORS.find((extractor) => extractor.matches(path));
+  if (found.has(path)) return found.get(path);
+  const extractor = EXTRACTORS.find((candidate) => candidate.matches(path));
+  if (found.size >= MAX_REMEMBERED) found.clear();
+  found.set(path, extractor);
+  return extractor;
 }
 
 export function extractorById(id: string): Extractor | undefined {

@@ -5,12 +5,14 @@
  * names. Only plumbing that reads objects and the index is used (`rev-parse`, `ls-tree`, `ls-files`,
  * `cat-file --batch`): none runs hooks, pagers, external diffs, textconv or clean/smudge filters. Git is
  * never asked to compare the working tree (`diff-index`, `status`, `diff` hash "racily clean" files, through
- * the repository's clean filter): Vouch hashes the working-tree files itself, as git blobs, and compares
- * them with the ref's tree. Every call also sets `core.hooksPath=/dev/null` and `core.fsmonitor=false` (a
- * repository's fsmonitor setting is a command git would run), ignores the system configuration
- * (`GIT_CONFIG_NOSYSTEM`), never prompts, takes no optional locks (it never writes the index), and the `git`
- * binary itself comes from an absolute PATH entry outside the repository and the working directory (a
- * repository's `node_modules/.bin` on PATH could hold a "git").
+ * the repository's clean filter): Vouch applies git's own test itself. A file whose size, inode and times
+ * are those the index recorded (`ls-files --debug`), and that was last modified before the index was
+ * written, holds the index's blob; every other file is read and hashed as a git blob, without filters.
+ * Either blob is compared with the ref's tree. Every call also sets `core.hooksPath=/dev/null` and
+ * `core.fsmonitor=false` (a repository's fsmonitor setting is a command git would run), ignores the system
+ * configuration (`GIT_CONFIG_NOSYSTEM`), never prompts, takes no optional locks (it never writes the index),
+ * and the `git` binary itself comes from an absolute PATH entry outside the repository and the working
+ * directory (a repository's `node_modules/.bin` on PATH could hold a "git").
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -103,6 +105,98 @@ function blobId(abs: string, algorithm: 'sha1' | 'sha256'): string | undefined {
   }
 }
 
+type Stat = NonNullable<ReturnType<typeof statOf>>;
+
+/** `lstat`; undefined when the path is gone or cannot be read. */
+function statOf(abs: string) {
+  try {
+    return lstatSync(abs, { throwIfNoEntry: false });
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * What the index records of a file: its blob, and the stat data it had when the blob was taken. Times are in
+ * milliseconds computed as Node computes `mtimeMs` from the same seconds and nanoseconds, so that equal
+ * times compare equal.
+ */
+interface IndexEntry {
+  id: string;
+  ctimeMs: number;
+  mtimeMs: number;
+  ino: number;
+  size: number;
+}
+
+/** A count from git's output; NaN unless it is all digits. */
+function count(text: string): number {
+  return text !== '' && text.length < 16 && /^\d+$/.test(text) ? Number(text) : Number.NaN;
+}
+
+/** `<seconds>:<nanoseconds>` in milliseconds, as Node's stat computes them. */
+function timeMs(text: string): number {
+  const colon = text.indexOf(':');
+  return count(text.slice(0, colon)) * 1e3 + count(text.slice(colon + 1)) / 1e6;
+}
+
+/**
+ * The index's entries from `ls-files -z --stage --debug` (`<mode> <id> <stage>\t<path>\0` then five lines
+ * of stat data: ctime, mtime, dev and ino, uid and gid, size and flags). A path in conflict, a submodule, or
+ * an entry whose stat data cannot be read maps to undefined (it is hashed); output that cannot be followed
+ * gives an empty map (everything is hashed).
+ */
+function indexEntries(buffer: Buffer): Map<string, IndexEntry | undefined> {
+  const entries = new Map<string, IndexEntry | undefined>();
+  const text = buffer.toString('utf8');
+  let at = 0;
+  while (at < text.length) {
+    const nul = text.indexOf('\0', at);
+    if (nul < 0) return new Map();
+    const header = text.slice(at, nul);
+    const tab = header.indexOf('\t');
+    const [mode = '', id = '', stage = ''] = header.slice(0, Math.max(tab, 0)).split(' ');
+    const lines: string[] = [];
+    let from = nul + 1;
+    for (let i = 0; i < 5; i++) {
+      const end = text.indexOf('\n', from);
+      if (end < 0 || !text.startsWith('  ', from)) return new Map();
+      lines.push(text.slice(from + 2, end));
+      from = end + 1;
+    }
+    if (tab < 0 || mode === '' || id === '') return new Map();
+    const [ctime = '', mtime = '', devIno = '', , sizeFlags = ''] = lines;
+    const entry: IndexEntry = {
+      id,
+      ctimeMs: ctime.startsWith('ctime: ') ? timeMs(ctime.slice(7)) : Number.NaN,
+      mtimeMs: mtime.startsWith('mtime: ') ? timeMs(mtime.slice(7)) : Number.NaN,
+      ino: count(devIno.slice(devIno.indexOf('\tino: ') + 6)),
+      size: sizeFlags.startsWith('size: ') ? count(sizeFlags.slice(6, sizeFlags.indexOf('\t'))) : Number.NaN,
+    };
+    const path = header.slice(tab + 1);
+    const usable = stage === '0' && mode !== '160000' && !entries.has(path) && devIno.includes('\tino: ');
+    entries.set(path, usable ? entry : undefined);
+    at = from;
+  }
+  return entries;
+}
+
+/**
+ * git's racy-clean rule: a file whose size, inode, change and modification times are those the index
+ * recorded, and that was modified before the index was written, still holds the index's blob. A file
+ * modified in the same instant as the index (or after) may have changed unseen, and is hashed. (NaN, an
+ * unreadable field, equals nothing.)
+ */
+function cleanAgainstIndex(stat: Stat, entry: IndexEntry, index: Stat): boolean {
+  return (
+    stat.size === entry.size &&
+    stat.ino === entry.ino &&
+    stat.mtimeMs === entry.mtimeMs &&
+    stat.ctimeMs === entry.ctimeMs &&
+    entry.mtimeMs < index.mtimeMs
+  );
+}
+
 function gitEnv(env: Env): Env {
   const out: Env = { ...env };
   for (const key of ['GIT_EXTERNAL_DIFF', 'GIT_PAGER', 'GIT_ASKPASS', 'SSH_ASKPASS']) delete out[key];
@@ -181,10 +275,25 @@ export function gitChanges(
       );
     }
   };
-  const root = run(['rev-parse', '--show-toplevel']).toString('utf8').trim();
-  const commit = run(['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`])
+  // One process for the repository's folder, its index file and the commit (each process costs).
+  const revParse = run([
+    'rev-parse',
+    '--show-toplevel',
+    '--git-path',
+    'index',
+    '--verify',
+    '--quiet',
+    '--end-of-options',
+    `${ref}^{commit}`,
+  ])
     .toString('utf8')
-    .trim();
+    .split('\n');
+  // The commit is the last line; a folder name may hold line breaks of its own.
+  const commit = revParse.at(-2) ?? '';
+  const indexPath = revParse.at(-3) ?? '';
+  const root = revParse.slice(0, -3).join('\n');
+  if (!/^(?:[0-9a-f]{40}|[0-9a-f]{64})$/.test(commit))
+    throw new VouchError('INPUT', `--changed-since ${ref}: git rev-parse did not name one commit`);
   const list = (buffer: Buffer) => buffer.toString('utf8').split('\0').filter(Boolean);
   // `<mode> <type> <object>\t<path>`: the ref's tree with each file's blob id.
   const beforeIds = new Map<string, string>();
@@ -193,16 +302,33 @@ export function gitChanges(
     const [, type, id] = entry.slice(0, tab).split(' ');
     if (type === 'blob' && id) beforeIds.set(entry.slice(tab + 1), id);
   }
-  const now = [...new Set(list(run(['ls-files', '-z', '--cached', '--others', '--exclude-standard'])))]
-    .filter((path) => existsSync(join(root, path)))
-    .sort();
   const algorithm = commit.length === 64 ? 'sha256' : 'sha1';
+  const index = indexEntries(run(['ls-files', '-z', '--cached', '--stage', '--debug']));
+  const indexWritten = indexPath === '' ? undefined : statOf(resolve(top, indexPath));
+  const untracked = list(run(['ls-files', '-z', '--others', '--exclude-standard']));
+  const now: string[] = [];
   const changed = new Set<string>();
-  for (const path of now) {
+  for (const path of new Set([...index.keys(), ...untracked])) {
+    const abs = join(root, path);
+    const stat = statOf(abs);
+    if (!stat) continue; // deleted from the working tree
+    now.push(path);
     if (!wanted(path)) continue;
-    const id = beforeIds.get(path);
-    if (id === undefined || blobId(join(root, path), algorithm) !== id) changed.add(path);
+    const before = beforeIds.get(path);
+    if (before === undefined) {
+      changed.add(path);
+      continue;
+    }
+    // git's own test: a file whose stat data match its index entry, written before the index was, holds
+    // the index's blob; only the others are read and hashed.
+    const entry = index.get(path);
+    const current =
+      entry && indexWritten && cleanAgainstIndex(stat, entry, indexWritten)
+        ? entry.id
+        : blobId(abs, algorithm);
+    if (current !== before) changed.add(path);
   }
+  now.sort();
   const nowSet = new Set(now);
   for (const path of beforeIds.keys()) if (!nowSet.has(path) && wanted(path)) changed.add(path);
   return {

@@ -131,11 +131,15 @@ export function planInputs(inputs: readonly string[], settings: PlanSettings): S
 
   const planChanged = (dir: string, restrict: NonNullable<PlanSettings['restrict']>) => {
     const root = realPath(dir);
+    // The tree's paths are joined to the repository's folder: those under `dir` (all of them, scanning the
+    // repository) are cut by prefix, without path.relative's normalising of both sides, 10,000 times.
+    const prefix = dir.endsWith(sep) ? dir : `${dir}${sep}`;
+    const atCwd = resolve(cwd) === dir;
     for (const file of restrict.tree) {
-      const rel = relative(dir, file);
-      if (rel === '' || rel.startsWith('..') || isAbsolute(rel) || inSkippedFolder(rel.split(sep).join('/')))
-        continue;
-      const path = displayPath(file, cwd);
+      const rel = file.startsWith(prefix) ? file.slice(prefix.length) : relative(dir, file);
+      const posix = sep === '/' ? rel : rel.split(sep).join('/');
+      if (rel === '' || rel.startsWith('..') || isAbsolute(rel) || inSkippedFolder(posix)) continue;
+      const path = atCwd ? posix : displayPath(file, cwd);
       plan.tree.push(path);
       if (!wants(path)) continue;
       const extractor = extractorFor(path)!;

@@ -69,6 +69,16 @@ describe('gitChanges', () => {
     ]);
   });
 
+  it('sees an edit that keeps the size and puts the modification time back', () => {
+    const app = join(repo, 'src/app.js');
+    const written = new Date(2020, 0, 1);
+    utimesSync(app, written, written);
+    git('add', 'src/app.js'); // the index now holds the stat data above
+    writeFileSync(app, "import express from 'EXPRESS';\n"); // same length
+    utimesSync(app, written, written);
+    expect(gitChanges(repo, 'HEAD', process.env).changed).toEqual(['src/app.js']);
+  });
+
   it('never runs what the repository configures: fsmonitor, hooks, filters, textconv, external diff', () => {
     const fsmonitor = trap('fsmonitor');
     const hook = trap('hook');
