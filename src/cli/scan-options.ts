@@ -1,9 +1,9 @@
-import { closeSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { describeError, inputError, usageError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
-import { databasePath } from '../core/paths.js';
+import { databasePath, makeFolders } from '../core/paths.js';
 import { DEFAULT_MAX_FILE_SIZE } from '../inputs/walk.js';
 import type { ScanResult } from '../model/result.js';
 import { SEVERITIES } from '../model/severity.js';
@@ -207,8 +207,16 @@ export function writeReport(io: CliIO, scanned: ScanResult, flags: ReportFlags, 
 /** Written beside the target and renamed over it: a baseline is never left half-written. */
 function writeFileAtomic(path: string, text: string): void {
   const temp = `${path}.${process.pid}.tmp`;
-  writeFileSync(temp, text);
-  renameSync(temp, path);
+  try {
+    makeFolders(dirname(path));
+    writeFileSync(temp, text);
+    renameSync(temp, path);
+  } catch (error) {
+    try {
+      rmSync(temp, { force: true });
+    } catch {} // never made: its folder is missing or not a folder
+    throw inputError(`${path}: cannot write the baseline (${describeError(error)})`, error);
+  }
 }
 
 function piecesOf(reporter: Reporter, result: ScanResult, options: { color: boolean }): Iterable<string> {
@@ -225,7 +233,7 @@ function writePieces(
   let fd: number;
   try {
     // A CI step writes reports into a folder it has not made yet (`results/vouch.sarif`).
-    mkdirSync(dirname(path), { recursive: true });
+    makeFolders(dirname(path));
     fd = openSync(path, 'w');
   } catch (error) {
     throw inputError(`${path}: cannot write the report (${describeError(error)})`, error);

@@ -1,5 +1,6 @@
+import { existsSync, mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { isAbsolute, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 
 /** The environment variables Vouch reads, passed in so that tests and in-process callers can set their own. */
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -34,4 +35,21 @@ export function archiveCacheDir(env: Env = process.env, explicitCacheDir?: strin
 export function basename(path: string): string {
   const slash = path.lastIndexOf('/');
   return slash === -1 ? path : path.slice(slash + 1);
+}
+
+/**
+ * `mkdir -p` that fails fast: Node's recursive mkdir loops forever under a folder where mkdir answers ENOENT
+ * for a parent that exists (`/proc/x/y`), and a user-chosen output path may lead anywhere. The missing
+ * folders are made one at a time from the nearest one that exists; the first refusal is thrown.
+ */
+export function makeFolders(dir: string): void {
+  const missing: string[] = [];
+  let current = resolve(dir);
+  while (!existsSync(current)) {
+    missing.push(current);
+    const parent = dirname(current);
+    if (parent === current) break;
+    current = parent;
+  }
+  for (const folder of missing.reverse()) mkdirSync(folder);
 }

@@ -7,12 +7,12 @@
  * import one transaction, so a killed writer leaves the previous state. It is a cache: an unreadable file
  * is set aside and rebuilt, at worst an entry is fetched again.
  */
-import { existsSync, mkdirSync, renameSync } from 'node:fs';
+import { existsSync, renameSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import { RegistryHttpError } from '../core/http.js';
 import type { Logger } from '../core/log.js';
-import { cacheDir, type Env } from '../core/paths.js';
+import { cacheDir, type Env, makeFolders } from '../core/paths.js';
 import { openDatabase } from '../core/sqlite.js';
 import type { Ecosystem } from '../model/ecosystem.js';
 
@@ -141,7 +141,7 @@ export class RegistryCache {
   }
 
   private static openFile(path: string, create: boolean): RegistryCache {
-    if (create) mkdirSync(dirname(path), { recursive: true });
+    if (create) makeFolders(dirname(path));
     const db = openDatabase(path, { fileMustExist: !create });
     try {
       db.pragma('journal_mode = WAL');

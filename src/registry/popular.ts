@@ -4,12 +4,12 @@
  * high-impact, most downloaded first) when it is installed; PyPI's from the public top-PyPI-packages list
  * (`{rows: [{project, download_count}]}`) that `vouch db update` downloads into the cache folder.
  */
-import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type DownloadOptions, download } from '../core/download.js';
 import type { Logger } from '../core/log.js';
-import { cacheDir, type Env } from '../core/paths.js';
+import { cacheDir, type Env, makeFolders } from '../core/paths.js';
 import { type PopularLoad, PopularNames } from '../model/popular.js';
 
 /** hugovk's monthly top-PyPI-packages list (a statistics site, not a package registry). */
@@ -127,7 +127,7 @@ export async function updatePopularPypi(options: {
   const url = options.url ?? env.VOUCH_TOP_PYPI_URL ?? DEFAULT_TOP_PYPI_URL;
   const path = popularPypiPath(env, options.cacheDir);
   const partial = `${path}.partial`;
-  mkdirSync(dirname(path), { recursive: true });
+  makeFolders(dirname(path));
   try {
     const local = localPath(url);
     if (local !== undefined) copyFileSync(local, partial);

@@ -2,11 +2,10 @@
  * The run store: one SQLite file (`<cache>/runs.sqlite`, WAL) with every run's plan and every sample as it
  * arrived, so that a killed run resumes with what is missing and reports are computed from it alone.
  */
-import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import { VouchError } from '../core/errors.js';
-import { cacheDir, type Env } from '../core/paths.js';
+import { cacheDir, type Env, makeFolders } from '../core/paths.js';
 import { describeStorageTrouble, openDatabase, storageTrouble } from '../core/sqlite.js';
 import type { SampleAnalysis } from './analysis.js';
 import type { Price, ProviderLimits } from './config.js';
@@ -196,7 +195,7 @@ export class RunStore {
   }
 
   static open(path: string): RunStore {
-    mkdirSync(dirname(path), { recursive: true });
+    makeFolders(dirname(path));
     let db: BetterSqlite3.Database;
     try {
       db = openDatabase(path);

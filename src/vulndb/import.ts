@@ -11,7 +11,6 @@ import {
   closeSync,
   existsSync,
   fsyncSync,
-  mkdirSync,
   openSync,
   readdirSync,
   readFileSync,
@@ -26,6 +25,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { type DownloadOptions, download } from '../core/download.js';
 import { describeError, VouchError } from '../core/errors.js';
 import { type Logger, silentLogger } from '../core/log.js';
+import { makeFolders } from '../core/paths.js';
 import { describeStorageTrouble, openDatabase, storageTrouble } from '../core/sqlite.js';
 import type { OsvRecord } from '../model/osv.js';
 import { osvShapeProblem } from './osv.js';
@@ -189,7 +189,7 @@ export async function importOsv(
   const now = options.now ?? (() => new Date());
   const maxProblems = options.maxProblems ?? 100;
   const dir = dirname(resolve(target));
-  mkdirSync(dir, { recursive: true });
+  makeFolders(dir);
   const unlock = await lockDatabase(target, logger, options.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS);
   try {
     return await importLocked(sources, target, dir, options, { started, logger, limits, now, maxProblems });

@@ -5,13 +5,12 @@
  * matched here with the same code as the local database's, so both paths answer alike. Answers are cached in
  * `<cache>/osv-api.sqlite`: a query for an hour, a record until a query lists it with a newer `modified`.
  */
-import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import { VouchError } from '../core/errors.js';
 import { HttpPool, InvalidBodyError, NetworkError } from '../core/http.js';
 import { isObject } from '../core/json.js';
-import { cacheDir, type Env } from '../core/paths.js';
+import { cacheDir, type Env, makeFolders } from '../core/paths.js';
 import { openDatabase } from '../core/sqlite.js';
 import type { AdvisoryGroup, AffectedEntry } from '../model/advisory-facts.js';
 import { type Ecosystem, packageKey } from '../model/ecosystem.js';
@@ -331,7 +330,7 @@ class ApiCache {
 
   static open(path: string): ApiCache | undefined {
     try {
-      mkdirSync(dirname(path), { recursive: true });
+      makeFolders(dirname(path));
       const db = openDatabase(path);
       db.pragma('journal_mode = WAL');
       db.exec(

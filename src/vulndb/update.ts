@@ -5,22 +5,14 @@
  * archives are kept in the cache folder. An ecosystem whose download or archive fails keeps its previous data.
  */
 import { createHash } from 'node:crypto';
-import {
-  createReadStream,
-  existsSync,
-  mkdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { createReadStream, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type DownloadOptions, download } from '../core/download.js';
 import { VouchError } from '../core/errors.js';
 import { NetworkError } from '../core/http.js';
 import { type Logger, silentLogger } from '../core/log.js';
-import { archiveCacheDir, databasePath, type Env } from '../core/paths.js';
+import { archiveCacheDir, databasePath, type Env, makeFolders } from '../core/paths.js';
 import { ECOSYSTEMS, type Ecosystem } from '../model/ecosystem.js';
 import { type ImportLimits, type ImportSource, importOsv } from './import.js';
 import { type SourceStatus, VulnDatabase } from './store.js';
@@ -224,7 +216,7 @@ async function fetchArchive(
   const cached = readArchiveMeta(plan.archive);
   const usable = cached && cached.url === update.url ? cached : undefined;
   const partial = `${plan.archive}.partial`;
-  mkdirSync(dirname(plan.archive), { recursive: true });
+  makeFolders(dirname(plan.archive));
   try {
     const result = await download(update.url, partial, {
       ...options.http,

@@ -211,6 +211,19 @@ describe('--report FORMAT:FILE: several outputs of one scan', () => {
     );
   });
 
+  it('fails fast, naming the file, where no folder can be made (/proc/x/y) or a file stands in the way', async () => {
+    // Node's recursive mkdir never returns under /proc; the folders are made one at a time instead.
+    const proc = await vouch(['--report', 'json:/proc/vouch-no-such/report.json']);
+    expect(proc.exit, proc.stderr).toBe(2);
+    expect(proc.stderr).toContain('/proc/vouch-no-such/report.json: cannot write the report');
+    writeFileSync(join(repo, 'taken'), '');
+    const taken = await vouch(['--report', 'sarif:taken/vouch.sarif', '--write-baseline', 'taken/b.json']);
+    expect(taken.exit, taken.stderr).toBe(2);
+    expect(taken.stderr).toMatch(
+      /taken\/(b\.json: cannot write the baseline|vouch\.sarif: cannot write the report)/,
+    );
+  });
+
   it('refuses a format it does not know, as a usage error', async () => {
     const out = await vouch(['--report', 'pdf:x.pdf']);
     expect(out.exit).toBe(2);
