@@ -117,6 +117,68 @@ describe('vouch scan with registry checks', () => {
     expect(registry.requests.length).toBe(asked);
   });
 
+  it('a registry answering nonsense (an empty object, a status document, a captive portal) proves no name missing', async () => {
+    const project = mkdtempSync(join(home, 'project-'));
+    writeFileSync(
+      join(project, 'package.json'),
+      JSON.stringify({ dependencies: { 'empty-answer': '1.0.0', 'status-answer': '2.0.0' } }),
+    );
+    writeFileSync(join(project, 'requirements.txt'), 'portal-answer==1.0\n');
+    registry.misbehave.set('/npm/empty-answer', { body: '{}', contentType: 'application/json' });
+    registry.misbehave.set('/npm/status-answer', {
+      body: '{"status":"ok"}',
+      contentType: 'application/json',
+    });
+    const portal = {
+      body: '<html><body><h1>Sign in to the guest network</h1><a href="/login">Log in</a></body></html>',
+      contentType: 'text/html',
+    };
+    // No JSON API (as on mirrors without one): the Simple page is the evidence, and it is a login page.
+    registry.misbehave.set('/pypi/portal-answer/json', { status: 404 });
+    registry.misbehave.set('/simple/portal-answer/', portal);
+    try {
+      const out = await run(
+        [...JSON_SCAN, '--no-config', '--npm-registry', registry.npmUrl, '--pypi-index', registry.pypiIndex],
+        { cwd: project },
+      );
+      const result = JSON.parse(out.stdout);
+      // Every name was asked about, and none came back as evidence either way.
+      expect(registry.requests.map((r) => r.path)).toEqual(
+        expect.arrayContaining(['/npm/empty-answer', '/npm/status-answer', '/simple/portal-answer/']),
+      );
+      expect(result.findings.filter((f: { kind: string }) => f.kind === 'nonexistent')).toEqual([]);
+      const reasons = Object.fromEntries(
+        result.unchecked
+          .filter((u: { check: string }) => u.check === 'registry')
+          .map((u: { name: string; reason: string }) => [u.name, u.reason]),
+      );
+      expect(reasons).toEqual({
+        'empty-answer': `${registry.npmUrl}: the registry answered with a document that names no package`,
+        'status-answer': `${registry.npmUrl}: the registry answered with a document that names no package`,
+        'portal-answer': expect.stringContaining(
+          'the index answered with an HTML page that is not a Simple API',
+        ),
+      });
+      // The table says so too, and the gate does not fail on a name it could not look up.
+      const table = await run(
+        [
+          'scan',
+          '--no-database',
+          '--no-config',
+          '--npm-registry',
+          registry.npmUrl,
+          '--pypi-index',
+          registry.pypiIndex,
+        ],
+        { cwd: project },
+      );
+      expect(table.stdout).not.toMatch(/nonexistent/);
+      expect(table.stdout).toMatch(/npm:empty-answer\s+registry: .*names no package/);
+    } finally {
+      registry.misbehave.clear();
+    }
+  });
+
   it('rejects an unknown registry mode', async () => {
     const out = await run(['scan', '--registry-mode', 'sometimes']);
     expect(out.exit).toBe(2);

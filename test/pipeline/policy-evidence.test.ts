@@ -2,16 +2,32 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { exitCodeFor } from '../../src/pipeline/policy.js';
 import { scan } from '../../src/pipeline/scan.js';
 import { runOffline } from '../cli/run-cli.js';
 import { writeTree } from '../helpers.js';
 
+/**
+ * Files whose opening fails as on a runner where they are mode 000 (EACCES): the tests run as root, which
+ * reads any file, so the refusal is made at the I/O boundary, the one `open` Vouch reads files through.
+ */
+const refused = vi.hoisted(() => new Set<string>());
+vi.mock('node:fs', async (importOriginal) => {
+  const fs = await importOriginal<typeof import('node:fs')>();
+  const openSync = ((path: Parameters<typeof fs.openSync>[0], ...rest: unknown[]) => {
+    if (typeof path === 'string' && refused.has(path))
+      throw Object.assign(new Error(`EACCES: permission denied, open '${path}'`), { code: 'EACCES' });
+    return (fs.openSync as (...args: unknown[]) => number)(path, ...rest);
+  }) as typeof fs.openSync;
+  return { ...fs, default: { ...fs, openSync }, openSync };
+});
+
 let dir: string | undefined;
 afterEach(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
   dir = undefined;
+  refused.clear();
 });
 
 function tree(files: Record<string, string | Buffer>): string {
@@ -50,6 +66,25 @@ describe('the gate never passes on missing evidence', () => {
     expect(JSON.parse(out.stdout).skipped).toEqual([
       { file: 'requirements.txt', reason: 'not-a-regular-file', kind: 'manifest' },
     ]);
+  });
+
+  it('a manifest that cannot be opened (permission denied) fails the gate (exit 2) and is named', async () => {
+    const cwd = tree({
+      'requirements.txt': 'flask==0.1\n',
+      'package.json': '{"name":"app","dependencies":{}}',
+      'app.py': 'import flask\n',
+    });
+    refused.add(join(cwd, 'requirements.txt'));
+    const out = await runOffline(['scan', '.', '--format', 'json'], cwd);
+    expect(out.exit, out.stderr).toBe(2);
+    const result = JSON.parse(out.stdout);
+    expect(result.skipped).toEqual([{ file: 'requirements.txt', reason: 'unreadable', kind: 'manifest' }]);
+    // The table names it too, among what was not read.
+    const table = await runOffline(['scan', '.'], cwd);
+    expect(table.exit).toBe(2);
+    expect(table.stdout).toMatch(
+      /Not read, so the scan is incomplete \(1\)\n\s+requirements\.txt\s+manifest: /,
+    );
   });
 
   it('a folder skipped for a name that is not UTF-8 fails the gate', async () => {
