@@ -104,12 +104,22 @@ const hostileText = fc.oneof(
   fc
     .tuple(fc.constantFrom(...NESTERS), fc.integer({ min: 1_000, max: 3_000 }), fc.boolean())
     .map(([[open, close], depth, closed]) => open.repeat(depth) + (closed ? close.repeat(depth) : '')),
-  // One enormous line, of a name's characters or of a separator. Not of backslashes: oxc-parser 0.159
-  // reports an error per escape and takes time quadratic in their number (20,000 take seconds), a limit of
-  // the parser that Vouch does not bound yet.
+  // One enormous line, of a name's characters, a separator, or an escape (oxc reports an error per stray
+  // backslash and renders the whole line for each: oxc-budget.ts keeps such text from it).
   fc
-    .tuple(fc.constantFrom('a', '-', '=', ' ', '.'), fc.integer({ min: 20_000, max: 100_000 }))
+    .tuple(fc.constantFrom('a', '-', '=', ' ', '.', '\\'), fc.integer({ min: 20_000, max: 100_000 }))
     .map(([char, length]) => char.repeat(length)),
+  // Error-dense text on lines of any length: one syntax error every few characters.
+  fc
+    .tuple(
+      fc.constantFrom('\\', 'return;', '({a=1});', '-', '@'),
+      fc.integer({ min: 1, max: 5_000 }),
+      fc.integer({ min: 20_000, max: 100_000 }),
+    )
+    .map(([unit, perLine, total]) => {
+      const line = `${unit.repeat(perLine)}\n`;
+      return line.repeat(Math.max(1, Math.floor(total / line.length)));
+    }),
   // An enormous package name where one goes.
   fc
     .integer({ min: 10_000, max: 300_000 })
@@ -149,11 +159,38 @@ describe('every extractor ends in a result or a per-file error on hostile input,
     ['a line of 20,000 dashes', '-'.repeat(20_000)],
   ];
 
+  /** Error-dense shapes that stalled the parsers made in native code or wasm (oxc, tree-sitter). */
+  const DENSE: [string, string][] = [
+    // Each tree-sitter grammar took 4 to 9 s over the error tree of a line of 200,000 dashes.
+    ['a line of 200,000 dashes', '-'.repeat(200_000)],
+    ['1,000 lines of 100 dashes', `${'-'.repeat(100)}\n`.repeat(1_000)],
+    // oxc took over a minute: an error per backslash, each rendered with its whole line.
+    ['200 KB of backslashes on one line', '\\'.repeat(200_000)],
+    ['200 KB of backslashes on lines of 5,000', `${'\\'.repeat(5_000)}\n`.repeat(40)],
+    // 70 KB of these on one line took oxc 30 s; 800 KB on lines of their own, 8 s.
+    ['10,000 top-level returns on one line', 'return;'.repeat(10_000)],
+    ['30,000 top-level returns', 'return;\n'.repeat(30_000)],
+  ];
+  const PARSED_NATIVELY = new Set([
+    'app.ts',
+    'vite.config.js',
+    '.eslintrc.json',
+    'app.py',
+    'main.go',
+    'main.rs',
+    'App.java',
+    'app.rb',
+    'Gemfile',
+    'app.gemspec',
+    'answer.md',
+  ]);
+
   for (const extractor of EXTRACTORS) {
     const name = nameFor(extractor) ?? extractor.id;
+    const shapes = PARSED_NATIVELY.has(name) ? [...KNOWN, ...DENSE] : KNOWN;
     it(`${extractor.id} (${name}): the shapes that once stalled or crashed a parser`, async () => {
       const context = testContext();
-      for (const [shape, text] of KNOWN) {
+      for (const [shape, text] of shapes) {
         await yieldToRunner();
         const started = performance.now();
         const out = extractor.extract({ path: name, text }, context);

@@ -6,6 +6,7 @@
  * most of its lines do after the prose lines at its edges are trimmed.
  */
 import { lazy } from '../../core/lazy.js';
+import { oxcRefusal } from '../oxc-budget.js';
 import { TreeSitterGrammar } from '../tree-sitter.js';
 import { brokenRows } from '../tree-sitter-errors.js';
 
@@ -199,11 +200,12 @@ function brokenLines(language: CodeLanguage, lines: readonly string[]): Set<numb
   if (language === 'js') return jsBrokenLines(text);
   const grammar = GRAMMARS[language];
   if (!grammar) return undefined;
-  let broken = new Set<number>();
+  let broken: Set<number> | undefined;
   grammar.read(text, (root) => {
     broken = brokenRows(root, true);
   });
-  return broken;
+  // Not read at all (error-dense text): no line of it can be trusted.
+  return broken ?? new Set(lines.keys());
 }
 
 /**
@@ -213,6 +215,8 @@ function brokenLines(language: CodeLanguage, lines: readonly string[]): Set<numb
 function jsBrokenLines(text: string): Set<number> {
   const broken = new Set<number>();
   const lines = text.split('\n');
+  // Text oxc would take minutes over (see oxc-budget.ts): no line of it can be trusted.
+  if (oxcRefusal(text, 'jsx')) return new Set(lines.keys());
   const { parseSync } = oxc();
   for (let round = 0; round < MAX_JS_ROUNDS; round++) {
     const current = lines.map((line, i) => (broken.has(i) ? '' : line)).join('\n');

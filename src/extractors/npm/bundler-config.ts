@@ -5,6 +5,7 @@ import { basename } from '../../core/paths.js';
 import { LineIndex } from '../../model/location.js';
 import type { ExtractError, ProjectFact, SourceFile } from '../../model/source.js';
 import { jsNestingExceeds, nestingError } from '../nesting.js';
+import { oxcRefusal } from '../oxc-budget.js';
 import type { Extractor, ExtractResult } from '../types.js';
 import { extractJsImports } from './imports.js';
 
@@ -74,6 +75,12 @@ interface ConfigRead {
 /** `text` is the file's text as parsed (a JSON config in parentheses), already checked for nesting. */
 function readConfig(file: SourceFile, text: string, json: boolean): ConfigRead {
   const out: ConfigRead = { patterns: [], regexes: [], roots: [], unread: [], errors: [] };
+  // Text oxc would take minutes over (see oxc-budget.ts); imports.ts reports it for a script.
+  const refusal = oxcRefusal(text, json ? 'js' : 'ts');
+  if (refusal) {
+    if (json) out.errors.push({ line: refusal.line, message: refusal.message });
+    return out;
+  }
   const parsed = oxc().parseSync(json ? 'config.js' : file.path, text, { lang: json ? 'js' : undefined });
   if (json && parsed.errors.length > 0) {
     const label = parsed.errors[0]?.labels[0];

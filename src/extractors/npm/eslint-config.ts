@@ -5,6 +5,7 @@ import { LineIndex } from '../../model/location.js';
 import type { PackageRef } from '../../model/package-ref.js';
 import type { SourceFile } from '../../model/source.js';
 import { jsNestingExceeds, nestingError } from '../nesting.js';
+import { oxcRefusal } from '../oxc-budget.js';
 import type { Extractor, ExtractResult } from '../types.js';
 import type { Plain, PlainMap } from '../yaml-lite.js';
 import { parseYamlPlain } from '../yaml-tree.js';
@@ -63,6 +64,12 @@ export const eslintConfig: Extractor = {
       if (json) result.errors.push(nestingError(tooDeep));
       return result;
     }
+    // Text oxc would take minutes over (see oxc-budget.ts); extractJsImports reports it for a script.
+    const refusal = oxcRefusal(text, 'js');
+    if (refusal) {
+      if (json) result.errors.push({ line: refusal.line, message: refusal.message });
+      return result;
+    }
     const parsed = oxc().parseSync(json ? 'config.js' : file.path, text, { lang: 'js' });
     const lines = new LineIndex(text);
     if (json && parsed.errors.length > 0) {
@@ -111,7 +118,12 @@ function ignoreFile(text: string): ExtractResult {
  */
 function flatConfig(file: SourceFile): ExtractResult {
   const result = extractJsImports(file);
-  if (result.errors.length > 0 || jsNestingExceeds(file.text) !== undefined) return result;
+  if (
+    result.errors.length > 0 ||
+    jsNestingExceeds(file.text) !== undefined ||
+    oxcRefusal(file.text, 'js') !== undefined
+  )
+    return result;
   const parsed = oxc().parseSync(file.path, file.text, {});
   const bound = new Map<string, OxcNode>();
   const global: OxcNode[] = [];

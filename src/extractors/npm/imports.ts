@@ -7,6 +7,7 @@ import { LineIndex } from '../../model/location.js';
 import type { PackageRef } from '../../model/package-ref.js';
 import type { SourceFile } from '../../model/source.js';
 import { jsNestingExceeds, nestingError } from '../nesting.js';
+import { oxcRefusal } from '../oxc-budget.js';
 import type { Extractor, ExtractResult } from '../types.js';
 import { packageNameOfSpecifier } from './spec.js';
 
@@ -67,13 +68,25 @@ export function extractJsImports(file: SourceFile, nestingChecked = false): Extr
   const lines = new LineIndex(file.text);
   const options = parserOptions(file.path);
   const uses: Use[] = [];
+  const masked = maskRequireCalls(file.text);
+
+  // Text oxc would take minutes over (see oxc-budget.ts): its import statements (and masked requires) are
+  // read by the lexer alone. A minified file the lexer reads whole is no error; error-dense text is one.
+  const refusal = oxcRefusal(file.text, options.lang);
+  if (refusal) {
+    const lexed = lexImports(masked?.text ?? file.text);
+    if (lexed) pushAll(uses, lexed);
+    if (!lexed || refusal.reason === 'error-dense')
+      result.errors.push({ line: refusal.line, message: refusal.message });
+    addReferenceTypes(file.text, uses);
+    return withRefs(result, uses, file.path, options, lines);
+  }
 
   // `require("x")` calls are found by the parser itself at the cost of one parse: each candidate call is
   // rewritten in place to the dynamic import `import ("x")` (same length, same lines), so the module record
   // lists the real calls and a candidate inside a string, comment or regex stays inert. Walking the full
   // AST instead costs several times the parse; it remains the fallback when the rewrite breaks the syntax
   // (`function require(x)`, TypeScript `import x = require("y")`).
-  const masked = maskRequireCalls(file.text);
   const { parseSync } = oxc();
   let parsed = parseSync(file.path, masked?.text ?? file.text, options);
   let walkForRequires = false;
@@ -87,8 +100,12 @@ export function extractJsImports(file: SourceFile, nestingChecked = false): Extr
   if (parsed.errors.length > 0) {
     // oxc stops at the first error: a lexer reads the import statements (and the masked requires) of the
     // whole file, Flow's `import type` / `import typeof` included.
+    // Blanking the broken lines one round at a time mends a few errors, not hundreds.
     const lexed =
-      lexImports(masked?.text ?? file.text) ?? reparseAroundErrors(file, masked?.text ?? file.text, parsed);
+      lexImports(masked?.text ?? file.text) ??
+      (parsed.errors.length <= MAX_REPAIRABLE_ERRORS
+        ? reparseAroundErrors(file, masked?.text ?? file.text, parsed)
+        : undefined);
     if (lexed) {
       const seen = new Set(uses.map((use) => use.offset));
       for (const use of lexed) if (!seen.has(use.offset)) uses.push(use);
@@ -114,7 +131,12 @@ export function extractJsImports(file: SourceFile, nestingChecked = false): Extr
     if (ambient.length > 0)
       result.facts.push({ kind: 'ambient-modules', ecosystem: 'npm', patterns: ambient });
   }
-  for (const match of file.text.matchAll(REFERENCE_TYPES)) {
+  addReferenceTypes(file.text, uses);
+  return withRefs(result, uses, file.path, options, lines);
+}
+
+function addReferenceTypes(text: string, uses: Use[]): void {
+  for (const match of text.matchAll(REFERENCE_TYPES)) {
     const specifier = match[1] ?? '';
     uses.push({
       specifier,
@@ -123,7 +145,16 @@ export function extractJsImports(file: SourceFile, nestingChecked = false): Extr
       types: true,
     });
   }
+}
 
+/** The result with a ref for each use that names a package. */
+function withRefs(
+  result: ExtractResult,
+  uses: readonly Use[],
+  path: string,
+  options: ParserOptions,
+  lines: LineIndex,
+): ExtractResult {
   // A declaration file is read by the type checker only: everything it imports is needed for types alone.
   const declarationFile = options.lang === 'dts';
   const placed = new Set<number>();
@@ -131,7 +162,7 @@ export function extractJsImports(file: SourceFile, nestingChecked = false): Extr
     // A re-export of an imported binding points at the import's own specifier: one ref for both.
     if (placed.has(use.offset)) continue;
     placed.add(use.offset);
-    const ref = refOf(declarationFile ? { ...use, typeOnly: true } : use, file.path, lines);
+    const ref = refOf(declarationFile ? { ...use, typeOnly: true } : use, path, lines);
     if (ref) result.refs.push(ref);
   }
   return result;
@@ -139,6 +170,8 @@ export function extractJsImports(file: SourceFile, nestingChecked = false): Extr
 
 /** Rounds of blanking a broken line and parsing again: a file broken in more places is read up to there. */
 const MAX_REPAIRS = 8;
+/** A file with more errors is not mended line by line: each round would pay for all of them again. */
+const MAX_REPAIRABLE_ERRORS = 64;
 
 /**
  * The imports of a file neither oxc nor the lexer could read whole: the line of each error is blanked (its

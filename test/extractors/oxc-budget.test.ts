@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { jsImports } from '../../src/extractors/npm/imports.js';
+import { errorBudget, MAX_PARSED_LINE, oxcRefusal } from '../../src/extractors/oxc-budget.js';
+import { testContext } from '../helpers.js';
+
+const extract = (path: string, text: string) => jsImports.extract({ path, text }, testContext());
+
+describe('oxc-budget', () => {
+  it('lets ordinary code through, however long the file', () => {
+    const module = "import a from 'a';\nexport function f(x) {\n  return x + 1;\n}\n";
+    expect(oxcRefusal('', 'ts')).toBeUndefined();
+    expect(oxcRefusal(module, 'ts')).toBeUndefined();
+    expect(oxcRefusal(module.repeat(5_000), 'ts')).toBeUndefined(); // 300 KB in pieces, each cut at a line
+    // A long line without errors (a data literal) is probed in cut copies, then parsed.
+    expect(oxcRefusal(`const svg = "${'M0 0L1 1'.repeat(2_000)}";\n`, 'tsx')).toBeUndefined();
+  });
+
+  it('refuses a line longer than the limit, naming it', () => {
+    const text = `a;\nb;\n${'x'.repeat(MAX_PARSED_LINE + 1)}\n`;
+    expect(oxcRefusal(text, 'ts')).toEqual({
+      reason: 'long-line',
+      line: 3,
+      message: 'line 3 is 50,001 characters long (minified or generated code?): not parsed',
+    });
+  });
+
+  it('refuses error-dense text, saying where the errors passed the budget', () => {
+    const refusal = oxcRefusal('ok();\n'.repeat(2_000) + 'return;\n'.repeat(30_000), 'ts');
+    expect(refusal?.reason).toBe('error-dense');
+    expect(refusal?.line).toBeGreaterThan(1);
+    expect(refusal?.message).toMatch(/^more than [\d,]+ syntax errors by line [\d,]+ \(error-dense text/);
+    expect(oxcRefusal(`${'\\'.repeat(5_000)}\n`.repeat(40), 'ts')?.reason).toBe('error-dense');
+    expect(errorBudget(10)).toBeGreaterThan(20); // every piece may be cut inside a construct
+  });
+});
+
+describe('npm/imports on text oxc is not given', () => {
+  it('reads a minified file’s imports with the lexer, without an error', () => {
+    const text = `import a from "left-pad";const b=require("is-odd");${'var x=1;'.repeat(8_000)}`;
+    const out = extract('dist/app.min.js', text);
+    expect(out.errors).toEqual([]);
+    expect(out.refs.map((ref) => `${ref.name}:${ref.location.line}`)).toEqual(['left-pad:1', 'is-odd:1']);
+  });
+
+  it('ends 200 KB of backslashes in a result, and error-dense lines in a per-file error', () => {
+    expect(extract('app.ts', '\\'.repeat(200_000))).toEqual({ refs: [], errors: [], facts: [] });
+    const dense = extract('app.ts', `import a from 'left-pad';\n${'\\\n'.repeat(100_000)}`);
+    expect(dense.errors).toEqual([
+      { line: 1, message: expect.stringMatching(/syntax errors by line [\d,]+ \(error-dense text/) },
+    ]);
+    // What the lexer could still read is kept.
+    expect(dense.refs.map((ref) => ref.name)).toEqual(['left-pad']);
+  });
+});
