@@ -28,7 +28,7 @@ function stdlibModules(): ReadonlySet<string> {
   return stdlib;
 }
 
-/** Top-level names of Python 2.7's standard library (data/python2-stdlib.json: stdlib-list's 2.7 list). */
+/** Top-level modules of Python 2.7's standard library that Python 3 removed or renamed (data/python2-stdlib.json). */
 function python2StdlibModules(): ReadonlySet<string> {
   if (!python2Stdlib) {
     const data = JSON.parse(readFileSync(dataPath('python2-stdlib.json'), 'utf8')) as { modules: string[] };
@@ -69,7 +69,10 @@ export function isStdlibModule(module: string): boolean {
   return stdlibModules().has(topLevel(module));
 }
 
-/** Whether a module belonged to Python 2.7's standard library (`urllib2`, `cPickle`, `md5`), by its top-level name. */
+/**
+ * Whether a module is one of Python 2.7's standard library that Python 3 no longer has (`urllib2`, `cPickle`, `md5`),
+ * by its top-level name; those Python 3 kept are standard library anyway.
+ */
 export function isPython2StdlibModule(module: string): boolean {
   return python2StdlibModules().has(topLevel(module));
 }
