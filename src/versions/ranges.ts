@@ -116,7 +116,15 @@ function npmVersionRange(range: semver.Range): VersionRange {
       semver.valid(version, { loose: true }) !== null &&
       semver.satisfies(version, range, { loose: true, includePrerelease: options?.prereleases === true }),
     lows,
-    namesPrerelease: range.set.some((set) => set.some((c) => c.semver.prerelease.length > 0)),
+    // node-semver writes the upper end of `^1.2.3` as `<2.0.0-0`: that `-0` is its own, not a pre-release named.
+    namesPrerelease: range.set.some((set) =>
+      set.some(
+        (c) =>
+          c.value !== '' &&
+          c.semver.prerelease.length > 0 &&
+          !(c.operator === '<' && c.semver.prerelease.join('.') === '0'),
+      ),
+    ),
     intervals: sets.map((set) => intervalOf('npm', set)),
   };
 }
@@ -246,7 +254,9 @@ function pep440Range(specifiers: string[]): VersionRange {
       });
     },
     lows,
-    namesPrerelease: specifiers.some((text) => /\d(a|b|rc|c|alpha|beta|pre|preview|dev)\d*/i.test(text)),
+    namesPrerelease: specifiers.some((text) =>
+      /\d[._-]?(a|b|rc|c|alpha|beta|pre|preview|dev)\d*/i.test(text),
+    ),
     intervals,
   };
 }

@@ -122,3 +122,274 @@ describe('every range syntax is read by its ecosystem’s rules', () => {
     ).toBe(false);
   });
 });
+
+/** What a range says about itself, beyond which versions it admits. */
+function shape(ecosystem: Ecosystem, spec: string) {
+  const { lows, namesPrerelease, intervals } = range(ecosystem, spec);
+  return { lows, namesPrerelease, intervals };
+}
+
+const incl = (version: string) => ({ version, inclusive: true });
+const excl = (version: string) => ({ version, inclusive: false });
+
+describe('the lowest versions, the pre-releases named and the intervals of a range', () => {
+  it('npm: one interval per alternative, the lowest version of each', () => {
+    expect(shape('npm', '1.x || >=2.5.0 <3')).toEqual({
+      lows: ['1.0.0', '2.5.0'],
+      namesPrerelease: false,
+      intervals: [
+        { lower: incl('1.0.0'), upper: excl('2.0.0-0') },
+        { lower: incl('2.5.0'), upper: excl('3.0.0-0') },
+      ],
+    });
+    expect(shape('npm', '<2.0.0')).toEqual({
+      lows: ['0.0.0'],
+      namesPrerelease: false,
+      intervals: [{ upper: excl('2.0.0') }],
+    });
+    expect(shape('npm', '1.2.3').intervals).toEqual([{ lower: incl('1.2.3'), upper: incl('1.2.3') }]);
+    expect(shape('npm', '>=1.0.0-beta.2').namesPrerelease).toBe(true);
+    expect(shape('npm', 'x')).toEqual({ lows: ['0.0.0'], namesPrerelease: false, intervals: [{}] });
+  });
+
+  it('npm: the tighter of two bounds on the same side wins, exclusive over inclusive at the same version', () => {
+    expect(shape('npm', '>=1.0.0 >1.0.0 <=2.0.0 <2.0.0').intervals).toEqual([
+      { lower: excl('1.0.0'), upper: excl('2.0.0') },
+    ]);
+    expect(shape('npm', '>1.0.0 >=1.0.0 <2.0.0 <=2.0.0').intervals).toEqual([
+      { lower: excl('1.0.0'), upper: excl('2.0.0') },
+    ]);
+    expect(shape('npm', '>=1.5.0 >=1.0.0 <3.0.0 <2.0.0').intervals).toEqual([
+      { lower: incl('1.5.0'), upper: excl('2.0.0') },
+    ]);
+    expect(shape('npm', '>=1.0.0 >=1.5.0 <2.0.0 <3.0.0').intervals).toEqual([
+      { lower: incl('1.5.0'), upper: excl('2.0.0') },
+    ]);
+  });
+
+  it('npm: admits only valid versions, pre-releases when asked for', () => {
+    const r = range('npm', '^1.0.0');
+    expect(r.admits('1.1.0-rc.1')).toBe(false);
+    expect(r.admits('1.1.0-rc.1', { prereleases: true })).toBe(true);
+    expect(r.admits('1.1.0-rc.1', { prereleases: false })).toBe(false);
+    expect(r.admits('banana')).toBe(false);
+    expect(r.admits('v1.2.0')).toBe(true);
+  });
+
+  it('PyPI: lows only where the specifier says where it starts', () => {
+    expect(shape('PyPI', '>1.0,<2.0').lows).toEqual([]);
+    expect(shape('PyPI', '>=1.0,<=2.0')).toEqual({
+      lows: ['1.0'],
+      namesPrerelease: false,
+      intervals: [{ lower: incl('1.0'), upper: incl('2.0') }],
+    });
+    expect(shape('PyPI', '<2.0')).toEqual({
+      lows: ['0'],
+      namesPrerelease: false,
+      intervals: [{ upper: excl('2.0') }],
+    });
+    expect(shape('PyPI', '==1.4.*')).toEqual({
+      lows: ['1.4'],
+      namesPrerelease: false,
+      intervals: [{ lower: incl('1.4'), upper: excl('1.5') }],
+    });
+    expect(shape('PyPI', '===1.0').intervals).toEqual([{ lower: incl('1.0'), upper: incl('1.0') }]);
+    expect(shape('PyPI', '==1.0').lows).toEqual(['1.0']);
+    expect(shape('PyPI', '~=2.2')).toEqual({
+      lows: ['2.2'],
+      namesPrerelease: false,
+      intervals: [{ lower: incl('2.2'), upper: excl('3') }],
+    });
+    expect(shape('PyPI', '!=1.3')).toEqual({ lows: ['0'], namesPrerelease: false, intervals: [{}] });
+  });
+
+  it('PyPI: what `!=` cuts out, the version 0, and pre-releases', () => {
+    const r = range('PyPI', '!=1.3');
+    expect([r.admits('1.3'), r.admits('1.3.0'), r.admits('1.4')]).toEqual([false, false, true]);
+    expect(range('PyPI', '>=5').admits('0')).toBe(true);
+    expect(range('PyPI', '>=1.0').admits('1.1rc1')).toBe(false);
+    expect(range('PyPI', '>=1.0').admits('1.1rc1', { prereleases: true })).toBe(true);
+    expect(range('PyPI', '>=1.0').admits('not a version')).toBe(false);
+    for (const spec of ['>=2.0rc1', '>=2.0b2', '>=2.0a1', '>=2.0.dev1', '>=2.0-rc.1', '==2.0c1'])
+      expect([spec, shape('PyPI', spec).namesPrerelease]).toEqual([spec, true]);
+    expect(shape('PyPI', '>=2.0.post1').namesPrerelease).toBe(false);
+  });
+
+  it('PyPI: Poetry caret and tilde bounds, bare versions and `*` inside a set', () => {
+    expect(shape('PyPI', '^1.0 || ^3.0')).toEqual({
+      lows: ['1.0', '3.0'],
+      namesPrerelease: false,
+      intervals: [
+        { lower: incl('1.0'), upper: excl('2') },
+        { lower: incl('3.0'), upper: excl('4') },
+      ],
+    });
+    expect(shape('PyPI', '^0.0.3').intervals).toEqual([{ lower: incl('0.0.3'), upper: excl('0.0.4') }]);
+    expect(shape('PyPI', '^0').intervals).toEqual([{ lower: incl('0'), upper: excl('1') }]);
+    expect(shape('PyPI', '^0.0').intervals).toEqual([{ lower: incl('0.0'), upper: excl('0.1') }]);
+    expect(shape('PyPI', '~1').intervals).toEqual([{ lower: incl('1'), upper: excl('2') }]);
+    expect(shape('PyPI', '~1.2.3').intervals).toEqual([{ lower: incl('1.2.3'), upper: excl('1.3') }]);
+    expect(admitted('PyPI', '1.2.3 || 2.0', ['1.2.3', '1.2.4', '2.0'])).toEqual(['1.2.3', '2.0']);
+    expect(admitted('PyPI', '>=1.0 *', ['0.9', '1.0'])).toEqual(['1.0']);
+    expect(shape('PyPI', '^1 || *')).toEqual({
+      lows: ['1', '0'],
+      namesPrerelease: false,
+      intervals: [{ lower: incl('1'), upper: excl('2') }, { lower: incl('0') }],
+    });
+    expect(readRange('PyPI', '^1 || ')).toEqual({
+      reason: "'^1 ||' is neither a PEP 440 version specifier nor a Poetry constraint",
+    });
+  });
+
+  it('crates.io: wildcards stay wildcards, empty clauses and junk are refused', () => {
+    expect(shape('crates.io', '0.8.0')).toEqual({
+      lows: ['0.8.0'],
+      namesPrerelease: false,
+      intervals: [{ lower: incl('0.8.0'), upper: excl('0.9.0-0') }],
+    });
+    expect(admitted('crates.io', '1.*', ['0.9.0', '1.0.0', '1.9.9', '2.0.0'])).toEqual(['1.0.0', '1.9.9']);
+    expect(readRange('crates.io', '>=1.0, ')).toEqual({
+      reason: "'>=1.0,' is not a Cargo version requirement",
+    });
+    expect(readRange('crates.io', '^^1')).toEqual({ reason: "'^^1' is not a Cargo version requirement" });
+  });
+
+  it('RubyGems: the pessimistic bump, other operators and what a version 0 means', () => {
+    expect(shape('RubyGems', '~> 2.1')).toEqual({
+      lows: ['2.1'],
+      namesPrerelease: false,
+      intervals: [{ lower: incl('2.1'), upper: excl('3') }],
+    });
+    expect(shape('RubyGems', '~> 2').intervals).toEqual([{ lower: incl('2'), upper: excl('3') }]);
+    expect(shape('RubyGems', '~> 1.0.0.rc1')).toEqual({
+      lows: ['1.0.0.rc1'],
+      namesPrerelease: true,
+      intervals: [{ lower: incl('1.0.0.rc1'), upper: excl('1.1') }],
+    });
+    expect(shape('RubyGems', '> 1.0').lows).toEqual([]);
+    expect(shape('RubyGems', '!= 1.2')).toEqual({ lows: ['0'], namesPrerelease: false, intervals: [{}] });
+    expect(admitted('RubyGems', '!= 1.2', ['1.1', '1.2', '1.3'])).toEqual(['1.1', '1.3']);
+    expect(admitted('RubyGems', '= 1.0', ['1.0', '1.0.1'])).toEqual(['1.0']);
+    expect(admitted('RubyGems', '1.0', ['1.0', '1.0.1'])).toEqual(['1.0']);
+    expect(admitted('RubyGems', '<= 1.0', ['0.9', '1.0', '1.0.1'])).toEqual(['0.9', '1.0']);
+    expect(admitted('RubyGems', '>= 1.0.0.rc1', ['1.0.0.rc2', '0.9'])).toEqual(['1.0.0.rc2']);
+    expect(range('RubyGems', '>= 1.0').admits('1.1.rc1')).toBe(false);
+    expect(range('RubyGems', '>= 1.0').admits('1.1.rc1', { prereleases: true })).toBe(true);
+    expect(range('RubyGems', '< 2').admits('0')).toBe(true);
+    expect(range('RubyGems', '>= 1').admits('0')).toBe(false);
+    expect(readRange('RubyGems', '~> 1.0, garbage')).toEqual({
+      reason: "'~> 1.0, garbage' is not a RubyGems version requirement",
+    });
+  });
+
+  it('Packagist: caret, tilde, wildcard and hyphen bounds, filled to three parts', () => {
+    expect(shape('Packagist', '^0.3').intervals).toEqual([{ lower: incl('0.3.0'), upper: excl('0.4.0') }]);
+    expect(shape('Packagist', '^1.2.3-beta')).toEqual({
+      lows: ['1.2.3-beta'],
+      namesPrerelease: true,
+      intervals: [{ lower: incl('1.2.3-beta'), upper: excl('2.0.0') }],
+    });
+    expect(shape('Packagist', '~1.2').intervals).toEqual([{ lower: incl('1.2.0'), upper: excl('2.0.0') }]);
+    expect(shape('Packagist', '~1.2.3').intervals).toEqual([{ lower: incl('1.2.3'), upper: excl('1.3.0') }]);
+    expect(shape('Packagist', '1.0.*').intervals).toEqual([{ lower: incl('1.0.0'), upper: excl('1.1.0') }]);
+    expect(shape('Packagist', '1.0 - 2.0').intervals).toEqual([
+      { lower: incl('1.0.0'), upper: excl('2.1.0') },
+    ]);
+    expect(shape('Packagist', 'v1.0 - v2.0.5').intervals).toEqual([
+      { lower: incl('1.0.0'), upper: incl('2.0.5') },
+    ]);
+    expect(shape('Packagist', '>= 1.0, < 2.0')).toEqual({
+      lows: ['1.0'],
+      namesPrerelease: false,
+      intervals: [{ lower: incl('1.0'), upper: excl('2.0') }],
+    });
+    expect(shape('Packagist', '>1.0 || <0.5').lows).toEqual(['0']);
+    expect(admitted('Packagist', '<>1.5', ['1.4.0', '1.5', '1.6.0'])).toEqual(['1.4.0', '1.6.0']);
+    expect(admitted('Packagist', '==1.5.0', ['1.4.0', '1.5.0', '1.6.0'])).toEqual(['1.5.0']);
+    expect(admitted('Packagist', '>=v1.2@dev', ['1.1.0', '1.2.0'])).toEqual(['1.2.0']);
+    expect(admitted('Packagist', '* || 1.0.0', ['0.1.0'])).toEqual(['0.1.0']);
+    expect(readRange('Packagist', '1.*.3')).toEqual({
+      reason: "'1.*.3' is not a Composer version constraint",
+    });
+  });
+
+  it('NuGet: one interval only; exclusive ends and exact versions', () => {
+    expect(shape('NuGet', '1.2.*')).toEqual({
+      lows: ['1.2'],
+      namesPrerelease: false,
+      intervals: [{ lower: incl('1.2'), upper: excl('1.3') }],
+    });
+    expect(shape('NuGet', '1.0')).toEqual({
+      lows: ['1.0'],
+      namesPrerelease: false,
+      intervals: [{ lower: incl('1.0') }],
+    });
+    expect(shape('NuGet', '(1.0,2.0)')).toEqual({
+      lows: [],
+      namesPrerelease: false,
+      intervals: [{ lower: excl('1.0'), upper: excl('2.0') }],
+    });
+    expect(shape('NuGet', '[ 1.0 , 2.0 ]').intervals).toEqual([{ lower: incl('1.0'), upper: incl('2.0') }]);
+    expect(shape('NuGet', '[1.5.0]').intervals).toEqual([{ lower: incl('1.5.0'), upper: incl('1.5.0') }]);
+    for (const spec of ['[1.0,2.0),[3.0,)', '[1.0', '(1.0)', '[]', '[1.0,2.0)x'])
+      expect(readRange('NuGet', spec)).toEqual({ reason: `'${spec}' is not a NuGet version range` });
+  });
+
+  it('Maven: unions of intervals, exact versions in brackets', () => {
+    expect(shape('Maven', '(,1.0],[1.2,)')).toEqual({
+      lows: ['0', '1.2'],
+      namesPrerelease: false,
+      intervals: [{ upper: incl('1.0') }, { lower: incl('1.2') }],
+    });
+    expect(shape('Maven', '[1.0]').intervals).toEqual([{ lower: incl('1.0'), upper: incl('1.0') }]);
+    expect(shape('Maven', '1.1').intervals).toEqual([{ lower: incl('1.1'), upper: incl('1.1') }]);
+    expect(admitted('Maven', '[1.0,1.1],[2.0]', ['0.9', '1.0', '1.1', '1.2', '2.0'])).toEqual([
+      '1.0',
+      '1.1',
+      '2.0',
+    ]);
+    for (const spec of ['[1.0,2.0', '(1.0)', '[1.0],,'])
+      expect(readRange('Maven', spec)).toEqual({ reason: `'${spec}' is not a Maven version range` });
+  });
+
+  it('Go: the line of a major or a minor, comparisons, exact versions', () => {
+    expect(shape('Go', 'v1').intervals).toEqual([{ lower: incl('v1.0.0'), upper: excl('v2.0.0') }]);
+    expect(shape('Go', 'v1.9').intervals).toEqual([{ lower: incl('v1.9.0'), upper: excl('v1.10.0') }]);
+    expect(shape('Go', '>v1.2.0')).toEqual({
+      lows: [],
+      namesPrerelease: false,
+      intervals: [{ lower: excl('v1.2.0') }],
+    });
+    expect(shape('Go', '<=v1.2.0').intervals).toEqual([{ upper: incl('v1.2.0') }]);
+    expect(shape('Go', 'v1.2.3-rc.1')).toEqual({
+      lows: ['v1.2.3-rc.1'],
+      namesPrerelease: true,
+      intervals: [{ lower: incl('v1.2.3-rc.1'), upper: incl('v1.2.3-rc.1') }],
+    });
+  });
+
+  it('an empty or `*` requirement admits everything from the first version', () => {
+    for (const spec of [undefined, '', '  ', '*', ' * '])
+      expect(readRange('Maven', spec)).toEqual({
+        range: expect.objectContaining({ lows: ['0'], namesPrerelease: false, intervals: [{}] }),
+      });
+    const any = readRange('npm', '*');
+    expect('range' in any && any.range.admits('0.0.1-alpha')).toBe(true);
+  });
+
+  it('intervals that only touch at a version overlap only when both include it', () => {
+    const at = (
+      lower: { version: string; inclusive: boolean },
+      upper: { version: string; inclusive: boolean },
+    ) => ({
+      lower,
+      upper,
+    });
+    expect(intervalsOverlap('PyPI', at(incl('1.0'), incl('1.0')), at(incl('1.0'), incl('2.0')))).toBe(true);
+    expect(intervalsOverlap('PyPI', at(excl('1.0'), incl('2.0')), at(incl('0.5'), incl('1.0')))).toBe(false);
+    expect(intervalsOverlap('PyPI', at(incl('1.0'), incl('2.0')), at(incl('0.5'), excl('1.0')))).toBe(false);
+    expect(intervalsOverlap('PyPI', at(incl('2.1'), incl('3.0')), at(incl('0.5'), incl('2.0')))).toBe(false);
+    expect(intervalsOverlap('PyPI', {}, at(incl('0.5'), incl('2.0')))).toBe(true);
+    expect(intervalsOverlap('PyPI', at(incl('0.5'), incl('2.0')), {})).toBe(true);
+  });
+});
