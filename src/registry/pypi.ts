@@ -117,38 +117,23 @@ export class PypiClient implements RegistryClient {
     );
   }
 
-  /**
-   * The unconditional run-time requirements of one release and their specifiers, from
-   * `<base>/pypi/<name>/<version>/json` (cached like the rest; requirements under an `extra` left out).
-   * Undefined when the index has no JSON API, no such release, or cannot be asked.
-   */
+  /** The unconditional run-time requirements of one release, with their specifiers. */
   async releaseRequirements(name: string, version: string): Promise<Record<string, string> | undefined> {
-    const index = this.config.index;
-    const json = index ? pypiEndpoints(index).json : undefined;
-    if (!json) return undefined;
-    const url = `${json}${normalizePypiName(name)}/${encodeURIComponent(version)}/json`;
-    try {
-      const answer = await cachedLookup<Record<string, string> | null>(
-        this.context.cache,
-        `pypi-release-requires:${redactUrl(url)}`,
-        { mode: this.context.mode, lifetimes: this.context.lifetimes, now: this.context.now },
-        async (validators) => {
-          const response = await this.context.http.get(url, conditional(validators, 'application/json'));
-          if (response.status === 304) return { status: 'not-modified' };
-          if (response.status === 404) return { status: 'missing', value: null };
-          const doc = parseJson(response.body);
-          const info = isObject(doc) && isObject(doc.info) ? doc.info : undefined;
-          return { status: 'found', value: info ? requirementSpecs(info.requires_dist) : null };
-        },
-      );
-      return answer.value ?? undefined;
-    } catch {
-      return undefined;
-    }
+    const requiresDist = await this.releaseRequiresDist(name, version);
+    return requiresDist && requirementSpecs(requiresDist);
   }
 
-  /** `requires_dist` of one release, from `<base>/pypi/<name>/<version>/json` (cached like the rest). */
+  /** The names of one release's unconditional run-time requirements. */
   async dependencies(name: string, version: string): Promise<string[] | undefined> {
+    const requiresDist = await this.releaseRequiresDist(name, version);
+    return requiresDist && requirementNames(requiresDist);
+  }
+
+  /**
+   * `requires_dist` of one release, from `<base>/pypi/<name>/<version>/json`, asked once and cached like the
+   * rest for both readings above; undefined when the release is unknown or the index cannot be asked.
+   */
+  private async releaseRequiresDist(name: string, version: string): Promise<string[] | undefined> {
     const index = this.config.index;
     const json = index ? pypiEndpoints(index).json : undefined;
     if (!json) return undefined;
@@ -156,7 +141,7 @@ export class PypiClient implements RegistryClient {
     try {
       const answer = await cachedLookup<string[] | null>(
         this.context.cache,
-        `pypi-release:${redactUrl(url)}`,
+        `pypi-release-requires-dist:${redactUrl(url)}`,
         { mode: this.context.mode, lifetimes: this.context.lifetimes, now: this.context.now },
         async (validators) => {
           const response = await this.context.http.get(url, conditional(validators, 'application/json'));
@@ -164,7 +149,12 @@ export class PypiClient implements RegistryClient {
           if (response.status === 404) return { status: 'missing', value: null };
           const doc = parseJson(response.body);
           const info = isObject(doc) && isObject(doc.info) ? doc.info : undefined;
-          return { status: 'found', value: info ? requirementNames(info.requires_dist) : null };
+          if (!info) return { status: 'found', value: null };
+          const requiresDist = Array.isArray(info.requires_dist) ? info.requires_dist : [];
+          return {
+            status: 'found',
+            value: requiresDist.filter((text): text is string => typeof text === 'string'),
+          };
         },
       );
       return answer.value ?? undefined;
