@@ -91,6 +91,23 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   });
 }
 
+/** How long a refused request may go on sending before the refusal is sent anyway. */
+const REFUSAL_WAIT_MS = 5_000;
+
+/** Resolves when the request has been read to its end (or closed), or after `ms`. */
+function requestSent(req: IncomingMessage, ms: number): Promise<void> {
+  if (req.complete) return Promise.resolve();
+  return new Promise((done) => {
+    const timer = setTimeout(done, ms);
+    const finish = () => {
+      clearTimeout(timer);
+      done();
+    };
+    req.once('end', finish);
+    req.once('close', finish);
+  });
+}
+
 function sendError(
   res: ServerResponse,
   status: number,
@@ -149,8 +166,10 @@ export function createProxy(settings: ProxySettings): Server {
       body = await readBody(req, maxRequest);
     } catch (error) {
       if (error instanceof TooLarge) {
-        // The rest of the body is never read: the connection cannot carry another request.
+        // The connection carries no other request; the refusal waits until the client has sent the rest (read
+        // and dropped, at most REFUSAL_WAIT_MS): closing while it still writes gives it EPIPE, not the 413.
         res.shouldKeepAlive = false;
+        await requestSent(req, REFUSAL_WAIT_MS);
         return fail(413, `the request body is larger than ${maxRequest} bytes`, 'invalid_request_error');
       }
       throw error;
