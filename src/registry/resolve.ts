@@ -212,29 +212,30 @@ async function otherSources(
   options: RegistryOptions,
   cwd: string,
   env: Env,
-  trust: Trust,
+  trust: () => Trust,
 ): Promise<OtherSources> {
   const given = (url: string | undefined): RegistrySources | undefined =>
     url
       ? { sources: [{ url: url.endsWith('/') || url.endsWith('.json') ? url : `${url}/` }], origin: 'option' }
       : undefined;
   const out: OtherSources = {};
-  if (ecosystems.has('Maven')) out.Maven = given(options.mavenRepository) ?? (await mavenSources(env, trust));
+  if (ecosystems.has('Maven'))
+    out.Maven = given(options.mavenRepository) ?? (await mavenSources(env, trust()));
   if (ecosystems.has('Go')) {
-    const configured = goSources(env, trust);
+    const configured = goSources(env, trust());
     const option = given(options.goProxy);
     out.Go = option ? { ...option, private: configured.private } : configured;
   }
   if (ecosystems.has('crates.io'))
     out['crates.io'] =
-      given(options.cratesIndex?.replace(/^sparse\+/, '')) ?? (await cratesSources(cwd, env, trust));
+      given(options.cratesIndex?.replace(/^sparse\+/, '')) ?? (await cratesSources(cwd, env, trust()));
   if (ecosystems.has('RubyGems'))
-    out.RubyGems = given(options.rubygemsSource) ?? (await rubygemsSources(env, trust));
+    out.RubyGems = given(options.rubygemsSource) ?? (await rubygemsSources(env, trust()));
   if (ecosystems.has('Packagist'))
     out.Packagist = given(options.packagistRepository) ?? composerSources(cwd, env);
   if (ecosystems.has('NuGet'))
     out.NuGet =
-      given(options.nugetSource && nugetServiceIndex(options.nugetSource)) ?? nugetSources(cwd, env, trust);
+      given(options.nugetSource && nugetServiceIndex(options.nugetSource)) ?? nugetSources(cwd, env, trust());
   return out;
 }
 
@@ -277,15 +278,19 @@ export async function resolveRegistry(
     if (listed && guessedFromImport(ref) && !names.has(id) && isUndeclared(ref)) guesses.set(id, ref);
   }
 
-  const trust = scanTrust(cwd, env, options.untrustedRoots, options.trustProjectConfig === true);
+  // Resolving the folders' real paths costs file-system calls on every scan; a scan whose configuration is
+  // already read (a session's npm configuration) never needs them.
+  let trust: Trust | undefined;
+  const trusted = () =>
+    (trust ??= scanTrust(cwd, env, options.untrustedRoots, options.trustProjectConfig === true));
   let npm: NpmConfig | undefined;
   if (ecosystems.has('npm')) {
     npm = options.session
       ? options.session.npm(
           [cwd, options.trustProjectConfig === true, ...(options.untrustedRoots ?? [])].join('\0'),
-          () => npmConfig(cwd, env, trust),
+          () => npmConfig(cwd, env, trusted()),
         )
-      : npmConfig(cwd, env, trust);
+      : npmConfig(cwd, env, trusted());
     if (options.npmRegistry) {
       npm.registry = options.npmRegistry.endsWith('/') ? options.npmRegistry : `${options.npmRegistry}/`;
       npm.source = 'option';
@@ -295,9 +300,9 @@ export async function resolveRegistry(
   if (ecosystems.has('PyPI'))
     pip = options.pypiIndex
       ? { index: options.pypiIndex, source: 'option', extra: [] }
-      : await pipConfig(env, trust);
+      : await pipConfig(env, trusted());
 
-  const others = await otherSources(ecosystems, options, cwd, env, trust);
+  const others = await otherSources(ecosystems, options, cwd, env, trusted);
   const ignored = [
     ...new Set([...(npm?.ignored ?? []), ...Object.values(others).flatMap((o) => o.ignored ?? [])]),
   ];

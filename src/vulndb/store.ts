@@ -160,6 +160,7 @@ export class VulnDatabase {
   private hand = 0;
   private readonly selectAffected: BetterSqlite3.Statement<[string, string], AffectedRow>;
   private readonly selectById: BetterSqlite3.Statement<[string], { record: string }>;
+  private readonly selectUpdatedAt: BetterSqlite3.Statement<[], { value: string }>;
   /** Alias records read for their rating, by id (undefined: not in the database). */
   private readonly aliasRecords = new Map<string, AdvisoryRecord | undefined>();
   private readonly aliasLookup: AliasLookup = (id) => this.aliasRecord(id);
@@ -189,6 +190,8 @@ export class VulnDatabase {
     this.selectById = db.prepare(
       'SELECT record FROM advisories WHERE osv_id = ? AND withdrawn IS NULL ORDER BY modified DESC LIMIT 1',
     );
+    // Asked on every scan of a long-running session (the proxy's, the MCP server's): prepared once.
+    this.selectUpdatedAt = db.prepare("SELECT value FROM meta WHERE key = 'updated_at'");
   }
 
   /**
@@ -309,10 +312,7 @@ export class VulnDatabase {
 
   /** When the file was last built (ISO 8601), read without the cost of `status()`. */
   updatedAt(): string | undefined {
-    const row = this.db.prepare("SELECT value FROM meta WHERE key = 'updated_at'").get() as
-      | { value: string }
-      | undefined;
-    return row?.value;
+    return this.selectUpdatedAt.get()?.value;
   }
 
   status(): DatabaseStatus {

@@ -326,6 +326,10 @@ describe('llm/markdown', () => {
       'rich installed 10:13',
       'chalk@5.3.0 installed 11:15',
       'vitest installed [dev] 12:26',
+      // The package manager's name wrapped in emphasis, after sudo, or as python -m's module.
+      'picocolors installed 13:17',
+      'numpy installed 14:19',
+      'httpx-ws installed 15:31',
     ]);
   });
 

@@ -136,9 +136,18 @@ const PROSE_STOP_WORDS = new Set(
     'were what when where whether which while will with within without would yet you your yourself'
   ).split(' '),
 );
-const PROSE_COMMAND_WORD =
-  /^(?:npm|npx|yarn|pnpm|pnpx|bun|bunx|pip\d*(?:\.\d+)?|uv|uvx|pipx|poetry|pipenv|go|cargo|gem|bundle|composer)$/;
-const PROSE_PYTHON_WORD = /^(?:python\d*(?:\.\d+)?|py)$/;
+const COMMAND_WORDS =
+  'npm|npx|yarn|pnpm|pnpx|bun|bunx|pip\\d*(?:\\.\\d+)?|uv|uvx|pipx|poetry|pipenv|go|cargo|gem|bundle|composer';
+const PYTHON_WORDS = 'python\\d*(?:\\.\\d+)?|py';
+const PROSE_COMMAND_WORD = new RegExp(`^(?:${COMMAND_WORDS})$`);
+const PROSE_PYTHON_WORD = new RegExp(`^(?:${PYTHON_WORDS})$`);
+/**
+ * A command word of either kind standing as a word of its own (after what `proseWord` strips before and
+ * after it): a line without one holds no command, and is not split into words at all (most lines of prose).
+ */
+const PROSE_COMMAND_ANYWHERE = new RegExp(
+  `(?:^|[\\s(*_["'])(?:${COMMAND_WORDS}|${PYTHON_WORDS})(?=$|[\\s).,;:!?*_"'\\]])`,
+);
 /** Characters a package spec or option written in prose can hold. */
 const PROSE_SPEC = /^[A-Za-z0-9@~^<>=!.,:/+*[\]_'"-]+$/;
 /** Characters the shell would read as syntax: such a prose word is quoted before parsing. */
@@ -459,7 +468,8 @@ class AnswerReader {
   private inline(token: Token, raw: string, line0: number, column0: number): void {
     const positions = new LineIndex(raw);
     // Code spans are blanked out of the prose (UTF-16 units, like the offsets).
-    const masked = raw.split('');
+    let masked = '';
+    let maskedTo = 0;
     let cursor = 0;
     for (const child of token.children ?? []) {
       if (child.type !== 'code_inline') continue;
@@ -468,7 +478,8 @@ class AnswerReader {
       if (close === -1) continue;
       const start = open + child.markup.length;
       cursor = close + child.markup.length;
-      for (let i = open; i < cursor; i++) if (masked[i] !== '\n') masked[i] = ' ';
+      masked += raw.slice(maskedTo, open) + raw.slice(open, cursor).replace(/[^\n]/g, ' ');
+      maskedTo = cursor;
       const at = positions.position(start);
       if (this.codeLines.has(line0 + at.line - 1)) continue;
       const shift = at.column - 1 + (at.line === 1 ? column0 : 0);
@@ -476,7 +487,7 @@ class AnswerReader {
     }
     // In running prose an install verb is followed by words, not packages ("I can add pip install
     // directions"): only a line that is nothing but a command counts.
-    const prose = masked.join('').split('\n');
+    const prose = (masked + raw.slice(maskedTo)).split('\n');
     for (const [i, line] of prose.entries()) {
       if (this.codeLines.has(line0 + i)) continue;
       for (const piece of commandLine(line, line0 + 1 + i, i === 0 ? column0 : 0)) this.command(piece);
@@ -737,10 +748,11 @@ function commandLine(text: string, line: number, indent: number): CommandPiece[]
   const lead = COMMAND_LINE_LEAD.exec(text)![0].length;
   const prompt = PROMPT.exec(text.slice(lead))?.[1]?.length ?? 0;
   const from = lead + prompt;
-  const words: Word[] = [...text.slice(from).matchAll(/\S+/g)].map((m) => ({
-    raw: m[0],
-    start: m.index + from,
-  }));
+  if (!PROSE_COMMAND_ANYWHERE.test(text.slice(from))) return [];
+  const words: Word[] = [];
+  const word = /\S+/g;
+  word.lastIndex = from;
+  for (let m = word.exec(text); m !== null; m = word.exec(text)) words.push({ raw: m[0], start: m.index });
   const pieces: CommandPiece[] = [];
   for (let i = 0; i < words.length; i++) {
     const opener = words[i]!.raw[0]!;
