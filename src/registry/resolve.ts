@@ -333,9 +333,14 @@ export async function resolveRegistry(
     deadlineMs,
   );
   deadline.unref();
-  const http = new HttpClient({ ...options.http, env, logger, signal: budget.signal });
+  // Made on the first request: a scan answered from the cache (a warm session's) needs neither the client
+  // nor its abort signal, which cost more than the cache lookups.
+  let http: HttpClient | undefined;
   const context: ClientContext = {
-    http,
+    get http() {
+      http ??= new HttpClient({ ...options.http, env, logger, signal: budget.signal });
+      return http;
+    },
     ...(cache ? { cache } : {}),
     mode,
     lifetimes: { ...DEFAULT_LIFETIMES, ...options.lifetimes },
@@ -471,7 +476,7 @@ export async function resolveRegistry(
   } finally {
     clearTimeout(deadline);
     if (!options.session) cache?.close();
-    await http.close();
+    await http?.close();
   }
 }
 
