@@ -8,13 +8,14 @@
 //
 // Reports: reports/mutation/<module>.json (the mutation-testing-report schema) and <module>-survivors.txt.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const STRYKER = join(ROOT, 'node_modules/@stryker-mutator/core/bin/stryker.js');
+const VITEST = join(ROOT, 'node_modules/vitest/vitest.mjs');
 const REPORTS = join(ROOT, 'reports/mutation');
 
 /** Each module: the files mutated, and the tests that are meant to catch their mistakes. */
@@ -63,6 +64,13 @@ const MODULES = {
   disclosure: {
     mutate: ['src/analyzers/answer-warnings.ts', 'src/analyzers/undisclosed-risk.ts'],
     tests: ['test/analyzers/undisclosed-risk.test.ts', 'test/analyzers/undisclosed-risk-labelled.test.ts'],
+    // The labelled-answers test runs the whole pipeline over eighty answers, and only undisclosed-risk can
+    // differ between mutants: it runs once on the unmutated source and saves what undisclosed-risk was
+    // given; each mutant then judges that (test/analyzers/answer-snapshot.ts).
+    snapshot: {
+      env: 'VOUCH_DISCLOSURE_SNAPSHOT',
+      tests: ['test/analyzers/undisclosed-risk-labelled.test.ts'],
+    },
   },
   'sarif-json': {
     mutate: ['src/reporters/sarif.ts', 'src/reporters/json.ts'],
@@ -126,6 +134,9 @@ for (const name of names.length > 0 ? names : Object.keys(MODULES)) {
         ...base,
         mutate: module.mutate,
         jsonReporter: { fileName: report },
+        // With `--incremental`, a run reuses the results of the last (of this module) for mutants whose code
+        // and covering tests did not change.
+        incrementalFile: join(REPORTS, `${name}-incremental.json`),
         // Outside the project: inside it, the project's .gitignore would hide the sandbox from the scans
         // the tests run.
         tempDirName: join(tmpdir(), `vouch-stryker-${name}`),
@@ -135,10 +146,30 @@ for (const name of names.length > 0 ? names : Object.keys(MODULES)) {
     ),
   );
   console.log(`\n=== ${name}: ${module.mutate.join(' ')} (tests: ${module.tests.join(' ')})`);
+  const env = { ...process.env, VOUCH_MUTATE_TESTS: module.tests.join(','), VOUCH_TEST_SHARED_DIR: shared };
+  if (module.snapshot) {
+    const dir = join(REPORTS, `${name}-snapshot`);
+    rmSync(dir, { recursive: true, force: true });
+    console.log(`saving the snapshot in ${dir}`);
+    const saved = spawnSync(process.execPath, [VITEST, 'run', '--config', 'vitest.mutate.config.ts'], {
+      cwd: ROOT,
+      stdio: 'inherit',
+      env: {
+        ...env,
+        VOUCH_MUTATE_TESTS: module.snapshot.tests.join(','),
+        [module.snapshot.env]: `write:${dir}`,
+      },
+    });
+    if (saved.status !== 0) {
+      rows.push({ name, failed: `the snapshot's tests failed (exit ${saved.status})` });
+      continue;
+    }
+    env[module.snapshot.env] = `read:${dir}`;
+  }
   const run = spawnSync(process.execPath, [STRYKER, 'run', config, ...flags], {
     cwd: ROOT,
     stdio: 'inherit',
-    env: { ...process.env, VOUCH_MUTATE_TESTS: module.tests.join(','), VOUCH_TEST_SHARED_DIR: shared },
+    env,
   });
   if (run.status !== 0 || !existsSync(report)) {
     rows.push({ name, failed: `stryker exited with ${run.status}` });

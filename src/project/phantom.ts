@@ -2,7 +2,13 @@ import { type Ecosystem, packageKey, typesPackage } from '../model/ecosystem.js'
 import type { PackageRef } from '../model/package-ref.js';
 import type { Severity } from '../model/severity.js';
 import type { PackageManager } from '../model/source.js';
-import { ancestorsOf, type LockInfo, type ManifestInfo, type ProjectIndex } from './index.js';
+import {
+  ancestorsOf,
+  type InstallLayout,
+  type LockInfo,
+  type ManifestInfo,
+  type ProjectIndex,
+} from './index.js';
 
 /** What the finding needs to say how to declare the package with the project's own tool. */
 export interface InstallTarget {
@@ -145,11 +151,11 @@ export class PhantomResolver {
     const layout = this.index.installLayout(lock);
     const publiclyHoisted = layout.publicHoist.some((pattern) => globMatches(pattern, ref.name));
     const strict = layout.linker !== 'hoisted' && !publiclyHoisted;
-    const tool = layout.manager === 'yarn-berry' && layout.linker === 'pnp' ? "yarn's Plug'n'Play" : 'pnpm';
+    const tool = strictLoader(layout);
     const covering = new Set(files);
     const declaredBy = this.index
       .npmManifests()
-      .filter((m) => !covering.has(m.file) && m.declared.has(key) && (!lock || isWithin(m.dir, lock.dir)))
+      .filter((m) => !covering.has(m.file) && m.declared.has(key) && (!lock || isBelow(m.dir, lock.dir)))
       .map((m) => m.file)
       .sort();
     const install = this.installTarget(ref, manifests, lock, key);
@@ -201,8 +207,9 @@ export class PhantomResolver {
 
   /**
    * An npm import declared by a manifest that covers the file. When that is not the file's own manifest but
-   * an enclosing one, the package loads through the node_modules above, except under yarn's Plug'n'Play,
-   * where a workspace loads only what its own manifest declares: there it is undeclared (medium).
+   * an enclosing one, the package loads through the node_modules above, except under Plug'n'Play (yarn's
+   * default; pnpm's `node-linker=pnp` runs the same resolver), where a workspace loads only what its own
+   * manifest declares: there it is undeclared (medium).
    */
   private enclosingStatus(
     ref: PackageRef,
@@ -215,14 +222,14 @@ export class PhantomResolver {
     if (!own || own === declaring) return { status: 'declared' };
     const layout = this.index.installLayout(lock);
     const workspace = lock?.importers.has(own.dir) === true;
-    if (layout.manager === 'yarn-berry' && layout.linker === 'pnp' && workspace) {
+    if (layout.linker === 'pnp' && workspace) {
       return {
         status: 'undeclared',
         manifests: manifests.map((m) => m.file),
         install: this.installTarget(ref, manifests, lock, key),
         declaredBy: [declaring.file],
         severity: 'medium',
-        note: `declared by the enclosing ${declaring.file}, but yarn's Plug'n'Play lets ${own.name ?? own.dir} load only what ${own.file} declares`,
+        note: `declared by the enclosing ${declaring.file}, but ${strictLoader(layout)} lets ${own.name ?? own.dir} load only what ${own.file} declares`,
       };
     }
     return { status: 'declared', enclosing: declaring.file };
@@ -239,8 +246,7 @@ export class PhantomResolver {
       ref.ecosystem === 'npm' ? manifests.find((m) => this.index.isManifestFile(m.file)) : manifests[0];
     const target: InstallTarget = {
       workspaceMember:
-        manifest !== undefined &&
-        manifests.some((m) => m !== manifest && m.isWorkspaceRoot && m.dir !== manifest.dir),
+        manifest !== undefined && manifests.some((m) => m.isWorkspaceRoot && m.dir !== manifest.dir),
     };
     if (manifest) target.manifest = manifest;
     if (ref.ecosystem === 'npm') {
@@ -265,7 +271,7 @@ export class PhantomResolver {
     if (ref.source !== 'locked') return undefined;
     const lock = this.index.nearestLock(ref.location.file, ref.ecosystem);
     const key = packageKey(ref.ecosystem, ref.name);
-    if (!lock?.keys.has(key) || lock.roots.includes(key)) return undefined;
+    if (!lock) return undefined;
     const manifests = this.index.coveringManifests(ref.location.file, ref.ecosystem);
     if (manifests.some((m) => m.declared.has(key))) return undefined;
     // A lockfile's own package: every importer of the lockfile (each workspace's direct dependencies) leads to it.
@@ -273,9 +279,8 @@ export class PhantomResolver {
     for (const keys of lock.importers.values()) for (const direct of keys) rootKeys.add(direct);
     // A lockfile that names no roots (composer.lock) starts from what the manifests around it declare.
     if (rootKeys.size === 0)
-      for (const manifest of manifests)
-        for (const direct of manifest.declared) if (lock.keys.has(direct)) rootKeys.add(direct);
-    if (rootKeys.has(key)) return undefined;
+      for (const manifest of manifests) for (const direct of manifest.declared) rootKeys.add(direct);
+    // A direct dependency's chain is [project, package]; one the graph does not reach has a gap.
     const chain = this.chain(lock, rootKeys, manifests, key);
     return chain.includes('…') || chain.length < 3 ? undefined : chain;
   }
@@ -300,8 +305,8 @@ export class PhantomResolver {
     const keys = new Set<string>();
     if (lock.importers.size === 0) for (const key of lock.roots) keys.add(key);
     for (const dir of ancestorsOf(file)) for (const key of lock.importers.get(dir) ?? []) keys.add(key);
-    for (const manifest of manifests)
-      for (const key of manifest.declared) if (lock.keys.has(key)) keys.add(key);
+    // A declared package the lockfile does not hold leads nowhere: no edges start from it.
+    for (const manifest of manifests) for (const key of manifest.declared) keys.add(key);
     return keys;
   }
 
@@ -327,14 +332,13 @@ export class PhantomResolver {
     target: string,
   ): string[] {
     let project = manifests[0]?.name ?? (manifests[0] ? manifests[0].dir : lock.dir);
-    const path: string[] = [];
-    let node: string | null | undefined = target;
     if (!parents.has(target)) return [project, '…', lock.names.get(target) ?? target];
+    const path: string[] = [];
     let first = target;
-    while (node !== null && node !== undefined) {
+    // Every node on the way up is in `parents`: the walk ends at a root, whose parent is null.
+    for (let node: string | null = target; node !== null; node = parents.get(node) ?? null) {
       path.unshift(lock.names.get(node) ?? node);
       first = node;
-      node = parents.get(node);
     }
     // A chain that starts in another workspace (hoisted there) names that workspace, not the importing one.
     const ownRoot = manifests.some((m) => m.declared.has(first));
@@ -350,38 +354,41 @@ export class PhantomResolver {
 
 /** pnpm's hoist patterns: `*` matches any run of characters, everything else itself. */
 function globMatches(pattern: string, name: string): boolean {
-  const parts = pattern.split('*');
-  if (parts.length === 1) return pattern === name;
-  let at = 0;
-  for (const [i, part] of parts.entries()) {
-    if (i === 0) {
-      if (!name.startsWith(part)) return false;
-      at = part.length;
-      continue;
-    }
-    if (i === parts.length - 1) return name.length - part.length >= at && name.endsWith(part);
+  // split gives at least one part.
+  const [first, ...rest] = pattern.split('*') as [string, ...string[]];
+  const last = rest.pop();
+  if (last === undefined) return pattern === name;
+  if (!name.startsWith(first)) return false;
+  let at = first.length;
+  for (const part of rest) {
     const found = name.indexOf(part, at);
     if (found === -1) return false;
     at = found + part.length;
   }
-  return true;
+  return name.length - last.length >= at && name.endsWith(last);
 }
 
-function isWithin(dir: string, root: string): boolean {
-  return root === '.'
-    ? !dir.startsWith('/') && !dir.startsWith('..')
-    : dir === root || dir.startsWith(`${root}/`);
+/**
+ * Whether a manifest's folder is below a lockfile's (paths are relative to the scanned folder, or absolute
+ * outside it). The lockfile's own folder is never asked: its manifest covers every file the lockfile serves.
+ */
+function isBelow(dir: string, root: string): boolean {
+  return root === '.' ? !dir.startsWith('/') : dir.startsWith(`${root}/`);
 }
 
+/** What refuses an undeclared import under a strict layout, as a note names it. */
+function strictLoader(layout: InstallLayout): string {
+  const yarn = layout.manager === 'yarn-berry';
+  if (layout.linker === 'pnp') return yarn ? "yarn's Plug'n'Play" : "pnpm's Plug'n'Play";
+  return yarn ? "yarn's pnpm linker" : 'pnpm';
+}
+
+/** Each package's parent on a shortest path from the roots (null for a root); ties go to the first root by name. */
 function breadthFirstParents(edges: Map<string, string[]>, roots: Set<string>): Map<string, string | null> {
-  const parents = new Map<string, string | null>();
-  const queue: string[] = [];
-  for (const root of [...roots].sort()) {
-    parents.set(root, null);
-    queue.push(root);
-  }
-  for (let i = 0; i < queue.length; i++) {
-    const node = queue[i]!;
+  const queue = [...roots].sort();
+  const parents = new Map<string, string | null>(queue.map((root) => [root, null]));
+  // The queue grows while it is read: a for-of over an array visits what is pushed during the loop.
+  for (const node of queue) {
     for (const next of edges.get(node) ?? []) {
       if (parents.has(next)) continue;
       parents.set(next, node);

@@ -10,14 +10,15 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { needsDisclosure } from '../../src/analyzers/undisclosed-risk.js';
 import { packageKey } from '../../src/model/ecosystem.js';
 import type { Finding } from '../../src/model/finding.js';
 import { severityRank } from '../../src/model/severity.js';
-import { type CheckResult, check } from '../../src/pipeline/check.js';
-import { ANSWERS, useAnswerFacts } from './answer-facts.js';
+import type { CheckResult } from '../../src/pipeline/check.js';
+import { fixturePath } from '../helpers.js';
+import { answerChecker } from './answer-snapshot.js';
 
 interface LabelledRisk {
   name: string;
@@ -35,11 +36,12 @@ interface AnswerSet {
   dir: string;
   labels: Record<string, Label>;
   files: string[];
+  judge?: () => CheckResult;
   result?: CheckResult;
 }
 
 function answerSet(folder: string): AnswerSet {
-  const dir = join(ANSWERS, folder);
+  const dir = join(fixturePath('answers'), folder);
   return {
     dir,
     labels: parse(readFileSync(join(dir, 'labels.yaml'), 'utf8')) as Record<string, Label>,
@@ -53,13 +55,19 @@ const TUNING = answerSet('labelled');
 const HELD_OUT = answerSet('held-out');
 const { labels, files } = TUNING;
 
-const facts = useAnswerFacts();
+// The whole pipeline, except under `npm run mutate disclosure` (test/analyzers/answer-snapshot.ts).
+const checkAnswers = await answerChecker();
 let result: CheckResult;
 // Eighty answers through the whole pipeline: on a loaded machine this takes longer than a hook's default.
 beforeAll(async () => {
-  for (const set of [TUNING, HELD_OUT]) set.result = await check(set.files, { cwd: set.dir, ...facts() });
-  result = TUNING.result!;
+  for (const set of [TUNING, HELD_OUT]) set.judge = await checkAnswers(set.files, set.dir);
 }, 120_000);
+// The same result in every test, except under `npm run mutate disclosure`, where each test has the rules
+// judge anew: Stryker then sees which tests reach a mutant and runs only those.
+beforeEach(() => {
+  for (const set of [TUNING, HELD_OUT]) set.result = set.judge!();
+  result = TUNING.result!;
+});
 
 function entriesOf(answer: string, set = TUNING): Finding[] {
   return set.result!.findings.filter(

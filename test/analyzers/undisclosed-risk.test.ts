@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { answerWarnings } from '../../src/analyzers/answer-warnings.js';
 import type { AnalysisContext } from '../../src/analyzers/types.js';
@@ -5,11 +8,11 @@ import { undisclosedRisk } from '../../src/analyzers/undisclosed-risk.js';
 import type { Ecosystem } from '../../src/model/ecosystem.js';
 import type { Finding, FindingKind } from '../../src/model/finding.js';
 import type { PackageRef } from '../../src/model/package-ref.js';
+import type { ScanResult } from '../../src/model/result.js';
 import type { Severity } from '../../src/model/severity.js';
-import { scan } from '../../src/pipeline/scan.js';
 import { ProjectIndex } from '../../src/project/index.js';
 import { PhantomResolver } from '../../src/project/phantom.js';
-import { fixtureDatabase } from '../vulndb/helpers.js';
+import { fixturePath } from '../helpers.js';
 
 const ANSWER = 'answer.md';
 
@@ -340,11 +343,21 @@ describe('undisclosed-risk: what counts as a warning about the package', () => {
 
 describe('undisclosed-risk in a scan', () => {
   it('judges the findings of the analyzers before it, for answers only', async () => {
-    const database = await fixtureDatabase();
-    const result = await scan(['-'], {
-      stdin: '```bash\nnpm install lodash@4.17.11\n```\n',
-      database,
-    });
+    // Imported here, not above: the rest of this file tests the rules alone, and mutation testing runs it
+    // once per mutant (docs/mutation.md), which must not load the whole pipeline each time.
+    const [{ scan }, { importOsv }] = await Promise.all([
+      import('../../src/pipeline/scan.js'),
+      import('../../src/vulndb/import.js'),
+    ]);
+    const home = mkdtempSync(join(tmpdir(), 'vouch-disclosure-'));
+    let result: ScanResult;
+    try {
+      const database = join(home, 'osv.sqlite');
+      await importOsv([fixturePath('vulndb/osv')], database);
+      result = await scan(['-'], { stdin: '```bash\nnpm install lodash@4.17.11\n```\n', database });
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
     expect(result.findings.map((f) => `${f.kind} ${f.name} ${f.location.file}:${f.location.line}`)).toEqual([
       'undisclosed-risk lodash <stdin>:2',
       'vulnerable lodash <stdin>:2',

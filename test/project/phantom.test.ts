@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Ecosystem } from '../../src/model/ecosystem.js';
 import type { PackageRef } from '../../src/model/package-ref.js';
 import type { ScanResult } from '../../src/model/result.js';
+import type { NodeLinker, PackageManager } from '../../src/model/source.js';
 import { scan } from '../../src/pipeline/scan.js';
 import { type FileFacts, ProjectIndex } from '../../src/project/index.js';
 import { type DeclaredDependencies, PhantomResolver } from '../../src/project/phantom.js';
@@ -332,7 +333,123 @@ describe('PhantomResolver', () => {
       expect(phantom.introducedBy(locked('PyPI', 'orphan', '1.0.0', 'poetry.lock'))).toBeUndefined();
       expect(phantom.introducedBy(locked('PyPI', 'absent', '1.0.0', 'poetry.lock'))).toBeUndefined();
       expect(phantom.introducedBy(declared('PyPI', 'werkzeug', 'pyproject.toml'))).toBeUndefined();
+      expect(phantom.introducedBy(locked('PyPI', 'werkzeug', '3.0.1', 'poetry.lock'))).toEqual([
+        'shop',
+        'flask',
+        'werkzeug',
+      ]);
+      // No lockfile around it: nothing to follow.
+      expect(resolver([]).introducedBy(locked('PyPI', 'flask', '3.0.0', 'pylock.toml'))).toBeUndefined();
     });
+
+    it('introducedBy: a package the manifest declares is direct even where a stale lockfile does not name it a root; the lockfile’s roots decide the chains', () => {
+      // requirements.txt beside it declares nothing of these: one covering manifest that declares is enough.
+      const phantom = resolver(
+        [...refs, declared('PyPI', 'werkzeug', 'pyproject.toml')],
+        [...facts, { file: 'requirements.txt', facts: [{ kind: 'manifest', ecosystem: 'PyPI' }] }],
+      );
+      expect(phantom.introducedBy(locked('PyPI', 'werkzeug', '3.0.1', 'poetry.lock'))).toBeUndefined();
+      expect(phantom.introducedBy(locked('PyPI', 'markupsafe', '2.1.5', 'poetry.lock'))).toEqual([
+        'shop',
+        'flask',
+        'werkzeug',
+        'markupsafe',
+      ]);
+    });
+
+    it('a root of the lockfile the manifests do not name still starts chains', () => {
+      const withGunicorn = [
+        facts[0]!,
+        // flask also depends on gunicorn: a root stays a root.
+        graph({
+          roots: ['flask', 'gunicorn'],
+          edges: { flask: ['werkzeug', 'gunicorn'], gunicorn: ['packaging'] },
+        }),
+      ];
+      const phantom = resolver(
+        [
+          ...refs,
+          locked('PyPI', 'gunicorn', '22.0.0', 'poetry.lock'),
+          locked('PyPI', 'packaging', '24.0', 'poetry.lock'),
+        ],
+        withGunicorn,
+      );
+      expect(phantom.status(imported('PyPI', 'packaging', 'shop/app.py'))).toMatchObject({
+        status: 'transitive-only',
+        chain: ['shop', 'gunicorn', 'packaging'],
+      });
+      // A root is a direct dependency: no chain brings it.
+      expect(phantom.introducedBy(locked('PyPI', 'gunicorn', '22.0.0', 'poetry.lock'))).toBeUndefined();
+    });
+
+    it('chains show the lockfile’s spelling of each name, start at the lockfile’s folder without a manifest, and take the shortest path from the first root by name', () => {
+      const spelled = graph({
+        roots: ['Flask'],
+        edges: { Flask: ['Werkzeug'], Werkzeug: ['MarkupSafe'], Orphan_Lib: [] },
+      });
+      const phantom = resolver(refs, [facts[0]!, spelled]);
+      expect(phantom.status(imported('PyPI', 'markupsafe', 'shop/app.py'))).toMatchObject({
+        chain: ['shop', 'Flask', 'Werkzeug', 'MarkupSafe'],
+      });
+      expect(phantom.status(imported('PyPI', 'orphan_lib', 'shop/app.py'))).toMatchObject({
+        chain: ['shop', '…', 'Orphan_Lib'],
+      });
+      expect(resolver(refs.slice(1), [graph()]).status(imported('PyPI', 'werkzeug', 'app.py'))).toMatchObject(
+        {
+          status: 'transitive-only',
+          manifests: [],
+          chain: ['.', 'flask', 'werkzeug'],
+        },
+      );
+      // zeta and alpha both bring shared directly; zeta also through mid.
+      const diamond = graph({
+        roots: ['zeta', 'alpha'],
+        edges: { zeta: ['shared', 'mid'], alpha: ['shared'], mid: ['shared'] },
+      });
+      expect(
+        resolver(refs, [facts[0]!, diamond]).status(imported('PyPI', 'shared', 'shop/app.py')),
+      ).toMatchObject({
+        chain: ['shop', 'alpha', 'shared'],
+      });
+    });
+
+    it('Python: requirement files above the code declare for it as its own (no enclosing project, unlike node_modules)', () => {
+      const phantom = resolver(
+        [
+          declared('PyPI', 'pyyaml', 'requirements.txt'),
+          declared('PyPI', 'flask', 'requirements.txt'),
+          declared('PyPI', 'gunicorn', 'app/requirements.txt'),
+        ],
+        [
+          { file: 'requirements.txt', facts: [{ kind: 'manifest', ecosystem: 'PyPI' }] },
+          { file: 'app/requirements.txt', facts: [{ kind: 'manifest', ecosystem: 'PyPI' }] },
+        ],
+      );
+      expect(phantom.status(imported('PyPI', 'flask', 'app/main.py'))).toEqual({ status: 'declared' });
+      // yaml is installed by the distribution PyYAML: declared under that name.
+      const yaml = imported('PyPI', 'yaml', 'app/main.py', { alternatives: ['PyYAML'] });
+      expect(phantom.status(yaml)).toEqual({ status: 'declared' });
+    });
+  });
+
+  it('Packagist: a lockfile that names no roots starts its chains at what composer.json requires', () => {
+    const facts: FileFacts[] = [
+      { file: 'composer.json', facts: [{ kind: 'manifest', ecosystem: 'Packagist', name: 'acme/app' }] },
+      {
+        file: 'composer.lock',
+        facts: [
+          { kind: 'dependency-graph', ecosystem: 'Packagist', edges: { 'monolog/monolog': ['psr/log'] } },
+        ],
+      },
+    ];
+    const refs = [
+      declared('Packagist', 'monolog/monolog', 'composer.json'),
+      locked('Packagist', 'monolog/monolog', '3.5.0', 'composer.lock'),
+      locked('Packagist', 'psr/log', '3.0.0', 'composer.lock'),
+    ];
+    expect(
+      resolver(refs, facts).introducedBy(locked('Packagist', 'psr/log', '3.0.0', 'composer.lock')),
+    ).toEqual(['acme/app', 'monolog/monolog', 'psr/log']);
   });
 
   it('crates.io and Go: a crate the lockfile holds only for others is as undeclared as an absent one (the build refuses it)', () => {
@@ -358,10 +475,36 @@ describe('PhantomResolver', () => {
       status: 'undeclared',
       install: { via: 'Cargo.lock', version: '1.0.11' },
     });
+    const go: FileFacts[] = [
+      { file: 'go.mod', facts: [{ kind: 'manifest', ecosystem: 'Go', name: 'example.org/tool' }] },
+      {
+        file: 'go.sum',
+        facts: [
+          {
+            kind: 'dependency-graph',
+            ecosystem: 'Go',
+            roots: ['golang.org/x/net'],
+            edges: { 'golang.org/x/net': ['golang.org/x/text'] },
+          },
+        ],
+      },
+    ];
+    const goRefs = [
+      declared('Go', 'golang.org/x/net', 'go.mod'),
+      locked('Go', 'golang.org/x/text', 'v0.14.0', 'go.sum'),
+    ];
+    expect(resolver(goRefs, go).status(imported('Go', 'golang.org/x/text', 'main.go'))).toMatchObject({
+      status: 'undeclared',
+      install: { via: 'go.sum', version: 'v0.14.0' },
+    });
   });
 
   describe('npm layouts', () => {
-    const workspace = (manager: 'npm' | 'pnpm', layout?: Fact): FileFacts[] => [
+    const workspace = (
+      manager: PackageManager,
+      layout?: Fact,
+      importers: Record<string, string[]> = { '.': [], 'packages/app': ['express'] },
+    ): FileFacts[] => [
       {
         file: 'package.json',
         facts: [{ kind: 'manifest', ecosystem: 'npm', name: 'root', workspaces: ['packages/*'] }],
@@ -375,7 +518,7 @@ describe('PhantomResolver', () => {
             ecosystem: 'npm',
             manager,
             edges: { express: ['body-parser'], 'body-parser': [], 'stray-tool': [] },
-            importers: { '.': [], 'packages/app': ['express'] },
+            importers,
           },
         ],
       },
@@ -433,6 +576,325 @@ describe('PhantomResolver', () => {
       expect(hoist('*-tools')).toBe('undeclared');
       expect(hoist('other-*')).toBe('undeclared');
       expect(hoist('stray-tool-*')).toBe('undeclared');
+      // The parts keep their order and never overlap; the last one ends the name.
+      expect(hoist('tray-*')).toBe('undeclared');
+      expect(hoist('*-to')).toBe('undeclared');
+      expect(hoist('stray*ray-tool')).toBe('undeclared');
+      expect(hoist('*ray*ray*')).toBe('undeclared');
+      expect(hoist('stray*-tool')).toBe('transitive-only');
+    });
+
+    const layout = (nodeLinker: NodeLinker): Fact => ({
+      kind: 'install-layout',
+      ecosystem: 'npm',
+      nodeLinker,
+    });
+
+    it('the note names what refuses the import: pnpm or yarn, isolated or Plug’n’Play', () => {
+      const cases: [PackageManager, NodeLinker | undefined, string][] = [
+        ['pnpm', undefined, 'pnpm'],
+        ['pnpm', 'pnp', "pnpm's Plug'n'Play"],
+        ['yarn-berry', undefined, "yarn's Plug'n'Play"],
+        ['yarn-berry', 'isolated', "yarn's pnpm linker"],
+      ];
+      for (const [manager, linker, tool] of cases) {
+        const status = resolver(refs, workspace(manager, linker && layout(linker))).status(
+          app('body-parser'),
+        );
+        expect({ manager, linker, status }).toMatchObject({
+          manager,
+          linker,
+          status: {
+            status: 'transitive-only',
+            severity: 'medium',
+            note: `${tool} does not let a package load what it does not declare`,
+          },
+        });
+      }
+      // Hoisted (npm, or yarn's node-modules linker): it loads, no note.
+      for (const manager of ['npm', 'yarn-berry'] as const) {
+        const status = resolver(refs, workspace(manager, layout('hoisted'))).status(app('body-parser'));
+        expect(status).toEqual({
+          status: 'transitive-only',
+          manifests: ['packages/app/package.json', 'package.json'],
+          lockfile: 'lock.yaml',
+          chain: ['app', 'express', 'body-parser'],
+          install: {
+            manager,
+            workspaceMember: true,
+            manifest: expect.objectContaining({ file: 'packages/app/package.json' }),
+            version: '1.20.2',
+            via: 'lock.yaml',
+          },
+        });
+      }
+    });
+
+    describe('a package other workspaces declare', () => {
+      // lib before docs: the order the index meets them, which the finding must not keep.
+      const siblings = [
+        {
+          file: 'packages/lib/package.json',
+          facts: [{ kind: 'manifest', ecosystem: 'npm', name: 'lib' } as Fact],
+        },
+        {
+          file: 'packages/docs/package.json',
+          facts: [{ kind: 'manifest', ecosystem: 'npm', name: 'docs' } as Fact],
+        },
+        // Outside the scanned folder (shown absolute): not a workspace of this lockfile.
+        {
+          file: '/elsewhere/package.json',
+          facts: [{ kind: 'manifest', ecosystem: 'npm', name: 'other' } as Fact],
+        },
+      ];
+      const declarers = [
+        declared('npm', 'left-pad', 'packages/lib/package.json'),
+        declared('npm', 'left-pad', 'packages/docs/package.json'),
+        declared('npm', 'right-pad', 'packages/lib/package.json'),
+        declared('npm', 'left-pad', '/elsewhere/package.json'),
+        declared('npm', 'right-pad', '/elsewhere/package.json'),
+      ];
+      const status = (manager: PackageManager, name: string) =>
+        resolver([...refs, ...declarers], [...workspace(manager), ...siblings]).status(app(name));
+
+      it('hoisted: loads by accident (low), naming every declaring workspace in order', () => {
+        expect(status('npm', 'left-pad')).toEqual({
+          status: 'undeclared',
+          manifests: ['packages/app/package.json', 'package.json'],
+          declaredBy: ['packages/docs/package.json', 'packages/lib/package.json'],
+          severity: 'low',
+          note: 'packages/docs/package.json, packages/lib/package.json declare it; it loads here only because the install hoists it',
+          install: {
+            manager: 'npm',
+            workspaceMember: true,
+            manifest: expect.objectContaining({ file: 'packages/app/package.json' }),
+            via: 'lock.yaml',
+          },
+        });
+        expect(status('npm', 'right-pad')).toMatchObject({
+          declaredBy: ['packages/lib/package.json'],
+          note: 'packages/lib/package.json declares it; it loads here only because the install hoists it',
+        });
+      });
+
+      it('pnpm: refused (medium), and the note says only those declare it', () => {
+        expect(status('pnpm', 'left-pad')).toMatchObject({
+          status: 'undeclared',
+          severity: 'medium',
+          note: 'only packages/docs/package.json, packages/lib/package.json declare it, and pnpm does not let other packages load it',
+        });
+        expect(status('pnpm', 'right-pad')).toMatchObject({
+          note: 'only packages/lib/package.json declares it, and pnpm does not let other packages load it',
+        });
+      });
+
+      it('a lockfile in a subfolder: only the manifests below it are its workspaces', () => {
+        const nested = (facts: FileFacts[]) =>
+          facts.map((f) => ({
+            ...f,
+            file: f.file.startsWith('/') ? f.file.replace('/elsewhere', 'tools') : `web/${f.file}`,
+          }));
+        const moved = (ref: PackageRef) => ({
+          ...ref,
+          location: {
+            ...ref.location,
+            file: ref.location.file.startsWith('/')
+              ? ref.location.file.replace('/elsewhere', 'tools')
+              : `web/${ref.location.file}`,
+          },
+        });
+        const phantom = resolver(
+          [...refs, ...declarers].map(moved),
+          nested([...workspace('npm'), ...siblings]),
+        );
+        expect(phantom.status(moved(app('right-pad')))).toMatchObject({
+          declaredBy: ['web/packages/lib/package.json'],
+        });
+      });
+    });
+
+    describe('a package only the enclosing (root) manifest declares', () => {
+      const rootDeclares = [...refs, declared('npm', 'left-pad', 'package.json')];
+      const enclosing = { status: 'declared', enclosing: 'package.json' };
+
+      it('loads through the node_modules above: npm, pnpm, yarn’s node-modules linker', () => {
+        expect(resolver(rootDeclares, workspace('npm')).status(app('left-pad'))).toEqual(enclosing);
+        expect(resolver(rootDeclares, workspace('pnpm')).status(app('left-pad'))).toEqual(enclosing);
+        expect(
+          resolver(rootDeclares, workspace('yarn-berry', layout('hoisted'))).status(app('left-pad')),
+        ).toEqual(enclosing);
+        // A file of the root project: its own manifest declares it.
+        expect(
+          resolver(rootDeclares, workspace('yarn-berry')).status(
+            imported('npm', 'left-pad', 'scripts/build.js'),
+          ),
+        ).toEqual({ status: 'declared' });
+      });
+
+      it('yarn’s Plug’n’Play: a workspace loads only what its own manifest declares; a folder that is no workspace of the lockfile is not one', () => {
+        expect(resolver(rootDeclares, workspace('yarn-berry')).status(app('left-pad'))).toEqual({
+          status: 'undeclared',
+          manifests: ['packages/app/package.json', 'package.json'],
+          declaredBy: ['package.json'],
+          severity: 'medium',
+          note: "declared by the enclosing package.json, but yarn's Plug'n'Play lets app load only what packages/app/package.json declares",
+          install: {
+            manager: 'yarn-berry',
+            workspaceMember: true,
+            manifest: expect.objectContaining({ file: 'packages/app/package.json' }),
+            via: 'lock.yaml',
+          },
+        });
+        const notAWorkspace = workspace('yarn-berry', undefined, { '.': ['express'] });
+        expect(resolver(rootDeclares, notAWorkspace).status(app('left-pad'))).toEqual(enclosing);
+        // pnpm's node-linker=pnp runs the same resolver.
+        expect(
+          resolver(rootDeclares, workspace('pnpm', layout('pnp'))).status(app('left-pad')),
+        ).toMatchObject({
+          status: 'undeclared',
+          note: "declared by the enclosing package.json, but pnpm's Plug'n'Play lets app load only what packages/app/package.json declares",
+        });
+      });
+    });
+
+    it('a chain that starts at a dependency the root declares is still the importing project’s', () => {
+      const rootRefs = [declared('npm', 'express', 'package.json'), ...refs.slice(1)];
+      const facts = workspace('npm', undefined, { '.': ['express'], 'packages/app': [] });
+      expect(resolver(rootRefs, facts).status(app('body-parser'))).toMatchObject({
+        chain: ['app', 'express', 'body-parser'],
+      });
+    });
+
+    it('a chain that starts in another workspace names it: by its package name, else its folder', () => {
+      const lib = { 'packages/lib': ['express'], 'packages/app': [] };
+      const appOnly = [...refs.slice(1)];
+      // packages/lib holds only a Python project: no npm name to show.
+      const pythonLib = [
+        ...workspace('npm', undefined, lib),
+        {
+          file: 'packages/lib/pyproject.toml',
+          facts: [{ kind: 'manifest', ecosystem: 'PyPI', name: 'lib-py' } as Fact],
+        },
+      ];
+      expect(resolver(appOnly, pythonLib).status(app('body-parser'))).toMatchObject({
+        chain: ['packages/lib', 'express', 'body-parser'],
+      });
+      // No manifest of packages/lib was scanned.
+      expect(resolver(appOnly, workspace('npm', undefined, lib)).status(app('body-parser'))).toMatchObject({
+        chain: ['packages/lib', 'express', 'body-parser'],
+      });
+    });
+
+    it('chains of workspaces with different direct dependencies never mix (each set of roots has its own graph)', () => {
+      const facts: FileFacts[] = [
+        { file: 'packages/x/package.json', facts: [{ kind: 'manifest', ecosystem: 'npm', name: 'x' }] },
+        { file: 'packages/y/package.json', facts: [{ kind: 'manifest', ecosystem: 'npm', name: 'y' }] },
+        {
+          file: 'package-lock.json',
+          facts: [
+            {
+              kind: 'dependency-graph',
+              ecosystem: 'npm',
+              manager: 'npm',
+              edges: { a: ['t'], ab: ['t'], bc: [], c: [] },
+              // Joined without a separator, both sets of roots would read `abc`.
+              importers: { 'packages/x': ['a', 'bc'], 'packages/y': ['ab', 'c'] },
+            },
+          ],
+        },
+      ];
+      const phantom = resolver([], facts);
+      expect(phantom.status(imported('npm', 't', 'packages/x/index.js'))).toMatchObject({
+        chain: ['x', 'a', 't'],
+      });
+      expect(phantom.status(imported('npm', 't', 'packages/y/index.js'))).toMatchObject({
+        chain: ['y', 'ab', 't'],
+      });
+    });
+
+    it('an npm v1 lockfile (roots, no workspaces): the chain starts at the project', () => {
+      const facts: FileFacts[] = [
+        { file: 'package.json', facts: [{ kind: 'manifest', ecosystem: 'npm', name: 'app' }] },
+        {
+          file: 'package-lock.json',
+          facts: [
+            {
+              kind: 'dependency-graph',
+              ecosystem: 'npm',
+              roots: ['express'],
+              edges: { express: ['body-parser'] },
+            },
+          ],
+        },
+      ];
+      expect(resolver([], facts).status(imported('npm', 'body-parser', 'src/index.js'))).toMatchObject({
+        status: 'transitive-only',
+        chain: ['app', 'express', 'body-parser'],
+      });
+    });
+  });
+
+  describe('the project the fix goes into', () => {
+    it('npm: the nearest package.json, not a script nearer that installs something; no manifest, no target', () => {
+      const phantom = resolver(
+        [declared('npm', 'lodash', 'src/setup.sh')],
+        [{ file: 'package.json', facts: [{ kind: 'manifest', ecosystem: 'npm', name: 'app' }] }],
+      );
+      expect(phantom.status(imported('npm', 'left-pad', 'src/index.js'))).toEqual({
+        status: 'undeclared',
+        manifests: ['src/setup.sh', 'package.json'],
+        install: {
+          workspaceMember: false,
+          manifest: expect.objectContaining({ file: 'package.json' }),
+          via: 'package.json',
+        },
+      });
+      expect(resolver([]).status(imported('npm', 'left-pad', 'index.js'))).toEqual({
+        status: 'undeclared',
+        manifests: [],
+        install: { workspaceMember: false },
+      });
+    });
+
+    it('Python: whatever declares the environment’s packages, a Dockerfile included; an npm package’s type declarations say nothing about it', () => {
+      const phantom = resolver(
+        [declared('PyPI', 'flask', 'Dockerfile')],
+        [{ file: 'package.json', facts: [{ kind: 'manifest', ecosystem: 'npm', name: 'ui', types: true }] }],
+      );
+      // A type-checking import: whether it is a dev dependency is Python's question, not the npm package's.
+      expect(phantom.status(imported('PyPI', 'requests', 'app.py', { typeOnly: true }))).toEqual({
+        status: 'undeclared',
+        manifests: ['Dockerfile'],
+        install: {
+          workspaceMember: false,
+          manifest: expect.objectContaining({ file: 'Dockerfile' }),
+          via: 'Dockerfile',
+        },
+      });
+    });
+
+    it('a workspace member only below a workspace root: not the root itself, not a project inside a plain one', () => {
+      const member = (facts: FileFacts[], file: string) =>
+        (
+          resolver([], facts).status(imported('npm', 'left-pad', file)) as {
+            install?: { workspaceMember: boolean };
+          }
+        )?.install?.workspaceMember;
+      const root = {
+        file: 'package.json',
+        facts: [{ kind: 'manifest', ecosystem: 'npm', name: 'root', workspaces: ['packages/*'] } as Fact],
+      };
+      const plain = {
+        file: 'package.json',
+        facts: [{ kind: 'manifest', ecosystem: 'npm', name: 'outer' } as Fact],
+      };
+      const app = {
+        file: 'packages/app/package.json',
+        facts: [{ kind: 'manifest', ecosystem: 'npm', name: 'app' } as Fact],
+      };
+      expect(member([root, app], 'packages/app/index.js')).toBe(true);
+      expect(member([root, app], 'scripts/build.js')).toBe(false);
+      expect(member([plain, app], 'packages/app/index.js')).toBe(false);
     });
   });
 });
