@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PIECE } from '../src/extractors/oxc-budget.js';
 import type { ExtractContext, Extractor, ExtractResult } from '../src/extractors/types.js';
 import { trustedGit } from '../src/inputs/git.js';
 import type { Finding } from '../src/model/finding.js';
@@ -90,4 +91,23 @@ export function gitIn(dir: () => string): (...args: string[]) => Buffer {
       cwd: dir(),
       env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1' },
     });
+}
+
+/**
+ * JavaScript whose syntax errors oxc-budget's probe cannot see (issue 11): each piece the probe parses alone
+ * starts with `)`, which closes the `f(` ending the piece before (a call in the whole text, an unrecoverable
+ * error alone), so the probe's parse of the piece stops there; oxc's parse of the whole text reads on
+ * through lines of stray backslashes, an error per character or two. `lead` (imports) opens the first piece.
+ */
+export function probeHidingText(size: number, lead = ''): string {
+  const line = `${'\\'.repeat(7_999)}\n`;
+  // The probe cuts a piece at the first line break at or after PIECE characters: here, the one after `f(`.
+  const piece = (head: string): string => {
+    let text = head;
+    while (text.length + line.length <= PIECE) text += line;
+    return `${text}${'\\'.repeat(PIECE - text.length - 2)}f(\n`;
+  };
+  let text = `${lead}${' '.repeat(PIECE - lead.length - 2)}f(\n`;
+  while (text.length < size) text += piece(')\n');
+  return `${text})\n`;
 }

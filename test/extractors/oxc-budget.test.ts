@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { jsImports } from '../../src/extractors/npm/imports.js';
-import { errorBudget, MAX_PARSED_LINE, oxcRefusal } from '../../src/extractors/oxc-budget.js';
-import { testContext } from '../helpers.js';
+import {
+  errorBudget,
+  isRefusal,
+  MAX_PARSED_LINE,
+  OxcGuard,
+  oxcRefusal,
+  parseDeadlineMs,
+} from '../../src/extractors/oxc-budget.js';
+import { probeHidingText, testContext } from '../helpers.js';
 
 const extract = (path: string, text: string) => jsImports.extract({ path, text }, testContext());
 
@@ -50,5 +57,50 @@ describe('npm/imports on text oxc is not given', () => {
     ]);
     // What the lexer could still read is kept.
     expect(dense.refs.map((ref) => ref.name)).toEqual(['left-pad']);
+  });
+});
+
+describe('text crafted to hide its errors from the probe (issue 11)', () => {
+  const LEAD = "import a from 'left-pad';\nconst b = require('is-odd');\n";
+
+  it('passes the probe: only the deadline stops it', () => {
+    expect(oxcRefusal(probeHidingText(64 * 1024, LEAD), 'jsx')).toBeUndefined();
+  });
+
+  it('is refused once its parse passes the deadline; ordinary text as large is parsed in the helper', () => {
+    const text = probeHidingText(256 * 1024, LEAD);
+    const guard = new OxcGuard(text, 100);
+    const refusal = guard.parse('app.js', text, { lang: 'jsx' });
+    expect(refusal).toEqual({
+      reason: 'slow',
+      line: 1,
+      message: 'the parser did not finish within 0.1 s (error-dense text, not JavaScript?): not parsed',
+    });
+    // The deadline is the file's: once spent, no other text of the file is parsed.
+    const after = guard.parse('app.js', 'ok();\n'.repeat(6_000), { lang: 'jsx' });
+    expect(isRefusal(after) && after.reason).toBe('slow');
+    const ordinary = `${LEAD}${'ok();\n'.repeat(6_000)}`; // 36 KB: parsed in the helper
+    const parsed = new OxcGuard(ordinary).parse('app.js', ordinary, { lang: 'jsx' });
+    if (isRefusal(parsed)) throw new Error(parsed.message);
+    expect(parsed.module.staticImports.map((entry) => entry.moduleRequest.value)).toEqual(['left-pad']);
+    expect(parsed.errors).toEqual([]);
+    // The tree, which the helper does not send, is made here when a reader asks for it.
+    expect(parsed.program.body).toHaveLength(6_002);
+  });
+
+  it('gives every file time far above what real code takes to parse', () => {
+    expect(parseDeadlineMs(0)).toBe(2_000);
+    expect(parseDeadlineMs(10 * 1024 * 1024)).toBeCloseTo(17_729, 0);
+  });
+
+  it('ends in a per-file error, with the imports still read by the lexer', () => {
+    const out = extract('src/app.js', probeHidingText(1024 * 1024, LEAD));
+    expect(out.errors).toEqual([
+      {
+        line: 1,
+        message: 'the parser did not finish within 3.6 s (error-dense text, not JavaScript?): not parsed',
+      },
+    ]);
+    expect([...new Set(out.refs.map((ref) => ref.name))]).toEqual(['left-pad', 'is-odd']);
   });
 });

@@ -7,7 +7,7 @@ import type { ScanResult } from '../../src/model/result.js';
 import { exitCodeFor } from '../../src/pipeline/policy.js';
 import { scan } from '../../src/pipeline/scan.js';
 import { REPORTERS } from '../../src/reporters/registry.js';
-import { writeTree } from '../helpers.js';
+import { probeHidingText, writeTree } from '../helpers.js';
 
 const SECRET = 'wJalrXUtnFEMI-K7MDENG-bPxRfiCYEXAMPLEKEY';
 const CREDENTIALS = `[default]\naws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = ${SECRET}\n`;
@@ -152,6 +152,26 @@ describe('names', () => {
     expect(errorsOf(result)).toEqual([
       `Cargo.toml:5 a package name longer than 512 characters ("${'x'.repeat(40)}…"): not checked`,
     ]);
+  });
+});
+
+describe('text built to stall the parser', () => {
+  it('is a per-file error naming the file, its imports still found and the other files read', async () => {
+    // Every piece oxc-budget's probe reads alone hides its errors; oxc took over 5 minutes on 512 KB of it.
+    const lead = "import leftPad from 'left-pad';\nconst isOdd = require('is-odd');\n";
+    const { repo } = home({
+      'package.json': '{"name":"app","dependencies":{"express":"4.0.0"}}',
+      'src/stall.js': probeHidingText(1024 * 1024, lead),
+      'src/server.js': "import express from 'express';\nimport chalk from 'chalk';\n",
+    });
+    const result = await scan(['.'], { cwd: repo });
+    expect(errorsOf(result)).toEqual([
+      'src/stall.js:1 the parser did not finish within 3.6 s (error-dense text, not JavaScript?): not parsed',
+    ]);
+    expect(
+      result.findings.filter((f) => f.kind === 'undeclared').map((f) => `${f.name} ${f.location.file}`),
+    ).toEqual(['chalk src/server.js', 'left-pad src/stall.js', 'is-odd src/stall.js']);
+    expect(exitCodeFor(result, 'none')).toBe(2);
   });
 });
 

@@ -5,12 +5,9 @@
  * of their lines and then confirmed by the language's own parser: a region is kept when it parses, or when
  * most of its lines do after the prose lines at its edges are trimmed.
  */
-import { lazy } from '../../core/lazy.js';
-import { oxcRefusal } from '../oxc-budget.js';
+import { isRefusal, OxcGuard, oxcRefusal } from '../oxc-budget.js';
 import { TreeSitterGrammar } from '../tree-sitter.js';
 import { brokenRows } from '../tree-sitter-errors.js';
-
-const oxc = lazy<typeof import('oxc-parser')>('oxc-parser');
 
 export type CodeLanguage = 'python' | 'js' | 'go' | 'rust' | 'java' | 'c';
 
@@ -217,10 +214,13 @@ function jsBrokenLines(text: string): Set<number> {
   const lines = text.split('\n');
   // Text oxc would take minutes over (see oxc-budget.ts): no line of it can be trusted.
   if (oxcRefusal(text, 'jsx')) return new Set(lines.keys());
-  const { parseSync } = oxc();
+  // Blanking a line can bring back errors the parse before never reached: every round is under one deadline.
+  const guard = new OxcGuard(text);
   for (let round = 0; round < MAX_JS_ROUNDS; round++) {
     const current = lines.map((line, i) => (broken.has(i) ? '' : line)).join('\n');
-    const { errors } = parseSync('snippet.jsx', current, { lang: 'jsx' });
+    const parsed = guard.parse('snippet.jsx', current, { lang: 'jsx' });
+    if (isRefusal(parsed)) break;
+    const { errors } = parsed;
     if (errors.length === 0) return broken;
     const offset = errors[0]?.labels?.[0]?.start;
     if (offset === undefined) break;

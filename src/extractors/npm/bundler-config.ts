@@ -5,7 +5,7 @@ import { basename } from '../../core/paths.js';
 import { LineIndex } from '../../model/location.js';
 import type { ExtractError, ProjectFact, SourceFile } from '../../model/source.js';
 import { jsNestingExceeds, nestingError } from '../nesting.js';
-import { oxcRefusal } from '../oxc-budget.js';
+import { isRefusal, OxcGuard, oxcRefusal } from '../oxc-budget.js';
 import type { Extractor, ExtractResult } from '../types.js';
 import { extractJsImports } from './imports.js';
 
@@ -44,7 +44,11 @@ export const bundlerConfig: Extractor = {
     if (tooDeep !== undefined) return { refs: [], errors: [nestingError(tooDeep)], facts: [] };
     const result: ExtractResult = json ? { refs: [], errors: [], facts: [] } : extractJsImports(file, true);
     const read = readConfig(file, text, json);
-    pushAll(result.errors, read.errors);
+    // A text the parser did not finish in time is said once, by whichever reader met it first.
+    pushAll(
+      result.errors,
+      read.errors.filter((error) => !result.errors.some((known) => known.message === error.message)),
+    );
     const { patterns, regexes, roots, unread } = read;
     if (patterns.length > 0 || regexes.length > 0) {
       const fact: ProjectFact = { kind: 'import-aliases', ecosystem: 'npm', patterns };
@@ -81,7 +85,13 @@ function readConfig(file: SourceFile, text: string, json: boolean): ConfigRead {
     if (json) out.errors.push({ line: refusal.line, message: refusal.message });
     return out;
   }
-  const parsed = oxc().parseSync(json ? 'config.js' : file.path, text, { lang: json ? 'js' : undefined });
+  const parsed = new OxcGuard(text).parse(json ? 'config.js' : file.path, text, {
+    lang: json ? 'js' : undefined,
+  });
+  if (isRefusal(parsed)) {
+    out.errors.push({ line: parsed.line, message: parsed.message });
+    return out;
+  }
   if (json && parsed.errors.length > 0) {
     const label = parsed.errors[0]?.labels[0];
     const line = label ? new LineIndex(text).position(label.start).line : 1;

@@ -5,7 +5,7 @@ import { LineIndex } from '../../model/location.js';
 import type { PackageRef } from '../../model/package-ref.js';
 import type { SourceFile } from '../../model/source.js';
 import { jsNestingExceeds, nestingError } from '../nesting.js';
-import { oxcRefusal } from '../oxc-budget.js';
+import { isRefusal, OxcGuard, oxcRefusal } from '../oxc-budget.js';
 import type { Extractor, ExtractResult } from '../types.js';
 import type { Plain, PlainMap } from '../yaml-lite.js';
 import { parseYamlPlain } from '../yaml-tree.js';
@@ -70,7 +70,13 @@ export const eslintConfig: Extractor = {
       if (json) result.errors.push({ line: refusal.line, message: refusal.message });
       return result;
     }
-    const parsed = oxc().parseSync(json ? 'config.js' : file.path, text, { lang: 'js' });
+    const parsed = new OxcGuard(text).parse(json ? 'config.js' : file.path, text, { lang: 'js' });
+    if (isRefusal(parsed)) {
+      // Said once, by whichever reader of the file met it first.
+      if (!result.errors.some((known) => known.message === parsed.message))
+        result.errors.push({ line: parsed.line, message: parsed.message });
+      return result;
+    }
     const lines = new LineIndex(text);
     if (json && parsed.errors.length > 0) {
       const label = parsed.errors[0]?.labels[0];
@@ -124,7 +130,11 @@ function flatConfig(file: SourceFile): ExtractResult {
     oxcRefusal(file.text, 'js') !== undefined
   )
     return result;
-  const parsed = oxc().parseSync(file.path, file.text, {});
+  const parsed = new OxcGuard(file.text).parse(file.path, file.text, {});
+  if (isRefusal(parsed)) {
+    result.errors.push({ line: parsed.line, message: parsed.message });
+    return result;
+  }
   const bound = new Map<string, OxcNode>();
   const global: OxcNode[] = [];
   const visitor = {

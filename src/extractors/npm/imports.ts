@@ -7,7 +7,7 @@ import { LineIndex } from '../../model/location.js';
 import type { PackageRef } from '../../model/package-ref.js';
 import type { SourceFile } from '../../model/source.js';
 import { jsNestingExceeds, nestingError } from '../nesting.js';
-import { oxcRefusal } from '../oxc-budget.js';
+import { isRefusal, OxcGuard, type OxcParsed, type OxcRefusal, oxcRefusal } from '../oxc-budget.js';
 import type { Extractor, ExtractResult } from '../types.js';
 import { packageNameOfSpecifier } from './spec.js';
 
@@ -71,27 +71,30 @@ export function extractJsImports(file: SourceFile, nestingChecked = false): Extr
   const masked = maskRequireCalls(file.text);
 
   // Text oxc would take minutes over (see oxc-budget.ts): its import statements (and masked requires) are
-  // read by the lexer alone. A minified file the lexer reads whole is no error; error-dense text is one.
-  const refusal = oxcRefusal(file.text, options.lang);
-  if (refusal) {
+  // read by the lexer alone. A minified file the lexer reads whole is no error; the others are one.
+  const lexerOnly = (refusal: OxcRefusal): ExtractResult => {
     const lexed = lexImports(masked?.text ?? file.text);
     if (lexed) pushAll(uses, lexed);
-    if (!lexed || refusal.reason === 'error-dense')
+    if (!lexed || refusal.reason !== 'long-line')
       result.errors.push({ line: refusal.line, message: refusal.message });
     addReferenceTypes(file.text, uses);
     return withRefs(result, uses, file.path, options, lines);
-  }
+  };
+  const refusal = oxcRefusal(file.text, options.lang);
+  if (refusal) return lexerOnly(refusal);
 
   // `require("x")` calls are found by the parser itself at the cost of one parse: each candidate call is
   // rewritten in place to the dynamic import `import ("x")` (same length, same lines), so the module record
   // lists the real calls and a candidate inside a string, comment or regex stays inert. Walking the full
   // AST instead costs several times the parse; it remains the fallback when the rewrite breaks the syntax
   // (`function require(x)`, TypeScript `import x = require("y")`).
-  const { parseSync } = oxc();
-  let parsed = parseSync(file.path, masked?.text ?? file.text, options);
+  const guard = new OxcGuard(file.text);
+  let parsed = guard.parse(file.path, masked?.text ?? file.text, options);
+  if (isRefusal(parsed)) return lexerOnly(parsed);
   let walkForRequires = false;
   if (masked && parsed.errors.length > 0) {
-    parsed = parseSync(file.path, file.text, options);
+    parsed = guard.parse(file.path, file.text, options);
+    if (isRefusal(parsed)) return lexerOnly(parsed);
     walkForRequires = parsed.errors.length === 0;
   }
   const mod = parsed.module;
@@ -104,7 +107,7 @@ export function extractJsImports(file: SourceFile, nestingChecked = false): Extr
     const lexed =
       lexImports(masked?.text ?? file.text) ??
       (parsed.errors.length <= MAX_REPAIRABLE_ERRORS
-        ? reparseAroundErrors(file, masked?.text ?? file.text, parsed)
+        ? reparseAroundErrors(file, masked?.text ?? file.text, parsed, guard)
         : undefined);
     if (lexed) {
       const seen = new Set(uses.map((use) => use.offset));
@@ -178,7 +181,12 @@ const MAX_REPAIRABLE_ERRORS = 64;
  * length and line breaks kept, so positions stay) and the file parsed again, until it parses or the rounds
  * run out. What the last parse's module record holds is what was recovered.
  */
-function reparseAroundErrors(file: SourceFile, text: string, first: Parsed): Use[] | undefined {
+function reparseAroundErrors(
+  file: SourceFile,
+  text: string,
+  first: Parsed,
+  guard: OxcGuard,
+): Use[] | undefined {
   const options = parserOptions(file.path);
   let current = text;
   let parsed = first;
@@ -189,12 +197,15 @@ function reparseAroundErrors(file: SourceFile, text: string, first: Parsed): Use
     const newline = current.indexOf('\n', at);
     const end = newline === -1 ? current.length : newline;
     current = current.slice(0, start) + ' '.repeat(end - start) + current.slice(end);
-    parsed = oxc().parseSync(file.path, current, options);
+    const again = guard.parse(file.path, current, options);
+    // Blanking a line can bring back errors the first parse never reached: past the deadline, no mending.
+    if (isRefusal(again)) return undefined;
+    parsed = again;
   }
   return recordUses(parsed.module, current);
 }
 
-type Parsed = ReturnType<ReturnType<typeof oxc>['parseSync']>;
+type Parsed = OxcParsed;
 
 /** The imports oxc's module record lists: static imports, re-exports, dynamic imports of a literal. */
 function recordUses(mod: Parsed['module'], text: string): Use[] {
