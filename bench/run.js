@@ -2,6 +2,7 @@
 import { run as advisoryReference } from './advisory-reference.js';
 import { run as gate } from './gate.js';
 import { run as hook } from './hook.js';
+import { run as hostile } from './hostile.js';
 import { run as mcp } from './mcp.js';
 import { run as osvApi } from './osv-api.js';
 import { run as proxy } from './proxy.js';
@@ -28,6 +29,7 @@ const benchmarks = {
   proxy,
   hook,
   gate,
+  hostile,
 };
 for (const [name, bench] of Object.entries(benchmarks)) {
   if (only && only !== name) continue;
