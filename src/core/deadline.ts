@@ -105,6 +105,8 @@ let helper;
 const start = (generation) => {
   const child = spawn(process.execPath, ['-e', workerData.helper, workerData.file, workerData.name, workerData.reply], {
     stdio: ['pipe', 'pipe', 'ignore'],
+    // Not the working directory, which may be a scanned repository.
+    cwd: require('node:path').dirname(workerData.file),
   });
   helper = child;
   const current = () => helper === child;
