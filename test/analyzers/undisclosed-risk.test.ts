@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { answerWarnings } from '../../src/analyzers/answer-warnings.js';
+import { answerWarnings, type CueCategory } from '../../src/analyzers/answer-warnings.js';
 import type { AnalysisContext } from '../../src/analyzers/types.js';
 import { undisclosedRisk } from '../../src/analyzers/undisclosed-risk.js';
 import type { Ecosystem } from '../../src/model/ecosystem.js';
@@ -196,6 +196,80 @@ describe('undisclosed-risk: entries', () => {
     expect(noDocuments.findings).toEqual([]);
   });
 
+  it('names at most three advisories in the message, and quotes at most 160 characters of a warning', () => {
+    const ids = ['CVE-2019-10744', 'CVE-2020-8203', 'CVE-2021-23337', 'GHSA-p6mc-m468-83gw'];
+    const many = risk('vulnerable', LODASH, 'high', {
+      evidence: { advisories: [...ids.map((id) => ({ id })), { id: 42 }, null] },
+    });
+    expect(analyze(INSTALL_LODASH, [LODASH], [many])[0]?.message).toBe(
+      'the answer recommends lodash 4.17.11 (vulnerable: CVE-2019-10744, CVE-2020-8203, CVE-2021-23337 …) without a word of warning',
+    );
+    const three = risk('vulnerable', LODASH, 'high', {
+      evidence: { advisories: ids.slice(0, 3).map((id) => ({ id })) },
+    });
+    expect(analyze(INSTALL_LODASH, [LODASH], [three])[0]?.message).toContain(
+      '(vulnerable: CVE-2019-10744, CVE-2020-8203, CVE-2021-23337) without',
+    );
+    const long = `lodash 4.17.11 has a known vulnerability, ${'and a long explanation of it '.repeat(6)}.`;
+    const [entry] = analyze(
+      `${INSTALL_LODASH}
+${long}
+`,
+      [LODASH],
+      [risk('vulnerable', LODASH, 'high')],
+    );
+    expect(entry?.message).toBe(
+      `the answer warns about lodash 4.17.11 (vulnerable): "${long.slice(0, 159)}…"`,
+    );
+    const exact = `lodash 4.17.11 is vulnerable.${'x'.repeat(160 - 29)}`; // 160 characters
+    const [fits] = analyze(
+      `${INSTALL_LODASH}
+${exact}
+`,
+      [LODASH],
+      [risk('vulnerable', LODASH, 'high')],
+    );
+    expect(fits?.message).toBe(`the answer warns about lodash 4.17.11 (vulnerable): "${exact}"`);
+  });
+
+  it('orders the risks by line, names the package alone when no risk has a version, and is a guess only when every risk is', () => {
+    const request: Pkg = { name: 'request', line: 2 };
+    const text = '```bash\nnpm install request\n```\n';
+    const later = risk('deprecated', { ...request, line: 7 }, 'low', { evidence: { wholePackage: true } });
+    const first = risk('nonexistent', request, 'low', { inferred: true });
+    const [entry] = analyze(text, [request], [later, first]);
+    expect(entry).toMatchObject({
+      severity: 'medium',
+      message: 'the answer recommends request (nonexistent; deprecated) without a word of warning',
+      location: { file: ANSWER, line: 2 },
+      evidence: {
+        risks: [
+          { kind: 'nonexistent', line: 2 },
+          { kind: 'deprecated', line: 7 },
+        ],
+      },
+    });
+    expect(entry).not.toHaveProperty('version');
+    expect(entry).not.toHaveProperty('inferred');
+    // Guesses keep their worst severity, medium or not.
+    const guess = (severity: Severity) => risk('nonexistent', request, severity, { inferred: true });
+    expect(analyze(text, [request], [guess('info'), guess('high')])[0]).toMatchObject({
+      severity: 'high',
+      inferred: true,
+    });
+  });
+
+  it('version advice covers a malicious version, not a package malicious in every version', () => {
+    const text = `${INSTALL_LODASH}\nUse the latest version of lodash.\n`;
+    const malicious = (allVersions: boolean) =>
+      analyze(text, [LODASH], [risk('malicious', LODASH, 'critical', { evidence: { allVersions } })])[0]
+        ?.evidence?.disclosed;
+    expect(malicious(false)).toBe(true);
+    expect(malicious(true)).toBe(false);
+    for (const kind of ['vulnerable', 'yanked', 'unknown-version'] as const)
+      expect(analyze(text, [LODASH], [risk(kind, LODASH, 'high')])[0]?.evidence?.disclosed, kind).toBe(true);
+  });
+
   it('runs after the analyzers whose findings it judges', () => {
     expect(undisclosedRisk.dependsOnFindings).toBe(true);
   });
@@ -220,6 +294,133 @@ describe('undisclosed-risk: what counts as a warning about the package', () => {
     expect(warnsAfter('Older versions of lodash have a known issue with merge.')).toBe(true);
     expect(warnsAfter('Make sure to pin a patched version.')).toBe(true);
     expect(warnsAfter('This version was yanked.')).toBe(true);
+  });
+
+  it('each cue, in each of its forms, warns (and the category it gives)', () => {
+    // One cue per sentence, so that each form is the only thing that makes it a warning.
+    const cues: Record<CueCategory, string[]> = {
+      security: [
+        'lodash is vulnerable.',
+        'lodash has a vulnerability.',
+        'lodash has vulnerabilities.',
+        'lodash has a CVE.',
+        'lodash has CVEs.',
+        'lodash needs security fixes.',
+        'lodash needs a security patch.',
+        'lodash needs security patches.',
+        'lodash has a security issue.',
+        'lodash has security issues.',
+        'lodash has a security flaw.',
+        'lodash has security holes.',
+        'lodash has a security bug.',
+        'lodash has security problems.',
+        'lodash got a security update.',
+        'lodash had security releases.',
+        'lodash is a security risk.',
+        'lodash raises security concerns.',
+        'lodash has an advisory.',
+        'lodash has advisories.',
+        'lodash has an exploit.',
+        'lodash has exploits.',
+        'lodash was exploited.',
+        'lodash is exploitable.',
+        'lodash was malicious.',
+        'lodash was compromised.',
+        'lodash had a backdoor.',
+        'lodash was backdoored.',
+        'lodash is a typosquatting target.',
+        'lodash was hijacked.',
+      ],
+      deprecation: [
+        'lodash is deprecated.',
+        'lodash faces deprecation.',
+        'lodash deprecates merge.',
+        'lodash is no longer maintained.',
+        'lodash is no longer actively supported.',
+        'lodash is no longer developed.',
+        'lodash is no longer updated.',
+        'lodash is not maintained.',
+        'lodash is not actively maintained.',
+        'lodash is not being maintained.',
+        'lodash is abandoned.',
+        'lodash is archived.',
+        'lodash is superseded.',
+        'lodash is end-of-life.',
+        'lodash reached end of life.',
+        'lodash is EOL.',
+        'lodash is in maintenance mode.',
+      ],
+      existence: [
+        'lodash may not exist.',
+        'lodash might not actually exist.',
+        'lodash could not be published.',
+        'lodash may not be available.',
+        'lodash might not be real.',
+        "lodash doesn't exist.",
+        'lodash does not actually exist.',
+        'lodash is hypothetical.',
+        'lodash is a placeholder.',
+        'lodash stands in as a placeholder.',
+        'lodash is a placeholder name.',
+        'lodash is a made-up name.',
+        'lodash is fictional.',
+        'lodash is fictitious.',
+        'Verify this package exists.',
+        'Double-check that this package is published.',
+        'Confirm it is real.',
+        "I'm not certain whether this one exists.",
+        'lodash is not a real package.',
+        'lodash is not an official library.',
+        "I couldn't find lodash.",
+        'I could not verify lodash.',
+      ],
+      version: [
+        'Use the latest lodash.',
+        'Install at least the newest lodash.',
+        'Upgrade to a newer lodash.',
+        'Switch to a more recent lodash.',
+        'Upgrade lodash.',
+        'lodash should be upgraded.',
+        'Update lodash to 4.17.21.',
+        'Update lodash to v4.17.21.',
+        'lodash needs updating to the latest.',
+        'lodash has a newer release.',
+        'lodash has safer versions.',
+        'lodash is fixed in 4.17.21.',
+        'lodash is fixed in version 4.17.21.',
+        'lodash was fixed in v4.17.21.',
+        'Earlier versions of lodash have bugs.',
+        'Previous versions of lodash are affected.',
+        'lodash versions before 4.17.21 have issues.',
+        'lodash versions prior to 4.17.21 have problems.',
+        'lodash versions <= 4.17.20 are affected.',
+        'lodash has known merge bugs.',
+        'lodash is outdated.',
+        'lodash looks quite out-of-date.',
+        'lodash seems stale.',
+        'lodash is an old version.',
+        'lodash is an outdated release.',
+        'lodash 4.17.11 was yanked.',
+        'lodash got bumped.',
+      ],
+    };
+    const missed: string[] = [];
+    for (const [category, sentences] of Object.entries(cues) as [CueCategory, string[]][]) {
+      for (const sentence of sentences) {
+        const warnings = answerWarnings(`${INSTALL_LODASH}\n${sentence}\n`, [
+          { key: 'npm\0lodash', ecosystem: 'npm', names: ['lodash'], codeLines: [2], versions: ['4.17.11'] },
+        ]).get('npm\0lodash');
+        if (!warnings?.[0]?.categories.includes(category)) missed.push(`${category}: ${sentence}`);
+      }
+    }
+    expect(missed).toEqual([]);
+    // Near misses: the same words, not a cue.
+    for (const sentence of [
+      'lodash is invulnerable.',
+      'lodash bumps into nothing.',
+      'lodash has great advisors.',
+    ])
+      expect(warned(`${INSTALL_LODASH}\n${sentence}\n`, [LODASH], 'lodash'), sentence).toBe(false);
   });
 
   it('an unnamed warning right after the recommendation that points at it ("this version", "it")', () => {
