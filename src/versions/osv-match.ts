@@ -74,7 +74,6 @@ export function prepareAffected(
 export function isAffected(entry: PreparedAffected, version: string, spellings?: readonly string[]): boolean {
   if (entry.all) return true;
   for (const range of entry.ranges) if (inRange(entry.ecosystem, range, version)) return true;
-  if (entry.versions.length === 0) return false;
   if (spellings) return spellings.some((s) => entry.versionSet.has(s));
   return entry.versionSet.has(version) || equalSpellings(entry.ecosystem, entry.versions, version).length > 0;
 }

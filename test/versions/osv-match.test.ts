@@ -194,3 +194,132 @@ describe('fixed versions, intervals and upgrades', () => {
     expect(equalSpellings('npm', ['1.0.0', '2.0.0'], '1.5.0')).toEqual([]);
   });
 });
+
+describe('OSV data at its edges', () => {
+  it('ignores ranges of a type OSV does not define and events with no known field', () => {
+    const unknownType = ranges('UNKNOWN', [{ introduced: '0' }]);
+    expect(affected('npm', unknownType, ['1.0.0'])).toEqual([]);
+    // A field a later schema adds is no event this reader knows: the range still ends where `fixed` says.
+    const extra = ranges('SEMVER', [{ introduced: '1.0.0' }, {} as OsvEvent, { fixed: '2.0.0' }]);
+    expect(affected('npm', extra, ['0.9.0', '1.5.0', '2.0.0'])).toEqual(['1.5.0']);
+  });
+
+  it('reads introduced "0" as the first release even where "0" sorts above some versions (Go pseudo-versions)', () => {
+    // v0.0.0-<date>-<commit> is a prerelease of 0.0.0, so below "0" read as a version: only the
+    // "from the start" reading of introduced "0" keeps it inside the range, whatever the events' order.
+    const entry = ranges('SEMVER', [{ fixed: '0.0.0-20220101000000-abcdefabcdef' }, { introduced: '0' }]);
+    expect(
+      affected('Go', entry, [
+        'v0.0.0-20210927181540-4e4d966f7476',
+        'v0.0.0-20220101000000-abcdefabcdef',
+        'v0.1.0',
+      ]),
+    ).toEqual(['v0.0.0-20210927181540-4e4d966f7476']);
+    const written = ranges('SEMVER', [{ introduced: '0' }, { fixed: '0.0.0-20220101000000-abcdefabcdef' }]);
+    expect(affected('Go', written, ['v0.0.0-20210927181540-4e4d966f7476', 'v0.1.0'])).toEqual([
+      'v0.0.0-20210927181540-4e4d966f7476',
+    ]);
+  });
+
+  it('matches listed versions by the ecosystem order even when the data lists them out of order', () => {
+    const entry = { versions: ['3.0b1', '2.0.1', '1.0', '2.0.1'] };
+    expect(affected('PyPI', entry, ['1.0.0', '2.0.1', '3.0.0b1', '2.0'])).toEqual([
+      '1.0.0',
+      '2.0.1',
+      '3.0.0b1',
+    ]);
+  });
+
+  it('uses the spellings a caller found for the version, instead of searching again', () => {
+    const entry = prepareAffected('PyPI', { versions: ['1.0', '2.0'] });
+    expect(isAffected(entry, '1', ['1.0.0', '1.0'])).toBe(true);
+    expect(isAffected(entry, '1', ['1.0.0'])).toBe(false);
+    expect(isAffected(entry, '3', [])).toBe(false);
+  });
+
+  it('is below a range limit when below any one of several limits', () => {
+    const entry = ranges('ECOSYSTEM', [{ introduced: '0' }, { limit: '1.0.0' }, { limit: '3.0.0' }]);
+    expect(affected('npm', entry, ['0.5.0', '2.0.0', '3.0.0'])).toEqual(['0.5.0', '2.0.0']);
+  });
+
+  it('does not read an entry with only GIT ranges as the whole package, even where empty means all', () => {
+    const gitOnly = prepareAffected(
+      'npm',
+      { ranges: [{ type: 'GIT', repo: 'https://git.example.org/r', events: [{ introduced: '0' }] }] },
+      { emptyMeansAll: true },
+    );
+    expect(isAffected(gitOnly, '1.0.0')).toBe(false);
+    expect(affectsAllVersions(gitOnly)).toBe(false);
+  });
+
+  it('lists the fixes of several ranges in version order', () => {
+    const entry = prepareAffected(
+      'npm',
+      ranges(
+        'SEMVER',
+        [{ introduced: '2.0.0' }, { fixed: '2.5.0' }],
+        [{ introduced: '0' }, { fixed: '1.4.0' }],
+      ),
+    );
+    expect(fixedVersions(entry)).toEqual(['1.4.0', '2.5.0']);
+  });
+
+  it('finds every listed spelling of a version, before and after the one the search lands on', () => {
+    expect(equalSpellings('PyPI', ['0.9', '1.0', '1.0.0'], '1')).toEqual(['1.0', '1.0.0']);
+    expect(equalSpellings('PyPI', ['1', '1.0', '1.0.0', '2'], '1.0')).toEqual(['1', '1.0', '1.0.0']);
+  });
+
+  it('describes an interval from its first introduced event, ignoring a repeated one', () => {
+    const entry = prepareAffected(
+      'npm',
+      ranges('SEMVER', [{ introduced: '1.0.0' }, { introduced: '1.5.0' }, { fixed: '2.0.0' }]),
+    );
+    expect(affectedIntervals(entry).map(describeInterval)).toEqual(['>=1.0.0 <2.0.0']);
+    // A fix with no interval open before it closes nothing.
+    const fixOnly = prepareAffected('npm', ranges('SEMVER', [{ fixed: '1.0.0' }]));
+    expect(affectedIntervals(fixOnly)).toEqual([]);
+  });
+
+  it('describes a range that ends at a limit, and says nothing of a limit it cannot state', () => {
+    const limited = prepareAffected(
+      'npm',
+      ranges('ECOSYSTEM', [{ introduced: '1.0.0' }, { limit: '2.0.0' }]),
+    );
+    expect(affectedIntervals(limited).map(describeInterval)).toEqual(['>=1.0.0 <2.0.0']);
+    expect(
+      affectsAllVersions(
+        prepareAffected('npm', ranges('ECOSYSTEM', [{ introduced: '0' }, { limit: '2.0.0' }])),
+      ),
+    ).toBe(false);
+    const star = prepareAffected('npm', ranges('ECOSYSTEM', [{ introduced: '1.0.0' }, { limit: '*' }]));
+    expect(affectedIntervals(star).map(describeInterval)).toEqual(['>=1.0.0']);
+    // Below either of two limits: no single upper bound to print.
+    const two = prepareAffected(
+      'npm',
+      ranges('ECOSYSTEM', [{ introduced: '1.0.0' }, { limit: '2.0.0' }, { limit: '3.0.0' }]),
+    );
+    expect(affectedIntervals(two).map(describeInterval)).toEqual(['>=1.0.0']);
+  });
+
+  it('does not call a range with no events, or only a limit, the whole package', () => {
+    expect(affectsAllVersions(prepareAffected('npm', ranges('SEMVER', [])))).toBe(false);
+    expect(affectsAllVersions(prepareAffected('npm', ranges('SEMVER', [{ limit: '2.0.0' }])))).toBe(false);
+  });
+
+  it('never offers a downgrade, or the current version, as the fixing upgrade', () => {
+    const entries = [
+      prepareAffected('npm', ranges('SEMVER', [{ introduced: '0' }, { fixed: '1.0.0' }])),
+      prepareAffected('npm', ranges('SEMVER', [{ introduced: '1.5.0' }, { fixed: '2.0.0' }])),
+    ];
+    expect(smallestFixingUpgrade('npm', '1.6.0', entries)).toBe('2.0.0');
+    expect(smallestFixingUpgrade('npm', '1.0.0', entries.slice(0, 1))).toBeUndefined();
+  });
+
+  it('offers the lowest free fix, whatever order the advisories name their fixes in', () => {
+    const entries = [
+      prepareAffected('npm', ranges('SEMVER', [{ introduced: '2.9.0' }, { fixed: '3.0.0' }])),
+      prepareAffected('npm', ranges('SEMVER', [{ introduced: '0' }, { fixed: '2.0.0' }])),
+    ];
+    expect(smallestFixingUpgrade('npm', '1.0.0', entries)).toBe('2.0.0');
+  });
+});
