@@ -17,16 +17,16 @@ import { readRange } from './ranges.js';
 
 const pep440 = lazy<typeof import('@renovatebot/pep440')>('@renovatebot/pep440');
 
-/** What a requirement asks for: any version, a dist-tag (npm), or a range; undefined when unreadable. */
+/**
+ * What a requirement asks for: a dist-tag (npm) or a range (an empty or `*` one admits every version);
+ * undefined when unreadable.
+ */
 type Requirement =
-  | { kind: 'any' }
   | { kind: 'tag'; tag: string }
   | { kind: 'range'; admits: (version: string) => boolean; prerelease: boolean };
 
 function requirementOf(ecosystem: Ecosystem, spec: string | undefined): Requirement | undefined {
-  const text = spec?.trim() ?? '';
-  if (text === '' || text === '*') return { kind: 'any' };
-  const read = readRange(ecosystem, text);
+  const read = readRange(ecosystem, spec);
   if ('tag' in read) return { kind: 'tag', tag: read.tag };
   if ('reason' in read) return undefined;
   // pip considers pre-releases and drops them afterwards (see installedToday); npm never offers them.
@@ -50,37 +50,42 @@ export function admittedVersions(
   facts: ExistingPackage,
   spec: string | undefined,
 ): VersionFacts[] | undefined {
-  if (!facts.versions) return undefined;
   const requirement = requirementOf(facts.ecosystem, spec);
-  if (!requirement) return undefined;
-  const all = Object.values(facts.versions);
-  if (requirement.kind === 'any') return descending(facts.ecosystem, all);
+  return requirement && facts.versions && admittedAmong(facts, facts.versions, requirement);
+}
+
+function admittedAmong(
+  facts: ExistingPackage,
+  versions: Readonly<Record<string, VersionFacts>>,
+  requirement: Requirement,
+): VersionFacts[] {
   if (requirement.kind === 'tag') {
     const version = facts.distTags?.[requirement.tag];
-    return version && facts.versions[version] ? [facts.versions[version]] : [];
+    return version && versions[version] ? [versions[version]] : [];
   }
   return descending(
     facts.ecosystem,
-    all.filter((v) => requirement.admits(v.version)),
+    Object.values(versions).filter((v) => requirement.admits(v.version)),
   );
 }
 
 /** The version a fresh install of `spec` picks today; undefined when nothing (installable) is admitted or it cannot tell. */
 export function installedToday(facts: ExistingPackage, spec: string | undefined): VersionFacts | undefined {
-  const admitted = admittedVersions(facts, spec);
-  if (!admitted || admitted.length === 0) return undefined;
   const ecosystem = facts.ecosystem;
   const requirement = requirementOf(ecosystem, spec);
+  const versions = facts.versions;
+  if (!requirement || !versions) return undefined;
+  const admitted = admittedAmong(facts, versions, requirement);
+  // npm: a dist-tag admits one version, which this installs whether it is `latest`, deprecated or not.
   if (ecosystem === 'npm') {
-    if (requirement?.kind === 'tag') return admitted[0];
-    const latest = facts.latest ? facts.versions?.[facts.latest] : undefined;
+    const latest = facts.latest === undefined ? undefined : versions[facts.latest];
     if (latest && !latest.deprecated && admitted.includes(latest)) return latest;
     return admitted.find((v) => !v.deprecated) ?? admitted[0];
   }
   const installable = admitted.filter((v) => !v.yanked);
   const finals = installable.filter((v) => !isPrerelease(ecosystem, v.version));
-  const wantsPre = requirement?.kind === 'range' && requirement.prerelease;
-  return (wantsPre ? installable[0] : (finals[0] ?? installable[0])) ?? undefined;
+  const wantsPre = requirement.kind === 'range' && requirement.prerelease;
+  return wantsPre ? installable[0] : (finals[0] ?? installable[0]);
 }
 
 /**

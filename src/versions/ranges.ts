@@ -108,12 +108,13 @@ function npmVersionRange(range: semver.Range): VersionRange {
   );
   const lows: string[] = [];
   for (const set of range.set) {
-    const low = semver.minVersion(new semver.Range(set.map((c) => c.value).join(' ') || '*'));
+    // node-semver reads the empty range of an any-comparator (`x`) as `*`.
+    const low = semver.minVersion(new semver.Range(set.map((c) => c.value).join(' ')));
     if (low) lows.push(low.version);
   }
   return {
+    // satisfies() is false for what node-semver cannot read as a version.
     admits: (version, options) =>
-      semver.valid(version, { loose: true }) !== null &&
       semver.satisfies(version, range, { loose: true, includePrerelease: options?.prereleases === true }),
     lows,
     // node-semver writes the upper end of `^1.2.3` as `<2.0.0-0`: that `-0` is its own, not a pre-release named.
@@ -232,9 +233,11 @@ function pep440Range(specifiers: string[]): VersionRange {
         case '~=': {
           bounded = true;
           lows.push(version);
-          // `~=1.4.5` is `>=1.4.5, ==1.4.*`: the release without its last part, bumped.
-          const release = /^(?:\d+!)?(\d+(?:\.\d+)*)/.exec(version)?.[1]?.split('.') ?? [version];
-          set.push({ op: '>=', version }, { op: '<', version: bumpLast(release.slice(0, -1).join('.')) });
+          // `~=1.4.5` is `>=1.4.5, ==1.4.*`: the release without its last part, bumped, in the same epoch
+          // (`~=1!2.0` ends below `1!3`). The library has read the version: the pattern always matches.
+          const [, epoch, release] = /^v?((?:\d+!)?)(\d+(?:\.\d+)*)/i.exec(version) as RegExpExecArray;
+          const upper = `${epoch}${bumpLast(release!.split('.').slice(0, -1).join('.'))}`;
+          set.push({ op: '>=', version }, { op: '<', version: upper });
           break;
         }
       }
@@ -243,20 +246,16 @@ function pep440Range(specifiers: string[]): VersionRange {
     intervals.push(intervalOf('PyPI', set));
   }
   return {
-    admits: (version, options) => {
-      if (version === '0') return true;
-      return specifiers.some((text) => {
+    admits: (version, options) =>
+      specifiers.some((text) => {
         try {
           return pep440().satisfies(version, text, options?.prereleases ? { prereleases: true } : undefined);
         } catch {
           return false;
         }
-      });
-    },
+      }),
     lows,
-    namesPrerelease: specifiers.some((text) =>
-      /\d[._-]?(a|b|rc|c|alpha|beta|pre|preview|dev)\d*/i.test(text),
-    ),
+    namesPrerelease: specifiers.some((text) => /\d[._-]?(a|b|rc|c|alpha|beta|pre|preview|dev)/i.test(text)),
     intervals,
   };
 }
@@ -288,11 +287,14 @@ function readGemRequirement(text: string): ReadRange {
   return { range: comparatorRange('RubyGems', [set]) };
 }
 
-/** Gem::Version#bump: drop the pre-release part and the last segment, then add one to the new last. */
+/**
+ * Gem::Version#bump: drop the pre-release part and the last segment, then add one to the new last. Segments
+ * are Gem::Version's: runs of digits or of letters (`1.0.0rc1` is 1, 0, 0, rc, 1); the first is a number.
+ */
 function gemBump(version: string): string {
-  const segments = version.split('.');
-  const firstLetters = segments.findIndex((s) => !/^\d+$/.test(s));
-  const release = firstLetters === -1 ? segments : segments.slice(0, Math.max(1, firstLetters));
+  const segments = version.match(/[0-9]+|[a-z]+/gi) as RegExpMatchArray;
+  const firstLetters = segments.findIndex((s) => !/^[0-9]/.test(s));
+  const release = firstLetters === -1 ? segments : segments.slice(0, firstLetters);
   if (release.length > 1) release.pop();
   release[release.length - 1] = String(Number(release.at(-1)) + 1);
   return release.join('.');
@@ -324,12 +326,10 @@ function composerSet(text: string): Comparator[] | undefined {
       parts.length >= 3 ? { op: '<=', version: upper } : { op: '<', version: full(bumpLast(upper)) },
     ];
   }
-  const clauses = text
-    .replace(/(>=|<=|!=|==|<>|>|<|=|\^|~)\s+/g, '$1')
-    .split(/[\s,]+/)
-    .filter((c) => c !== '');
+  const clauses = text.replace(/(>=|<=|!=|==|<>|>|<|=|\^|~)\s+/g, '$1').split(/[\s,]+/);
   const set: Comparator[] = [];
   for (const raw of clauses) {
+    // Empty when the text starts or ends with a separator, or is a stability flag alone (`@dev`: any version).
     const clause = raw.replace(/@(?:dev|alpha|beta|RC|stable)$/i, '').replace(/^(\D*)v(?=\d)/, '$1');
     if (clause === '*' || clause === '') continue;
     const match = /^(>=|<=|!=|==|<>|>|<|=|\^|~)?([0-9][0-9A-Za-z.*-]*)$/.exec(clause);
@@ -384,7 +384,9 @@ function readNugetRange(text: string): ReadRange {
         ],
       ]),
     };
-  if (/^[0-9]/.test(text)) return { range: comparatorRange('NuGet', [[{ op: '>=', version: text }]]) };
+  // A `*` elsewhere (`1.*-*`, pre-release floating) is not read: interval notation refuses it.
+  if (/^[0-9]/.test(text) && !text.includes('*'))
+    return { range: comparatorRange('NuGet', [[{ op: '>=', version: text }]]) };
   const sets = intervalNotation(text);
   return sets && sets.length === 1
     ? { range: comparatorRange('NuGet', sets) }
@@ -396,7 +398,8 @@ function readNugetRange(text: string): ReadRange {
  * bare version, which Maven resolves to that version).
  */
 function readMavenRange(text: string): ReadRange {
-  if (!/^[[(]/.test(text)) return { range: comparatorRange('Maven', [[{ op: '=', version: text }]]) };
+  // Brackets, parentheses or commas anywhere make it interval notation (which refuses `1.0)`, `1.0,2.0`).
+  if (!/[[\](),]/.test(text)) return { range: comparatorRange('Maven', [[{ op: '=', version: text }]]) };
   const sets = intervalNotation(text);
   return sets
     ? { range: comparatorRange('Maven', sets) }
@@ -423,7 +426,8 @@ function intervalNotation(text: string): Comparator[][] | undefined {
     if (high !== '') set.push({ op: close === ']' ? '<=' : '<', version: high });
     sets.push(set);
   }
-  return end === text.length && sets.length > 0 ? sets : undefined;
+  // The text is not empty (readRange reads that as any version): reaching its end means one interval or more.
+  return end === text.length ? sets : undefined;
 }
 
 /**
@@ -469,7 +473,6 @@ function comparatorRange(ecosystem: Ecosystem, sets: Comparator[][]): VersionRan
   }
   return {
     admits: (version, options) => {
-      if (version === '0') return sets.some((set) => !intervalOf(ecosystem, set).lower);
       if (!(options?.prereleases || namesPrerelease) && isPrerelease(ecosystem, version)) return false;
       return sets.some((set) => set.every((c) => satisfies(ecosystem, version, c)));
     },

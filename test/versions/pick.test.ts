@@ -109,6 +109,18 @@ describe('the version a fresh install picks today', () => {
     expect(installedToday(pypi, '>=1.0')?.version).toBe('1.0');
   });
 
+  it('a requirement that names a pre-release installs the highest version, pre-release or not', () => {
+    const pypi = pkg('PyPI', ['2.0rc1', '2.0', '2.1rc1']);
+    expect(installedToday(pypi, '>=2.0rc1')?.version).toBe('2.1rc1');
+    expect(installedToday(pypi, '>=2.0')?.version).toBe('2.0');
+  });
+
+  it('npm: a dist-tag of a package that lists no dist-tags admits nothing', () => {
+    const facts = pkg('npm', ['1.0.0']);
+    expect(admittedVersions(facts, 'next')).toEqual([]);
+    expect(installedToday(facts, 'next')).toBeUndefined();
+  });
+
   it('only yanked versions admitted: none is installed', () => {
     const pypi = pkg('PyPI', ['1.0', '1.1'], {}, { '1.0': 'yanked', '1.1': 'yanked' });
     expect(installedToday(pypi, '>=1.0')).toBeUndefined();
@@ -148,6 +160,7 @@ describe('finding a registry version and its major', () => {
     expect(findVersion(facts, '1.1')).toBeUndefined();
     const { versions: _, ...bare } = facts;
     expect(findVersion(bare, '1.0')).toBeUndefined();
+    expect(findVersion(pkg('PyPI', ['1.0.0', '1.0']), '1.0')?.version).toBe('1.0');
   });
 
   it('the leading number, `v` or not; none for calendar versions or what has no number', () => {
@@ -162,5 +175,9 @@ describe('finding a registry version and its major', () => {
     expect(majorOf('Maven', '1000.1')).toBeUndefined();
     expect(majorOf('NuGet', 'release-3')).toBeUndefined();
     expect(majorOf('PyPI', 'not a version')).toBeUndefined();
+    expect(majorOf('npm', '=2.0.0')).toBe(2);
+    expect(majorOf('PyPI', '1!2.0')).toBe(2);
+    expect(majorOf('Go', 'v0.0.0-20191109021931-daa7c04131f5')).toBe(0);
+    expect(majorOf('Maven', '2.0-SNAPSHOT')).toBe(2);
   });
 });

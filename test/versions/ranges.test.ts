@@ -165,6 +165,9 @@ describe('the lowest versions, the pre-releases named and the intervals of a ran
     expect(shape('npm', '>=1.0.0 >=1.5.0 <2.0.0 <3.0.0').intervals).toEqual([
       { lower: incl('1.5.0'), upper: excl('2.0.0') },
     ]);
+    expect(shape('npm', '>=1.5.0 >1.0.0 <2.0.0 <=3.0.0').intervals).toEqual([
+      { lower: incl('1.5.0'), upper: excl('2.0.0') },
+    ]);
   });
 
   it('npm: admits only valid versions, pre-releases when asked for', () => {
@@ -206,7 +209,9 @@ describe('the lowest versions, the pre-releases named and the intervals of a ran
   it('PyPI: what `!=` cuts out, the version 0, and pre-releases', () => {
     const r = range('PyPI', '!=1.3');
     expect([r.admits('1.3'), r.admits('1.3.0'), r.admits('1.4')]).toEqual([false, false, true]);
-    expect(range('PyPI', '>=5').admits('0')).toBe(true);
+    // `0` is a version like any other (PyPI has releases called 0), not "from the first".
+    expect(range('PyPI', '>=5').admits('0')).toBe(false);
+    expect(range('PyPI', '<5').admits('0')).toBe(true);
     expect(range('PyPI', '>=1.0').admits('1.1rc1')).toBe(false);
     expect(range('PyPI', '>=1.0').admits('1.1rc1', { prereleases: true })).toBe(true);
     expect(range('PyPI', '>=1.0').admits('not a version')).toBe(false);
@@ -391,5 +396,141 @@ describe('the lowest versions, the pre-releases named and the intervals of a ran
     expect(intervalsOverlap('PyPI', at(incl('2.1'), incl('3.0')), at(incl('0.5'), incl('2.0')))).toBe(false);
     expect(intervalsOverlap('PyPI', {}, at(incl('0.5'), incl('2.0')))).toBe(true);
     expect(intervalsOverlap('PyPI', at(incl('0.5'), incl('2.0')), {})).toBe(true);
+  });
+});
+
+/** The reason readRange gives, or the range's shape. */
+const reasonOf = (ecosystem: Ecosystem, spec: string) => {
+  const read = readRange(ecosystem, spec);
+  return 'reason' in read ? read.reason : undefined;
+};
+
+describe('range syntax at its edges: spacing, separators, several digits, what is refused', () => {
+  it('npm: loose ranges and versions as npm reads them, and what no range is', () => {
+    expect(shape('npm', '>=1.2.3beta')).toEqual({
+      lows: ['1.2.3-beta'],
+      namesPrerelease: true,
+      intervals: [{ lower: incl('1.2.3-beta') }],
+    });
+    expect(range('npm', '>=1.0.0').admits('=1.2.0')).toBe(true);
+    expect(readRange('npm', '^^1')).toEqual({
+      reason: "'^^1' is not a semver range: what it installs needs registry data",
+    });
+    expect(shape('npm', '>2.0.0 <1.0.0')).toEqual({
+      lows: [],
+      namesPrerelease: false,
+      intervals: [{ lower: excl('2.0.0'), upper: excl('1.0.0') }],
+    });
+  });
+
+  it('npm: a pre-release named in any alternative or comparator counts, node-semver’s own `-0` does not', () => {
+    expect(shape('npm', '>=1.0.0-beta || 2.x').namesPrerelease).toBe(true);
+    expect(shape('npm', '2.x || >=1.0.0-beta <1.5.0').namesPrerelease).toBe(true);
+    expect(shape('npm', '>=1.0.0-0').namesPrerelease).toBe(true);
+    expect(shape('npm', '<2.0.0-beta').namesPrerelease).toBe(true);
+    expect(shape('npm', '^1.2.3').namesPrerelease).toBe(false);
+  });
+
+  it('crates.io: a bare version after a comma and a space is a caret requirement too', () => {
+    expect(admitted('crates.io', '>=0.1.0, 0.8.0', ['0.7.0', '0.8.0', '0.8.5', '0.9.0'])).toEqual([
+      '0.8.0',
+      '0.8.5',
+    ]);
+  });
+
+  it('PyPI: Poetry alternatives with or without spaces, one bar or two; spaces after operators', () => {
+    const versions = ['1.5', '2.5', '3.5'];
+    for (const spec of ['^1.0||^3.0', '^1.0|^3.0', '^1.0 | ^3.0', '^1.0 ||^3.0', '^1.0|| ^3.0'])
+      expect([spec, admitted('PyPI', spec, versions)]).toEqual([spec, ['1.5', '3.5']]);
+    expect(admitted('PyPI', '>=  2.1  <  2.5', ['2.0', '2.1', '2.4', '2.5'])).toEqual(['2.1', '2.4']);
+    expect(shape('PyPI', '>=2.0rc1 || ^1.0').namesPrerelease).toBe(true);
+  });
+
+  it('PyPI: Poetry carets and tildes on numbers of several digits; anything else after them is refused', () => {
+    expect(shape('PyPI', '^10.2').intervals).toEqual([{ lower: incl('10.2'), upper: excl('11') }]);
+    expect(shape('PyPI', '^1.10').intervals).toEqual([{ lower: incl('1.10'), upper: excl('2') }]);
+    expect(shape('PyPI', '~10.2').intervals).toEqual([{ lower: incl('10.2'), upper: excl('10.3') }]);
+    expect(shape('PyPI', '~1.10').intervals).toEqual([{ lower: incl('1.10'), upper: excl('1.11') }]);
+    for (const spec of ['^1.2.x', '~1.2.x', '>~1.2'])
+      expect(reasonOf('PyPI', spec)).toBe(
+        `'${spec}' is neither a PEP 440 version specifier nor a Poetry constraint`,
+      );
+  });
+
+  it('PyPI: `~=` ends in the same epoch, after numbers of several digits, with or without a `v`', () => {
+    expect(shape('PyPI', '~=1!2.0').intervals).toEqual([{ lower: incl('1!2.0'), upper: excl('1!3') }]);
+    expect(shape('PyPI', '~=10!2.0').intervals).toEqual([{ lower: incl('10!2.0'), upper: excl('10!3') }]);
+    expect(admitted('PyPI', '~=1!2.0', ['2.5', '1!2.5', '1!3.0'])).toEqual(['1!2.5']);
+    expect(shape('PyPI', '~=10.2').intervals[0]?.upper).toEqual(excl('11'));
+    expect(shape('PyPI', '~=1.10.0').intervals[0]?.upper).toEqual(excl('1.11'));
+    expect(shape('PyPI', '~=v1.0').intervals[0]?.upper).toEqual(excl('2'));
+  });
+
+  it('PyPI: of two bounds on one side the tighter wins, by PEP 440 order', () => {
+    expect(shape('PyPI', '>=1.10,>=1.9').intervals).toEqual([{ lower: incl('1.10') }]);
+  });
+
+  it('RubyGems: spaces around clauses; junk before or after a clause is refused; the bump of multi-digit and lettered segments', () => {
+    expect(admitted('RubyGems', '>= 1.0 , < 2', ['0.9', '1.0', '1.9', '2.0'])).toEqual(['1.0', '1.9']);
+    for (const spec of ['v1.0', '>= 1.0 junk'])
+      expect(reasonOf('RubyGems', spec)).toBe(`'${spec}' is not a RubyGems version requirement`);
+    expect(shape('RubyGems', '~> 1.10.3').intervals).toEqual([
+      { lower: incl('1.10.3'), upper: excl('1.11') },
+    ]);
+    expect(shape('RubyGems', '~> 1.0.0rc1').intervals).toEqual([
+      { lower: incl('1.0.0rc1'), upper: excl('1.1') },
+    ]);
+  });
+
+  it('Packagist: alternatives with or without spaces, hyphen ranges, stability flags, junk refused', () => {
+    const versions = ['1.1.0', '1.2.0', '1.3.0', '2.0.0', '2.1.0'];
+    for (const spec of ['^1.2||^2.1', '^1.2|^2.1', '^1.2 ||^2.1', '^1.2|| ^2.1'])
+      expect([spec, admitted('Packagist', spec, versions)]).toEqual([spec, ['1.2.0', '1.3.0', '2.1.0']]);
+    expect(admitted('Packagist', '>=  1.2,  <2.0', versions)).toEqual(['1.2.0', '1.3.0']);
+    expect(shape('Packagist', '1.0  -  2.0').intervals).toEqual([
+      { lower: incl('1.0.0'), upper: excl('2.1.0') },
+    ]);
+    expect(admitted('Packagist', '@dev', ['0.1.0'])).toEqual(['0.1.0']);
+    expect(shape('Packagist', '>=1.0.0-rev2').intervals).toEqual([{ lower: incl('1.0.0-rev2') }]);
+    for (const spec of ['>=1.0 - 2.0', '1.0 - 2.0x', '1.0@devel', 'dev-2.x', '1.0.0#abc123'])
+      expect(reasonOf('Packagist', spec)).toBe(`'${spec}' is not a Composer version constraint`);
+    expect(shape('Packagist', '^1.0-beta || ^2.0').namesPrerelease).toBe(true);
+  });
+
+  it('Packagist: carets and tildes on pre-releases and on numbers of several digits', () => {
+    expect(shape('Packagist', '^0.0.3-beta').intervals).toEqual([
+      { lower: incl('0.0.3-beta'), upper: excl('0.0.4') },
+    ]);
+    expect(shape('Packagist', '^0.0.x').intervals[0]?.upper).toEqual(excl('0.1.0'));
+    expect(shape('Packagist', '~10.2').intervals).toEqual([{ lower: incl('10.2.0'), upper: excl('11.0.0') }]);
+  });
+
+  it('NuGet: floating versions of several digits; what is neither floating, a version nor an interval', () => {
+    const versions = ['9.0', '10.0', '10.5', '11.0'];
+    expect(admitted('NuGet', '10.*', versions)).toEqual(['10.0', '10.5']);
+    expect(admitted('NuGet', '1.10.*', ['1.9', '1.10.2', '1.11'])).toEqual(['1.10.2']);
+    for (const spec of ['(1.*', '1.*-*', '[1.0)', '(1.0]'])
+      expect(reasonOf('NuGet', spec)).toBe(`'${spec}' is not a NuGet version range`);
+  });
+
+  it('Maven: exact versions only in square brackets; brackets or commas outside interval notation are refused', () => {
+    for (const spec of ['[1.0)', '(1.0]', '1.0)', '1.0,2.0'])
+      expect(reasonOf('Maven', spec)).toBe(`'${spec}' is not a Maven version range`);
+    expect(shape('Maven', '[1.0-alpha-1,2.0),[3.0,)').namesPrerelease).toBe(true);
+    const union = range('Maven', '(,1.0],[1.2,)');
+    expect([union.admits('0'), union.admits('1.1'), range('Maven', '[1.2,)').admits('0')]).toEqual([
+      true,
+      false,
+      false,
+    ]);
+  });
+
+  it('Go: lines of majors and minors of several digits; queries with junk around them need the proxy', () => {
+    expect(shape('Go', 'v10').intervals).toEqual([{ lower: incl('v10.0.0'), upper: excl('v11.0.0') }]);
+    expect(shape('Go', 'v1.10').intervals).toEqual([{ lower: incl('v1.10.0'), upper: excl('v1.11.0') }]);
+    for (const spec of ['=<v1.2.0', '<v1.2.0 >v1.0.0', '=v1', 'release-v1.2.3'])
+      expect(reasonOf('Go', spec)).toBe(
+        `'${spec}' is a Go module query: what it resolves to needs the module proxy`,
+      );
   });
 });
