@@ -18,8 +18,8 @@ const NUGET_VERSION = new RegExp(
 const LENIENT_NUGET = /^\s*[vV]?([0-9]+(?:\.[0-9]+)*)(?:-([^+]*))?(?:\+.*)?$/s;
 
 function readKey(match: RegExpExecArray): NugetKey & { readable: true } {
+  // Not padded: compareKeys reads a missing part as 0 (`1.0 == 1.0.0.0`).
   const release = match[1]!.split('.').map(canonicalDigits);
-  while (release.length < 4) release.push('0');
   const prerelease = match[2] === undefined ? [] : match[2].split('.').map(label);
   return { readable: true, release, prerelease };
 }

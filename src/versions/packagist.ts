@@ -1,19 +1,17 @@
 import { canonicalDigits, compareDigits, defineScheme, isDigits } from './shared.js';
 
 /**
- * PHP's special forms, matched as prefixes in this order, case-sensitively (`RC` and `rc` only): a number
- * counts as `#`, so `1.0RC1 < 1.0 < 1.0pl1`. Parts matching none rank below `dev`, as in PHP.
+ * PHP's special forms, matched as prefixes, case-sensitively (`RC` and `rc` only): a number counts as `#`,
+ * so `1.0RC1 < 1.0 < 1.0pl1`. Parts matching none rank below `dev`, as in PHP. PHP also lists `alpha`, `beta`
+ * and `pl`, with the weights of `a`, `b` and `p`, which match them as prefixes already.
  */
 const SPECIAL_FORMS: readonly [string, number][] = [
   ['dev', 0],
-  ['alpha', 1],
   ['a', 1],
-  ['beta', 2],
   ['b', 2],
   ['RC', 3],
   ['rc', 3],
   ['#', 4],
-  ['pl', 5],
   ['p', 5],
 ];
 const UNKNOWN_FORM = -1;

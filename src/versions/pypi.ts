@@ -44,7 +44,7 @@ function parsePypi(version: string): Pep440Key | undefined {
   const digits = parsed && EPOCH_AND_RELEASE.exec(text);
   if (!parsed || !digits) return undefined;
   const release = digits[2]!.split('.').map(canonicalDigits);
-  while (release.length > 0 && release[release.length - 1] === '0') release.pop();
+  while (release.at(-1) === '0') release.pop();
   // The library declares explain()'s types; parse() gives `[label, number]` or null for these three.
   const pre = parsed.pre as [string, number] | null;
   const post = parsed.post as [string, number] | null;

@@ -16,11 +16,7 @@ function parseGem(version: string): Segment[] | undefined {
  * first letter run), so `1.0 == 1` and `1.0.a.0 == 1.0.a`.
  */
 function canonicalSegments(version: string): Segment[] {
-  const runs =
-    version
-      .trim()
-      .replaceAll('-', '.pre.')
-      .match(/[0-9]+|[a-z]+/gi) ?? [];
+  const runs = version.replaceAll('-', '.pre.').match(/[0-9]+|[a-z]+/gi) ?? [];
   const segments: Segment[] = runs.map((run) => (/^[0-9]/.test(run) ? BigInt(run) : run));
   const firstString = segments.findIndex((s) => typeof s === 'string');
   if (firstString === -1) return dropTrailingZeros(segments);
@@ -32,7 +28,7 @@ function canonicalSegments(version: string): Segment[] {
 
 function dropTrailingZeros(segments: Segment[]): Segment[] {
   let end = segments.length;
-  while (end > 0 && segments[end - 1] === 0n) end--;
+  while (segments[end - 1] === 0n) end--;
   return segments.slice(0, end);
 }
 

@@ -35,7 +35,7 @@ export function defineScheme<Parsed, Key>(options: {
 export function canonicalDigits(digits: string): string {
   let start = 0;
   while (start < digits.length - 1 && digits.charCodeAt(start) === 48) start++;
-  return start === 0 ? digits : digits.slice(start);
+  return digits.slice(start);
 }
 
 /** Compares two canonical digit strings as numbers. */

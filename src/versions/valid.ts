@@ -9,16 +9,15 @@ import type { Ecosystem } from '../model/ecosystem.js';
 import { VERSION_SCHEMES } from './index.js';
 
 /**
- * Maven reads every string as a version, so its rule is stricter than its order: no property placeholder
- * (`${project.version}`), no range or list syntax, no whitespace, no meta version (`LATEST`, `RELEASE`), no
- * wildcard segment (`2.2.x`, `1.*`), and at least one digit.
+ * Maven reads every non-blank string as a version, so its rule is stricter than its order: no property
+ * placeholder (`${project.version}`), no range or list syntax, no whitespace, no wildcard segment (`2.2.x`,
+ * `1.*`), and at least one digit (which also refuses the meta versions `LATEST` and `RELEASE`, and a blank).
  */
 function validMaven(version: string): boolean {
-  if (version === '' || /[\s${}[\](),]/.test(version)) return false;
-  if (/^(?:latest|release)$/i.test(version)) return false;
+  if (/[\s${}[\](),]/.test(version)) return false;
   if (version.split(/[.-]/).some((segment) => segment === 'x' || segment === 'X' || segment === '*'))
     return false;
-  return /[0-9]/.test(version) && VERSION_SCHEMES.Maven.parse(version) !== undefined;
+  return /[0-9]/.test(version);
 }
 
 /** By the ecosystem's own parser (`VersionScheme.parse`), Maven's refined above. */

@@ -17,13 +17,16 @@ const CASES: Record<Ecosystem, { valid: string[]; invalid: string[] }> = {
   },
   'crates.io': {
     valid: ['0.8.0', '1.0.0-alpha.1'],
-    invalid: ['0.8', '^0.8.0', 'latest', 'v1.0.0', '1.0.0.0.0-garbage'],
+    invalid: ['0.8', '^0.8.0', 'latest', 'v1.0.0', '1.0.0.0.0-garbage', '1.0.0 '],
   },
-  RubyGems: { valid: ['5.2.1', '1.0.0.rc1', '2.0.0-beta'], invalid: ['latest', '~> 5.0', '>= 1', ''] },
+  RubyGems: {
+    valid: ['5.2.1', '1.0.0.rc1', '2.0.0-beta', '7'],
+    invalid: ['latest', '~> 5.0', '>= 1', '', ' '],
+  },
   Maven: {
     valid: ['1.2.3', '2.0.0.RELEASE', '1.0-SNAPSHOT', '31.1-jre', '5.3.20'],
     // biome-ignore lint/suspicious/noTemplateCurlyInString: a Maven property placeholder, as a pom writes it
-    invalid: ['LATEST', 'RELEASE', '${spring.version}', '[1.0,2.0)', '2.2.x', '1.*', 'final', ''],
+    invalid: ['LATEST', 'RELEASE', '${spring.version}', '[1.0,2.0)', '2.2.x', '2.2.X', '1.*', 'final', ''],
   },
   NuGet: {
     valid: ['13.0.1', '1.0.0.0', '6.0.0-preview.1'],

@@ -338,6 +338,118 @@ describe('Packagist', () => {
   });
 });
 
+describe('orders at the edges: several digits, spacing, strings that are barely versions', () => {
+  it('npm: versions only read leniently keep every digit, and strings that are not versions sort first', () => {
+    checkTable('npm', [
+      ['1.2 ', '=', '1.2.0'],
+      ['10.2', '>', '9.2'],
+      ['1.2.10.5', '>', '1.2.9'],
+      ['1.2.3.45', '=', '1.2.3'],
+      ['1.2.3.4', '=', '1.2.3'],
+      ['x1.2', '<', '0.0.1'],
+      ['1.2x', '<', '0.0.1'],
+    ]);
+  });
+
+  it('NuGet: parts beyond the fourth, numeric labels below alphanumeric ones, strings that are not versions', () => {
+    checkTable('NuGet', [
+      ['1.0.0.0.0', '=', '1.0'],
+      ['1.0.0.0.1', '>', '1.0'],
+      ['10.0', '>', '2.0'],
+      ['1.0.0-100000', '<', '1.0.0-a'],
+      ['abc', '<', 'abd'],
+      ['x1.0', '<', '0.1'],
+      ['1.0x', '<', '0.5'],
+    ]);
+    expect(schemeFor('NuGet').parse('2147483647.0.0')).toBeDefined();
+  });
+
+  it('PyPI: epochs of several digits, spaces around a version, alphanumeric local labels', () => {
+    checkTable('PyPI', [
+      ['10!1.0', '>', '9!2.0'],
+      [' 1.0 ', '=', '1.0'],
+      ['1.0+abc', '<', '1.0+abd'],
+      ['1.0+abc.1', '<', '1.0+abd.0'],
+    ]);
+  });
+
+  it('PyPI: legacy versions in the order packaging’s LegacyVersion gives them', () => {
+    // Computed with packaging 21's _legacy_cmpkey (pre/preview/rc → c, dev → @, `-` → final-, zero-padded numbers).
+    const groups = [
+      ['ab-x'],
+      ['b-x'],
+      ['foo'],
+      ['foo.final'],
+      ['foo-'],
+      ['0.9-dev.pre-x'],
+      ['1.0-dev-x', '1.0-@-x'],
+      ['1.0-a-x', '1.0a-x'],
+      ['1.0-aa'],
+      ['1.0-ab'],
+      ['1.0-beta-x'],
+      ['1.0-pre-final-x'],
+      ['1.0-pre-x', '1.0-c-x', '1.0-preview-x', '1.0-pre.0-x'],
+      ['1.0-rc1-x', '1.0-c1-x'],
+      ['1.0-final-x'],
+      ['1.0--x'],
+      ['1.0-x', '1.0-X', '1.0.0-x', '1.0-x.0'],
+      ['1.0-x.00.1'],
+      ['1.0-1-x'],
+      ['1.0.x'],
+      ['1.9-x'],
+      ['1.10-x'],
+      ['2.0_x'],
+      ['9.0-x'],
+      ['10.0-x'],
+    ];
+    for (const group of groups)
+      expect([group[0], schemeFor('PyPI').parse(group[0]!)]).toEqual([group[0], undefined]);
+    checkTable('PyPI', [
+      ...ascending(...groups.map((g) => g[0]!)),
+      ...groups.flatMap((g) => g.slice(1).map((v): [string, Op, string] => [g[0]!, '=', v])),
+    ]);
+  });
+
+  it('crates.io: surrounding spaces are no plain SemVer', () => {
+    expect(schemeFor('crates.io').parse('1.0.0 ')).toBeUndefined();
+  });
+
+  it('Maven: characters that are neither digit nor letter are qualifiers; `sp` ranks below unknown qualifiers; a blank is no version', () => {
+    checkTable('Maven', [
+      ['1.0+1', '<', '1.0.1'],
+      ['1.0-sp', '<', '1.0-abc'],
+    ]);
+    expect(schemeFor('Maven').parse('')).toBeUndefined();
+    expect(schemeFor('Maven').parse('  ')).toBeUndefined();
+  });
+
+  it('Packagist: special forms alone and unknown ones, branch names, build metadata, lower-case stabilities', () => {
+    checkTable('Packagist', [
+      ['alpha', '<', 'beta'],
+      ['1.0-foo', '<', '1.0-dev'],
+      ['1.0-foo', '<', '1.0-alpha'],
+      ['dev-my-branch', '<', 'dev-master'],
+    ]);
+    const packagist = schemeFor('Packagist');
+    expect(packagist.parse('1.0.0+build1')).toBeDefined();
+    expect(packagist.parse('1.0.0-rc1')).toBeDefined();
+    expect(packagist.parse('1.0.0-BETA1')).toBeDefined();
+  });
+
+  it('RubyGems: runs of letters, strings with no run, and the version pattern’s spaces and digits', () => {
+    checkTable('RubyGems', [
+      ['1.0.b', '<', '1.0.beta'],
+      ['...', '=', '0'],
+    ]);
+    const gem = schemeFor('RubyGems');
+    // Gem::Version's pattern takes a blank string (as 0); isValidVersion asks for a digit besides.
+    for (const version of ['', ' 1.0 ', '10.0', '1.0.0-rc.12'])
+      expect([version, gem.parse(version)]).not.toEqual([version, undefined]);
+    for (const version of ['x1.0', 'beta'])
+      expect([version, gem.parse(version)]).toEqual([version, undefined]);
+  });
+});
+
 describe('every scheme', () => {
   const versionish = fc.oneof(
     fc.stringMatching(/^v?[0-9]{1,3}(\.[0-9]{1,3}){0,4}([-._]?[a-zA-Z]{1,5}[0-9]{0,2})?(\+[a-z0-9]{1,3})?$/),
