@@ -24,14 +24,9 @@ export type { ProjectFact, SourceFile } from './model/source.js';
 export { type AnswerCheck, checkAnswer, MAX_ANSWER_BYTES } from './pipeline/answer.js';
 export { type CheckedAnswer, type CheckOptions, type CheckResult, check } from './pipeline/check.js';
 export { loadConfig, type VouchConfig } from './pipeline/config.js';
-export {
-  checkInstallCommand,
-  checkManifestEdit,
-  type InstallCheck,
-  isManifestFile,
-  MAX_MANIFEST_BYTES,
-  quoteArgv,
-} from './pipeline/install.js';
+export { checkInstallCommand, type InstallCheck, quoteArgv } from './pipeline/install.js';
+export { checkManifestEdit, isManifestFile, MAX_MANIFEST_BYTES } from './pipeline/manifest-edit.js';
+export { packageLabel } from './pipeline/package-label.js';
 export {
   checkPackages,
   MAX_PACKAGES,
@@ -40,7 +35,6 @@ export {
   type PackageCheckOptions,
   type PackageCheckResult,
   type PackageQuery,
-  packageLabel,
   type SafeVersion,
   safeVersion,
 } from './pipeline/packages.js';

@@ -3,13 +3,8 @@ import { check } from '../pipeline/check.js';
 import { loadConfig } from '../pipeline/config.js';
 import type { CliIO } from './io.js';
 import { cliLogger } from './progress.js';
-import {
-  addReportOptions,
-  type ReportFlags,
-  readStdinInput,
-  reportScanOptions,
-  writeReport,
-} from './scan-options.js';
+import { readStdinInput, writeReport } from './report.js';
+import { addReportOptions, type ReportFlags, reportScanOptions } from './scan-options.js';
 
 /** `vouch check FILE|-`: the answers of assistant conversations, each scanned as a document. */
 export function registerCheckCommand(program: Command, io: CliIO, setExit: (code: number) => void): void {

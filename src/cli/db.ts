@@ -1,12 +1,12 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Command, InvalidArgumentError, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { pushAll } from '../core/arrays.js';
 import { inputError, VouchError } from '../core/errors.js';
+import { EXIT } from '../core/exit-codes.js';
 import { DEFAULT_MAX_DATABASE_AGE_MS, databasePath } from '../core/paths.js';
 import { describeStorageTrouble, storageTrouble } from '../core/sqlite.js';
 import { ECOSYSTEMS, type Ecosystem } from '../model/ecosystem.js';
-import { EXIT } from '../pipeline/policy.js';
 import { popularFailure, updatePopularPypi } from '../registry/popular.js';
 import { plain } from '../reporters/escape.js';
 import { importOsv, type SourceReport } from '../vulndb/import.js';
@@ -14,6 +14,7 @@ import { type DatabaseStatus, VulnDatabase } from '../vulndb/store.js';
 import { updateDatabase } from '../vulndb/update.js';
 import type { CliIO } from './io.js';
 import { cliLogger } from './progress.js';
+import { parseDays } from './scan-options.js';
 
 const DAY_MS = 86_400_000;
 /** Problems printed per source; `--format json` has every one that was kept. */
@@ -29,13 +30,6 @@ interface DbFlags {
 function localOrUrl(text: string, cwd: string): string {
   if (/^https?:\/\//i.test(text)) return text;
   return text.startsWith('file:') ? fileURLToPath(text) : resolve(cwd, text);
-}
-
-/** `7`, `0.5` (days) → milliseconds. */
-export function parseDays(text: string): number {
-  const days = Number(text);
-  if (!Number.isFinite(days) || days < 0) throw new InvalidArgumentError('expected a number of days, e.g. 7');
-  return days * DAY_MS;
 }
 
 /** `vouch db update|import|status`: the vulnerability database. */

@@ -1,7 +1,7 @@
 import { CommanderError } from 'commander';
 import { VouchError } from '../core/errors.js';
+import { EXIT } from '../core/exit-codes.js';
 import { describeStorageTrouble, storageTrouble } from '../core/sqlite.js';
-import { EXIT } from '../pipeline/policy.js';
 import { plain } from '../reporters/escape.js';
 
 /** The one place that turns a thrown error into what the user reads and the exit code. */

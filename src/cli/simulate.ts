@@ -4,10 +4,10 @@ import { resolve } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { maxOf } from '../core/arrays.js';
 import { usageError, VouchError } from '../core/errors.js';
+import { EXIT } from '../core/exit-codes.js';
 import { databasePath } from '../core/paths.js';
 import { VERSION } from '../core/version.js';
 import { loadConfig } from '../pipeline/config.js';
-import { EXIT } from '../pipeline/policy.js';
 import type { RegistryOptions } from '../registry/resolve.js';
 import { plain } from '../reporters/escape.js';
 import type { AnalysisOptions } from '../simulate/analysis.js';
@@ -27,7 +27,6 @@ import { buildReport, type ReportRun, sampleViews } from '../simulate/report/mod
 import { type ProviderSetup, runSimulation } from '../simulate/runner.js';
 import { loadScenarios } from '../simulate/scenarios.js';
 import { type RunPlan, RunStore, runStoreFailure, runStorePath } from '../simulate/store.js';
-import { parseDays } from './db.js';
 import { type CliIO, useColor } from './io.js';
 import { cliLogger } from './progress.js';
 import {
@@ -36,7 +35,8 @@ import {
   type RegistryFlags,
   registryArguments,
   registryScanOptions,
-} from './registry.js';
+} from './registry-options.js';
+import { parseDays } from './scan-options.js';
 
 interface StoreFlags {
   store?: string;

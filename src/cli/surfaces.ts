@@ -5,8 +5,9 @@
  */
 import { resolve } from 'node:path';
 import { Argument, type Command, InvalidArgumentError, Option } from 'commander';
+import { VouchError } from '../core/errors.js';
 import type { HookAgent, OnError } from '../hooks/hook.js';
-import { openScanSession, type PackageCheckOptions, VouchError } from '../index.js';
+import type { PackageCheckOptions } from '../index.js';
 import { configInScannedTree, loadConfig } from '../pipeline/config.js';
 import { oneLine } from '../reporters/escape.js';
 import type { CliIO } from './io.js';
@@ -84,7 +85,10 @@ export function registerSurfaceCommands(program: Command, io: CliIO, setExit: (c
     .description('serve the checks as MCP tools on standard input/output (for assistants and IDEs)')
     .argument('[roots...]', 'folders scan_path may read (default: the working directory)');
   addCheckOptions(mcp).action(async (roots: string[], flags: CheckFlags) => {
-    const { serveMcp } = await import('../mcp/server.js');
+    const [{ serveMcp }, { openScanSession }] = await Promise.all([
+      import('../mcp/server.js'),
+      import('../pipeline/session.js'),
+    ]);
     const folders = roots.length > 0 ? roots.map((root) => resolve(io.cwd, root)) : [io.cwd];
     const { maxFileSize, ...check } = checkSettings(io, flags, folders);
     // The cache, configuration and database stay open from one call to the next.
@@ -187,7 +191,10 @@ export function registerSurfaceCommands(program: Command, io: CliIO, setExit: (c
     async (
       flags: CheckFlags & { upstream: string; port: number; host: string; mode: 'annotate' | 'block' },
     ) => {
-      const { createProxy } = await import('../proxy/proxy.js');
+      const [{ createProxy }, { openScanSession }] = await Promise.all([
+        import('../proxy/proxy.js'),
+        import('../pipeline/session.js'),
+      ]);
       const logger = cliLogger(io);
       let server: ReturnType<typeof createProxy>;
       const session = openScanSession();

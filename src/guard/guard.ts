@@ -5,7 +5,9 @@
  * prints; the command line writes the messages.
  */
 import { spawn } from 'node:child_process';
-import { checkInstallCommand, type InstallCheck, type PackageCheckOptions, packageLabel } from '../index.js';
+import type { PackageCheckOptions } from '../index.js';
+import { checkInstallCommand, type InstallCheck } from '../pipeline/install.js';
+import { packageLabel } from '../pipeline/package-label.js';
 
 export type OnError = 'deny' | 'allow';
 

@@ -6,15 +6,13 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, isAbsolute, resolve } from 'node:path';
-import {
-  checkInstallCommand,
-  checkManifestEdit,
-  type InstallCheck,
-  isManifestFile,
-  MAX_MANIFEST_BYTES,
-  type PackageCheckOptions,
-  packageLabel,
-} from '../index.js';
+// The public API, each name from its own module: a Bash event loads the shell parser, not the manifest
+// readers, and neither loads the package checks until a package is to be checked.
+import type { PackageCheckOptions } from '../index.js';
+import { checkInstallCommand, type InstallCheck } from '../pipeline/install.js';
+import { packageLabel } from '../pipeline/package-label.js';
+
+const manifestEdits = () => import('../pipeline/manifest-edit.js');
 
 export const HOOK_AGENTS = ['claude-code', 'cursor'] as const;
 export type HookAgent = (typeof HOOK_AGENTS)[number];
@@ -65,12 +63,13 @@ function applyEdit(text: string, edit: unknown): string | undefined {
 }
 
 /** A Write, Edit or MultiEdit of a manifest: the file as it is and as the tool would leave it. */
-function editEvent(
+async function editEvent(
   tool: string,
   input: Record<string, unknown>,
   cwd: string | undefined,
-): HookEvent | undefined {
+): Promise<HookEvent | undefined> {
   if (typeof input.file_path !== 'string') throw new BadEvent(`a ${tool} event without tool_input.file_path`);
+  const { isManifestFile, MAX_MANIFEST_BYTES } = await manifestEdits();
   if (!isManifestFile(input.file_path)) return undefined;
   const file = resolve(cwd ?? process.cwd(), input.file_path);
   let before: string | undefined;
@@ -94,7 +93,7 @@ function editEvent(
   return { kind: 'edit', file, before, after, ...(cwd !== undefined ? { cwd } : {}) };
 }
 
-function parseEvent(agent: HookAgent, text: string): HookEvent | undefined {
+async function parseEvent(agent: HookAgent, text: string): Promise<HookEvent | undefined> {
   if (Buffer.byteLength(text) > MAX_EVENT_BYTES)
     throw new BadEvent(`the event is larger than ${MAX_EVENT_BYTES} bytes`);
   let event: unknown;
@@ -142,7 +141,7 @@ export async function runHook(
   let outcome: Outcome;
   let timer: NodeJS.Timeout | undefined;
   try {
-    const event = parseEvent(agent, input);
+    const event = await parseEvent(agent, input);
     if (!event) outcome = { kind: 'none' };
     else if (settings.settingsError !== undefined) {
       // Only whether the command installs anything is read (no registry, no database): the rest cannot be.
@@ -172,10 +171,10 @@ export async function runHook(
   return respond(agent, outcome, settings.onError);
 }
 
-function check(event: HookEvent, options: PackageCheckOptions): Promise<InstallCheck> {
-  return event.kind === 'command'
-    ? checkInstallCommand(event.command, options)
-    : checkManifestEdit(event.file, event.before, event.after, options);
+async function check(event: HookEvent, options: PackageCheckOptions): Promise<InstallCheck> {
+  if (event.kind === 'command') return checkInstallCommand(event.command, options);
+  const { checkManifestEdit } = await manifestEdits();
+  return checkManifestEdit(event.file, event.before, event.after, options);
 }
 
 /** The blocked packages and why, one line each, with what to use instead when Vouch knows. */

@@ -173,13 +173,6 @@ export async function checkRefs(
   return { packages, checks: result.checks, warnings: result.warnings ?? [], result, facts };
 }
 
-/** `npm lodash@4.17.15 (package-lock.json)`: a package as the surfaces name it to a person or a model. */
-export function packageLabel(p: PackageCheck): string {
-  const version = p.version ? `@${p.version}` : p.spec ? ` ${p.spec}` : '';
-  const where = p.location && !p.location.file.startsWith('<') ? ` (${p.location.file})` : '';
-  return `${p.ecosystem} ${p.name}${version}${where}`;
-}
-
 function refKey(ref: PackageRef): string {
   const at = ref.location;
   return `${at.file}\0${at.line ?? ''}\0${at.column ?? ''}\0${ref.ecosystem}\0${ref.name}`;

@@ -5,6 +5,7 @@
  * reporter shows the same decisions and computes none.
  */
 import ignore from 'ignore';
+import { EXIT } from '../core/exit-codes.js';
 import { type Ecosystem, isEcosystem, packageKey } from '../model/ecosystem.js';
 import { FINDING_KIND_IDS, type Finding, type FindingKind } from '../model/finding.js';
 import type { PackageRef } from '../model/package-ref.js';
@@ -23,7 +24,7 @@ import { type Severity, severityRank } from '../model/severity.js';
 
 export type FailOn = Severity | 'none';
 
-export const EXIT = { clean: 0, findings: 1, input: 2, internal: 3 } as const;
+export { EXIT } from '../core/exit-codes.js';
 
 /** What decides the exit code: a threshold, thresholds per kind, and whether gaps in the evidence fail. */
 export interface GatePolicy {

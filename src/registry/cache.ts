@@ -15,16 +15,11 @@ import type { Logger } from '../core/log.js';
 import { cacheDir, type Env, makeFolders } from '../core/paths.js';
 import { openDatabase } from '../core/sqlite.js';
 import type { Ecosystem } from '../model/ecosystem.js';
+import type { CacheMode } from './cache-modes.js';
+
+export { CACHE_MODES, type CacheMode } from './cache-modes.js';
 
 const REGISTRY_CACHE_FILE = 'registry.sqlite';
-
-/**
- * `offline`: never the network; `prefer-offline`: any cached answer however old, the network only for
- * misses; `default`: fresh answers from the cache, stale ones revalidated; `prefer-online`: every cached
- * answer revalidated. When the registry cannot be asked, a stale answer that a package exists is used.
- */
-export const CACHE_MODES = ['offline', 'prefer-offline', 'default', 'prefer-online'] as const;
-export type CacheMode = (typeof CACHE_MODES)[number];
 
 export interface CacheLifetimes {
   /** How long an answer that a package exists stays fresh. Default 24 h. */

@@ -10,7 +10,7 @@ import {
   type RegistryFlags,
   registryArguments,
   registryScanOptions,
-} from '../../src/cli/registry.js';
+} from '../../src/cli/registry-options.js';
 import { fixturePath } from '../helpers.js';
 import { serveDemo } from '../registry/documents.js';
 import { type FakeRegistry, startFakeRegistry } from '../registry/fake-registry.js';

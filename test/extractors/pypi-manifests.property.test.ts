@@ -195,13 +195,24 @@ describe('PyPI manifest and lockfile extractors: properties', () => {
 });
 
 describe('the fast reading of simple requirements', () => {
-  it('agrees with the PEP 508 grammar on every `name` and `name<op>version` line', () => {
+  it('agrees with the PEP 508 grammar on every `name`, `name<op>version` and `name[extras]<clauses>` line', () => {
     const name = fc.stringMatching(/^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,8}[A-Za-z0-9])?$/);
     const op = fc.constantFrom('==', '!=', '<=', '>=', '~=', '<', '>');
     const version = fc.stringMatching(/^[A-Za-z0-9._*+!-]{1,10}$/);
+    const space = fc.constantFrom('', ' ', '  ', '\t');
+    const clause = fc.tuple(op, space, version).map(([o, s, v]) => `${o}${s}${v}`);
+    const clauses = fc
+      .tuple(fc.array(clause, { minLength: 1, maxLength: 3 }), space)
+      .map(([list, s]) => list.join(`${s},${s}`));
+    const extras = fc
+      .tuple(fc.array(name, { minLength: 1, maxLength: 3 }), space)
+      .map(([list, s]) => `[${s}${list.join(`,${s}`)}${s}]`);
     const line = fc.oneof(
       name,
       fc.tuple(name, op, version).map(([n, o, v]) => `${n}${o}${v}`),
+      fc
+        .tuple(name, space, fc.option(extras), space, fc.option(clauses))
+        .map(([n, s1, e, s2, c]) => `${n}${s1}${e ?? ''}${s2}${c ?? ''}`),
     );
     fc.assert(
       fc.property(line, (text) => {
