@@ -371,17 +371,26 @@ export function readTextFile(abs: string, maxFileSize: number): ReadOutcome {
     const stat = fstatSync(fd);
     if (!stat.isFile()) return { skip: 'not-a-regular-file' };
     if (stat.size > maxFileSize) return { skip: 'too-large' };
-    const chunks: Buffer[] = [];
+    // Read into one buffer of the size the file says it has (one byte more, to see it grow); a file that
+    // grows past that while it is read goes on in chunks, still bounded by the size limit.
+    const chunks: Buffer[] = [Buffer.allocUnsafe(stat.size + 1)];
     let length = 0;
+    let filled = 0;
     for (;;) {
-      const chunk = Buffer.allocUnsafe(Math.min(READ_CHUNK, maxFileSize + 1 - length));
-      const n = readSync(fd, chunk, 0, chunk.length, null);
+      let chunk = chunks.at(-1)!;
+      if (filled === chunk.length) {
+        chunk = Buffer.allocUnsafe(Math.min(READ_CHUNK, maxFileSize + 1 - length));
+        chunks.push(chunk);
+        filled = 0;
+      }
+      const n = readSync(fd, chunk, filled, chunk.length - filled, null);
       if (n === 0) break;
-      chunks.push(chunk.subarray(0, n));
+      filled += n;
       length += n;
       if (length > maxFileSize) return { skip: 'too-large' };
     }
-    const bytes = Buffer.concat(chunks, length);
+    chunks[chunks.length - 1] = chunks.at(-1)!.subarray(0, filled);
+    const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, length);
     if (bytes.subarray(0, 8192).includes(0)) return { skip: 'binary' };
     return { text: stripBom(bytes.toString('utf8')) };
   } catch {

@@ -1,6 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { commitOfResolved, packageLock } from '../../src/extractors/npm/package-lock.js';
-import { extractFixture, testContext } from '../helpers.js';
+import { extractFixture, fixturePath, testContext } from '../helpers.js';
 import { dependencyGraph, findRef } from './fixture-context.js';
 
 describe('npm/package-lock', () => {
@@ -109,6 +110,33 @@ describe('npm/package-lock', () => {
       expect(fact.edges.chalk?.sort()).toEqual(['ansi-styles', 'supports-color']);
       expect(fact.edges['wrap-text']).toEqual(['strip-ansi']);
       expect(fact.edges['supports-color']).toEqual(['has-flag']);
+    });
+  });
+
+  describe('whatever the layout', () => {
+    const path = 'extractors/npm-package-lock/v3-workspaces/package-lock.json';
+    const written = readFileSync(fixturePath(path), 'utf8');
+    const read = (text: string) => packageLock.extract({ path, text }, testContext());
+
+    it('reads the lockfile as npm writes it and the same lockfile indented with tabs to the same packages, lines and graph', () => {
+      // npm's two-space layout is read with JSON.parse and the entries' lines found by their keys; any other
+      // layout goes through the positioned parser. Same lines either way: only the indentation differs.
+      const tabbed = JSON.stringify(JSON.parse(written), null, '\t');
+      expect(read(tabbed)).toEqual(read(JSON.stringify(JSON.parse(written), null, 2)));
+      expect(read(written)).toEqual(read(tabbed));
+    });
+
+    it('gives each entry the line of its own key when a nested object has a key at the same indentation', () => {
+      // A hand edit that puts a nested key four spaces in: the keys found are no longer the entries, so the
+      // positioned parser reads it, and express keeps its own line.
+      const edited = written.replace(
+        '"node_modules/express": {',
+        '"node_modules/express": {\n    "note": "x",',
+      );
+      const out = read(edited);
+      expect(out.errors).toEqual([]);
+      expect(findRef(out, 'express').location.line).toBe(52);
+      expect(findRef(out, 'debug', '2.6.9').location.line).toBe(61);
     });
   });
 

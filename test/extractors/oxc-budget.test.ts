@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { jsImports } from '../../src/extractors/npm/imports.js';
 import {
+  cutLongLines,
   errorBudget,
   isRefusal,
   MAX_PARSED_LINE,
@@ -38,6 +39,17 @@ describe('oxc-budget', () => {
     expect(refusal?.message).toMatch(/^more than [\d,]+ syntax errors by line [\d,]+ \(error-dense text/);
     expect(oxcRefusal(`${'\\'.repeat(5_000)}\n`.repeat(40), 'ts')?.reason).toBe('error-dense');
     expect(errorBudget(10)).toBeGreaterThan(20); // every piece may be cut inside a construct
+  });
+});
+
+describe('the probe’s copy of a text with long lines', () => {
+  it('breaks each line after every thousand characters and leaves shorter lines as they are', () => {
+    const text = `${'a'.repeat(2500)}\nshort\n${'b'.repeat(1000)}\n${'c'.repeat(999)}`;
+    expect(cutLongLines(text)).toBe(
+      `${'a'.repeat(1000)}\n${'a'.repeat(1000)}\n${'a'.repeat(500)}\nshort\n${'b'.repeat(1000)}\n\n${'c'.repeat(999)}`,
+    );
+    expect(cutLongLines('')).toBe('');
+    expect(cutLongLines('x\n\ny\n')).toBe('x\n\ny\n');
   });
 });
 

@@ -1,5 +1,6 @@
 import ignore from 'ignore';
-import type { Node } from 'jsonc-parser';
+import { getNodeValue, type Node } from 'jsonc-parser';
+import { isObject } from '../../core/json.js';
 import { basename } from '../../core/paths.js';
 import type { PackageRef } from '../../model/package-ref.js';
 import type { PackageManager, ProjectFact, SourceFile } from '../../model/source.js';
@@ -34,6 +35,82 @@ export const packageLock: Extractor = {
 };
 
 function extractPackageLock(file: SourceFile): ExtractResult {
+  return fastPackageLock(file) ?? positionedPackageLock(file);
+}
+
+/**
+ * The lockfiles npm writes (v2/v3, two-space indentation) read with JSON.parse, and each entry's line found by
+ * its key's indentation: a positioned parse of every value cost seconds on a repository with a dozen large
+ * lockfiles. The lines are used only when the keys found are exactly the entries JSON.parse returned, in
+ * order; anything else (v1, comments, another layout, duplicate keys, a broken file) is read by the
+ * positioned parser, which also words the errors.
+ */
+function fastPackageLock(file: SourceFile): ExtractResult | undefined {
+  let root: unknown;
+  try {
+    root = JSON.parse(file.text);
+  } catch {
+    return undefined;
+  }
+  if (!isObject(root) || !isObject(root.packages)) return undefined;
+  const lines = entryLines(file.text, Object.keys(root.packages));
+  if (!lines) return undefined;
+  const result: ExtractResult = { refs: [], errors: [], facts: [] };
+  const collected = new LockedRefs();
+  const graph = new GraphBuilder('npm');
+  const list = Object.entries(root.packages).map(
+    ([path, value], i): LockEntry => ({ path, value, line: lines[i]! }),
+  );
+  readPackages(list, file.path, collected, graph, result);
+  result.refs = collected.refs();
+  result.facts.push(graph.fact());
+  return result;
+}
+
+/** A `packages` key as npm writes it: four spaces in, on a line of its own, before its colon. */
+const ENTRY_KEY = /\n {4}"((?:[^"\\\n]|\\.)*)":/g;
+
+/**
+ * The line of each key of `packages`, in order, when the text is laid out as npm writes it; undefined when
+ * the keys found at that indentation inside `packages` are not exactly `keys`.
+ */
+function entryLines(text: string, keys: readonly string[]): number[] | undefined {
+  const start = /\n {2}"packages": \{/.exec(text);
+  if (!start) return undefined;
+  // The object closes at the next line that is a two-space `}`: deeper lines are indented further.
+  const end = text.indexOf('\n  }', start.index + 1);
+  if (end === -1) return undefined;
+  const lines: number[] = [];
+  let line = 1;
+  let counted = 0;
+  ENTRY_KEY.lastIndex = start.index + 1;
+  for (let match = ENTRY_KEY.exec(text); match && match.index < end; match = ENTRY_KEY.exec(text)) {
+    const i = lines.length;
+    if (i >= keys.length || keyText(match[1]!) !== keys[i]) return undefined;
+    for (
+      let at = text.indexOf('\n', counted);
+      at !== -1 && at <= match.index;
+      at = text.indexOf('\n', at + 1)
+    ) {
+      line++;
+      counted = at + 1;
+    }
+    lines.push(line);
+  }
+  return lines.length === keys.length ? lines : undefined;
+}
+
+/** A key as written (escapes and all) → its value. */
+function keyText(raw: string): string | undefined {
+  if (!raw.includes('\\')) return raw;
+  try {
+    return JSON.parse(`"${raw}"`) as string;
+  } catch {
+    return undefined;
+  }
+}
+
+function positionedPackageLock(file: SourceFile): ExtractResult {
   const doc = parseJson(file.text);
   const result: ExtractResult = { refs: [], errors: doc.errors, facts: [] };
   const root = rootObject(doc, basename(file.path), result.errors);
@@ -43,7 +120,18 @@ function extractPackageLock(file: SourceFile): ExtractResult {
   const packages = property(root, 'packages');
   const dependencies = property(root, 'dependencies');
   if (packages !== undefined) {
-    if (packages.type === 'object') readPackages(doc, packages, file.path, collected, graph, result);
+    if (packages.type === 'object')
+      readPackages(
+        [...entries(packages)].map(([path, node, offset]) => ({
+          path,
+          value: getNodeValue(node),
+          line: lineOf(doc, offset),
+        })),
+        file.path,
+        collected,
+        graph,
+        result,
+      );
     else result.errors.push({ line: lineOf(doc, packages.offset), message: '"packages" is not an object' });
   } else if (dependencies !== undefined) {
     if (dependencies.type === 'object')
@@ -61,10 +149,17 @@ function extractPackageLock(file: SourceFile): ExtractResult {
 
 // ─── v2 / v3: `packages` keyed by install path ─────────────────────────────────────────────────────────
 
+/** One entry of `packages`: its key (the install path), its value and the line of its key. */
+interface LockEntry {
+  path: string;
+  value: unknown;
+  line: number;
+}
+
 interface InstalledEntry {
   path: string;
-  node: Node;
-  offset: number;
+  value: Record<string, unknown>;
+  line: number;
   /** The real package name: the `name` field (set for aliases and local packages) or the path's last name. */
   name: string;
   /** The name it is installed under, when that is an alias. */
@@ -77,43 +172,36 @@ interface InstalledEntry {
 const INSTALLED_DEPENDENCY_FIELDS = ['dependencies', 'optionalDependencies', 'peerDependencies'];
 const PROJECT_DEPENDENCY_FIELDS = [...INSTALLED_DEPENDENCY_FIELDS, 'devDependencies'];
 
+const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+
 function readPackages(
-  doc: JsonDocument,
-  packages: Node,
+  list: readonly LockEntry[],
   filePath: string,
   collected: LockedRefs,
   graph: GraphBuilder,
   result: ExtractResult,
 ) {
   const installed = new Map<string, InstalledEntry>();
-  for (const [path, node, offset] of entries(packages)) {
+  for (const { path, value, line } of list) {
     const installName = nameFromPath(path);
-    const name = stringValue(property(node, 'name')) || installName;
-    const problem =
-      node.type !== 'object'
-        ? 'is not an object'
-        : path !== '' && name === ''
-          ? 'names no package'
-          : undefined;
-    if (problem) {
-      result.errors.push({ line: lineOf(doc, offset), message: `${quoted(path)} ${problem}` });
+    const name = (isObject(value) ? text(value.name) : undefined) || installName;
+    const problem = !isObject(value)
+      ? 'is not an object'
+      : path !== '' && name === ''
+        ? 'names no package'
+        : undefined;
+    if (problem || !isObject(value)) {
+      result.errors.push({ line, message: `${quoted(path)} ${problem}` });
       continue;
     }
     const isLocal = !path.split('/').includes('node_modules');
-    const entry: InstalledEntry = {
-      path,
-      node,
-      offset,
-      name,
-      isLocal,
-      isLink: property(node, 'link')?.value === true,
-    };
+    const entry: InstalledEntry = { path, value, line, name, isLocal, isLink: value.link === true };
     if (!isLocal && name !== installName) entry.alias = installName;
     installed.set(path, entry);
   }
 
-  const rootNode = installed.get('')?.node;
-  const workspaceGlobs = stringList(property(rootNode, 'workspaces'));
+  const rootValue = installed.get('')?.value;
+  const workspaceGlobs = stringList(rootValue?.workspaces);
   const isWorkspace = workspaceGlobs.length > 0 ? ignore().add(workspaceGlobs) : undefined;
 
   /** npm's lookup: the nearest `node_modules/<key>` from `fromPath` up to the project root. */
@@ -122,9 +210,7 @@ function readPackages(
     for (;;) {
       const target = installed.get(base === '' ? `node_modules/${key}` : `${base}/node_modules/${key}`);
       if (target) {
-        const linked = target.isLink
-          ? installed.get(stringValue(property(target.node, 'resolved')) ?? '')
-          : undefined;
+        const linked = target.isLink ? installed.get(text(target.value.resolved) ?? '') : undefined;
         return (linked ?? target).name;
       }
       if (base === '') return installedName(key, spec);
@@ -133,11 +219,12 @@ function readPackages(
     }
   };
   const dependencyNames = (entry: InstalledEntry, fields: string[]): string[] =>
-    fields.flatMap((field) =>
-      [...entries(property(entry.node, field))].map(([key, value]) =>
-        resolveName(entry.path, key, stringValue(value)),
-      ),
-    );
+    fields.flatMap((field) => {
+      const dependencies = entry.value[field];
+      return isObject(dependencies)
+        ? Object.entries(dependencies).map(([key, spec]) => resolveName(entry.path, key, text(spec)))
+        : [];
+    });
 
   for (const entry of installed.values()) {
     // A link stands for the local folder it points at, which has its own entry.
@@ -158,12 +245,12 @@ function readPackages(
       name: entry.name,
       source: 'locked',
       extractor: ID,
-      location: { file: filePath, line: lineOf(doc, entry.offset) },
+      location: { file: filePath, line: entry.line },
       origin: 'registry',
     };
-    const version = stringValue(property(entry.node, 'version'));
+    const version = text(entry.value.version);
     if (version) ref.version = version;
-    const resolved = stringValue(property(entry.node, 'resolved'));
+    const resolved = text(entry.value.resolved);
     const commit = resolved === undefined ? undefined : commitOfResolved(resolved);
     if (entry.isLocal) {
       ref.origin = workspace ? 'workspace' : 'path';
@@ -177,7 +264,7 @@ function readPackages(
       ref.url = resolved;
     }
     if (entry.alias !== undefined) ref.alias = entry.alias;
-    const groups = packageGroups(entry.node);
+    const groups = packageGroups((key) => entry.value[key] === true);
     if (groups.length > 0) ref.groups = groups;
     collected.add(ref);
   }
@@ -191,8 +278,8 @@ function nameFromPath(path: string): string {
   return parent?.startsWith('@') ? `${parent}/${last}` : last;
 }
 
-function packageGroups(node: Node): string[] {
-  const flag = (key: string) => property(node, key)?.value === true;
+/** `flag(key)`: whether the entry sets `key` to true. */
+function packageGroups(flag: (key: string) => boolean): string[] {
   const groups = flag('inBundle') ? ['bundled'] : [];
   if (flag('devOptional')) return [...groups, 'dev', 'optional'];
   if (flag('dev')) groups.push('dev');
@@ -231,7 +318,7 @@ function readV1Dependencies(
       extractor: ID,
       location: { file: filePath, line: lineOf(doc, offset) },
     };
-    const groups = packageGroups(node);
+    const groups = packageGroups((key) => property(node, key)?.value === true);
     if (groups.length > 0) ref.groups = groups;
     collected.add(ref);
 
@@ -279,11 +366,11 @@ function resolveV1Name(scopes: Node[], key: string, spec: string | undefined): s
 
 // ─── shared ──────────────────────────────────────────────────────────────────────────────────────────
 
-function stringList(node: Node | undefined): string[] {
+function stringList(value: unknown): string[] {
   // `workspaces` is an array, or (yarn classic style) an object with a `packages` array.
-  const list = node?.type === 'object' ? property(node, 'packages') : node;
-  if (list?.type !== 'array') return [];
-  return (list.children ?? []).map(stringValue).filter((s): s is string => s !== undefined);
+  const list = isObject(value) ? value.packages : value;
+  if (!Array.isArray(list)) return [];
+  return list.filter((s): s is string => typeof s === 'string');
 }
 
 /**
