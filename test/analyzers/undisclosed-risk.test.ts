@@ -22,6 +22,8 @@ interface Pkg {
   version?: string;
   ecosystem?: Ecosystem;
   importName?: string;
+  alias?: string;
+  spec?: string;
 }
 
 function ref(pkg: Pkg, file = ANSWER): PackageRef {
@@ -30,6 +32,8 @@ function ref(pkg: Pkg, file = ANSWER): PackageRef {
     name: pkg.name,
     ...(pkg.version ? { version: pkg.version } : {}),
     ...(pkg.importName ? { importName: pkg.importName } : {}),
+    ...(pkg.alias ? { alias: pkg.alias } : {}),
+    ...(pkg.spec ? { spec: pkg.spec } : {}),
     source: pkg.importName ? 'imported' : 'installed',
     extractor: 'test',
     location: { file, line: pkg.line },
@@ -268,6 +272,102 @@ ${exact}
     expect(malicious(true)).toBe(false);
     for (const kind of ['vulnerable', 'yanked', 'unknown-version'] as const)
       expect(analyze(text, [LODASH], [risk(kind, LODASH, 'high')])[0]?.evidence?.disclosed, kind).toBe(true);
+  });
+
+  it('knows a package by what the answer calls it: a Python module, an npm alias, the range it installs, the version a finding names', () => {
+    const notes = (sentence: string) => `\n## Notes\n\n${sentence}\n`;
+    const disclosed = (text: string, pkg: Pkg, riskPkg: Pkg = pkg) =>
+      analyze(text, [pkg], [risk('vulnerable', riskPkg, 'high')])[0]?.evidence?.disclosed;
+    const pyyaml: Pkg = { name: 'PyYAML', ecosystem: 'PyPI', importName: 'yaml.constructor', line: 2 };
+    const python = '```python\nimport yaml.constructor\n```\n';
+    expect(disclosed(python + notes('The yaml library has a known vulnerability.'), pyyaml)).toBe(true);
+    const aliased: Pkg = { name: 'lodash', alias: 'lodash4', line: 2 };
+    const install = '```bash\nnpm install lodash4@npm:lodash@4.17.11\n```\n';
+    expect(disclosed(install + notes('lodash4 has a known vulnerability.'), aliased)).toBe(true);
+    // An unnamed warning right below the install counts when it names the version installed.
+    const ranged: Pkg = { name: 'lodash', spec: '^4.17.11', line: 2 };
+    expect(disclosed(`${install}\n4.17.11 has a known vulnerability.\n`, ranged)).toBe(true);
+    const wide: Pkg = { name: 'lodash', spec: '^4.0.0', line: 2 };
+    expect(
+      disclosed(`${install}\n4.17.11 has a known vulnerability.\n`, wide, { ...wide, version: '4.17.11' }),
+    ).toBe(true);
+    expect(disclosed(`${install}\n4.17.11 has a known vulnerability.\n`, wide)).toBe(false);
+  });
+
+  it('a warning with a cue beyond version advice covers a risk of the whole package, and only covering warnings are quoted', () => {
+    const request: Pkg = { name: 'request', line: 2 };
+    const install = '```bash\nnpm install request\n```\n';
+    const whole = risk('deprecated', request, 'low', { evidence: { wholePackage: true } });
+    const both = analyze(
+      `${install}\nThe request package is deprecated, upgrade to got instead.\n`,
+      [request],
+      [whole],
+    )[0];
+    expect(both?.evidence?.disclosed).toBe(true);
+    const [entry] = analyze(
+      `${install}\nUse the latest version of the request library.\n\nThe request package is deprecated.\n`,
+      [request],
+      [whole],
+    );
+    expect(entry).toMatchObject({
+      kind: 'disclosed-risk',
+      message: 'the answer warns about request (deprecated): "The request package is deprecated."',
+      evidence: {
+        warnings: [{ text: 'The request package is deprecated.', line: 7, cues: ['deprecation'] }],
+      },
+    });
+    // A deprecation of some versions (no evidence says all) is covered by version advice.
+    const versions = risk('deprecated', request, 'low');
+    expect(
+      analyze(`${install}\nUse the latest version of the request library.\n`, [request], [versions])[0]
+        ?.evidence?.disclosed,
+    ).toBe(true);
+  });
+
+  it('names the version of whichever risk has one, every kind a warning covers, and the worst severity whatever the order', () => {
+    const request: Pkg = { name: 'request', line: 2 };
+    const install = '```bash\nnpm install request\n```\n';
+    const unnamed = risk('nonexistent', request, 'low');
+    const versioned = risk('vulnerable', { ...request, version: '2.88.0', line: 3 }, 'low');
+    expect(analyze(install, [request], [unnamed, versioned])[0]?.message).toBe(
+      'the answer recommends request 2.88.0 (nonexistent; vulnerable) without a word of warning',
+    );
+    const text = `${INSTALL_LODASH}\nlodash 4.17.11 is vulnerable and outdated, so upgrade it.\n`;
+    const [warnedAbout] = analyze(
+      text,
+      [LODASH],
+      [risk('vulnerable', LODASH, 'high'), risk('outdated', { ...LODASH, line: 3 }, 'low', UNMAINTAINED)],
+    );
+    expect(warnedAbout?.message).toMatch(
+      /^the answer warns about lodash 4\.17\.11 \(vulnerable, outdated\): /,
+    );
+    const worst = analyze(
+      INSTALL_LODASH,
+      [LODASH],
+      [risk('vulnerable', LODASH, 'critical'), risk('vulnerable', { ...LODASH, line: 3 }, 'low')],
+    )[0];
+    expect(worst?.severity).toBe('critical');
+    const guess = risk('nonexistent', request, 'info', { inferred: true });
+    expect(analyze(install, [request], [guess])[0]?.severity).toBe('info');
+  });
+
+  it('an outdated finding without evidence is no risk; the analysis reports nothing unchecked', () => {
+    const outdated = risk('outdated', LODASH, 'low');
+    expect(analyze(INSTALL_LODASH, [LODASH], [outdated])).toEqual([]);
+    const refs = [ref(LODASH)];
+    const context = {
+      refs,
+      phantom: new PhantomResolver(new ProjectIndex(refs, [], [])),
+      documents: new Map([[ANSWER, INSTALL_LODASH]]),
+    };
+    expect(undisclosedRisk.analyze(context)).toEqual({ findings: [], unchecked: [] });
+    expect(undisclosedRisk.analyze({ ...context, documents: new Map() })).toEqual({
+      findings: [],
+      unchecked: [],
+    });
+    const judged = undisclosedRisk.analyze({ ...context, findings: [risk('vulnerable', LODASH, 'high')] });
+    expect(judged.unchecked).toEqual([]);
+    expect(judged.findings).toHaveLength(1);
   });
 
   it('runs after the analyzers whose findings it judges', () => {
