@@ -640,6 +640,44 @@ describe('undisclosed-risk: what counts as a warning about the package', () => {
     const text = `${INSTALL_LODASH}\n| package | note |\n|---|---|\n| lodash | has CVE-2021-23337 |\n`;
     expect(warned(text, [LODASH], 'lodash')).toBe(true);
   });
+
+  it('the line a warning is on, inside a paragraph broken over lines', () => {
+    const lines = (text: string) =>
+      (
+        answerWarnings(text, [
+          { key: 'npm\0lodash', ecosystem: 'npm', names: ['lodash'], codeLines: [2], versions: ['4.17.11'] },
+        ]).get('npm\0lodash') ?? []
+      ).map((w) => [w.line, w.text]);
+    // A soft break, then a hard one (two trailing spaces): each sentence keeps its own line.
+    expect(
+      lines(
+        `${INSTALL_LODASH}\nMerge objects with it.\nlodash is deprecated.  \nlodash 4.17.11 is vulnerable.\n`,
+      ),
+    ).toEqual([
+      [6, 'lodash is deprecated.'],
+      [7, 'lodash 4.17.11 is vulnerable.'],
+    ]);
+    // Two sentences on one line, the second with a code span that holds a full stop.
+    expect(
+      lines(`${INSTALL_LODASH}\nCall it here. Then lodash is vulnerable through \`merge(a. b)\` calls.\n`),
+    ).toEqual([[5, 'Then lodash is vulnerable through `merge(a. b)` calls.']]);
+  });
+
+  it('code comments in indented blocks count, text in quotes is no comment, and an image’s text is read', () => {
+    const indented = `Install it:\n\n    npm install lodash@4.17.11  # this version is vulnerable\n`;
+    expect(warned(indented, [{ ...LODASH, line: 3 }], 'lodash')).toBe(true);
+    const quoted = '```bash\nnpm install lodash@4.17.11 && echo " # this version is vulnerable"\n```\n';
+    expect(warned(quoted, [LODASH], 'lodash')).toBe(false);
+    const image = `${INSTALL_LODASH}\n![lodash is deprecated](deprecated.png)\n`;
+    expect(warned(image, [LODASH], 'lodash')).toBe(true);
+  });
+
+  it('a Python package named in prose with -, _ or . between its words', () => {
+    const dateutil: Pkg = { name: 'python-dateutil', version: '2.8.0', line: 2, ecosystem: 'PyPI' };
+    const install = '```bash\npip install python-dateutil==2.8.0\n```\n\n## Notes\n\n';
+    expect(warned(`${install}python_dateutil is unmaintained.\n`, [dateutil], 'python-dateutil')).toBe(true);
+    expect(warned(`${install}python.dateutil is unmaintained.\n`, [dateutil], 'python-dateutil')).toBe(true);
+  });
 });
 
 describe('undisclosed-risk in a scan', () => {
