@@ -663,6 +663,40 @@ describe('undisclosed-risk: what counts as a warning about the package', () => {
     ).toEqual([[5, 'Then lodash is vulnerable through `merge(a. b)` calls.']]);
   });
 
+  it('one warning per sentence, with the cues of all its clauses; a heading starts a section an unnamed warning does not reach across', () => {
+    const warningsOf = (text: string) =>
+      (
+        answerWarnings(text, [
+          { key: 'npm\0lodash', ecosystem: 'npm', names: ['lodash'], codeLines: [2], versions: ['4.17.11'] },
+        ]).get('npm\0lodash') ?? []
+      ).map((w) => [w.line, w.text, w.categories]);
+    expect(warningsOf(`${INSTALL_LODASH}\nlodash is deprecated; lodash is vulnerable.\n`)).toEqual([
+      [5, 'lodash is deprecated; lodash is vulnerable.', ['deprecation', 'security']],
+    ]);
+    expect(warningsOf(`${INSTALL_LODASH}\nlodash is deprecated. lodash is vulnerable.\n`)).toEqual([
+      [5, 'lodash is deprecated.', ['deprecation']],
+      [5, 'lodash is vulnerable.', ['security']],
+    ]);
+    expect(warned(`${INSTALL_LODASH}\n## This version has a known vulnerability\n`, [LODASH], 'lodash')).toBe(
+      false,
+    );
+  });
+
+  it('the window of an unnamed warning runs from the end of the code block the package is in', () => {
+    const text =
+      '```bash\nnpm install express\n```\n\nThen:\n\n```bash\nnpm install lodash@4.17.11\n```\n\nThis version has a known vulnerability.\n';
+    expect(
+      warned(
+        text,
+        [
+          { name: 'express', line: 2 },
+          { ...LODASH, line: 8 },
+        ],
+        'lodash',
+      ),
+    ).toBe(true);
+  });
+
   it('code comments in indented blocks count, text in quotes is no comment, and an image’s text is read', () => {
     const indented = `Install it:\n\n    npm install lodash@4.17.11  # this version is vulnerable\n`;
     expect(warned(indented, [{ ...LODASH, line: 3 }], 'lodash')).toBe(true);
