@@ -93,7 +93,8 @@ const ADVISORY_ID = /\b(?:CVE-\d{4}-\d{4,}|GHSA(?:-[0-9a-z]{4}){3})\b/i;
 
 /** Reassurances: "no known vulnerabilities", "is not deprecated" are the opposite of a warning. */
 const NEGATED = [
-  /\b(?:no|zero|not any|without(?:\s+any)?|free (?:of|from)|n't have any|not have any|has no|have no|had no)\s+(?:\w+\s+){0,2}?(?:vulnerabilit(?:y|ies)|CVEs?|issues|problems|bugs|advisor(?:y|ies)|security (?:issues|problems|holes|flaws))\b/gi,
+  // `n't` follows a letter ("doesn't"): no word boundary before it.
+  /(?:\b(?:no|zero|not any|without(?:\s+any)?|free (?:of|from)|not have any|has no|have no|had no)|n't have any)\s+(?:\w+\s+){0,2}?(?:vulnerabilit(?:y|ies)|CVEs?|issues|problems|bugs|advisor(?:y|ies)|security (?:issues|problems|holes|flaws))\b/gi,
   /\b(?:is|are|was|were)\s+not\s+(?:\w+\s+)?(?:deprecated|vulnerable|insecure|outdated|affected|unmaintained)\b/gi,
   /\b(?:isn't|aren't|wasn't|weren't|not)\s+(?:deprecated|vulnerable|insecure|outdated|affected|unmaintained)\b/gi,
 ];

@@ -615,6 +615,27 @@ describe('undisclosed-risk: what counts as a warning about the package', () => {
     expect(warnsAfter('lodash is not deprecated.')).toBe(false);
     expect(warnsAfter("lodash isn't vulnerable in this setup.")).toBe(false);
     expect(warnsAfter('lodash 4.17.11 is free of security issues.')).toBe(false);
+    // Every form of reassurance, each alone in its sentence.
+    const reassurances = [
+      'lodash has zero CVEs.',
+      'lodash has not any advisories.',
+      'lodash ships without any vulnerabilities.',
+      'lodash ships without security holes.',
+      'lodash is free from known bugs.',
+      "lodash doesn't have any known problems.",
+      'lodash does not have any known issues.',
+      'lodash has no vulnerability.',
+      'lodash had no CVE.',
+      'lodash 4.17.11 has no known security flaws.',
+      'lodash is not actually deprecated.',
+      'lodash was not vulnerable.',
+      'lodash is not unmaintained.',
+      "lodash isn't insecure.",
+      "lodash wasn't vulnerable.",
+      "lodash weren't insecure.",
+      'lodash, not deprecated, works.',
+    ];
+    expect(reassurances.filter(warnsAfter)).toEqual([]);
   });
 
   it('not the HTTP upgrade of a WebSocket', () => {
