@@ -535,6 +535,40 @@ describe('undisclosed-risk: what counts as a warning about the package', () => {
     expect(warned(otherSection, [LODASH], 'lodash')).toBe(false);
   });
 
+  it('every way of pointing at the package without naming it', () => {
+    const pointing = [
+      'This version is vulnerable.',
+      'That release is vulnerable.',
+      'These versions are vulnerable.',
+      'Those releases are vulnerable.',
+      'The above package is vulnerable.',
+      'The pinned version is vulnerable.',
+      'The specified library is vulnerable.',
+      'The same module is vulnerable.',
+      'Said dependency is vulnerable.',
+      'This specific version is vulnerable.',
+      'This exact release is vulnerable.',
+      'This particular one is vulnerable.',
+      'This old pin is vulnerable.',
+      'These older packages are vulnerable.',
+      'This pinned library is vulnerable.',
+      'It is vulnerable.',
+      "It's vulnerable.",
+      'Its maintainers call it vulnerable.',
+      'The latest stable version fixes a vulnerability.',
+      'A newer release fixes a vulnerability.',
+      'A patched version fixes a vulnerability.',
+      'Older versions are vulnerable.',
+      'Earlier versions are vulnerable.',
+      'Newer releases fix a vulnerability.',
+      'Recent versions fix a vulnerability.',
+    ];
+    const missed = pointing.filter(
+      (sentence) => !warned(`${INSTALL_LODASH}\n${sentence}\n`, [LODASH], 'lodash'),
+    );
+    expect(missed).toEqual([]);
+  });
+
   it('the window of an unnamed warning, to the line: four lines after what it points at count, five do not', () => {
     const warning = 'This version has a known vulnerability.\n';
     // The install block is lines 1-3; its closing fence is line 3.
