@@ -535,6 +535,14 @@ describe('undisclosed-risk: what counts as a warning about the package', () => {
     expect(warned(otherSection, [LODASH], 'lodash')).toBe(false);
   });
 
+  it('an unnamed warning that names the installed version, or its release line, points at it', () => {
+    const below = (sentence: string) => warned(`${INSTALL_LODASH}\n${sentence}\n`, [LODASH], 'lodash');
+    expect(below('4.17.11 has a known vulnerability.')).toBe(true);
+    expect(below('v4.17 has a known vulnerability.')).toBe(true);
+    expect(below('4.1 has a known vulnerability.')).toBe(false);
+    expect(below('5.0.0 has a known vulnerability.')).toBe(false);
+  });
+
   it('every way of pointing at the package without naming it', () => {
     const pointing = [
       'This version is vulnerable.',
